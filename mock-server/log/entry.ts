@@ -1,0 +1,44 @@
+import type { OperationName } from '../protocol/operations.js';
+
+/** One header line as it crossed the wire; duplicates stay separate lines (HAR's shape). */
+export interface HeaderLine {
+  name: string;
+  value: string;
+}
+
+/** A request or response body as captured, cut at the log's body cap. */
+export interface CapturedBody {
+  /** The captured bytes: UTF-8 text, or base64 when the bytes are not valid text. */
+  text: string;
+  encoding: 'utf8' | 'base64';
+  /** Full size in bytes, as sent, even when `text` was cut. */
+  size: number;
+  truncated: boolean;
+  mimeType: string;
+}
+
+/** One request on the WOPI origin, as the request log keeps it. */
+export interface LogEntry {
+  /** Monotonic, starts at 1 for each engine run; never reused after a clear. */
+  seq: number;
+  /** ISO 8601 time the request arrived. */
+  time: string;
+  operation: OperationName;
+  method: string;
+  /** Path and query exactly as received. */
+  url: string;
+  httpVersion: string;
+  status: number;
+  durationMs: number;
+  /** The authenticated mock user, when the request carried a valid token or named one. */
+  userId: string | null;
+  remoteAddress: string;
+  requestHeaders: HeaderLine[];
+  responseHeaders: HeaderLine[];
+  requestBody: CapturedBody | null;
+  responseBody: CapturedBody | null;
+  /** Id of the fault rule that fired on this request, if any. */
+  faultId: string | null;
+  /** Set when the connection closed before a response was complete. */
+  aborted: boolean;
+}

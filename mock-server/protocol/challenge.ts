@@ -1,0 +1,104 @@
+/** Platforms Office knows in `UrlSchemes`, in the order the spec's sample lists them. */
+export const urlSchemePlatforms = ['iOS', 'Android', 'UWP'] as const;
+export type UrlSchemePlatform = (typeof urlSchemePlatforms)[number];
+export type UrlSchemes = Partial<Record<UrlSchemePlatform, string[]>>;
+
+export interface BootstrapChallenge {
+  authorizationUri: string;
+  tokenIssuanceUri: string;
+  providerId?: string | undefined;
+  urlSchemes?: UrlSchemes | undefined;
+}
+
+/**
+ * Percent-encoded JSON of the scheme lists, platforms without schemes omitted.
+ * Returns undefined when no platform has a scheme, so the parameter is left out.
+ */
+export function encodeUrlSchemes(schemes: UrlSchemes | undefined): string | undefined {
+  if (!schemes) return undefined;
+  const present: UrlSchemes = {};
+  for (const platform of urlSchemePlatforms) {
+    const list = schemes[platform];
+    // Spec: "Omit any platforms you do not support."
+    if (list && list.length > 0) present[platform] = [...list];
+  }
+  if (Object.keys(present).length === 0) return undefined;
+  // Spec: "The value itself must be URL encoded"; encodeURIComponent reproduces the sample byte for byte.
+  return encodeURIComponent(JSON.stringify(present));
+}
+
+/** Characters that break the naive `split on = and ,` parsers real clients use (notes §1.4, §9.4). */
+const unsafeInValue = /[",=\\\r\n]|Bearer/;
+
+/** Problems that would make a challenge unparseable by Office or WOPIAuth; empty when fine. */
+export function challengeProblems(challenge: BootstrapChallenge): string[] {
+  const problems: string[] = [];
+  const check = (name: string, value: string | undefined) => {
+    if (value !== undefined && unsafeInValue.test(value)) {
+      problems.push(`${name} contains a character clients cannot parse (",", "=", quote, backslash, line break or the word Bearer)`);
+    }
+  };
+  check('authorization_uri', challenge.authorizationUri);
+  check('tokenIssuance_uri', challenge.tokenIssuanceUri);
+  check('providerId', challenge.providerId);
+  return problems;
+}
+
+/**
+ * Formats the one `WWW-Authenticate: Bearer` value a 401 from the bootstrapper carries.
+ * Canonical form: exact parameter casing, every value double-quoted, `,` between parameters and
+ * none after the last. Quotes and backslashes are escaped as RFC 7230 quoted-strings require,
+ * though configuration validation keeps them out.
+ */
+// Spec: https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/rest/bootstrapper/bootstrap#www-authenticate-response-header-format
+export function formatBootstrapChallenge(challenge: BootstrapChallenge): string {
+  const params: Array<[string, string]> = [
+    ['authorization_uri', challenge.authorizationUri],
+    ['tokenIssuance_uri', challenge.tokenIssuanceUri],
+  ];
+  if (challenge.providerId) params.push(['providerId', challenge.providerId]);
+  const schemes = encodeUrlSchemes(challenge.urlSchemes);
+  if (schemes !== undefined) params.push(['UrlSchemes', schemes]);
+  return 'Bearer ' + params.map(([name, value]) => `${name}="${quote(value)}"`).join(',');
+}
+
+function quote(value: string): string {
+  return value.replace(/["\\]/g, (c) => '\\' + c);
+}
+
+export interface ParsedChallenge {
+  scheme: string;
+  params: Record<string, string>;
+  /** Parameters as they appeared, for showing order and duplicates. */
+  ordered: Array<[string, string]>;
+}
+
+/**
+ * Splits one challenge into scheme and parameters, tolerating `,` and `, ` separators and
+ * quoted or bare values (the spec's own sample mixes both separators).
+ */
+export function parseChallenge(header: string): ParsedChallenge | null {
+  const schemeMatch = /^\s*([A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*)(?:\s+|$)/.exec(header);
+  if (!schemeMatch) return null;
+  const ordered: Array<[string, string]> = [];
+  const paramPattern = /\s*([A-Za-z0-9_.-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s"]*))\s*(,|$)/y;
+  paramPattern.lastIndex = schemeMatch[0].length;
+  while (paramPattern.lastIndex < header.length) {
+    const match = paramPattern.exec(header);
+    if (!match) return null;
+    const value = match[2] !== undefined ? match[2].replace(/\\(.)/g, '$1') : (match[3] ?? '');
+    ordered.push([match[1]!, value]);
+    if (match[4] === '') break;
+  }
+  return { scheme: schemeMatch[1]!, params: Object.fromEntries(ordered), ordered };
+}
+
+/** Decodes a `UrlSchemes` parameter back into its lists; null when it is not encoded JSON. */
+export function decodeUrlSchemes(value: string): Record<string, unknown> | null {
+  try {
+    const parsed: unknown = JSON.parse(decodeURIComponent(value));
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}

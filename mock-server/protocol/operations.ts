@@ -1,0 +1,48 @@
+/**
+ * Every operation the mock host can name, as it appears in the request log and in fault rules.
+ * WOPI operation names follow the WOPI REST docs; the rest name the host's own endpoints.
+ */
+export const Operation = {
+  Bootstrap: 'Bootstrap',
+  GetNewAccessToken: 'GetNewAccessToken',
+  GetRootContainerBootstrapper: 'GetRootContainer(bootstrapper)',
+  GetFileWopiSrcBootstrapper: 'GetFileWopiSrc(bootstrapper)',
+  Authorize: 'Authorize',
+  Token: 'Token',
+  CheckEcosystem: 'CheckEcosystem',
+  GetRootContainer: 'GetRootContainer',
+  GetFileWopiSrc: 'GetFileWopiSrc',
+  CheckFileInfo: 'CheckFileInfo',
+  GetFile: 'GetFile',
+  PutFile: 'PutFile',
+  Lock: 'Lock',
+  GetLock: 'GetLock',
+  RefreshLock: 'RefreshLock',
+  Unlock: 'Unlock',
+  UnlockAndRelock: 'UnlockAndRelock',
+  PutRelativeFile: 'PutRelativeFile',
+  RenameFile: 'RenameFile',
+  DeleteFile: 'DeleteFile',
+  PutUserInfo: 'PutUserInfo',
+  GetShareUrl: 'GetShareUrl',
+  EnumerateAncestorsFile: 'EnumerateAncestors(file)',
+  GetEcosystemFile: 'GetEcosystem(file)',
+  CheckContainerInfo: 'CheckContainerInfo',
+  EnumerateChildren: 'EnumerateChildren',
+  EnumerateAncestorsContainer: 'EnumerateAncestors(container)',
+  CreateChildFile: 'CreateChildFile',
+  CreateChildContainer: 'CreateChildContainer',
+  DeleteContainer: 'DeleteContainer',
+  RenameContainer: 'RenameContainer',
+  GetEcosystemContainer: 'GetEcosystem(container)',
+  CaCertificate: 'CaCertificate',
+  Unknown: 'Unknown',
+} as const;
+
+export type OperationName = (typeof Operation)[keyof typeof Operation];
+
+export const operationNames: readonly OperationName[] = Object.values(Operation);
+
+export function isOperationName(value: string): value is OperationName {
+  return (operationNames as readonly string[]).includes(value);
+}
