@@ -41,4 +41,6 @@ export interface LogEntry {
   faultId: string | null;
   /** Set when the connection closed before a response was complete. */
   aborted: boolean;
+  /** Why the host answered as it did, when that is not obvious (e.g. why a token was refused). */
+  notes: string[];
 }

@@ -1,0 +1,110 @@
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { RequestLog } from '../log/request-log.js';
+import type { Store } from '../state/store.js';
+import { PersistError } from '../state/store.js';
+import { explainRule } from '../faults/rules.js';
+import { toHar } from '../log/har.js';
+import { toCurl } from '../log/curl.js';
+import type { FaultRule } from '../state/config-schema.js';
+import { adminGuard, deny } from './guard.js';
+import { streamEvents } from './sse.js';
+import type { EngineStatus } from './status.js';
+
+export interface AdminDeps {
+  store: Store;
+  log: RequestLog;
+  token: string;
+  port: () => number;
+  status: () => EngineStatus;
+  /** Where the WOPI origin is, for absolute URLs in HAR and curl exports. */
+  origin: () => string;
+  caCertificatePath: string;
+  version: string;
+}
+
+export const explainFault = (rule: FaultRule) => ({ ...rule, explanation: explainRule(rule) });
+
+/** The loopback REST API behind the UI and scripts. Documented in docs/admin-api.md. */
+export function createAdminApp(deps: AdminDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(adminGuard({ token: deps.token, port: deps.port, publicPaths: new Set(['/']) }));
+  app.use(express.json({ limit: '1mb', strict: false }));
+  const { store, log } = deps;
+
+  app.get('/', (_req, res) => {
+    res.type('html').send('<!doctype html><title>WOPI Mock Host admin</title><p>WOPI Mock Host admin API. Every <code>/api</code> call needs <code>Authorization: Bearer &lt;admin token&gt;</code>; see docs/admin-api.md.</p>');
+  });
+
+  app.get('/api/status', (_req, res) => void res.json(deps.status()));
+
+  app.get('/api/config', (_req, res) => void res.json(store.config));
+  app.put('/api/config', async (req, res) => {
+    const result = await store.replaceConfig(req.body);
+    if (!result.ok) return void res.status(400).json({ errors: result.errors });
+    res.json({ config: result.value, warnings: result.warnings });
+  });
+
+  app.get('/api/faults', (_req, res) => void res.json({ faults: store.config.faults.map(explainFault) }));
+  app.post('/api/faults', async (req, res) => {
+    const result = await store.addFault(req.body);
+    if (!result.ok) return void res.status(400).json({ errors: result.errors });
+    res.status(201).location(`/api/faults/${encodeURIComponent(result.value.id)}`).json({ ...explainFault(result.value), warnings: result.warnings });
+  });
+  app.delete('/api/faults/:id', async (req, res) => {
+    if (await store.removeFault(String(req.params['id']))) return void res.status(204).end();
+    deny(res, 404, `no fault rule with id "${String(req.params['id'])}"`);
+  });
+  app.delete('/api/faults', async (_req, res) => void res.json({ removed: await store.clearFaults() }));
+
+  app.post('/api/users/:id/revoke', async (req, res) => {
+    const id = String(req.params['id']);
+    if (await store.revokeUser(id)) return void res.json({ userId: id, revoked: true });
+    deny(res, 404, `no mock user with id "${id}"`);
+  });
+
+  app.get('/api/log', (req, res) => {
+    const after = optionalInt(req.query['after']);
+    const limit = optionalInt(req.query['limit']);
+    if (after === null || limit === null || (limit !== undefined && limit < 1)) return deny(res, 400, 'after and limit must be whole numbers (limit ≥ 1)');
+    res.json({ entries: log.list({ afterSeq: after, limit }), lastSeq: log.lastSeq, capacity: log.capacity });
+  });
+  app.get('/api/log/stream', (req, res) => streamEvents(req, res, { log, store }));
+  app.get('/api/log/har', (_req, res) => {
+    const har = toHar(log.list(), { creator: { name: 'WOPI Mock Host', version: deps.version }, origin: deps.origin() });
+    res.setHeader('Content-Disposition', `attachment; filename="wopi-mock-host-${new Date().toISOString().replace(/[:.]/g, '-')}.har"`);
+    res.type('application/json').send(JSON.stringify(har, null, 2));
+  });
+  app.get('/api/log/:seq/curl', (req, res) => {
+    const entry = log.find(Number(req.params['seq']));
+    if (!entry) return deny(res, 404, `no log entry ${String(req.params['seq'])} (it may have left the ring)`);
+    res.type('text/plain').send(toCurl(entry, { origin: deps.origin(), caCertPath: deps.caCertificatePath }) + '\n');
+  });
+  app.get('/api/log/:seq', (req, res) => {
+    const entry = log.find(Number(req.params['seq']));
+    if (!entry) return deny(res, 404, `no log entry ${String(req.params['seq'])} (it may have left the ring)`);
+    res.json(entry);
+  });
+  app.delete('/api/log', (_req, res) => {
+    log.clear();
+    res.status(204).end();
+  });
+
+  app.use((req, res) => deny(res, 404, `no admin endpoint ${req.method} ${req.path}`));
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (res.headersSent) return void res.destroy();
+    const parserError = error as { type?: string; status?: number; message?: string };
+    if (parserError.type === 'entity.parse.failed') return deny(res, 400, `the body is not valid JSON: ${parserError.message}`);
+    if (parserError.type === 'entity.too.large') return deny(res, 413, 'the body is larger than 1 MB');
+    if (typeof parserError.status === 'number' && parserError.status < 500) return deny(res, parserError.status, parserError.message ?? 'bad request');
+    if (error instanceof PersistError) return deny(res, 507, `${error.message}; nothing was changed`);
+    deny(res, 500, 'internal error in the admin API');
+  });
+  return app;
+}
+
+function optionalInt(value: unknown): number | undefined | null {
+  if (value === undefined) return undefined;
+  return typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : null;
+}

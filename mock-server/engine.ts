@@ -1,0 +1,250 @@
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import type { AddressInfo } from 'node:net';
+import { Route } from './protocol/headers.js';
+import { parseConfig, type ConfigIssue, type ParsedConfig } from './state/config-schema.js';
+import { loadPersistedState } from './state/persisted-state.js';
+import { Store } from './state/store.js';
+import { loadOrCreateSigningKey } from './tokens/signing-key.js';
+import { TokenService } from './tokens/token-service.js';
+import { UsedCodes } from './tokens/used-codes.js';
+import { FileStore } from './storage/file-store.js';
+import { RequestLog, defaultLogCapacity } from './log/request-log.js';
+import { ensureTlsMaterial, type TlsMaterial } from './tls/certificates.js';
+import { createWopiApp } from './http/app.js';
+import type { HostContext } from './http/context.js';
+import { createAdminApp } from './admin/admin-app.js';
+import type { EngineStatus } from './admin/status.js';
+
+export const engineVersion: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+
+export interface EngineOptions {
+  /** Where config, keys, certificates and files persist. */
+  dataDir: string;
+  /** WOPI listener address (default 0.0.0.0: the LAN must reach it) and port (default 8443; 0 = any free). */
+  host?: string;
+  port?: number;
+  /** Admin listener port on 127.0.0.1 (default 8444; 0 = any free). */
+  adminPort?: number;
+  /** Host name or IP in every URL handed out; default: the first LAN IPv4, else localhost. */
+  publicHost?: string;
+  /** A config document that replaces the persisted one (the CLI's --config). */
+  config?: unknown;
+  /** Admin bearer token; default: random per start. */
+  adminToken?: string;
+  logCapacity?: number;
+  /** Cap on each captured request/response body in the log, in bytes (default 16 KiB). */
+  logBodyLimit?: number;
+  clock?: () => number;
+  /** For tests: the machine's name and interfaces, as os.hostname() / os.networkInterfaces() return them. */
+  hostname?: string;
+  interfaces?: NodeJS.Dict<os.NetworkInterfaceInfo[]>;
+}
+
+export interface EngineUrls {
+  wopiOrigin: string;
+  bootstrapperUrl: string;
+  adminUrl: string;
+  adminToken: string;
+  caCertificatePath: string;
+  caFingerprintSha256: string;
+}
+
+/** A config document that did not validate; `source` says where it came from. */
+export class ConfigError extends Error {
+  constructor(readonly source: string, readonly errors: ConfigIssue[]) {
+    super(`${source} is not a valid config:\n${errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`);
+  }
+}
+
+/** A listener that could not be opened, with what to do about it. */
+export class ListenError extends Error {
+  constructor(readonly listener: 'WOPI' | 'admin', readonly host: string, readonly port: number, readonly code: string | undefined) {
+    super(
+      code === 'EADDRINUSE'
+        ? `the ${listener} port ${port} on ${host} is already in use; choose another with ${listener === 'WOPI' ? '--port' : '--admin-port'} (0 picks any free port)`
+        : code === 'EACCES'
+          ? `no permission to listen on ${host}:${port} (ports below 1024 need privileges); choose another with ${listener === 'WOPI' ? '--port' : '--admin-port'}`
+          : code === 'EADDRNOTAVAIL'
+            ? `${host} is not an address of this machine; choose another with --host`
+            : `the ${listener} listener could not open ${host}:${port} (${code ?? 'unknown error'})`,
+    );
+  }
+}
+
+export interface Engine {
+  readonly store: Store;
+  readonly log: RequestLog;
+  readonly files: FileStore;
+  readonly urls: EngineUrls;
+  /** Problems found while loading persisted state (kept-aside files and the like). */
+  readonly startupWarnings: string[];
+  status(): EngineStatus;
+  stop(): Promise<void>;
+}
+
+/** The first non-internal IPv4 address, which a phone on the same LAN can usually reach. */
+export function defaultPublicHost(interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]> = os.networkInterfaces()): string {
+  for (const list of Object.values(interfaces)) for (const info of list ?? []) if (info.family === 'IPv4' && !info.internal) return info.address;
+  return 'localhost';
+}
+
+function hostForUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * Builds and starts the mock host: the WOPI listener (HTTPS only) and the loopback admin API.
+ * The CLI, the desktop app and the tests all start it here.
+ */
+export async function startEngine(options: EngineOptions): Promise<Engine> {
+  const clock = options.clock ?? Date.now;
+  const interfaces = options.interfaces ?? os.networkInterfaces();
+  const hostname = options.hostname ?? os.hostname();
+  const publicHost = options.publicHost ?? defaultPublicHost(interfaces);
+  const startupWarnings: string[] = [];
+  await mkdir(options.dataDir, { recursive: true });
+
+  const { config, warnings, userEpochs, needsSave } = await loadStartingConfig(options, startupWarnings);
+  const store = new Store({ config, warnings, userEpochs, dataDir: options.dataDir });
+  if (needsSave) await store.saveNow();
+
+  const tls = await ensureTlsMaterial({ dataDir: options.dataDir, publicHost, hostname, interfaces, now: new Date(clock()) });
+  startupWarnings.push(...tls.warnings);
+  const signingKey = await loadOrCreateSigningKey(options.dataDir);
+  startupWarnings.push(...signingKey.warnings);
+  const tokens = await TokenService.create(signingKey.secret, clock);
+  const opened = await FileStore.open(options.dataDir, clock);
+  startupWarnings.push(...opened.warnings);
+  const files = opened.store;
+  for (const user of store.config.users) await files.ensureRoot(user);
+  store.on('config', (next) => {
+    for (const user of next.users) void files.ensureRoot(user).catch((error: unknown) => store.emit('error', error as Error));
+  });
+  store.on('error', () => {}); // background save failures surface in status; they must not crash the host
+
+  const log = new RequestLog(options.logCapacity ?? defaultLogCapacity);
+  let wopiPort = 0;
+  let adminPort = 0;
+  const origin = () => `https://${hostForUrl(publicHost)}:${wopiPort}`;
+  const hostNames = new Set(tls.leafSubjectAltNames.map((san) => san.value.toLowerCase()));
+  const context: HostContext = {
+    store,
+    tokens,
+    files,
+    log,
+    usedCodes: new UsedCodes(clock),
+    clock,
+    origin,
+    wopiSrcContext: () => ({ hostNames, port: wopiPort }),
+    caCertificatePem: tls.caCertPem,
+    logBodyLimit: options.logBodyLimit ?? 16 * 1024,
+  };
+
+  const wopiServer = createHttpsServer({ cert: tls.leafCertPem, key: tls.leafKeyPem, minVersion: 'TLSv1.2' }, createWopiApp(context));
+  // Slow clients must not hold sockets forever (slowloris); generous enough for big uploads.
+  wopiServer.headersTimeout = 20_000;
+  wopiServer.requestTimeout = 300_000;
+  wopiServer.keepAliveTimeout = 10_000;
+  const wopiHost = options.host ?? '0.0.0.0';
+  wopiPort = await listen(wopiServer, wopiHost, options.port ?? 8443, 'WOPI');
+
+  const adminToken = options.adminToken ?? randomToken();
+  const startedAt = new Date(clock()).toISOString();
+  const urls: EngineUrls = {
+    wopiOrigin: origin(),
+    bootstrapperUrl: origin() + Route.Bootstrapper,
+    adminUrl: '',
+    adminToken,
+    caCertificatePath: tls.caCertPath,
+    caFingerprintSha256: tls.caFingerprintSha256,
+  };
+  const status = (): EngineStatus => ({
+    version: engineVersion,
+    startedAt,
+    wopiOrigin: urls.wopiOrigin,
+    bootstrapperUrl: urls.bootstrapperUrl,
+    lanBootstrapperUrls: lanUrls(tls, wopiPort),
+    adminUrl: urls.adminUrl,
+    publicHost,
+    dataDir: options.dataDir,
+    caCertificatePath: tls.caCertPath,
+    caFingerprintSha256: tls.caFingerprintSha256,
+    leafSubjectAltNames: tls.leafSubjectAltNames.map((san) => `${san.type.toUpperCase()}:${san.value}`),
+    leafNotAfter: tls.leafNotAfter.toISOString(),
+    log: { size: log.size, capacity: log.capacity, lastSeq: log.lastSeq },
+    warnings: store.warnings,
+    startupWarnings,
+  });
+  const adminServer = createHttpServer(
+    createAdminApp({ store, log, token: adminToken, port: () => adminPort, status, origin, caCertificatePath: tls.caCertPath, version: engineVersion }),
+  );
+  adminServer.headersTimeout = 20_000;
+  try {
+    adminPort = await listen(adminServer, '127.0.0.1', options.adminPort ?? 8444, 'admin');
+  } catch (error) {
+    await close(wopiServer);
+    throw error;
+  }
+  urls.adminUrl = `http://127.0.0.1:${adminPort}`;
+
+  return {
+    store,
+    log,
+    files,
+    urls,
+    startupWarnings,
+    status,
+    async stop() {
+      await Promise.all([close(wopiServer), close(adminServer)]);
+      await store.flush();
+      await files.flush();
+    },
+  };
+}
+
+async function loadStartingConfig(options: EngineOptions, startupWarnings: string[]): Promise<{ config: ParsedConfig; warnings: ConfigIssue[]; userEpochs: Record<string, string>; needsSave: boolean }> {
+  const persisted = await loadPersistedState(options.dataDir);
+  if (persisted.kind === 'unreadable') {
+    startupWarnings.push(`persisted state ${persisted.file} could not be read (${persisted.problem}); it was kept at ${persisted.keptAt} and the host started from ${options.config !== undefined ? 'the given config' : 'defaults'}`);
+  }
+  const userEpochs = persisted.kind === 'loaded' ? persisted.state.userEpochs : {};
+  if (options.config !== undefined) {
+    const parsed = parseConfig(options.config);
+    if (!parsed.ok) throw new ConfigError('the config', parsed.errors);
+    return { config: parsed.config, warnings: parsed.warnings, userEpochs, needsSave: true };
+  }
+  const parsed = parseConfig(persisted.kind === 'loaded' ? persisted.state.config : {});
+  if (!parsed.ok) throw new ConfigError('the persisted config', parsed.errors);
+  return { config: parsed.config, warnings: parsed.warnings, userEpochs, needsSave: persisted.kind !== 'loaded' };
+}
+
+function lanUrls(tls: TlsMaterial, port: number): string[] {
+  return tls.leafSubjectAltNames.map((san) => `https://${hostForUrl(san.value)}:${port}${Route.Bootstrapper}`);
+}
+
+function randomToken(): string {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString('base64url');
+}
+
+function listen(server: HttpsServer | HttpServer, host: string, port: number, listener: 'WOPI' | 'admin'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => reject(new ListenError(listener, host, port, error.code));
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function close(server: HttpsServer | HttpServer): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,35 @@
+import type { OAuthErrorCode } from './protocol/oauth-errors.js';
+
+/** Stable codes for every failure the host reports on purpose. */
+export const ErrorCode = {
+  Unauthenticated: 'unauthenticated',
+  NotFound: 'not-found',
+  NotImplemented: 'not-implemented',
+  BadRequest: 'bad-request',
+  PreconditionFailed: 'precondition-failed',
+  OAuth: 'oauth',
+  Internal: 'internal',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * A failure that becomes an HTTP answer in one place (http/map-errors.ts). `detail` is safe to
+ * show the client; anything thrown that is not a HostError is answered as a generic 500.
+ */
+export class HostError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly status: number,
+    readonly detail: string,
+    readonly oauthError?: OAuthErrorCode,
+  ) {
+    super(detail);
+  }
+}
+
+export const unauthenticated = (detail: string) => new HostError(ErrorCode.Unauthenticated, 401, detail);
+export const notFound = (detail: string) => new HostError(ErrorCode.NotFound, 404, detail);
+export const notImplemented = (detail: string) => new HostError(ErrorCode.NotImplemented, 501, detail);
+export const badRequest = (detail: string) => new HostError(ErrorCode.BadRequest, 400, detail);
+export const preconditionFailed = (detail: string) => new HostError(ErrorCode.PreconditionFailed, 412, detail);
+export const oauthFailure = (error: OAuthErrorCode, detail: string) => new HostError(ErrorCode.OAuth, 400, detail, error);

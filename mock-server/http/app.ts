@@ -1,0 +1,74 @@
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { Operation, type OperationName } from '../protocol/operations.js';
+import { notFound, notImplemented } from '../errors.js';
+import { callOf, type Handler } from './call.js';
+import type { HostContext } from './context.js';
+import { applyFaults } from './faults.js';
+import { mapErrors } from './map-errors.js';
+import { identifyCaller, parseForms, recordCalls } from './pipeline.js';
+import { bootstrapHandlers } from './bootstrap.js';
+import { oauthHandlers } from './oauth.js';
+import { ecosystemHandlers } from './ecosystem.js';
+import { fileHandlers } from './files.js';
+import { containerHandlers } from './containers.js';
+
+/**
+ * The WOPI origin's Express app (exported without listening). Requests are dispatched on the
+ * operation name the pipeline classified, so the log, the fault rules and the handlers can
+ * never disagree about what a request was.
+ */
+export function createWopiApp(context: HostContext): Express {
+  const bootstrap = bootstrapHandlers(context);
+  const oauth = oauthHandlers(context);
+  const ecosystem = ecosystemHandlers(context);
+  const files = fileHandlers(context);
+  const containers = containerHandlers(context);
+
+  const caCertificate: Handler = (_req, res) => {
+    res.setHeader('Content-Type', 'application/x-x509-ca-cert');
+    res.setHeader('Content-Disposition', 'attachment; filename="wopi-mock-host-ca.crt"');
+    res.send(context.caCertificatePem);
+  };
+
+  const handlers: Partial<Record<OperationName, Handler>> = {
+    [Operation.Bootstrap]: bootstrap.bootstrap,
+    [Operation.GetFileWopiSrcBootstrapper]: bootstrap.bootstrap, // Spec (shortcuts): unimplemented shortcuts answer as Bootstrap.
+    [Operation.GetNewAccessToken]: bootstrap.getNewAccessToken,
+    [Operation.GetRootContainerBootstrapper]: bootstrap.getRootContainer,
+    [Operation.Authorize]: oauth.authorize,
+    [Operation.Token]: oauth.token,
+    [Operation.CheckEcosystem]: ecosystem.checkEcosystem,
+    [Operation.GetRootContainer]: ecosystem.getRootContainer,
+    [Operation.CheckFileInfo]: files.checkFileInfo,
+    [Operation.GetFile]: files.getFile,
+    [Operation.EnumerateAncestorsFile]: files.enumerateAncestors,
+    [Operation.GetEcosystemFile]: files.getEcosystem,
+    [Operation.CheckContainerInfo]: containers.checkContainerInfo,
+    [Operation.EnumerateChildren]: containers.enumerateChildren,
+    [Operation.EnumerateAncestorsContainer]: containers.enumerateAncestors,
+    [Operation.GetEcosystemContainer]: ecosystem.getContainerEcosystem,
+    [Operation.CaCertificate]: caCertificate,
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  app.use(recordCalls(context));
+  app.use(parseForms);
+  app.use(identifyCaller(context));
+  app.use(applyFaults(context));
+  app.use(async (req: Request, res: Response, _next: NextFunction) => {
+    const call = callOf(res);
+    const handler = handlers[call.operation];
+    if (handler) return handler(req, res, call);
+    // A known resource with an operation this host lacks is "not implemented"; anything else is not ours.
+    if (call.resource && call.operation === Operation.Unknown && req.method === 'POST') {
+      throw notImplemented(`X-WOPI-Override "${String(req.headers['x-wopi-override'] ?? '')}" is not implemented for ${call.resource.kind}s`);
+    }
+    if (call.operation !== Operation.Unknown) throw notImplemented(`${call.operation} is not implemented yet`);
+    throw notFound(`nothing here: ${req.method} ${req.path}`);
+  });
+  app.use(mapErrors(context));
+  return app;
+}

@@ -1,0 +1,75 @@
+import { WopiHeader } from '../protocol/headers.js';
+import type { ContainerRecord } from '../storage/file-store.js';
+import type { Handler } from './call.js';
+import type { HostContext } from './context.js';
+import { resourceUrlWithToken } from './grants.js';
+import { requireResource } from './wopi-access.js';
+import { officeSafeName } from './names.js';
+import { badRequest } from '../errors.js';
+
+// Spec: https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/rest/containers/checkcontainerinfo
+
+/** CheckContainerInfo's body; also nested in GetRootContainer answers. */
+export function containerInfo(_context: HostContext, container: ContainerRecord) {
+  return {
+    Name: officeSafeName(container.name),
+    // Spec (mobile requirements): IsEduUser and LicenseCheckForEditIsEnabled on containers and files, equal values.
+    IsEduUser: false,
+    LicenseCheckForEditIsEnabled: false,
+    IsAnonymousUser: false,
+    UserCanCreateChildContainer: false,
+    UserCanCreateChildFile: false,
+    UserCanDelete: false,
+    UserCanRename: false,
+  };
+}
+
+/** `X-WOPI-FileExtensionFilterList`: `.docx,.xlsx`, matched case-insensitively; null means no filter. */
+export function parseExtensionFilter(header: string | string[] | undefined): Set<string> | null {
+  if (header === undefined) return null;
+  const value = Array.isArray(header) ? header.join(',') : header;
+  if (value.trim() === '') return null;
+  const extensions = value.split(',').map((e) => e.trim().toLowerCase()).filter((e) => e !== '');
+  for (const extension of extensions) if (!/^\.[^.\s/\\]+$/.test(extension)) throw badRequest(`X-WOPI-FileExtensionFilterList has an invalid extension "${extension}"`);
+  return new Set(extensions);
+}
+
+function extensionOf(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot <= 0 ? '' : name.slice(dot).toLowerCase();
+}
+
+export function containerHandlers(context: HostContext) {
+  const checkContainerInfo: Handler = (_req, res, call) => {
+    const { record } = requireResource(call, context, 'container');
+    res.json(containerInfo(context, record));
+  };
+
+  const enumerateChildren: Handler = async (req, res, call) => {
+    const { user, record, inherited } = requireResource(call, context, 'container');
+    const filter = parseExtensionFilter(req.headers[WopiHeader.FileExtensionFilterList]);
+    const { containers, files } = context.files.children(record.id);
+    const visibleFiles = filter ? files.filter((f) => filter.has(extensionOf(f.name))) : files;
+    // Spec: both arrays are always present, and there is no paging.
+    res.json({
+      ChildContainers: await Promise.all(containers.map(async (c) => ({ Url: await resourceUrlWithToken(context, user, c, inherited), Name: officeSafeName(c.name) }))),
+      ChildFiles: await Promise.all(
+        visibleFiles.map(async (f) => ({
+          Url: await resourceUrlWithToken(context, user, f, inherited),
+          Name: officeSafeName(f.name),
+          Size: f.size,
+          Version: String(f.version),
+          LastModifiedTime: f.lastModifiedTime,
+        })),
+      ),
+    });
+  };
+
+  const enumerateAncestors: Handler = async (_req, res, call) => {
+    const { user, record, inherited } = requireResource(call, context, 'container');
+    const ancestors = context.files.ancestors(record);
+    res.json({ AncestorsWithRootFirst: await Promise.all(ancestors.map(async (a) => ({ Url: await resourceUrlWithToken(context, user, a, inherited), Name: officeSafeName(a.name) }))) });
+  };
+
+  return { checkContainerInfo, enumerateChildren, enumerateAncestors };
+}

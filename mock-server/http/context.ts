@@ -1,0 +1,22 @@
+import type { Store } from '../state/store.js';
+import type { TokenService } from '../tokens/token-service.js';
+import type { FileStore } from '../storage/file-store.js';
+import type { RequestLog } from '../log/request-log.js';
+import type { WopiSrcContext } from '../protocol/wopi-src.js';
+import type { UsedCodes } from '../tokens/used-codes.js';
+
+/** Everything a handler may use. Built once by createEngine. */
+export interface HostContext {
+  store: Store;
+  tokens: TokenService;
+  files: FileStore;
+  log: RequestLog;
+  usedCodes: UsedCodes;
+  clock: () => number;
+  /** https://<public host>:<port>, no trailing slash. Known once the listener is bound. */
+  origin: () => string;
+  wopiSrcContext: () => WopiSrcContext;
+  caCertificatePem: string;
+  /** Cap on captured request and response bodies in the log. */
+  logBodyLimit: number;
+}

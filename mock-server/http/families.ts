@@ -1,0 +1,20 @@
+import { Operation, type OperationName } from '../protocol/operations.js';
+import { bootstrapperOperations } from '../protocol/classify.js';
+
+/** Which credential an operation takes and how its errors are written. */
+export type Family = 'bootstrapper' | 'authorize' | 'token' | 'wopi' | 'public';
+
+export function familyOf(operation: OperationName): Family {
+  if (bootstrapperOperations.has(operation)) return 'bootstrapper';
+  switch (operation) {
+    case Operation.Authorize:
+      return 'authorize';
+    case Operation.Token:
+      return 'token';
+    case Operation.CaCertificate:
+    case Operation.Unknown:
+      return 'public';
+    default:
+      return 'wopi';
+  }
+}

@@ -1,0 +1,78 @@
+import type { NextFunction, Request, Response } from 'express';
+import { ErrorCode, HostError } from '../errors.js';
+import { OAuthErrorCode, oauthErrorBody, oauthErrorStatus, type OAuthErrorCode as OAuthCode } from '../protocol/oauth-errors.js';
+import { WopiHeader } from '../protocol/headers.js';
+import { bootstrapChallenge } from './challenge.js';
+import { familyOf } from './families.js';
+import { callOf, type Call } from './call.js';
+import type { HostContext } from './context.js';
+import { renderErrorPage } from './signin-page.js';
+
+/**
+ * The only place an error becomes a status. Anything that is not a HostError is a bug or an I/O
+ * failure: it is logged with its detail and the client sees a generic 500.
+ */
+export function mapErrors(context: HostContext) {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const call = callOf(res);
+    let hostError: HostError;
+    if (error instanceof HostError) {
+      hostError = error;
+    } else if (isBodyParserError(error)) {
+      hostError = new HostError(ErrorCode.BadRequest, error.status, `the request body could not be read: ${error.message}`);
+    } else {
+      call.notes.push(`internal error: ${(error as Error)?.stack ?? String(error)}`);
+      hostError = new HostError(ErrorCode.Internal, 500, 'internal error in the mock host; see its request log');
+    }
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    writeError(req, res, call, context, hostError.status, hostError.detail, hostError.oauthError);
+  };
+}
+
+/** Writes an error the way the operation's family expects; also used by forced-status fault rules. */
+export function writeError(req: Request, res: Response, call: Call, context: HostContext, status: number, detail: string, oauthError?: OAuthCode): void {
+  call.notes.push(detail);
+  const family = familyOf(call.operation);
+  res.status(status);
+  if (family === 'token') {
+    const error = oauthError ?? oauthErrorForStatus(status);
+    const usedBasic = /^\s*basic\s/i.test(req.headers.authorization ?? '');
+    res.status(oauthError ? oauthErrorStatus(error, usedBasic) : status);
+    if (res.statusCode === 401) res.setHeader('WWW-Authenticate', 'Basic realm="wopi-mock-host"');
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Pragma', 'no-cache');
+    res.json(oauthErrorBody(error, detail));
+    return;
+  }
+  res.setHeader(WopiHeader.ServerError, headerSafe(detail));
+  if (family === 'bootstrapper' && status === 401) {
+    // Spec: a 401 from the bootstrapper "must include a WWW-Authenticate response header".
+    let challenge = bootstrapChallenge(context.store.config, context.origin());
+    if (context.store.config.compatibility.challengeErrorParameter && call.auth && !call.auth.ok) challenge += ',error="invalid_token"';
+    res.setHeader('WWW-Authenticate', challenge);
+  }
+  if (family === 'authorize') {
+    res.type('html').send(renderErrorPage(status, detail));
+    return;
+  }
+  res.end();
+}
+
+function oauthErrorForStatus(status: number): OAuthCode {
+  if (status === 401) return OAuthErrorCode.InvalidClient;
+  if (status === 503) return OAuthErrorCode.TemporarilyUnavailable;
+  if (status >= 500) return OAuthErrorCode.ServerError;
+  return OAuthErrorCode.InvalidRequest;
+}
+
+/** Header values must be visible ASCII; anything else is replaced rather than risking a throw. */
+function headerSafe(text: string): string {
+  return text.replace(/[^\x20-\x7E]/g, '?').slice(0, 1000);
+}
+
+function isBodyParserError(error: unknown): error is { status: number; message: string; type: string } {
+  return typeof error === 'object' && error !== null && 'type' in error && typeof (error as { status?: unknown }).status === 'number' && (error as unknown as { status: number }).status < 500;
+}

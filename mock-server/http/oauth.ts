@@ -1,0 +1,167 @@
+import type { Request, Response } from 'express';
+import { OAuthErrorCode } from '../protocol/oauth-errors.js';
+import { parseBasicAuthorization } from '../protocol/authorization.js';
+import { expiresInSeconds } from '../protocol/time.js';
+import { badRequest, oauthFailure } from '../errors.js';
+import type { MockUser } from '../state/config-schema.js';
+import type { CodeClaims, RefreshClaims } from '../tokens/token-service.js';
+import type { Call, Handler } from './call.js';
+import type { HostContext } from './context.js';
+import { renderSignInPage } from './signin-page.js';
+
+// Spec: RFC 6749 §4.1 (authorization code grant) as Office mobile runs it (notes §4).
+
+type Params = Map<string, string>;
+
+/** Office varies the case of its own parameters (`Build=`, `Platform=`); the OAuth ones are exact. */
+function readParams(source: unknown): { params: Params; received: Array<[string, string]>; repeated: string[] } {
+  const params: Params = new Map();
+  const received: Array<[string, string]> = [];
+  const repeated: string[] = [];
+  for (const [name, value] of Object.entries((source ?? {}) as Record<string, unknown>)) {
+    const values = Array.isArray(value) ? value : [value];
+    if (values.length > 1) repeated.push(name);
+    for (const v of values) if (typeof v === 'string') received.push([name, v]);
+    if (typeof values[0] === 'string') params.set(name, values[0]);
+  }
+  return { params, received, repeated };
+}
+
+/** Redirect URIs are compared as parsed URLs: scheme, host case and an empty path normalise; nothing else does. */
+export function sameRedirectUri(a: string, b: string): boolean {
+  try {
+    return new URL(a).href === new URL(b).href;
+  } catch {
+    return false;
+  }
+}
+
+function redirectWith(redirectUri: string, values: Record<string, string | undefined>): string {
+  const url = new URL(redirectUri);
+  for (const [name, value] of Object.entries(values)) if (value !== undefined) url.searchParams.append(name, value);
+  return url.href;
+}
+
+export function oauthHandlers(context: HostContext) {
+  /** Checks client and redirect URI; failures here must not redirect (RFC 6749 §4.1.2.1). */
+  function trustedRedirect(params: Params, repeated: string[]): string {
+    const { clientId, redirectUris } = context.store.config.oauth;
+    for (const name of ['client_id', 'redirect_uri', 'response_type', 'state']) {
+      if (repeated.includes(name)) throw badRequest(`${name} was sent more than once`);
+    }
+    const clientIdSent = params.get('client_id');
+    if (clientIdSent === undefined || clientIdSent === '') throw badRequest('client_id is missing');
+    if (clientIdSent !== clientId) throw badRequest(`client_id "${clientIdSent}" is not the configured OAuth client`);
+    const redirectUri = params.get('redirect_uri');
+    if (redirectUri === undefined || redirectUri === '') {
+      if (redirectUris.length === 1) return redirectUris[0]!;
+      throw badRequest('redirect_uri is missing and more than one is configured');
+    }
+    if (!redirectUris.some((allowed) => sameRedirectUri(allowed, redirectUri))) {
+      throw badRequest(`redirect_uri "${redirectUri}" is not one of the configured redirect URIs`);
+    }
+    return redirectUri;
+  }
+
+  /** An error the client may see, sent back through the (already trusted) redirect. */
+  function redirectError(res: Response, call: Call, redirectUri: string, error: string, description: string, state: string | undefined): void {
+    call.notes.push(`${error}: ${description}`);
+    res.redirect(302, redirectWith(redirectUri, { error, error_description: description, state }));
+  }
+
+  const authorize: Handler = (req, res, call) => {
+    const { params, received, repeated } = readParams(req.method === 'POST' ? req.body : req.query);
+    const redirectUri = trustedRedirect(params, repeated);
+    const state = params.get('state');
+    const responseType = params.get('response_type');
+    if (responseType === undefined) call.notes.push('response_type not sent; treated as "code"');
+    else if (responseType !== 'code') return redirectError(res, call, redirectUri, OAuthErrorCode.UnsupportedResponseType, `response_type "${responseType}" is not supported; use "code"`, state);
+
+    if (req.method !== 'POST') {
+      res.setHeader('Cache-Control', 'no-store');
+      res.type('html').send(renderSignInPage({ providerId: context.store.config.providerId, users: context.store.config.users, received }));
+      return;
+    }
+    if (params.get('action') === 'deny') return redirectError(res, call, redirectUri, OAuthErrorCode.AccessDenied, 'the user denied access', state);
+    const userId = params.get('user');
+    const user = userId === undefined ? undefined : context.store.findUser(userId);
+    if (!user) {
+      res.status(400).type('html').send(renderSignInPage({ providerId: context.store.config.providerId, users: context.store.config.users, received, error: userId === undefined ? 'Choose a user to sign in as.' : `There is no mock user "${userId}".` }));
+      call.notes.push(userId === undefined ? 'sign-in form sent without a user' : `sign-in as unknown user "${userId}"`);
+      return;
+    }
+    return issueCode(res, call, user, redirectUri, state);
+  };
+
+  async function issueCode(res: Response, call: Call, user: MockUser, redirectUri: string, state: string | undefined): Promise<void> {
+    const { config } = context.store;
+    const { token } = await context.tokens.issue('code', { userId: user.id, epoch: context.store.epochOf(user.id)! }, { cid: config.oauth.clientId, ru: redirectUri }, { ttlSeconds: config.tokenTtlSeconds.authorizationCode });
+    call.userId = user.id;
+    res.redirect(302, redirectWith(redirectUri, { code: token, state }));
+  }
+
+  /** RFC 6749 §2.3.1: client_secret_post or HTTP Basic, but not both. */
+  function authenticateClient(req: Request, params: Params): void {
+    const basic = parseBasicAuthorization(req.headers.authorization);
+    const bodyId = params.get('client_id');
+    const bodySecret = params.get('client_secret');
+    if (basic === null) throw oauthFailure(OAuthErrorCode.InvalidClient, 'the Basic Authorization header cannot be read');
+    if (basic && bodySecret !== undefined) throw oauthFailure(OAuthErrorCode.InvalidRequest, 'client credentials were sent both in the Authorization header and in the body');
+    const id = basic ? basic.username : bodyId;
+    const secret = basic ? basic.password : bodySecret;
+    if (basic && bodyId !== undefined && bodyId !== basic.username) throw oauthFailure(OAuthErrorCode.InvalidRequest, 'client_id in the body differs from the Basic credentials');
+    const { clientId, clientSecret } = context.store.config.oauth;
+    if (id === undefined || secret === undefined) throw oauthFailure(OAuthErrorCode.InvalidClient, 'client authentication is missing (send client_id and client_secret)');
+    if (id !== clientId || secret !== clientSecret) throw oauthFailure(OAuthErrorCode.InvalidClient, 'unknown client or wrong client secret');
+  }
+
+  async function issueTokens(res: Response, call: Call, user: MockUser): Promise<void> {
+    const { config } = context.store;
+    const subject = { userId: user.id, epoch: context.store.epochOf(user.id)! };
+    const access = await context.tokens.issue('access', subject, { cid: config.oauth.clientId }, { ttlSeconds: config.tokenTtlSeconds.oauthAccessToken });
+    const refresh = await context.tokens.issue('refresh', subject, { cid: config.oauth.clientId }, { ttlSeconds: config.tokenTtlSeconds.refreshToken });
+    const expiresIn = expiresInSeconds(access.expiresAtMs, context.clock());
+    call.userId = user.id;
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Pragma', 'no-cache');
+    res.json({
+      access_token: access.token,
+      token_type: 'bearer',
+      // Spec: expires_in is in seconds; WOPIAuth only reads it as a JSON number.
+      expires_in: config.compatibility.expiresInAsString ? String(expiresIn) : expiresIn,
+      refresh_token: refresh.token,
+    });
+  }
+
+  const token: Handler = async (req, res, call) => {
+    if (req.method !== 'POST') throw oauthFailure(OAuthErrorCode.InvalidRequest, 'the token endpoint takes POST');
+    if (!req.is('application/x-www-form-urlencoded')) throw oauthFailure(OAuthErrorCode.InvalidRequest, 'the body must be application/x-www-form-urlencoded');
+    const { params, repeated } = readParams(req.body);
+    if (repeated.length > 0) throw oauthFailure(OAuthErrorCode.InvalidRequest, `${repeated.join(', ')} sent more than once`);
+    authenticateClient(req, params);
+    const grantType = params.get('grant_type');
+    if (grantType === undefined) throw oauthFailure(OAuthErrorCode.InvalidRequest, 'grant_type is missing');
+
+    if (grantType === 'authorization_code') {
+      if (!params.get('code')) throw oauthFailure(OAuthErrorCode.InvalidRequest, 'code is missing');
+      if (!call.auth?.ok) throw oauthFailure(OAuthErrorCode.InvalidGrant, call.auth?.reason ?? 'the code is invalid');
+      const claims = call.auth.claims as CodeClaims;
+      if (claims.cid !== context.store.config.oauth.clientId) throw oauthFailure(OAuthErrorCode.InvalidGrant, 'the code was issued to another client');
+      const redirectUri = params.get('redirect_uri');
+      // Spec: RFC 6749 §4.1.3: redirect_uri must be identical to the one the code was issued for.
+      if (redirectUri === undefined) call.notes.push('redirect_uri not sent with the code (RFC 6749 §4.1.3 requires it); accepted');
+      else if (!sameRedirectUri(redirectUri, claims.ru)) throw oauthFailure(OAuthErrorCode.InvalidGrant, 'redirect_uri differs from the one the code was issued for');
+      if (!context.usedCodes.markUsed(claims.jti, claims.exp * 1000)) throw oauthFailure(OAuthErrorCode.InvalidGrant, 'the code was already used');
+      return issueTokens(res, call, call.auth.user);
+    }
+    if (grantType === 'refresh_token') {
+      if (!params.get('refresh_token')) throw oauthFailure(OAuthErrorCode.InvalidRequest, 'refresh_token is missing');
+      if (!call.auth?.ok) throw oauthFailure(OAuthErrorCode.InvalidGrant, call.auth?.reason ?? 'the refresh token is invalid');
+      if ((call.auth.claims as RefreshClaims).cid !== context.store.config.oauth.clientId) throw oauthFailure(OAuthErrorCode.InvalidGrant, 'the refresh token was issued to another client');
+      return issueTokens(res, call, call.auth.user);
+    }
+    throw oauthFailure(OAuthErrorCode.UnsupportedGrantType, `grant_type "${grantType}" is not supported; use authorization_code or refresh_token`);
+  };
+
+  return { authorize, token };
+}

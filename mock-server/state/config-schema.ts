@@ -1,0 +1,177 @@
+import { z } from 'zod';
+import { operationNames } from '../protocol/operations.js';
+
+/**
+ * The config document: the format of `--config` files, of `GET/PUT /api/config`, and of what the
+ * data dir persists. Every field has a default, so `{}` is a complete config.
+ */
+
+// Spec: Office iOS fails on names and ids containing any of these (notes §5.5, invalidcharacters.rst).
+const officeInvalidCharacters = /[\\/:*?"<>|#{}^[\]`%]/;
+
+const userId = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters')
+  .refine((v) => !officeInvalidCharacters.test(v), 'must not contain any of \\ / : * ? " < > | # { } ^ [ ] ` % (Office iOS cannot load such ids)')
+  .refine((v) => v.trim() === v, 'must not start or end with whitespace');
+
+const urlSchemeList = z.array(z.string().min(1, 'must not be empty').max(256).refine((v) => !/\s/.test(v), 'must not contain whitespace')).max(32);
+
+const ttl = (max: number) => z.number().int('must be a whole number of seconds').min(1, 'must be at least 1 second').max(max);
+
+const absoluteUrl = z.string().refine((v) => URL.canParse(v), 'must be an absolute URL');
+
+export const faultOperationSchema = z.enum(['*', ...operationNames] as [string, ...string[]], {
+  error: () => `must be "*" or one of: ${operationNames.join(', ')}`,
+});
+
+export const faultRuleInputSchema = z
+  .object({
+    id: z.string().min(1).max(64).optional(),
+    operation: faultOperationSchema,
+    userId: z.string().min(1).optional(),
+    method: z.string().regex(/^[A-Z]+$/, 'must be an upper-case HTTP method').optional(),
+    status: z.number().int().min(200).max(599).optional(),
+    delayMs: z.number().int().min(0).max(300_000).optional(),
+    dropConnection: z.boolean().optional(),
+    /** Requests left before the rule removes itself; absent means until removed. */
+    remaining: z.number().int().min(1).max(1_000_000).optional(),
+  })
+  .strict()
+  .refine((r) => r.status !== undefined || r.delayMs !== undefined || r.dropConnection === true, {
+    message: 'a fault needs at least one of status, delayMs or dropConnection',
+  })
+  .refine((r) => !(r.dropConnection === true && r.status !== undefined), {
+    message: 'dropConnection closes the connection, so it cannot also send a status',
+    path: ['status'],
+  });
+
+const defaultUsers = [
+  { id: 'alice', signInName: 'alice@contoso.test', friendlyName: 'Alice Adams' },
+  { id: 'bob', signInName: 'bob@contoso.test', friendlyName: 'Bob Baker' },
+];
+
+export const configSchema = z
+  .object({
+    providerId: z.string().max(128, 'must be at most 128 characters').default('WopiMockHost'),
+    urlSchemes: z
+      .object({ iOS: urlSchemeList.default([]), Android: urlSchemeList.default([]), UWP: urlSchemeList.default([]) })
+      .strict()
+      .default({ iOS: [], Android: [], UWP: [] }),
+    tokenTtlSeconds: z
+      .object({
+        authorizationCode: ttl(3600).default(600),
+        oauthAccessToken: ttl(366 * 86400).default(3600),
+        refreshToken: ttl(10 * 366 * 86400).default(30 * 86400),
+        wopiAccessToken: ttl(366 * 86400).default(10 * 3600),
+      })
+      .strict()
+      .default({ authorizationCode: 600, oauthAccessToken: 3600, refreshToken: 30 * 86400, wopiAccessToken: 10 * 3600 }),
+    oauth: z
+      .object({
+        clientId: z.string().min(1, 'must not be empty').max(256).default('office-mobile'),
+        clientSecret: z.string().min(1, 'must not be empty').max(256).default('mock-client-secret'),
+        redirectUris: z.array(absoluteUrl).max(64).default(['https://localhost']),
+      })
+      .strict()
+      .default({ clientId: 'office-mobile', clientSecret: 'mock-client-secret', redirectUris: ['https://localhost'] }),
+    users: z
+      .array(
+        z
+          .object({
+            id: userId,
+            signInName: z.string().min(1, 'must not be empty').max(256),
+            friendlyName: z.string().max(256).default(''),
+          })
+          .strict(),
+      )
+      .max(1000)
+      .default(defaultUsers),
+    faults: z.array(faultRuleInputSchema).max(1000).default([]),
+    compatibility: z
+      .object({
+        /** Spec: answer an unknown X-WOPI-EcosystemOperation as Bootstrap; WopiHost answers 501. */
+        unknownEcosystemOperation: z.enum(['bootstrap', 'notImplemented']).default('bootstrap'),
+        /** The token issuance doc's sample sends expires_in as a string; real clients read a number. */
+        expiresInAsString: z.boolean().default(false),
+        /** RFC 6750 error="invalid_token" on 401s for a bad token; Office documents no such parameter. */
+        challengeErrorParameter: z.boolean().default(false),
+      })
+      .strict()
+      .default({ unknownEcosystemOperation: 'bootstrap', expiresInAsString: false, challengeErrorParameter: false }),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const seen = new Map<string, number>();
+    config.users.forEach((user, index) => {
+      const first = seen.get(user.id);
+      if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['users', index, 'id'], message: `duplicates users[${first}].id "${user.id}"` });
+      else seen.set(user.id, index);
+    });
+    const faultIds = new Set<string>();
+    config.faults.forEach((fault, index) => {
+      if (fault.id === undefined) return;
+      if (faultIds.has(fault.id)) ctx.addIssue({ code: 'custom', path: ['faults', index, 'id'], message: `duplicate fault id "${fault.id}"` });
+      faultIds.add(fault.id);
+    });
+  });
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;
+export type FaultRuleInput = z.output<typeof faultRuleInputSchema>;
+export type MockUser = ParsedConfig['users'][number];
+export type TokenTtls = ParsedConfig['tokenTtlSeconds'];
+
+/** A fault rule as stored: always has its id. */
+export type FaultRule = FaultRuleInput & { id: string };
+/** The config as the store holds it and the admin API returns it. */
+export type Config = Omit<ParsedConfig, 'faults'> & { faults: FaultRule[] };
+
+export interface ConfigIssue {
+  /** JSON path of the offending value, e.g. `$.users[1].id`. */
+  path: string;
+  message: string;
+}
+
+export function formatJsonPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : /^[A-Za-z_$][\w$]*$/.test(String(key)) ? `${out}.${String(key)}` : `${out}[${JSON.stringify(String(key))}]`), '$');
+}
+
+export type ConfigParse = { ok: true; config: ParsedConfig; warnings: ConfigIssue[] } | { ok: false; errors: ConfigIssue[] };
+
+/** Validates a config document; warnings are accepted deviations worth telling the user about. */
+export function parseConfig(input: unknown): ConfigParse {
+  const result = configSchema.safeParse(input);
+  if (!result.success) {
+    return { ok: false, errors: result.error.issues.map((issue) => ({ path: formatJsonPath(issue.path), message: describeIssue(issue) })) };
+  }
+  return { ok: true, config: result.data, warnings: configWarnings(result.data) };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}`;
+  return issue.message;
+}
+
+export function configWarnings(config: ParsedConfig): ConfigIssue[] {
+  const warnings: ConfigIssue[] = [];
+  // Spec: providerId "Allowed characters: [a-z, A-Z, 0-9]", yet the spec's own sample is tp_contoso.
+  if (config.providerId !== '' && !/^[A-Za-z0-9]+$/.test(config.providerId)) {
+    warnings.push({ path: '$.providerId', message: 'contains characters outside [A-Za-z0-9], which the Bootstrap spec does not allow (its own sample "tp_contoso" does the same); accepted' });
+  }
+  if (/[",=\\]|Bearer/.test(config.providerId)) {
+    warnings.push({ path: '$.providerId', message: 'contains ",", "=", a quote, a backslash or "Bearer", which naive WWW-Authenticate parsers (WOPIAuth, Office) split on' });
+  }
+  if (config.users.length === 0) warnings.push({ path: '$.users', message: 'no mock users: nobody can sign in' });
+  config.users.forEach((user, index) => {
+    if (officeInvalidCharacters.test(user.friendlyName)) {
+      warnings.push({ path: `$.users[${index}].friendlyName`, message: 'contains characters Office iOS cannot display in names' });
+    }
+  });
+  return warnings;
+}
+
+export function defaultConfigInput(): ConfigInput {
+  return {};
+}

@@ -1,0 +1,74 @@
+import path from 'node:path';
+import { keepAside, readIfExists } from './atomic-file.js';
+import { parseConfig, type ConfigIssue, type ConfigInput } from './config-schema.js';
+
+export const stateSchemaVersion = 1;
+export const stateFileName = 'state.json';
+
+/** What the data dir keeps between runs. */
+export interface PersistedState {
+  schemaVersion: number;
+  config: ConfigInput;
+  /** Per-user token epoch: tokens carry it, revoking a user replaces it. */
+  userEpochs: Record<string, string>;
+}
+
+type Migration = (state: Record<string, unknown>) => Record<string, unknown>;
+
+/** Migration n turns a version-n file into version n+1. Version 1 is the first format. */
+const migrations: Record<number, Migration> = {};
+
+export type LoadedState =
+  | { kind: 'fresh' }
+  | { kind: 'loaded'; state: PersistedState }
+  | { kind: 'unreadable'; file: string; keptAt: string; problem: string };
+
+export function stateFilePath(dataDir: string): string {
+  return path.join(dataDir, stateFileName);
+}
+
+/**
+ * Reads the persisted state. A file that cannot be understood is moved aside, never overwritten,
+ * and the caller is told where it went so the user can recover it.
+ */
+export async function loadPersistedState(dataDir: string): Promise<LoadedState> {
+  const file = stateFilePath(dataDir);
+  const text = await readIfExists(file);
+  if (text === undefined) return { kind: 'fresh' };
+  const problem = validatePersisted(text);
+  if (typeof problem === 'string') {
+    const keptAt = await keepAside(file);
+    return { kind: 'unreadable', file, keptAt, problem };
+  }
+  return { kind: 'loaded', state: problem };
+}
+
+function validatePersisted(text: string): PersistedState | string {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    return `not valid JSON (${(error as Error).message})`;
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return 'not a JSON object';
+  let state = raw as Record<string, unknown>;
+  const version = state['schemaVersion'];
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) return 'schemaVersion is missing or not a positive integer';
+  if (version > stateSchemaVersion) return `schemaVersion ${version} is newer than this build understands (${stateSchemaVersion})`;
+  for (let v = version; v < stateSchemaVersion; v++) {
+    const migrate = migrations[v];
+    if (!migrate) return `no migration from schemaVersion ${v}`;
+    state = migrate(state);
+  }
+  const parsed = parseConfig(state['config']);
+  if (!parsed.ok) return `config is invalid: ${describeIssues(parsed.errors)}`;
+  const epochs = state['userEpochs'];
+  if (epochs === null || typeof epochs !== 'object' || Array.isArray(epochs) || !Object.values(epochs).every((e) => typeof e === 'string')) {
+    return 'userEpochs is not an object of strings';
+  }
+  return { schemaVersion: stateSchemaVersion, config: state['config'] as ConfigInput, userEpochs: epochs as Record<string, string> };
+}
+
+export function describeIssues(issues: readonly ConfigIssue[]): string {
+  return issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+}

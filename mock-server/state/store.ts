@@ -1,0 +1,212 @@
+import { EventEmitter } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import { CoalescingWriter } from './atomic-file.js';
+import { parseConfig, faultRuleInputSchema, formatJsonPath, type Config, type ConfigIssue, type FaultRule, type MockUser, type ParsedConfig } from './config-schema.js';
+import { stateFilePath, stateSchemaVersion, type PersistedState } from './persisted-state.js';
+
+export interface StoreEvents {
+  config: [config: Config, warnings: ConfigIssue[]];
+  faults: [faults: FaultRule[]];
+  revoked: [userId: string];
+  error: [error: Error];
+}
+
+export type CommandResult<T> = { ok: true; value: T; warnings: ConfigIssue[] } | { ok: false; errors: ConfigIssue[] };
+
+/** Raised when the data dir refuses a write; the in-memory state is left as it was. */
+export class PersistError extends Error {
+  constructor(readonly file: string, cause: unknown) {
+    super(`could not save ${file}: ${(cause as Error).message}`, { cause });
+  }
+}
+
+/**
+ * The one place the mock host's state lives: config, fault rules and per-user token epochs.
+ * It changes only through the named commands below; each persists before it takes effect
+ * (except fault countdowns, which are saved in the background) and emits a typed event.
+ */
+export class Store extends EventEmitter<StoreEvents> {
+  private current: Config;
+  private warningsNow: ConfigIssue[];
+  private epochs: Map<string, string>;
+  private readonly usersById = new Map<string, MockUser>();
+  private readonly writer: CoalescingWriter | null;
+  private commandQueue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: { config: ParsedConfig; warnings: ConfigIssue[]; userEpochs?: Record<string, string>; dataDir: string | null }) {
+    super();
+    this.current = withFaultIds(options.config);
+    this.warningsNow = options.warnings;
+    this.epochs = new Map(Object.entries(options.userEpochs ?? {}));
+    this.writer = options.dataDir === null ? null : new CoalescingWriter(stateFilePath(options.dataDir));
+    this.reindexUsers();
+  }
+
+  get config(): Config {
+    return this.current;
+  }
+
+  get warnings(): ConfigIssue[] {
+    return this.warningsNow;
+  }
+
+  findUser(id: string): MockUser | undefined {
+    return this.usersById.get(id);
+  }
+
+  /** The epoch tokens of this user must carry; undefined for an unknown user. */
+  epochOf(userId: string): string | undefined {
+    return this.usersById.has(userId) ? this.epochs.get(userId) : undefined;
+  }
+
+  snapshot(): PersistedState {
+    return { schemaVersion: stateSchemaVersion, config: this.current, userEpochs: Object.fromEntries(this.epochs) };
+  }
+
+  /** Replaces the whole config document; nothing is applied when it is invalid or cannot be saved. */
+  replaceConfig(input: unknown): Promise<CommandResult<Config>> {
+    return this.command(async () => {
+      const parsed = parseConfig(input);
+      if (!parsed.ok) return parsed;
+      const next = withFaultIds(parsed.config);
+      const epochs = reconcileEpochs(this.epochs, next.users);
+      await this.persist({ config: next, epochs });
+      this.current = next;
+      this.epochs = epochs;
+      this.warningsNow = parsed.warnings;
+      this.reindexUsers();
+      this.emit('config', next, parsed.warnings);
+      this.emit('faults', next.faults);
+      return { ok: true, value: next, warnings: parsed.warnings };
+    });
+  }
+
+  addFault(input: unknown): Promise<CommandResult<FaultRule>> {
+    return this.command(async () => {
+      const parsed = faultRuleInputSchema.safeParse(input);
+      if (!parsed.success) {
+        return { ok: false, errors: parsed.error.issues.map((i) => ({ path: formatJsonPath(i.path), message: i.message })) };
+      }
+      if (parsed.data.id !== undefined && this.current.faults.some((f) => f.id === parsed.data.id)) {
+        return { ok: false, errors: [{ path: '$.id', message: `a fault with id "${parsed.data.id}" exists already` }] };
+      }
+      const rule: FaultRule = { ...parsed.data, id: parsed.data.id ?? newFaultId() };
+      const warnings: ConfigIssue[] = rule.userId !== undefined && !this.usersById.has(rule.userId)
+        ? [{ path: '$.userId', message: `no mock user has id "${rule.userId}" yet; the rule fires once one does` }]
+        : [];
+      await this.setFaults([...this.current.faults, rule]);
+      return { ok: true, value: rule, warnings };
+    });
+  }
+
+  removeFault(id: string): Promise<boolean> {
+    return this.command(async () => {
+      if (!this.current.faults.some((f) => f.id === id)) return false;
+      await this.setFaults(this.current.faults.filter((f) => f.id !== id));
+      return true;
+    });
+  }
+
+  clearFaults(): Promise<number> {
+    return this.command(async () => {
+      const count = this.current.faults.length;
+      if (count > 0) await this.setFaults([]);
+      return count;
+    });
+  }
+
+  /**
+   * Counts one firing of a rule, removing it when its count runs out. Runs on the request path,
+   * so it applies at once and saves in the background.
+   */
+  consumeFault(id: string): void {
+    const index = this.current.faults.findIndex((f) => f.id === id);
+    const rule = this.current.faults[index];
+    if (!rule || rule.remaining === undefined) return;
+    const faults = [...this.current.faults];
+    if (rule.remaining <= 1) faults.splice(index, 1);
+    else faults[index] = { ...rule, remaining: rule.remaining - 1 };
+    this.current = { ...this.current, faults };
+    this.persistInBackground();
+    if (this.listenerCount('faults') > 0) setImmediate(() => this.emit('faults', faults));
+  }
+
+  /** Invalidates every token issued to the user so far. */
+  revokeUser(userId: string): Promise<boolean> {
+    return this.command(async () => {
+      if (!this.usersById.has(userId)) return false;
+      const epochs = new Map(this.epochs).set(userId, newEpoch());
+      await this.persist({ config: this.current, epochs });
+      this.epochs = epochs;
+      this.emit('revoked', userId);
+      return true;
+    });
+  }
+
+  /** Resolves once every change so far is on disk. */
+  async flush(): Promise<void> {
+    await this.commandQueue;
+    await this.writer?.flush();
+  }
+
+  /** Saves the state as it is now (first start, or after a file was kept aside). */
+  async saveNow(): Promise<void> {
+    await this.persist({ config: this.current, epochs: this.epochs });
+  }
+
+  private async setFaults(faults: FaultRule[]): Promise<void> {
+    const next = { ...this.current, faults };
+    await this.persist({ config: next, epochs: this.epochs });
+    this.current = next;
+    this.emit('faults', faults);
+  }
+
+  private command<T>(run: () => Promise<T>): Promise<T> {
+    const result = this.commandQueue.then(run);
+    this.commandQueue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async persist(next: { config: Config; epochs: Map<string, string> }): Promise<void> {
+    if (!this.writer) return;
+    const state: PersistedState = { schemaVersion: stateSchemaVersion, config: next.config, userEpochs: Object.fromEntries(next.epochs) };
+    try {
+      await this.writer.save(() => JSON.stringify(state, null, 2) + '\n');
+    } catch (error) {
+      throw new PersistError(this.writer.path, error);
+    }
+  }
+
+  private persistInBackground(): void {
+    this.writer?.save(() => JSON.stringify(this.snapshot(), null, 2) + '\n').catch((error: unknown) => {
+      this.emit('error', new PersistError(this.writer!.path, error));
+    });
+  }
+
+  private reindexUsers(): void {
+    this.usersById.clear();
+    for (const user of this.current.users) {
+      this.usersById.set(user.id, user);
+      if (!this.epochs.has(user.id)) this.epochs.set(user.id, newEpoch());
+    }
+  }
+}
+
+/** Keeps the epoch of users that stay, drops those removed (so a re-added id starts fresh). */
+function reconcileEpochs(epochs: Map<string, string>, users: readonly MockUser[]): Map<string, string> {
+  const next = new Map<string, string>();
+  for (const user of users) next.set(user.id, epochs.get(user.id) ?? newEpoch());
+  return next;
+}
+
+function withFaultIds(config: ParsedConfig): Config {
+  return { ...config, faults: config.faults.map((f) => ({ ...f, id: f.id ?? newFaultId() })) };
+}
+
+function newFaultId(): string {
+  return `f-${randomBytes(4).toString('hex')}`;
+}
+
+function newEpoch(): string {
+  return randomBytes(9).toString('base64url');
+}

@@ -1,0 +1,103 @@
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { randomBytes, webcrypto } from 'node:crypto';
+
+type CryptoKey = webcrypto.CryptoKey;
+
+/**
+ * The four token kinds. Each has its own JWT `typ` header and audience, so one can never be
+ * accepted where another is expected (a refresh token is not an access token).
+ */
+export const TokenKind = {
+  Access: 'access',
+  Refresh: 'refresh',
+  Code: 'code',
+  Wopi: 'wopi',
+} as const;
+export type TokenKind = (typeof TokenKind)[keyof typeof TokenKind];
+
+/** What a WOPI token may be used on. */
+export type WopiScope = `file:${string}` | `container:${string}` | 'ecosystem';
+
+interface CommonClaims {
+  /** Mock user id. */
+  sub: string;
+  /** The user's token epoch when issued; revoking the user changes it. */
+  ep: string;
+  jti: string;
+  iat: number;
+  /** JWT expiry, seconds since the epoch. */
+  exp: number;
+}
+export interface AccessClaims extends CommonClaims { kind: 'access'; cid: string }
+export interface RefreshClaims extends CommonClaims { kind: 'refresh'; cid: string }
+export interface CodeClaims extends CommonClaims { kind: 'code'; cid: string; ru: string }
+export interface WopiClaims extends CommonClaims { kind: 'wopi'; res: WopiScope }
+export type ClaimsOf<K extends TokenKind> = Extract<AccessClaims | RefreshClaims | CodeClaims | WopiClaims, { kind: K }>;
+type Extra<K extends TokenKind> = Omit<ClaimsOf<K>, keyof CommonClaims | 'kind'>;
+
+export type TokenFailure = 'malformed' | 'bad-signature' | 'wrong-kind' | 'expired';
+export type VerifyResult<K extends TokenKind> = { ok: true; claims: ClaimsOf<K> } | { ok: false; failure: TokenFailure; detail: string };
+
+export interface IssuedToken {
+  token: string;
+  /** Expiry in milliseconds since the epoch (whole seconds: JWT `exp` has second precision). */
+  expiresAtMs: number;
+}
+
+const algorithm = 'HS256';
+const typOf = (kind: TokenKind) => `wopi-mock-${kind}+jwt`;
+const audienceOf = (kind: TokenKind) => `urn:wopi-mock-host:${kind}`;
+const issuer = 'urn:wopi-mock-host';
+
+/** Signs and verifies every token the host issues. The algorithm is pinned; the clock is injected. */
+export class TokenService {
+  private constructor(private readonly key: CryptoKey, private readonly clock: () => number) {}
+
+  static async create(secret: Uint8Array, clock: () => number = Date.now): Promise<TokenService> {
+    const key = await webcrypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    return new TokenService(key, clock);
+  }
+
+  /** Issues a token that expires `ttlSeconds` from now, or at `expiresAtMs` when given (token trading). */
+  async issue<K extends TokenKind>(kind: K, subject: { userId: string; epoch: string }, extra: Extra<K>, expiry: { ttlSeconds: number } | { expiresAtMs: number }): Promise<IssuedToken> {
+    const nowSeconds = Math.floor(this.clock() / 1000);
+    const exp = 'ttlSeconds' in expiry ? nowSeconds + expiry.ttlSeconds : Math.floor(expiry.expiresAtMs / 1000);
+    const token = await new SignJWT({ ...extra, ep: subject.epoch })
+      .setProtectedHeader({ alg: algorithm, typ: typOf(kind) })
+      .setIssuer(issuer)
+      .setAudience(audienceOf(kind))
+      .setSubject(subject.userId)
+      .setJti(randomBytes(12).toString('base64url'))
+      .setIssuedAt(nowSeconds)
+      .setExpirationTime(exp)
+      .sign(this.key);
+    return { token, expiresAtMs: exp * 1000 };
+  }
+
+  async verify<K extends TokenKind>(kind: K, token: string): Promise<VerifyResult<K>> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, {
+        algorithms: [algorithm],
+        typ: typOf(kind),
+        audience: audienceOf(kind),
+        issuer,
+        currentDate: new Date(this.clock()),
+        requiredClaims: ['sub', 'exp', 'jti', 'ep'],
+      });
+      return { ok: true, claims: { ...payload, kind } as unknown as ClaimsOf<K> };
+    } catch (error) {
+      return { ok: false, ...describeFailure(error, kind) };
+    }
+  }
+}
+
+function describeFailure(error: unknown, kind: TokenKind): { failure: TokenFailure; detail: string } {
+  if (error instanceof joseErrors.JWTExpired) return { failure: 'expired', detail: `the ${kind} token expired` };
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return { failure: 'bad-signature', detail: `the ${kind} token's signature does not verify` };
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return { failure: 'bad-signature', detail: 'the token uses an algorithm this host does not accept' };
+  if (error instanceof joseErrors.JWTClaimValidationFailed && (error.claim === 'typ' || error.claim === 'aud')) {
+    return { failure: 'wrong-kind', detail: `not a ${kind} token` };
+  }
+  if (error instanceof joseErrors.JOSEError) return { failure: 'malformed', detail: `the ${kind} token is invalid (${error.code})` };
+  return { failure: 'malformed', detail: `the ${kind} token is invalid` };
+}

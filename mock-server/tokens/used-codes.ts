@@ -1,0 +1,34 @@
+/**
+ * Authorization codes already redeemed (RFC 6749 §4.1.2: a code is single-use). An entry is
+ * only needed until the code would have expired anyway, so the set purges itself and cannot grow
+ * without bound.
+ */
+export class UsedCodes {
+  private readonly expiries = new Map<string, number>();
+  private lastPurge = 0;
+
+  constructor(private readonly clock: () => number, private readonly maxEntries = 100_000) {}
+
+  /** Records the code; false if it had been used before. */
+  markUsed(jti: string, expiresAtMs: number): boolean {
+    this.purge();
+    if (this.expiries.has(jti)) return false;
+    if (this.expiries.size >= this.maxEntries) {
+      const oldest = this.expiries.keys().next().value;
+      if (oldest !== undefined) this.expiries.delete(oldest);
+    }
+    this.expiries.set(jti, expiresAtMs);
+    return true;
+  }
+
+  get size(): number {
+    return this.expiries.size;
+  }
+
+  private purge(): void {
+    const now = this.clock();
+    if (now - this.lastPurge < 10_000) return;
+    this.lastPurge = now;
+    for (const [jti, expiry] of this.expiries) if (expiry <= now) this.expiries.delete(jti);
+  }
+}
