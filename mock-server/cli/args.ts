@@ -1,0 +1,105 @@
+import { parseArgs } from 'node:util';
+import path from 'node:path';
+import { defaultDataDir } from './data-dir.js';
+
+export interface CliOptions {
+  port: number;
+  host: string;
+  adminPort: number;
+  publicHost: string | undefined;
+  dataDir: string;
+  configFile: string | undefined;
+  adminToken: string | undefined;
+  logCapacity: number;
+  json: boolean;
+  quiet: boolean;
+}
+
+export type CliCommand = { kind: 'help' } | { kind: 'version' } | { kind: 'serve'; options: CliOptions };
+
+/** A mistake in the command line; the message says what to change. */
+export class UsageError extends Error {}
+
+export const helpText = `Usage: npm run serve -- [options]
+       wopi-mock-host [options]
+
+An HTTPS mock WOPI host for Office mobile: bootstrapper, OAuth sign-in and token
+endpoints, ecosystem, containers and files, with fault injection and a live log.
+
+Options:
+  --port <n>           WOPI (HTTPS) port; 0 picks any free port     [default: 8443]
+  --host <address>     address the WOPI listener binds to           [default: 0.0.0.0]
+  --admin-port <n>     admin API port on 127.0.0.1; 0 = any free     [default: 8444]
+  --public-host <h>    host name or IP used in every URL handed out  [default: first LAN IPv4, else localhost]
+  --data-dir <dir>     where config, keys, certificates and files live
+                       [default: the desktop app's data folder]
+  --config <file>      start from this config document (wins over the persisted one)
+  --admin-token <t>    admin API bearer token                        [default: random per start]
+  --log-capacity <n>   requests kept in the in-memory log            [default: 5000]
+  --json               print one JSON object per line (first: {"event":"ready",...})
+  --quiet              do not print a line per request (human output only)
+  --help               show this help
+  --version            print the version
+
+Exit codes: 0 stopped cleanly, 1 could not start (e.g. port in use), 2 bad flags or config.
+Docs: README.md (walk-through, config reference), docs/admin-api.md.`;
+
+function port(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new UsageError(`--${name} must be a port number from 0 to 65535, not "${value}"`);
+  return Number(value);
+}
+
+export function parseCli(argv: string[], cwd = process.cwd()): CliCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'admin-port': { type: 'string' },
+        'public-host': { type: 'string' },
+        'data-dir': { type: 'string' },
+        config: { type: 'string' },
+        'admin-token': { type: 'string' },
+        'log-capacity': { type: 'string' },
+        json: { type: 'boolean', default: false },
+        quiet: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', short: 'v', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.replace(/\. To specify a positional argument.*$/s, '')} (see --help)`);
+  }
+  const { values } = parsed;
+  if (values.help) return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
+  const logCapacity = values['log-capacity'];
+  if (logCapacity !== undefined && (!/^\d+$/.test(logCapacity) || Number(logCapacity) < 1 || Number(logCapacity) > 10_000_000)) {
+    throw new UsageError(`--log-capacity must be a whole number from 1 to 10000000, not "${logCapacity}"`);
+  }
+  for (const name of ['host', 'public-host', 'data-dir', 'config', 'admin-token'] as const) {
+    if (values[name] !== undefined && values[name]!.trim() === '') throw new UsageError(`--${name} must not be empty`);
+  }
+  const adminToken = values['admin-token'];
+  if (adminToken !== undefined && adminToken.length < 8) throw new UsageError('--admin-token must be at least 8 characters');
+  return {
+    kind: 'serve',
+    options: {
+      port: port('port', values.port, 8443),
+      host: values.host ?? '0.0.0.0',
+      adminPort: port('admin-port', values['admin-port'], 8444),
+      publicHost: values['public-host'],
+      dataDir: values['data-dir'] !== undefined ? path.resolve(cwd, values['data-dir']) : defaultDataDir(),
+      configFile: values.config !== undefined ? path.resolve(cwd, values.config) : undefined,
+      adminToken,
+      logCapacity: logCapacity !== undefined ? Number(logCapacity) : 5000,
+      json: values.json,
+      quiet: values.quiet,
+    },
+  };
+}

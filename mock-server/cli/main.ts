@@ -1,0 +1,145 @@
+#!/usr/bin/env node
+import { ConfigError, ListenError, engineVersion, startEngine, type Engine } from '../engine.js';
+import type { LogEntry } from '../log/entry.js';
+import { UsageError, helpText, parseCli, type CliOptions } from './args.js';
+import { readConfigFile } from './config-file.js';
+
+/** Exit codes, as --help documents them. */
+export const ExitCode = { Ok: 0, StartFailed: 1, Usage: 2 } as const;
+
+type Printer = { ready(engine: Engine, options: CliOptions): void; requests(entries: LogEntry[]): void; warning(message: string): void; stopped(): void; fatal(message: string): void };
+
+function jsonPrinter(): Printer {
+  const line = (value: object) => process.stdout.write(JSON.stringify(value) + '\n');
+  return {
+    ready(engine) {
+      const { urls } = engine;
+      const status = engine.status();
+      line({ event: 'ready', wopiOrigin: urls.wopiOrigin, bootstrapperUrl: urls.bootstrapperUrl, adminUrl: urls.adminUrl, adminToken: urls.adminToken, caCertificate: urls.caCertificatePath, caFingerprintSha256: urls.caFingerprintSha256, dataDir: status.dataDir, version: status.version });
+    },
+    requests(entries) {
+      for (const e of entries) line({ event: 'request', seq: e.seq, time: e.time, operation: e.operation, method: e.method, url: e.url, status: e.status, durationMs: e.durationMs, userId: e.userId, faultId: e.faultId });
+    },
+    warning: (message) => line({ event: 'warning', message }),
+    stopped: () => line({ event: 'stopped' }),
+    fatal: (message) => line({ event: 'error', message }),
+  };
+}
+
+function humanPrinter(quiet: boolean): Printer {
+  const out = (text: string) => process.stdout.write(text + '\n');
+  return {
+    ready(engine) {
+      const { urls } = engine;
+      const status = engine.status();
+      const others = status.lanBootstrapperUrls.filter((u) => u !== urls.bootstrapperUrl);
+      out(`WOPI Mock Host ${status.version}`);
+      out(`  Bootstrapper    ${urls.bootstrapperUrl}`);
+      out(`  WOPI origin     ${urls.wopiOrigin}`);
+      if (others.length > 0) out(`  Also answers on ${others.join('\n                  ')}`);
+      out(`  Admin API       ${urls.adminUrl}`);
+      out(`  Admin token     ${urls.adminToken}`);
+      out(`  CA certificate  ${urls.caCertificatePath}`);
+      out(`  CA SHA-256      ${urls.caFingerprintSha256}`);
+      out(`  Phone set-up    open ${urls.wopiOrigin}/ca.crt on the device and trust the CA`);
+      out(`  Mock users      ${engine.store.config.users.map((u) => u.id).join(', ') || '(none)'}`);
+      out(`  Data dir        ${status.dataDir}`);
+      for (const warning of status.warnings) out(`  warning: ${warning.path}: ${warning.message}`);
+      out(quiet ? 'Press Ctrl+C to stop.' : 'Requests appear below. Press Ctrl+C to stop.');
+    },
+    requests(entries) {
+      if (quiet) return;
+      for (const e of entries) {
+        const time = e.time.slice(11, 19);
+        out(`${time} ${String(e.status).padStart(3)} ${e.method.padEnd(4)} ${e.operation.padEnd(22)} ${e.url.replace(/access_token=[^&]+/, 'access_token=…').slice(0, 80)} ${e.userId ?? '-'} ${e.durationMs.toFixed(1)}ms${e.faultId ? ` fault ${e.faultId}` : ''}`);
+      }
+    },
+    warning: (message) => process.stderr.write(`warning: ${message}\n`),
+    stopped: () => out('Stopped.'),
+    fatal: (message) => process.stderr.write(`wopi-mock-host: ${message}\n`),
+  };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let command;
+  try {
+    command = parseCli(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`wopi-mock-host: ${error.message}\n`);
+      return ExitCode.Usage;
+    }
+    throw error;
+  }
+  if (command.kind === 'help') return void process.stdout.write(helpText + '\n'), ExitCode.Ok;
+  if (command.kind === 'version') return void process.stdout.write(engineVersion + '\n'), ExitCode.Ok;
+
+  const options = command.options;
+  const printer = options.json ? jsonPrinter() : humanPrinter(options.quiet);
+  let engine: Engine;
+  try {
+    const config = options.configFile !== undefined ? await readConfigFile(options.configFile) : undefined;
+    engine = await startEngine({
+      dataDir: options.dataDir,
+      host: options.host,
+      port: options.port,
+      adminPort: options.adminPort,
+      publicHost: options.publicHost,
+      config,
+      adminToken: options.adminToken,
+      logCapacity: options.logCapacity,
+    });
+  } catch (error) {
+    if (error instanceof UsageError) {
+      printer.fatal(error.message);
+      return ExitCode.Usage;
+    }
+    if (error instanceof ConfigError) {
+      printer.fatal(error.message.replace(/^the config/, `config file ${options.configFile}`));
+      return ExitCode.Usage;
+    }
+    if (error instanceof ListenError) {
+      printer.fatal(error.message);
+      return ExitCode.StartFailed;
+    }
+    printer.fatal(`could not start: ${(error as Error).message}`);
+    return ExitCode.StartFailed;
+  }
+
+  for (const warning of engine.startupWarnings) printer.warning(warning);
+  engine.store.on('error', (error) => printer.warning(error.message));
+  engine.log.on('entries', (entries) => printer.requests(entries));
+  printer.ready(engine, options);
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = () => {
+      if (stopping) {
+        process.exit(ExitCode.StartFailed); // a second Ctrl+C while saving: the user insists
+      }
+      stopping = true;
+      engine.stop().then(
+        () => {
+          printer.stopped();
+          resolve(ExitCode.Ok);
+        },
+        (error: unknown) => {
+          printer.fatal(`stopping failed: ${(error as Error).message}`);
+          resolve(ExitCode.StartFailed);
+        },
+      );
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`wopi-mock-host: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = ExitCode.StartFailed;
+  },
+);
