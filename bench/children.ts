@@ -83,6 +83,12 @@ export class ServerChild {
     return (await this.request<'memory'>({ type: 'memory', id: this.nextId++ })).snapshot;
   }
 
+  /** User + system CPU the child has used so far, in microseconds (all its threads). */
+  async cpu(): Promise<number> {
+    const { usage } = await this.request<'cpu'>({ type: 'cpu', id: this.nextId++ });
+    return usage.user + usage.system;
+  }
+
   async startProfile(): Promise<void> {
     await this.request<'profile-started'>({ type: 'profile-start', id: this.nextId++ });
   }

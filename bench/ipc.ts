@@ -11,6 +11,7 @@ export interface MemorySnapshot {
 
 export type ParentMessage =
   | { type: 'memory'; id: number }
+  | { type: 'cpu'; id: number }
   | { type: 'profile-start'; id: number }
   | { type: 'profile-stop'; id: number; path: string }
   | { type: 'stop' };
@@ -18,6 +19,7 @@ export type ParentMessage =
 export type ChildMessage =
   | { type: 'ready'; port: number; info?: Record<string, string> }
   | { type: 'memory'; id: number; snapshot: MemorySnapshot }
+  | { type: 'cpu'; id: number; usage: NodeJS.CpuUsage }
   | { type: 'profile-started'; id: number }
   | { type: 'profile-stopped'; id: number; path: string }
   | { type: 'failed'; id?: number; message: string };

@@ -55,6 +55,9 @@ export function serveParent(options: {
         send({ type: 'memory', id: message.id, snapshot: { rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, external: usage.external, ...(log ? { log } : {}) } });
         return;
       }
+      case 'cpu':
+        send({ type: 'cpu', id: message.id, usage: process.cpuUsage() });
+        return;
       case 'profile-start': {
         profiler = new Session();
         profiler.connect();

@@ -17,7 +17,7 @@ export function applyFaults(context: HostContext) {
     const rule = pickRule(faults, { operation: call.operation, method: req.method, userId: call.userId });
     if (!rule) return next();
     call.faultId = rule.id;
-    call.notes.push(`fault rule ${rule.id}: ${explainRule(rule)}`);
+    const because = `fault rule ${rule.id}: ${explainRule(rule)}`;
     context.store.consumeFault(rule.id);
     if (rule.delayMs) {
       const abort = new AbortController();
@@ -32,14 +32,19 @@ export function applyFaults(context: HostContext) {
       }
     }
     if (rule.dropConnection) {
+      call.notes.push(because);
       req.socket.destroy();
       return;
     }
-    if (rule.status === undefined) return next();
+    if (rule.status === undefined) {
+      call.notes.push(because);
+      return next();
+    }
     if (rule.status < 400) {
+      call.notes.push(because);
       res.status(rule.status).end();
       return;
     }
-    writeError(req, res, call, context, rule.status, `forced by fault rule ${rule.id}`);
+    writeError(req, res, call, context, rule.status, `forced by ${because}`);
   };
 }

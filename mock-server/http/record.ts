@@ -33,7 +33,7 @@ export function captureResponseBody(res: Response, call: Call, limit: number): v
 export function buildLogEntry(req: Request, res: Response, call: Call, context: HostContext, aborted: boolean): LogEntry {
   const responseBody = call.responseBytes > 0 ? capture(Buffer.concat(call.responseChunks), call.responseBytes, String(res.getHeader('content-type') ?? '')) : null;
   const requestBody = call.requestBody && call.requestBody.length > 0
-    ? capture(redactBody(call.requestBody, req), call.requestBody.length, req.headers['content-type'] ?? '', context.logBodyLimit)
+    ? capture(call.requestBody, call.requestBody.length, req.headers['content-type'] ?? '', context.logBodyLimit, (kept) => redactBody(kept, req))
     : null;
   return {
     seq: context.log.nextSeq(),
@@ -86,9 +86,13 @@ function redactBody(body: Buffer, req: Request): Buffer {
   return Buffer.from(text.replace(/(^|&)client_secret=[^&]*/g, `$1client_secret=${encodeURIComponent(redacted)}`), 'latin1');
 }
 
-function capture(bytes: Buffer, size: number, mimeType: string, limit = Infinity): CapturedBody {
-  const kept = bytes.length > limit ? bytes.subarray(0, limit) : bytes;
-  const truncated = kept.length < size;
+/**
+ * Cuts the bytes at the cap, then redacts what was kept: truncation is judged on the bytes as
+ * sent, so a redaction that changes the length never passes for a cut.
+ */
+function capture(bytes: Buffer, size: number, mimeType: string, limit = Infinity, redact: (kept: Buffer) => Buffer = (kept) => kept): CapturedBody {
+  const truncated = bytes.length > limit || bytes.length < size;
+  const kept = redact(bytes.length > limit ? bytes.subarray(0, limit) : bytes);
   const text = decodeUtf8(kept, truncated);
   return text !== null
     ? { text, encoding: 'utf8', size, truncated, mimeType }

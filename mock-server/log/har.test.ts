@@ -482,6 +482,7 @@ test('Bootstrap 401 keeps the WWW-Authenticate challenge and has an empty conten
     _faultId: null,
     _seq: 1,
     _aborted: false,
+    _notes: [],
   });
 });
 
@@ -541,6 +542,7 @@ test('token POST: form params decoded, cookies parsed from Cookie and Set-Cookie
     _faultId: null,
     _seq: 2,
     _aborted: false,
+    _notes: [],
   });
 });
 
@@ -636,6 +638,7 @@ test('aborted entry: status 0, empty statusText, unknown body size', () => {
     _faultId: 'drop-getfile',
     _seq: 6,
     _aborted: true,
+    _notes: [],
   });
 });
 

@@ -14,7 +14,10 @@ export function jwtExpFromEpochMs(ms: number): EpochSeconds {
   return Math.floor(ms / 1000) as EpochSeconds;
 }
 
-/** OAuth `expires_in`: whole seconds left, never negative. */
+/**
+ * OAuth `expires_in`: whole seconds left, never negative. Counted on the JWT's whole-second clock,
+ * so a token issued with a 3600 s lifetime says 3600, not 3599.
+ */
 export function expiresInSeconds(expMs: number, nowMs: number): number {
-  return Math.max(0, Math.round((expMs - nowMs) / 1000));
+  return Math.max(0, Math.floor(expMs / 1000) - Math.floor(nowMs / 1000));
 }

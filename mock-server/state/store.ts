@@ -32,6 +32,8 @@ export class Store extends EventEmitter<StoreEvents> {
   private readonly usersById = new Map<string, MockUser>();
   private readonly writer: CoalescingWriter | null;
   private commandQueue: Promise<unknown> = Promise.resolve();
+  /** Counts changes made outside the command queue (fault countdowns). */
+  private backgroundChanges = 0;
 
   constructor(options: { config: ParsedConfig; warnings: ConfigIssue[]; userEpochs?: Record<string, string>; dataDir: string | null }) {
     super();
@@ -94,7 +96,7 @@ export class Store extends EventEmitter<StoreEvents> {
       const warnings: ConfigIssue[] = rule.userId !== undefined && !this.usersById.has(rule.userId)
         ? [{ path: '$.userId', message: `no mock user has id "${rule.userId}" yet; the rule fires once one does` }]
         : [];
-      await this.setFaults([...this.current.faults, rule]);
+      await this.setFaults((faults) => [...faults, rule]);
       return { ok: true, value: rule, warnings };
     });
   }
@@ -102,7 +104,7 @@ export class Store extends EventEmitter<StoreEvents> {
   removeFault(id: string): Promise<boolean> {
     return this.command(async () => {
       if (!this.current.faults.some((f) => f.id === id)) return false;
-      await this.setFaults(this.current.faults.filter((f) => f.id !== id));
+      await this.setFaults((faults) => faults.filter((f) => f.id !== id));
       return true;
     });
   }
@@ -110,7 +112,7 @@ export class Store extends EventEmitter<StoreEvents> {
   clearFaults(): Promise<number> {
     return this.command(async () => {
       const count = this.current.faults.length;
-      if (count > 0) await this.setFaults([]);
+      if (count > 0) await this.setFaults(() => []);
       return count;
     });
   }
@@ -127,6 +129,7 @@ export class Store extends EventEmitter<StoreEvents> {
     if (rule.remaining <= 1) faults.splice(index, 1);
     else faults[index] = { ...rule, remaining: rule.remaining - 1 };
     this.current = { ...this.current, faults };
+    this.backgroundChanges++;
     this.persistInBackground();
     if (this.listenerCount('faults') > 0) setImmediate(() => this.emit('faults', faults));
   }
@@ -154,15 +157,29 @@ export class Store extends EventEmitter<StoreEvents> {
     await this.persist({ config: this.current, epochs: this.epochs });
   }
 
-  private async setFaults(faults: FaultRule[]): Promise<void> {
-    const next = { ...this.current, faults };
-    await this.persist({ config: next, epochs: this.epochs });
-    this.current = next;
+  /**
+   * Applies a change to the fault list. Countdowns (consumeFault) run outside the command queue,
+   * so one may land while this persists: the change is then applied again to what it left,
+   * rather than overwriting it with the list as it was before.
+   */
+  private async setFaults(change: (faults: FaultRule[]) => FaultRule[]): Promise<void> {
+    const before = this.current;
+    const planned = change(before.faults);
+    await this.persist({ config: { ...before, faults: planned }, epochs: this.epochs });
+    const faults = this.current === before ? planned : change(this.current.faults);
+    this.current = { ...this.current, faults };
     this.emit('faults', faults);
   }
 
   private command<T>(run: () => Promise<T>): Promise<T> {
-    const result = this.commandQueue.then(run);
+    const result = this.commandQueue.then(async () => {
+      const seen = this.backgroundChanges;
+      const value = await run();
+      // A countdown saved while the command was persisting wrote a snapshot without the
+      // command's change (its write started first); save again so the disk matches memory.
+      if (this.backgroundChanges !== seen) this.persistInBackground();
+      return value;
+    });
     this.commandQueue = result.catch(() => undefined);
     return result;
   }

@@ -47,6 +47,8 @@ export interface FileStoreOpen {
  * tree and metadata, one blob per file named by its id (ids are ours, so never a path).
  */
 export class FileStore {
+  private readonly creatingRoots = new Map<string, Promise<ContainerRecord>>();
+
   private constructor(
     private readonly root: string,
     private readonly index: StorageIndex,
@@ -69,10 +71,22 @@ export class FileStore {
     return { store: new FileStore(root, index, new CoalescingWriter(indexFile), clock), warnings };
   }
 
-  /** The user's root container, created and seeded with sample documents on first use. */
-  async ensureRoot(user: { id: string; friendlyName: string }): Promise<ContainerRecord> {
+  /**
+   * The user's root container, created and seeded with sample documents on first use. Callers
+   * that arrive while it is being created share that creation, so a user never gets two roots.
+   */
+  ensureRoot(user: { id: string; friendlyName: string }): Promise<ContainerRecord> {
     const existing = this.rootOf(user.id);
-    if (existing) return existing;
+    if (existing) return Promise.resolve(existing);
+    let creating = this.creatingRoots.get(user.id);
+    if (!creating) {
+      creating = this.createRoot(user).finally(() => this.creatingRoots.delete(user.id));
+      this.creatingRoots.set(user.id, creating);
+    }
+    return creating;
+  }
+
+  private async createRoot(user: { id: string; friendlyName: string }): Promise<ContainerRecord> {
     const now = new Date(this.clock()).toISOString();
     const container: ContainerRecord = { kind: 'container', id: newId(), name: 'Documents', parentId: null, ownerId: user.id, createdAt: now };
     const files: FileRecord[] = [];
