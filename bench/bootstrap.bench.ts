@@ -232,7 +232,13 @@ function checkSameAnswer(engine: Reply, baseline: Reply, name: string): void {
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<number> {
-  const options = readOptions();
+  let options: Options | null;
+  try {
+    options = readOptions();
+  } catch (error) {
+    progress(`${(error as Error).message}\n\n${usage}`);
+    return 2;
+  }
   if (!options) return 0;
   let failed = false;
 

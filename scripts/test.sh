@@ -1,24 +1,48 @@
 #!/usr/bin/env bash
-# The one test command (README, CI): type-check and build, then run every suite.
-# Ends with a plain "N passed, N failed" line summed over all runners.
+# The one test command (README, CI): type-check and build, run Node's suites, then the browser
+# suites in Debian's Chromium. Ends with a plain "N passed, N failed" line summed over both runners.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-npx tsc -b || { echo "type check failed"; echo "0 passed, 1 failed"; exit 1; }
+npx tsc -b && npx tsc -p e2e || { echo "type check failed"; echo "0 passed, 1 failed"; exit 1; }
 
-summary=$(mktemp)
-trap 'rm -f "$summary"' EXIT
+tap=$(mktemp)
+trap 'rm -f "$tap"' EXIT
 
 # Node's runner: spec output for people, a TAP copy to count from.
 node --test --test-concurrency=2 \
   --test-reporter=spec --test-reporter-destination=stdout \
-  --test-reporter=tap --test-reporter-destination="$summary" \
+  --test-reporter=tap --test-reporter-destination="$tap" \
   dist/mock-server
 node_status=$?
+node_passed=$(grep -E '^# pass [0-9]+' "$tap" | awk '{s+=$3} END {print s+0}')
+node_failed=$(grep -E '^# fail [0-9]+' "$tap" | awk '{s+=$3} END {print s+0}')
+echo "node: $node_passed passed, $node_failed failed"
 
-passed=$(grep -E '^# pass [0-9]+' "$summary" | awk '{s+=$3} END {print s+0}')
-failed=$(grep -E '^# fail [0-9]+' "$summary" | awk '{s+=$3} END {print s+0}')
+# Playwright prints no summary line CI can read, so count from its JSON report.
+chromium=${CHROMIUM_PATH:-/usr/bin/chromium}
+e2e_passed=0
+e2e_failed=0
+if [ ! -x "$chromium" ]; then
+  echo "e2e: Chromium not found at $chromium; install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH"
+  e2e_failed=1
+  e2e_status=1
+else
+  rm -f test-results/e2e/results.json
+  npx playwright test --config e2e/playwright.config.ts
+  e2e_status=$?
+  if [ -f test-results/e2e/results.json ]; then
+    read -r e2e_passed e2e_failed < <(node -e '
+      const s = JSON.parse(require("fs").readFileSync("test-results/e2e/results.json", "utf8")).stats;
+      console.log((s.expected ?? 0) + (s.flaky ?? 0), (s.unexpected ?? 0) + (s.errors?.length ?? 0));')
+  else
+    e2e_failed=1
+  fi
+  echo "e2e: $e2e_passed passed, $e2e_failed failed"
+fi
+
+passed=$((node_passed + e2e_passed))
+failed=$((node_failed + e2e_failed))
 echo
-echo "node: $passed passed, $failed failed"
 echo "$passed passed, $failed failed"
-if [ "$node_status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then exit 1; fi
+if [ "$node_status" -ne 0 ] || [ "$e2e_status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$node_passed" -eq 0 ] || [ "$e2e_passed" -eq 0 ]; then exit 1; fi

@@ -164,6 +164,7 @@ describe('wopi-mock-host CLI', () => {
     const host = serve(['--data-dir', dataDir]);
     await host.next('ready');
     const warning = await host.next('warning');
+    assert.equal(host.events[0]?.['event'], 'ready', 'ready stays the first line even with warnings');
     const keptAside = (await readdir(dataDir)).find((name) => name.startsWith('state.json.corrupt-'));
     assert.ok(keptAside, 'the unreadable file was kept');
     assert.equal(await readFile(path.join(dataDir, keptAside), 'utf8'), '{"schemaVersion": 1, "config": {"users": 42}');

@@ -106,11 +106,6 @@ export async function main(argv: string[]): Promise<number> {
     return ExitCode.StartFailed;
   }
 
-  for (const warning of engine.startupWarnings) printer.warning(warning);
-  engine.store.on('error', (error) => printer.warning(error.message));
-  engine.log.on('entries', (entries) => printer.requests(entries));
-  printer.ready(engine, options);
-
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = () => {
@@ -129,8 +124,13 @@ export async function main(argv: string[]): Promise<number> {
         },
       );
     };
+    // Handlers go in before "ready" is printed: whoever reads "ready" may signal at once.
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    printer.ready(engine, options);
+    for (const warning of engine.startupWarnings) printer.warning(warning);
+    engine.store.on('error', (error) => printer.warning(error.message));
+    engine.log.on('entries', (entries) => printer.requests(entries));
   });
 }
 

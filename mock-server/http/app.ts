@@ -27,7 +27,8 @@ export function createWopiApp(context: HostContext): Express {
   const caCertificate: Handler = (_req, res) => {
     res.setHeader('Content-Type', 'application/x-x509-ca-cert');
     res.setHeader('Content-Disposition', 'attachment; filename="wopi-mock-host-ca.crt"');
-    res.send(context.caCertificatePem);
+    // A Buffer, so Express adds no charset to a certificate's content type.
+    res.send(Buffer.from(context.caCertificatePem, 'utf8'));
   };
 
   const handlers: Partial<Record<OperationName, Handler>> = {

@@ -75,7 +75,9 @@ describe('fault rules', () => {
     assert.equal(reply.status, 500);
     assert.match(reply.header('content-type')!, /^application\/json(;|$)/);
     assert.equal(reply.header('cache-control'), 'no-store');
-    assert.deepEqual(reply.json(), { error: 'server_error', error_description: `forced by fault rule ${rule.id}` });
+    assert.deepEqual(reply.json(), { error: 'server_error', error_description: `forced by fault rule ${rule.id}: Answer 500 on Token, for the next request` });
+    const [entry] = await lastEntries(1);
+    assert.deepEqual(entry.notes, [`forced by fault rule ${rule.id}: Answer 500 on Token, for the next request`]);
     // Spent: the next token request is handled for real.
     assert.equal((await h.signIn('alice')).expires_in, 3600);
   });

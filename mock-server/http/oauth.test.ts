@@ -215,6 +215,18 @@ describe('token endpoint', () => {
     assert.equal(await bootstrapStatus(body.access_token), 200);
   });
 
+  test('expires_in is the configured lifetime even when issued mid-second', async () => {
+    for (const offset of [1, 499, 500, 999]) {
+      h.advance(offset);
+      const { access_token, expires_in } = await h.signIn('alice');
+      assert.equal(expires_in, 3600, `at +${offset} ms`);
+      // The token lives until the end of that many whole seconds on the JWT clock.
+      const exp = JSON.parse(Buffer.from(access_token.split('.')[1]!, 'base64url').toString()).exp;
+      assert.equal(exp, Math.floor(h.now() / 1000) + 3600);
+      h.advance(1000 - offset);
+    }
+  });
+
   test('a refresh token expires after tokenTtlSeconds.refreshToken', async () => {
     await updateConfig((config) => (config.tokenTtlSeconds.refreshToken = 120));
     try {
