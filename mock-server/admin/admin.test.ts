@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
-import { bearer, browse, clientId, clientSecret, expectedChallenge, startHarness, withoutQuery, type Harness, type Reply } from '../http/test-support.js';
+import { bearer, browse, clientId, clientSecret, expectedChallenge, startHarness, withoutQuery, type Harness, type Reply } from '../http/host-fixture.js';
 
 let h: Harness;
 let defaults: any;

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { appendPath, bearer, browse, clientId, clientSecret, expectedChallenge, startHarness, tokenOf, withoutQuery, type Harness, type Reply } from './test-support.js';
+import { appendPath, bearer, browse, clientId, clientSecret, expectedChallenge, startHarness, tokenOf, withoutQuery, type Harness, type Reply } from './host-fixture.js';
 
 let h: Harness;
 before(async () => {

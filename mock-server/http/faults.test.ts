@@ -2,7 +2,7 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { bearer, browse, clientId, clientSecret, expectedChallenge, startHarness, withoutQuery, type ChildFile, type Harness } from './test-support.js';
+import { bearer, browse, clientId, clientSecret, expectedChallenge, startHarness, withoutQuery, type ChildFile, type Harness } from './host-fixture.js';
 
 let h: Harness;
 let alice: string;

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
-import { bearer, browse, clientId, clientSecret, startHarness, withoutQuery, type Harness } from './test-support.js';
+import { bearer, browse, clientId, clientSecret, startHarness, withoutQuery, type Harness } from './host-fixture.js';
 
 let h: Harness;
 before(async () => {

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bearer, clientId, clientSecret, redirectUri, startHarness, type Harness, type Reply } from './test-support.js';
+import { bearer, clientId, clientSecret, redirectUri, startHarness, type Harness, type Reply } from './host-fixture.js';
 
 let h: Harness;
 before(async () => {

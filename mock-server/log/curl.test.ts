@@ -2,32 +2,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import { toCurl } from './curl.js';
-import type { LogEntry } from './entry.js';
+import { logEntry as entry } from './entry-fixture.js';
 
 const origin = 'https://192.168.1.5:8443';
 
-function entry(overrides: Partial<LogEntry>): LogEntry {
-  return {
-    seq: 1,
-    time: '2025-03-01T10:00:00.000Z',
-    operation: 'Unknown',
-    method: 'GET',
-    url: '/',
-    httpVersion: '1.1',
-    status: 200,
-    durationMs: 1,
-    userId: null,
-    remoteAddress: '192.168.1.20',
-    requestHeaders: [],
-    responseHeaders: [],
-    requestBody: null,
-    responseBody: null,
-    faultId: null,
-    aborted: false,
-    notes: [],
-    ...overrides,
-  };
-}
 
 const bootstrap401 = entry({
   operation: 'Bootstrap',

@@ -1,33 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LogEntry } from './entry.js';
+import { logEntry as entry } from './entry-fixture.js';
 import { absoluteUrl, parseQueryString, reasonPhrase, toHar } from './har.js';
 
 const origin = 'https://192.168.1.5:8443';
 const creator = { name: 'WOPI Mock Host', version: '0.1.0' };
 
-function entry(overrides: Partial<LogEntry>): LogEntry {
-  return {
-    seq: 1,
-    time: '2025-03-01T10:00:00.000Z',
-    operation: 'Unknown',
-    method: 'GET',
-    url: '/',
-    httpVersion: '1.1',
-    status: 200,
-    durationMs: 1,
-    userId: null,
-    remoteAddress: '192.168.1.20',
-    requestHeaders: [],
-    responseHeaders: [],
-    requestBody: null,
-    responseBody: null,
-    faultId: null,
-    aborted: false,
-    notes: [],
-    ...overrides,
-  };
-}
 
 const challenge =
   'Bearer authorization_uri="https://192.168.1.5:8443/oauth/authorize",tokenIssuance_uri="https://192.168.1.5:8443/oauth/token"';
