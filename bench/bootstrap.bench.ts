@@ -358,7 +358,7 @@ async function main(): Promise<number> {
     const byId = (id: string) => results.find((r) => r.scenario.id === id)!;
     const ratio = (label: string, a: string, b: string, target: string, pass: ((v: number) => boolean) | null) => {
       const value = byId(a).requestsPerSecond / byId(b).requestsPerSecond;
-      // The same comparison from CPU per request: far less sensitive to other load on the machine.
+      // The same comparison from CPU per request: a cross-check that does not depend on who set the pace.
       const byCpu = byId(b).cpuMicrosPerRequest / byId(a).cpuMicrosPerRequest;
       return [label, value.toFixed(2), byCpu.toFixed(2), target, pass === null ? 'info' : pass(value) ? 'PASS' : 'FAIL'];
     };
