@@ -23,7 +23,12 @@ export class HostError extends Error {
     readonly detail: string,
     readonly oauthError?: OAuthErrorCode,
   ) {
+    // These are expected answers (a 401 is the bootstrapper's normal first reply), not bugs: a
+    // stack trace through the framework would cost more than the rest of the request.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(detail);
+    Error.stackTraceLimit = limit;
   }
 }
 

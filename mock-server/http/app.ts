@@ -1,11 +1,12 @@
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import express, { type Express, type Request, type Response } from 'express';
 import { Operation, type OperationName } from '../protocol/operations.js';
 import { notFound, notImplemented } from '../errors.js';
-import { callOf, type Handler } from './call.js';
+import type { Handler } from './call.js';
 import type { HostContext } from './context.js';
 import { applyFaults } from './faults.js';
-import { mapErrors } from './map-errors.js';
-import { identifyCaller, parseForms, recordCalls } from './pipeline.js';
+import { respondWithError } from './map-errors.js';
+import { identifyCaller, readForm, startCall } from './pipeline.js';
+import { captureResponseBodies } from './record.js';
 import { bootstrapHandlers } from './bootstrap.js';
 import { oauthHandlers } from './oauth.js';
 import { ecosystemHandlers } from './ecosystem.js';
@@ -51,25 +52,30 @@ export function createWopiApp(context: HostContext): Express {
     [Operation.CaCertificate]: caCertificate,
   };
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.set('query parser', 'simple');
-  app.use(recordCalls(context));
-  app.use(parseForms);
-  app.use(identifyCaller(context));
-  app.use(applyFaults(context));
-  app.use(async (req: Request, res: Response, _next: NextFunction) => {
-    const call = callOf(res);
-    const handler = handlers[call.operation];
-    if (handler) return handler(req, res, call);
+  const unhandled: Handler = (req, _res, call) => {
     // A known resource with an operation this host lacks is "not implemented"; anything else is not ours.
     if (call.resource && call.operation === Operation.Unknown && req.method === 'POST') {
       throw notImplemented(`X-WOPI-Override "${String(req.headers['x-wopi-override'] ?? '')}" is not implemented for ${call.resource.kind}s`);
     }
     if (call.operation !== Operation.Unknown) throw notImplemented(`${call.operation} is not implemented yet`);
     throw notFound(`nothing here: ${req.method} ${req.path}`);
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  captureResponseBodies(app, context.logBodyLimit);
+  app.use(async (req: Request, res: Response) => {
+    const call = startCall(req, res, context);
+    try {
+      await readForm(req, res, call);
+      await identifyCaller(req, call, context);
+      if (await applyFaults(req, res, call, context)) return;
+      await (handlers[call.operation] ?? unhandled)(req, res, call);
+    } catch (error) {
+      respondWithError(error, req, res, call, context);
+    }
   });
-  app.use(mapErrors(context));
   return app;
 }

@@ -4,24 +4,29 @@ import type { Authentication } from '../tokens/authenticate.js';
 import type { TokenKind } from '../tokens/token-service.js';
 import type { BearerForm } from '../protocol/authorization.js';
 
-/** What the pipeline learns about one request, shared by its steps through `res.locals`. */
-export interface Call extends Classified {
-  startedAt: number;
-  startedHr: number;
+/**
+ * What the pipeline learns about one request, shared by its steps through `res.locals`. A class,
+ * so every request's record has the same shape (it is built on the hottest path there is).
+ */
+export class Call implements Classified {
+  readonly operation: Classified['operation'];
+  readonly resource: Classified['resource'];
+  readonly startedHr = performance.now();
   /** The result of checking the request's credential, if it carried one. */
-  auth: Authentication<TokenKind> | null;
-  authForm: BearerForm | null;
-  userId: string | null;
-  faultId: string | null;
+  auth: Authentication<TokenKind> | null = null;
+  authForm: BearerForm | null = null;
+  userId: string | null = null;
+  faultId: string | null = null;
   /** Short explanations shown with the log entry (why a 401, which Bearer form arrived, …). */
-  notes: string[];
-  requestBody: Buffer | null;
-  responseChunks: Buffer[];
-  responseBytes: number;
-}
+  notes: string[] = [];
+  requestBody: Buffer | null = null;
+  responseChunks: Buffer[] = [];
+  responseBytes = 0;
 
-export function callOf(res: Response): Call {
-  return res.locals['call'] as Call;
+  constructor(classified: Classified, readonly startedAt: number) {
+    this.operation = classified.operation;
+    this.resource = classified.resource;
+  }
 }
 
 export type Handler = (req: Request, res: Response, call: Call) => Promise<void> | void;

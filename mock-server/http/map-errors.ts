@@ -1,35 +1,32 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import { ErrorCode, HostError } from '../errors.js';
 import { OAuthErrorCode, oauthErrorBody, oauthErrorStatus, type OAuthErrorCode as OAuthCode } from '../protocol/oauth-errors.js';
 import { WopiHeader } from '../protocol/headers.js';
 import { bootstrapChallenge } from './challenge.js';
 import { familyOf } from './families.js';
-import { callOf, type Call } from './call.js';
+import type { Call } from './call.js';
 import type { HostContext } from './context.js';
 import { renderErrorPage } from './signin-page.js';
 
 /**
  * The only place an error becomes a status. Anything that is not a HostError is a bug or an I/O
- * failure: it is logged with its detail and the client sees a generic 500.
+ * failure: its detail goes to the request log and the client sees a generic 500.
  */
-export function mapErrors(context: HostContext) {
-  return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const call = callOf(res);
-    let hostError: HostError;
-    if (error instanceof HostError) {
-      hostError = error;
-    } else if (isBodyParserError(error)) {
-      hostError = new HostError(ErrorCode.BadRequest, error.status, `the request body could not be read: ${error.message}`);
-    } else {
-      call.notes.push(`internal error: ${(error as Error)?.stack ?? String(error)}`);
-      hostError = new HostError(ErrorCode.Internal, 500, 'internal error in the mock host; see its request log');
-    }
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    writeError(req, res, call, context, hostError.status, hostError.detail, hostError.oauthError);
-  };
+export function respondWithError(error: unknown, req: Request, res: Response, call: Call, context: HostContext): void {
+  let hostError: HostError;
+  if (error instanceof HostError) {
+    hostError = error;
+  } else if (isBodyParserError(error)) {
+    hostError = new HostError(ErrorCode.BadRequest, error.status, `the request body could not be read: ${error.message}`);
+  } else {
+    call.notes.push(`internal error: ${(error as Error)?.stack ?? String(error)}`);
+    hostError = new HostError(ErrorCode.Internal, 500, 'internal error in the mock host; see its request log');
+  }
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  writeError(req, res, call, context, hostError.status, hostError.detail, hostError.oauthError);
 }
 
 /** Writes an error the way the operation's family expects; also used by forced-status fault rules. */

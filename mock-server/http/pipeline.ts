@@ -1,45 +1,27 @@
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type Request, type Response } from 'express';
 import { classifyRequest } from '../protocol/classify.js';
 import { Operation } from '../protocol/operations.js';
 import { parseBearerAuthorization } from '../protocol/authorization.js';
 import { authenticate } from '../tokens/authenticate.js';
 import { badRequest } from '../errors.js';
-import { buildLogEntry, captureResponseBody } from './record.js';
-import type { Call } from './call.js';
+import { recordExchange } from './record.js';
+import { Call } from './call.js';
 import type { HostContext } from './context.js';
 import { familyOf } from './families.js';
 
 /**
- * The first step of every request on the WOPI origin: name the operation, start the clock, and
- * log the exchange when it ends, however it ends.
+ * The steps every request on the WOPI origin goes through, in app.ts's order. They are plain
+ * functions of one request, not separate Express layers: the bootstrapper's 401 is the hottest
+ * path Office hits, and each layer costs a router pass.
  */
-export function recordCalls(context: HostContext) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const call: Call = {
-      ...classifyRequest(req.method, req.path, req.headers),
-      startedAt: context.clock(),
-      startedHr: performance.now(),
-      auth: null,
-      authForm: null,
-      userId: null,
-      faultId: null,
-      notes: [],
-      requestBody: null,
-      responseChunks: [],
-      responseBytes: 0,
-    };
-    res.locals['call'] = call;
-    captureResponseBody(res, call, context.logBodyLimit);
-    let logged = false;
-    const log = (aborted: boolean) => {
-      if (logged) return;
-      logged = true;
-      context.log.add(buildLogEntry(req, res, call, context, aborted));
-    };
-    res.once('finish', () => log(false));
-    res.once('close', () => log(!res.writableFinished));
-    next();
-  };
+
+/** Names the operation, starts the clock, and logs the exchange when it ends, however it ends. */
+export function startCall(req: Request, res: Response, context: HostContext): Call {
+  const call = new Call(classifyRequest(req.method, req.path, req.headers), context.clock());
+  res.locals['call'] = call;
+  // 'close' follows 'finish' on every response, and alone on one the client abandoned.
+  res.once('close', () => context.log.add(recordExchange(req, res, call, context, !res.writableFinished)));
+  return call;
 }
 
 const formParser = express.urlencoded({
@@ -47,18 +29,19 @@ const formParser = express.urlencoded({
   limit: '64kb',
   parameterLimit: 100,
   verify: (_req, res, buffer) => {
-    (res as Response).locals['call'].requestBody = buffer;
+    ((res as Response).locals['call'] as Call).requestBody = buffer;
   },
 });
 
 /** Reads the form body of the OAuth endpoints before credentials are looked at. */
-export function parseForms(req: Request, res: Response, next: NextFunction): void {
-  const call = res.locals['call'] as Call;
-  if (req.method !== 'POST' || (call.operation !== Operation.Token && call.operation !== Operation.Authorize)) return next();
-  formParser(req, res, (error?: unknown) => {
-    if (error) return next(badRequest(`the form body could not be read: ${(error as Error).message}`));
-    if (req.body === undefined) req.body = {};
-    next();
+export function readForm(req: Request, res: Response, call: Call): Promise<void> | undefined {
+  if (req.method !== 'POST' || (call.operation !== Operation.Token && call.operation !== Operation.Authorize)) return undefined;
+  return new Promise((resolve, reject) => {
+    formParser(req, res, (error?: unknown) => {
+      if (error) return reject(badRequest(`the form body could not be read: ${(error as Error).message}`));
+      if (req.body === undefined) req.body = {};
+      resolve();
+    });
   });
 }
 
@@ -67,40 +50,36 @@ export function parseForms(req: Request, res: Response, next: NextFunction): voi
  * match on the user and handlers reuse the result instead of verifying twice. Never rejects:
  * refusing is the handler's job.
  */
-export function identifyCaller(context: HostContext) {
-  return async (req: Request, res: Response, next: NextFunction) => {
-    const call = res.locals['call'] as Call;
-    switch (familyOf(call.operation)) {
-      case 'bootstrapper': {
-        const parsed = parseBearerAuthorization(req.headers.authorization);
-        if (parsed.kind === 'bearer') {
-          call.authForm = parsed.form;
-          call.auth = await authenticate('access', parsed.token, context);
-        } else if (parsed.kind === 'malformed') {
-          call.notes.push(`Authorization header ${parsed.reason}`);
-        }
-        break;
+export async function identifyCaller(req: Request, call: Call, context: HostContext): Promise<void> {
+  switch (familyOf(call.operation)) {
+    case 'bootstrapper': {
+      const parsed = parseBearerAuthorization(req.headers.authorization);
+      if (parsed.kind === 'bearer') {
+        call.authForm = parsed.form;
+        call.auth = await authenticate('access', parsed.token, context);
+      } else if (parsed.kind === 'malformed') {
+        call.notes.push(`Authorization header ${parsed.reason}`);
       }
-      case 'wopi': {
-        const token = wopiToken(req, call);
-        if (token !== undefined) call.auth = await authenticate('wopi', token, context);
-        break;
-      }
-      case 'token': {
-        const body = (req.body ?? {}) as Record<string, unknown>;
-        if (body['grant_type'] === 'authorization_code' && typeof body['code'] === 'string') call.auth = await authenticate('code', body['code'], context);
-        else if (body['grant_type'] === 'refresh_token' && typeof body['refresh_token'] === 'string') call.auth = await authenticate('refresh', body['refresh_token'], context);
-        break;
-      }
-      case 'authorize': {
-        const user = (req.body as Record<string, unknown> | undefined)?.['user'];
-        if (typeof user === 'string' && context.store.findUser(user)) call.userId = user;
-        break;
-      }
+      break;
     }
-    if (call.auth) call.userId = call.auth.ok ? call.auth.user.id : call.auth.userId;
-    next();
-  };
+    case 'wopi': {
+      const token = wopiToken(req, call);
+      if (token !== undefined) call.auth = await authenticate('wopi', token, context);
+      break;
+    }
+    case 'token': {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      if (body['grant_type'] === 'authorization_code' && typeof body['code'] === 'string') call.auth = await authenticate('code', body['code'], context);
+      else if (body['grant_type'] === 'refresh_token' && typeof body['refresh_token'] === 'string') call.auth = await authenticate('refresh', body['refresh_token'], context);
+      break;
+    }
+    case 'authorize': {
+      const user = (req.body as Record<string, unknown> | undefined)?.['user'];
+      if (typeof user === 'string' && context.store.findUser(user)) call.userId = user;
+      break;
+    }
+  }
+  if (call.auth) call.userId = call.auth.ok ? call.auth.user.id : call.auth.userId;
 }
 
 /** WOPI clients put the token in `?access_token=`; the validator also sends it as a Bearer header. */

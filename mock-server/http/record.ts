@@ -1,43 +1,41 @@
-import type { Request, Response } from 'express';
-import type { CapturedBody, HeaderLine, LogEntry } from '../log/entry.js';
+import type { Express, Request, Response } from 'express';
+import { ServerResponse } from 'node:http';
+import { RecordedEntry, type RawBody } from '../log/recorded-entry.js';
 import type { Call } from './call.js';
 import type { HostContext } from './context.js';
 
 const redacted = '[redacted]';
 
 /**
- * Captures what the response writes, up to the body cap, without buffering the rest: the log
- * keeps the first bytes of a large download, and the download itself streams untouched.
+ * Captures what every response of the app writes, up to the body cap, without buffering the
+ * rest: the log keeps the first bytes of a large download, and the download streams untouched.
+ * Installed once on the app's response prototype rather than wrapped per request.
  */
-export function captureResponseBody(res: Response, call: Call, limit: number): void {
-  const write = res.write;
-  const end = res.end;
-  const keep = (chunk: unknown, encoding?: unknown) => {
-    if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
+export function captureResponseBodies(app: Express, limit: number): void {
+  const { write, end } = ServerResponse.prototype;
+  const keep = (res: Response, chunk: unknown, encoding: unknown) => {
+    const call = res.locals['call'] as Call | undefined;
+    if (!call || chunk === undefined || chunk === null || typeof chunk === 'function') return;
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8') : Buffer.from(chunk as Uint8Array);
+    const room = limit - call.responseBytes;
     call.responseBytes += buffer.length;
-    const room = limit - (call.responseBytes - buffer.length);
     if (room > 0) call.responseChunks.push(room >= buffer.length ? buffer : buffer.subarray(0, room));
   };
-  res.write = function (this: Response, chunk: unknown, ...rest: unknown[]) {
-    keep(chunk, rest[0]);
+  app.response.write = function (this: Response, chunk: unknown, ...rest: unknown[]) {
+    keep(this, chunk, rest[0]);
     return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
   } as Response['write'];
-  res.end = function (this: Response, chunk?: unknown, ...rest: unknown[]) {
-    keep(chunk, rest[0]);
+  app.response.end = function (this: Response, chunk?: unknown, ...rest: unknown[]) {
+    keep(this, chunk, rest[0]);
     return (end as (...args: unknown[]) => Response).call(this, chunk, ...rest);
   } as Response['end'];
 }
 
-/** Builds the log entry once the response is done (or the connection died first). */
-export function buildLogEntry(req: Request, res: Response, call: Call, context: HostContext, aborted: boolean): LogEntry {
-  const responseBody = call.responseBytes > 0 ? capture(Buffer.concat(call.responseChunks), call.responseBytes, String(res.getHeader('content-type') ?? '')) : null;
-  const requestBody = call.requestBody && call.requestBody.length > 0
-    ? capture(call.requestBody, call.requestBody.length, req.headers['content-type'] ?? '', context.logBodyLimit, (kept) => redactBody(kept, req))
-    : null;
-  return {
+/** Records the exchange once the response is done (or the connection died first). */
+export function recordExchange(req: Request, res: Response, call: Call, context: HostContext, aborted: boolean): RecordedEntry {
+  return new RecordedEntry({
     seq: context.log.nextSeq(),
-    time: new Date(call.startedAt).toISOString(),
+    startedAt: call.startedAt,
     operation: call.operation,
     method: req.method,
     url: req.originalUrl,
@@ -46,36 +44,37 @@ export function buildLogEntry(req: Request, res: Response, call: Call, context: 
     durationMs: Math.round((performance.now() - call.startedHr) * 100) / 100,
     userId: call.userId,
     remoteAddress: req.socket.remoteAddress ?? '',
-    requestHeaders: requestHeaderLines(req.rawHeaders),
-    responseHeaders: res.headersSent ? responseHeaderLines(res) : [],
-    requestBody,
-    responseBody,
+    rawRequestHeaders: withoutBasicCredentials(req.rawHeaders),
+    responseHeaders: res.headersSent ? res.getHeaders() : null,
+    requestBody: call.requestBody && call.requestBody.length > 0 ? requestBody(call.requestBody, req, context.logBodyLimit) : null,
+    responseBody: call.responseBytes > 0 ? responseBody(res, call) : null,
     faultId: call.faultId,
     aborted,
     notes: call.notes,
-  };
+  });
 }
 
-function requestHeaderLines(raw: string[]): HeaderLine[] {
-  const lines: HeaderLine[] = [];
+function responseBody(res: Response, call: Call): RawBody {
+  const bytes = call.responseChunks.length === 1 ? call.responseChunks[0]! : Buffer.concat(call.responseChunks);
+  return { bytes, size: call.responseBytes, truncated: bytes.length < call.responseBytes, mimeType: String(res.getHeader('content-type') ?? '') };
+}
+
+/** Client credentials sent with HTTP Basic are the client secret in disguise: never stored. */
+function withoutBasicCredentials(raw: string[]): string[] {
   for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    const value = raw[i + 1]!;
-    // Client credentials sent with HTTP Basic are the client secret in disguise.
-    lines.push({ name, value: name.length === 13 && /^authorization$/i.test(name) && /^\s*basic\s/i.test(value) ? `Basic ${redacted}` : value });
+    if (raw[i]!.length === 13 && /^authorization$/i.test(raw[i]!) && /^\s*basic\s/i.test(raw[i + 1]!)) {
+      const copy = [...raw];
+      for (let j = i; j < copy.length; j += 2) if (/^authorization$/i.test(copy[j]!) && /^\s*basic\s/i.test(copy[j + 1]!)) copy[j + 1] = `Basic ${redacted}`;
+      return copy;
+    }
   }
-  return lines;
+  return raw;
 }
 
-function responseHeaderLines(res: Response): HeaderLine[] {
-  const lines: HeaderLine[] = [];
-  const headers = res.getHeaders();
-  for (const name of Object.keys(headers)) {
-    const value = headers[name];
-    if (Array.isArray(value)) for (const v of value) lines.push({ name, value: v });
-    else if (value !== undefined) lines.push({ name, value: String(value) });
-  }
-  return lines;
+/** Cut at the cap first, then redact: a redacted copy must not look truncated, nor a cut one complete. */
+function requestBody(body: Buffer, req: Request, limit: number): RawBody {
+  const kept = body.length > limit ? body.subarray(0, limit) : body;
+  return { bytes: redactBody(kept, req), size: body.length, truncated: kept.length < body.length, mimeType: req.headers['content-type'] ?? '' };
 }
 
 /** The client secret in a token request body never reaches the log, the HAR export or the UI. */
@@ -84,33 +83,4 @@ function redactBody(body: Buffer, req: Request): Buffer {
   const text = body.toString('latin1');
   if (!/(^|&)client_secret=/.test(text)) return body;
   return Buffer.from(text.replace(/(^|&)client_secret=[^&]*/g, `$1client_secret=${encodeURIComponent(redacted)}`), 'latin1');
-}
-
-/**
- * Cuts the bytes at the cap, then redacts what was kept: truncation is judged on the bytes as
- * sent, so a redaction that changes the length never passes for a cut.
- */
-function capture(bytes: Buffer, size: number, mimeType: string, limit = Infinity, redact: (kept: Buffer) => Buffer = (kept) => kept): CapturedBody {
-  const truncated = bytes.length > limit || bytes.length < size;
-  const kept = redact(bytes.length > limit ? bytes.subarray(0, limit) : bytes);
-  const text = decodeUtf8(kept, truncated);
-  return text !== null
-    ? { text, encoding: 'utf8', size, truncated, mimeType }
-    : { text: kept.toString('base64'), encoding: 'base64', size, truncated, mimeType };
-}
-
-const decoder = new TextDecoder('utf-8', { fatal: true });
-
-/** UTF-8 text, or null for binary. A cut may split a character, so up to 3 trailing bytes may be dropped. */
-function decodeUtf8(bytes: Buffer, truncated: boolean): string | null {
-  for (let drop = 0; drop <= (truncated ? 3 : 0) && drop <= bytes.length; drop++) {
-    try {
-      const text = decoder.decode(drop === 0 ? bytes : bytes.subarray(0, bytes.length - drop));
-      // Control bytes other than whitespace mean binary content, even when they happen to be valid UTF-8.
-      return /[\x00-\x08\x0E-\x1F]/.test(text) ? null : text;
-    } catch {
-      continue;
-    }
-  }
-  return null;
 }

@@ -1,0 +1,165 @@
+import type { OutgoingHttpHeaders } from 'node:http';
+import type { OperationName } from '../protocol/operations.js';
+import type { CapturedBody, HeaderLine, LogEntry } from './entry.js';
+
+/** A body as the wire carried it, cut at the log's cap; decoded only when someone reads it. */
+export interface RawBody {
+  bytes: Buffer;
+  /** Full size in bytes, even when `bytes` was cut. */
+  size: number;
+  /** Whether `bytes` were cut at the cap (redaction may shorten them without cutting). */
+  truncated: boolean;
+  mimeType: string;
+}
+
+/** What the request path records: cheap to take, with secrets already removed. */
+export interface RawExchange {
+  seq: number;
+  startedAt: number;
+  operation: OperationName;
+  method: string;
+  url: string;
+  httpVersion: string;
+  status: number;
+  durationMs: number;
+  userId: string | null;
+  remoteAddress: string;
+  /** Node's `rawHeaders`: name, value, name, value… */
+  rawRequestHeaders: string[];
+  responseHeaders: OutgoingHttpHeaders | null;
+  requestBody: RawBody | null;
+  responseBody: RawBody | null;
+  faultId: string | null;
+  aborted: boolean;
+  notes: string[];
+}
+
+/**
+ * A log entry that turns its raw record into the `LogEntry` shape on first read. The request
+ * path only stores references; header lists, times and body text are built when the log is
+ * listed, streamed or exported, and then kept.
+ */
+export class RecordedEntry implements LogEntry {
+  readonly seq: number;
+  readonly operation: OperationName;
+  readonly method: string;
+  readonly url: string;
+  readonly httpVersion: string;
+  readonly status: number;
+  readonly durationMs: number;
+  readonly userId: string | null;
+  readonly remoteAddress: string;
+  readonly faultId: string | null;
+  readonly aborted: boolean;
+  readonly notes: string[];
+  private raw: RawExchange | null;
+  private materialized: Pick<LogEntry, 'time' | 'requestHeaders' | 'responseHeaders' | 'requestBody' | 'responseBody'> | null = null;
+
+  constructor(raw: RawExchange) {
+    this.seq = raw.seq;
+    this.operation = raw.operation;
+    this.method = raw.method;
+    this.url = raw.url;
+    this.httpVersion = raw.httpVersion;
+    this.status = raw.status;
+    this.durationMs = raw.durationMs;
+    this.userId = raw.userId;
+    this.remoteAddress = raw.remoteAddress;
+    this.faultId = raw.faultId;
+    this.aborted = raw.aborted;
+    this.notes = raw.notes;
+    this.raw = raw;
+  }
+
+  get time(): string {
+    return this.details().time;
+  }
+  get requestHeaders(): HeaderLine[] {
+    return this.details().requestHeaders;
+  }
+  get responseHeaders(): HeaderLine[] {
+    return this.details().responseHeaders;
+  }
+  get requestBody(): CapturedBody | null {
+    return this.details().requestBody;
+  }
+  get responseBody(): CapturedBody | null {
+    return this.details().responseBody;
+  }
+
+  toJSON(): LogEntry {
+    return {
+      seq: this.seq,
+      time: this.time,
+      operation: this.operation,
+      method: this.method,
+      url: this.url,
+      httpVersion: this.httpVersion,
+      status: this.status,
+      durationMs: this.durationMs,
+      userId: this.userId,
+      remoteAddress: this.remoteAddress,
+      requestHeaders: this.requestHeaders,
+      responseHeaders: this.responseHeaders,
+      requestBody: this.requestBody,
+      responseBody: this.responseBody,
+      faultId: this.faultId,
+      aborted: this.aborted,
+      notes: this.notes,
+    };
+  }
+
+  private details() {
+    if (this.materialized) return this.materialized;
+    const raw = this.raw!;
+    this.materialized = {
+      time: new Date(raw.startedAt).toISOString(),
+      requestHeaders: requestHeaderLines(raw.rawRequestHeaders),
+      responseHeaders: raw.responseHeaders ? responseHeaderLines(raw.responseHeaders) : [],
+      requestBody: raw.requestBody && decodeBody(raw.requestBody),
+      responseBody: raw.responseBody && decodeBody(raw.responseBody),
+    };
+    this.raw = null;
+    return this.materialized;
+  }
+}
+
+function requestHeaderLines(raw: string[]): HeaderLine[] {
+  const lines: HeaderLine[] = [];
+  for (let i = 0; i < raw.length; i += 2) lines.push({ name: raw[i]!, value: raw[i + 1]! });
+  return lines;
+}
+
+function responseHeaderLines(headers: OutgoingHttpHeaders): HeaderLine[] {
+  const lines: HeaderLine[] = [];
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
+    if (Array.isArray(value)) for (const v of value) lines.push({ name, value: v });
+    else if (value !== undefined) lines.push({ name, value: String(value) });
+  }
+  return lines;
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+function decodeBody(body: RawBody): CapturedBody {
+  const { truncated } = body;
+  const text = decodeUtf8(body.bytes, truncated);
+  return text !== null
+    ? { text, encoding: 'utf8', size: body.size, truncated, mimeType: body.mimeType }
+    : { text: body.bytes.toString('base64'), encoding: 'base64', size: body.size, truncated, mimeType: body.mimeType };
+}
+
+/** UTF-8 text, or null for binary. A cut may split a character, so up to 3 trailing bytes may be dropped. */
+function decodeUtf8(bytes: Buffer, truncated: boolean): string | null {
+  for (let drop = 0; drop <= (truncated ? 3 : 0) && drop <= bytes.length; drop++) {
+    try {
+      const text = decoder.decode(drop === 0 ? bytes : bytes.subarray(0, bytes.length - drop));
+      // Control bytes other than whitespace mean binary content, even when they happen to be valid UTF-8.
+      return /[\x00-\x08\x0E-\x1F]/.test(text) ? null : text;
+    } catch {
+      continue;
+    }
+  }
+  return null;
+}
