@@ -43,6 +43,32 @@ describe('TokenService', () => {
     assert.deepEqual(await tokens.verify('access', issued.token), { ok: false, failure: 'expired', detail: 'the access token expired' });
   });
 
+  test('identical WOPI grants within one second share a token; OAuth tokens and later seconds do not', async () => {
+    let now = frozenNow;
+    const tokens = await serviceAt(() => now);
+    const first = await tokens.issue('wopi', alice, { res: 'file:a' }, { ttlSeconds: 60 });
+    now += 999;
+    assert.equal((await tokens.issue('wopi', alice, { res: 'file:a' }, { ttlSeconds: 60 })).token, first.token);
+    assert.notEqual((await tokens.issue('wopi', alice, { res: 'file:b' }, { ttlSeconds: 60 })).token, first.token);
+    assert.notEqual((await tokens.issue('wopi', { ...alice, epoch: 'e2' }, { res: 'file:a' }, { ttlSeconds: 60 })).token, first.token);
+    assert.notEqual((await tokens.issue('access', alice, { cid: 'c' }, { ttlSeconds: 60 })).token, (await tokens.issue('access', alice, { cid: 'c' }, { ttlSeconds: 60 })).token);
+    now += 1;
+    const nextSecond = await tokens.issue('wopi', alice, { res: 'file:a' }, { ttlSeconds: 60 });
+    assert.notEqual(nextSecond.token, first.token);
+    assert.equal(nextSecond.expiresAtMs, first.expiresAtMs + 1000);
+  });
+
+  test('a verified token is remembered but still expires and still is only its own kind', async () => {
+    let now = frozenNow;
+    const tokens = await serviceAt(() => now);
+    const issued = await tokens.issue('refresh', alice, { cid: 'c' }, { ttlSeconds: 5 });
+    assert.equal((await tokens.verify('refresh', issued.token)).ok, true);
+    assert.equal((await tokens.verify('refresh', issued.token)).ok, true);
+    assert.deepEqual(await tokens.verify('access', issued.token), { ok: false, failure: 'wrong-kind', detail: 'not a access token' });
+    now = issued.expiresAtMs;
+    assert.deepEqual(await tokens.verify('refresh', issued.token), { ok: false, failure: 'expired', detail: 'the refresh token expired' });
+  });
+
   test('kinds are not interchangeable', async () => {
     const tokens = await serviceAt(() => frozenNow);
     const kinds: Array<[TokenKind, object]> = [['access', { cid: 'c' }], ['refresh', { cid: 'c' }], ['code', { cid: 'c', ru: 'https://localhost' }], ['wopi', { res: 'ecosystem' }]];

@@ -1,5 +1,5 @@
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
-import { randomBytes, webcrypto } from 'node:crypto';
+import { randomUUID, webcrypto } from 'node:crypto';
 
 type CryptoKey = webcrypto.CryptoKey;
 
@@ -51,7 +51,21 @@ const issuer = 'urn:wopi-mock-host';
 
 /** Signs and verifies every token the host issues. The algorithm is pinned; the clock is injected. */
 export class TokenService {
-  private constructor(private readonly key: CryptoKey, private readonly clock: () => number) {}
+  /**
+   * Tokens that already verified, so a client re-sending the same bearer token (Office sends one
+   * on every call) costs a map lookup instead of an HMAC. Only the signature check is skipped:
+   * expiry is checked again on every use, and user and epoch checks happen in `authenticate`.
+   */
+  private readonly verified = new Map<string, { kind: TokenKind; claims: CommonClaims }>();
+
+  /**
+   * WOPI tokens minted in the current second, by grant. Two identical grants in one second would
+   * differ only in `jti` (iat and exp have second precision), so they share one token; that keeps
+   * a client polling Bootstrap from paying an HMAC per call. OAuth tokens are never shared.
+   */
+  private wopiThisSecond = { second: -1, byGrant: new Map<string, IssuedToken>() };
+
+  private constructor(private readonly key: CryptoKey, private readonly clock: () => number, private readonly verifiedCapacity = 10_000) {}
 
   static async create(secret: Uint8Array, clock: () => number = Date.now): Promise<TokenService> {
     const key = await webcrypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
@@ -62,12 +76,23 @@ export class TokenService {
   async issue<K extends TokenKind>(kind: K, subject: { userId: string; epoch: string }, extra: Extra<K>, expiry: { ttlSeconds: number } | { expiresAtMs: number }): Promise<IssuedToken> {
     const nowSeconds = Math.floor(this.clock() / 1000);
     const exp = 'ttlSeconds' in expiry ? nowSeconds + expiry.ttlSeconds : Math.floor(expiry.expiresAtMs / 1000);
+    if (kind !== TokenKind.Wopi) return this.sign(kind, subject, extra, nowSeconds, exp);
+    if (this.wopiThisSecond.second !== nowSeconds) this.wopiThisSecond = { second: nowSeconds, byGrant: new Map() };
+    const grant = JSON.stringify([subject.userId, subject.epoch, (extra as unknown as Extra<'wopi'>).res, exp]);
+    const shared = this.wopiThisSecond.byGrant.get(grant);
+    if (shared) return shared;
+    const issued = await this.sign(kind, subject, extra, nowSeconds, exp);
+    this.wopiThisSecond.byGrant.set(grant, issued);
+    return issued;
+  }
+
+  private async sign<K extends TokenKind>(kind: K, subject: { userId: string; epoch: string }, extra: Extra<K>, nowSeconds: number, exp: number): Promise<IssuedToken> {
     const token = await new SignJWT({ ...extra, ep: subject.epoch })
       .setProtectedHeader({ alg: algorithm, typ: typOf(kind) })
       .setIssuer(issuer)
       .setAudience(audienceOf(kind))
       .setSubject(subject.userId)
-      .setJti(randomBytes(12).toString('base64url'))
+      .setJti(randomUUID())
       .setIssuedAt(nowSeconds)
       .setExpirationTime(exp)
       .sign(this.key);
@@ -75,6 +100,14 @@ export class TokenService {
   }
 
   async verify<K extends TokenKind>(kind: K, token: string): Promise<VerifyResult<K>> {
+    const known = this.verified.get(token);
+    if (known && known.kind === kind) {
+      if (known.claims.exp <= Math.floor(this.clock() / 1000)) {
+        this.verified.delete(token);
+        return { ok: false, failure: 'expired', detail: `the ${kind} token expired` };
+      }
+      return { ok: true, claims: { ...known.claims, kind } as unknown as ClaimsOf<K> };
+    }
     try {
       const { payload } = await jwtVerify(token, this.key, {
         algorithms: [algorithm],
@@ -84,10 +117,18 @@ export class TokenService {
         currentDate: new Date(this.clock()),
         requiredClaims: ['sub', 'exp', 'jti', 'ep'],
       });
-      return { ok: true, claims: { ...payload, kind } as unknown as ClaimsOf<K> };
+      const claims = { ...payload, kind } as unknown as ClaimsOf<K>;
+      this.remember(token, kind, claims);
+      return { ok: true, claims };
     } catch (error) {
       return { ok: false, ...describeFailure(error, kind) };
     }
+  }
+
+  private remember(token: string, kind: TokenKind, claims: CommonClaims): void {
+    // Map keeps insertion order: dropping the first key evicts the oldest entry.
+    if (this.verified.size >= this.verifiedCapacity) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, { kind, claims });
   }
 }
 
