@@ -6,6 +6,7 @@ import type { Call, Handler } from './call.js';
 import type { HostContext } from './context.js';
 import { ecosystemUrl, freshWopiExpiry, issueWopiToken, resourceUrlWithToken } from './grants.js';
 import { containerInfo } from './containers.js';
+import { checkSessionContext } from './session-context.js';
 
 // Spec: https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/rest/bootstrapper/bootstrap
 
@@ -28,6 +29,7 @@ export function bootstrapHandlers(context: HostContext) {
   const bootstrap: Handler = async (req, res, call) => {
     const user = requireOAuthUser(call);
     const operation = req.headers['x-wopi-ecosystemoperation'];
+    if (req.method === 'POST') checkSessionContext(req, call, context.store.config);
     if (req.method === 'POST' && operation !== undefined && context.store.config.compatibility.unknownEcosystemOperation === 'notImplemented') {
       throw notImplemented(`X-WOPI-EcosystemOperation ${String(operation)} is not implemented (compatibility.unknownEcosystemOperation is "notImplemented")`);
     }
@@ -36,6 +38,7 @@ export function bootstrapHandlers(context: HostContext) {
 
   const getNewAccessToken: Handler = async (req, res, call) => {
     const user = requireOAuthUser(call);
+    checkSessionContext(req, call, context.store.config);
     const wopiSrc = req.headers[WopiHeader.WopiSrc];
     // Spec (GetNewAccessToken): missing, unknown or not the user's → 404 Not Found.
     const resolved = resolveWopiSrc(typeof wopiSrc === 'string' ? wopiSrc : undefined, context.wopiSrcContext());
@@ -50,8 +53,9 @@ export function bootstrapHandlers(context: HostContext) {
     });
   };
 
-  const getRootContainer: Handler = async (_req, res, call) => {
+  const getRootContainer: Handler = async (req, res, call) => {
     const user = requireOAuthUser(call);
+    checkSessionContext(req, call, context.store.config);
     const root = await context.files.ensureRoot(user);
     const expiry = freshWopiExpiry(context);
     res.json({

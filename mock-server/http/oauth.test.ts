@@ -265,3 +265,53 @@ describe('token endpoint', () => {
     assertOAuthError(await redeemCode(code), 400, 'invalid_grant');
   });
 });
+
+describe('session context (sc) and alternative token endpoint (tk)', () => {
+  const lastNotes = async () => {
+    const { entries } = (await h.admin('GET', '/api/log?limit=1')).json();
+    return entries[0].notes as string[];
+  };
+
+  test('off by default: the redirect carries only code and state', async () => {
+    const reply = await h.request('POST', '/oauth/authorize', { form: { ...officeParams, state: 's1', user: 'alice' } });
+    assert.deepEqual([...new URL(reply.header('location')!).searchParams.keys()], ['code', 'state']);
+  });
+
+  test('configured: the redirect adds tk and sc, and the log says when the client does not honour them', async () => {
+    await updateConfig((config) => {
+      config.oauth.sessionContext = 'hello:World';
+      config.oauth.alternativeTokenEndpoint = true;
+    });
+    try {
+      const reply = await h.request('POST', '/oauth/authorize', { form: { ...officeParams, state: 's1', user: 'alice' } });
+      const location = new URL(reply.header('location')!);
+      assert.deepEqual([...location.searchParams.keys()], ['code', 'state', 'tk', 'sc']);
+      assert.equal(location.searchParams.get('sc'), 'hello:World');
+      assert.match(reply.header('location')!, /&sc=hello%3AWorld$/);
+      const tk = location.searchParams.get('tk')!;
+      assert.equal(tk, `${h.engine.urls.wopiOrigin}/oauth/token?via=tk`);
+
+      const code = location.searchParams.get('code')!;
+      const form = { grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: clientId, client_secret: clientSecret };
+      const viaTk = await h.request('POST', tk, { form, headers: { 'X-WOPI-SessionContext': 'hello:World' } });
+      assert.equal(viaTk.status, 200, viaTk.text);
+      assert.deepEqual(await lastNotes(), ['token request sent to the tk URL returned at sign-in']);
+
+      const refresh = await redeem({ grant_type: 'refresh_token', refresh_token: viaTk.json().refresh_token, client_id: clientId, client_secret: clientSecret });
+      assert.equal(refresh.status, 200);
+      assert.deepEqual(await lastNotes(), [
+        'token request sent to tokenIssuance_uri although sign-in returned tk; clients must use tk for all later code exchanges and refreshes (notes §4.3)',
+        'X-WOPI-SessionContext missing: sign-in returned sc="hello:World", which the client should echo (notes §4.3)',
+      ]);
+
+      const gnat = await h.request('POST', '/wopibootstrapper', { headers: { ...bearer(viaTk.json().access_token), 'X-WOPI-EcosystemOperation': 'GET_ROOT_CONTAINER', 'X-WOPI-SessionContext': 'other' } });
+      assert.equal(gnat.status, 200);
+      assert.deepEqual(await lastNotes(), ['X-WOPI-SessionContext "other" differs from the sc="hello:World" returned at sign-in']);
+    } finally {
+      await updateConfig((config) => {
+        config.oauth.sessionContext = '';
+        config.oauth.alternativeTokenEndpoint = false;
+      });
+    }
+  });
+});

@@ -8,6 +8,8 @@ import type { CodeClaims, RefreshClaims } from '../tokens/token-service.js';
 import type { Call, Handler } from './call.js';
 import type { HostContext } from './context.js';
 import { renderSignInPage } from './signin-page.js';
+import { checkSessionContext, checkTokenEndpointChoice, signInExtras } from './session-context.js';
+import { Route } from '../protocol/headers.js';
 
 // Spec: RFC 6749 §4.1 (authorization code grant) as Office mobile runs it (notes §4).
 
@@ -97,7 +99,7 @@ export function oauthHandlers(context: HostContext) {
     const { config } = context.store;
     const { token } = await context.tokens.issue('code', { userId: user.id, epoch: context.store.epochOf(user.id)! }, { cid: config.oauth.clientId, ru: redirectUri }, { ttlSeconds: config.tokenTtlSeconds.authorizationCode });
     call.userId = user.id;
-    res.redirect(302, redirectWith(redirectUri, { code: token, state }));
+    res.redirect(302, redirectWith(redirectUri, { code: token, state, ...signInExtras(config, context.origin() + Route.Token) }));
   }
 
   /** RFC 6749 §2.3.1: client_secret_post or HTTP Basic, but not both. */
@@ -139,6 +141,8 @@ export function oauthHandlers(context: HostContext) {
     const { params, repeated } = readParams(req.body);
     if (repeated.length > 0) throw oauthFailure(OAuthErrorCode.InvalidRequest, `${repeated.join(', ')} sent more than once`);
     authenticateClient(req, params);
+    checkTokenEndpointChoice(req, call, context.store.config);
+    checkSessionContext(req, call, context.store.config);
     const grantType = params.get('grant_type');
     if (grantType === undefined) throw oauthFailure(OAuthErrorCode.InvalidRequest, 'grant_type is missing');
 

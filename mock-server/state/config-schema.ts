@@ -73,9 +73,13 @@ export const configSchema = z
         clientId: z.string().min(1, 'must not be empty').max(256).default('office-mobile'),
         clientSecret: z.string().min(1, 'must not be empty').max(256).default('mock-client-secret'),
         redirectUris: z.array(absoluteUrl).max(64).default(['https://localhost']),
+        /** `sc` added to the sign-in redirect; Office echoes it as X-WOPI-SessionContext. Empty: not sent. */
+        sessionContext: z.string().max(1024, 'must be at most 1024 characters').default(''),
+        /** Add `tk` (this host's token endpoint, marked) to the sign-in redirect, so clients must use it. */
+        alternativeTokenEndpoint: z.boolean().default(false),
       })
       .strict()
-      .default({ clientId: 'office-mobile', clientSecret: 'mock-client-secret', redirectUris: ['https://localhost'] }),
+      .default({ clientId: 'office-mobile', clientSecret: 'mock-client-secret', redirectUris: ['https://localhost'], sessionContext: '', alternativeTokenEndpoint: false }),
     users: z
       .array(
         z
