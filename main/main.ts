@@ -78,9 +78,7 @@ async function startEngineOnAFreePortIfNeeded(): Promise<Engine> {
   }
 }
 
-function uiUrl(running: Engine): string {
-  return `${running.urls.adminUrl}/#token=${encodeURIComponent(running.urls.adminToken)}`;
-}
+const uiUrl = (running: Engine): string => running.urls.uiUrl;
 
 function lockNavigation(win: BrowserWindow, uiOrigin: string): void {
   const openOutside = (url: string) => {

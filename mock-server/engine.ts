@@ -11,13 +11,16 @@ import { Store } from './state/store.js';
 import { loadOrCreateSigningKey } from './tokens/signing-key.js';
 import { TokenService } from './tokens/token-service.js';
 import { UsedCodes } from './tokens/used-codes.js';
+import { IssuedTokens } from './tokens/issued-tokens.js';
 import { FileStore } from './storage/file-store.js';
 import { RequestLog, defaultLogCapacity } from './log/request-log.js';
 import { ensureTlsMaterial, type TlsMaterial } from './tls/certificates.js';
 import { createWopiApp } from './http/app.js';
 import type { HostContext } from './http/context.js';
 import { createAdminApp } from './admin/admin-app.js';
-import type { EngineStatus } from './admin/status.js';
+import type { DeviceEndpoint, EngineStatus } from './admin/status.js';
+import { defaultUiDir } from './admin/ui.js';
+import { canonicalIpAddress, type SubjectAltName } from './tls/subject-alt-names.js';
 
 export const engineVersion: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
@@ -42,15 +45,39 @@ export interface EngineOptions {
   /** For tests: the machine's name and interfaces, as os.hostname() / os.networkInterfaces() return them. */
   hostname?: string;
   interfaces?: NodeJS.Dict<os.NetworkInterfaceInfo[]>;
+  /** The built UI the admin listener serves (default: dist/renderer beside the compiled engine). */
+  uiDir?: string;
+  /** Socket timeouts of both listeners; tests shorten them to show slow clients are cut off. */
+  timeouts?: Partial<ServerTimeouts>;
 }
+
+/** How long a client may take, in milliseconds, before its connection is closed. */
+export interface ServerTimeouts {
+  /** To complete the TLS handshake (a connection that never speaks TLS). */
+  handshakeMs: number;
+  /** To send all request headers (slowloris). */
+  headersMs: number;
+  /** To send the whole request, body included; generous for big uploads. */
+  requestMs: number;
+  /** An idle keep-alive connection stays open this long. */
+  keepAliveMs: number;
+  /** How often the header and request timeouts are checked (Node's default is 30 s, which would let a slow client overstay by that much). */
+  checkIntervalMs: number;
+}
+
+export const defaultServerTimeouts: ServerTimeouts = { handshakeMs: 20_000, headersMs: 20_000, requestMs: 300_000, keepAliveMs: 10_000, checkIntervalMs: 5_000 };
 
 export interface EngineUrls {
   wopiOrigin: string;
   bootstrapperUrl: string;
   adminUrl: string;
+  /** The UI on the admin listener, with the admin token in the fragment (never sent to a server). */
+  uiUrl: string;
   adminToken: string;
   caCertificatePath: string;
   caFingerprintSha256: string;
+  /** The page a phone opens to install the CA. */
+  deviceSetupUrl: string;
 }
 
 /** A config document that did not validate; `source` says where it came from. */
@@ -79,6 +106,7 @@ export interface Engine {
   readonly store: Store;
   readonly log: RequestLog;
   readonly files: FileStore;
+  readonly issuedTokens: IssuedTokens;
   readonly urls: EngineUrls;
   /** Problems found while loading persisted state (kept-aside files and the like). */
   readonly startupWarnings: string[];
@@ -116,7 +144,10 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   startupWarnings.push(...tls.warnings);
   const signingKey = await loadOrCreateSigningKey(options.dataDir);
   startupWarnings.push(...signingKey.warnings);
-  const tokens = await TokenService.create(signingKey.secret, clock);
+  const issuedTokens = new IssuedTokens({ clock, epochOf: (userId) => store.epochOf(userId) });
+  store.on('revoked', (userId) => issuedTokens.forgetUser(userId));
+  store.on('config', (next) => issuedTokens.retainUsers(next.users.map((user) => user.id)));
+  const tokens = await TokenService.create(signingKey.secret, clock, issuedTokens);
   const opened = await FileStore.open(options.dataDir, clock);
   startupWarnings.push(...opened.warnings);
   const files = opened.store;
@@ -136,7 +167,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     tokens,
     files,
     log,
-    usedCodes: new UsedCodes(clock),
+    usedCodes: new UsedCodes(clock, undefined, (jti) => issuedTokens.redeemed(jti)),
     clock,
     origin,
     wopiSrcContext: () => ({ hostNames, port: wopiPort }),
@@ -144,11 +175,10 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     logBodyLimit: options.logBodyLimit ?? 16 * 1024,
   };
 
-  const wopiServer = createHttpsServer({ cert: tls.leafCertPem, key: tls.leafKeyPem, minVersion: 'TLSv1.2' }, createWopiApp(context));
   // Slow clients must not hold sockets forever (slowloris); generous enough for big uploads.
-  wopiServer.headersTimeout = 20_000;
-  wopiServer.requestTimeout = 300_000;
-  wopiServer.keepAliveTimeout = 10_000;
+  const timeouts = { ...defaultServerTimeouts, ...options.timeouts };
+  const serverTimeouts = { headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, keepAliveTimeout: timeouts.keepAliveMs, connectionsCheckingInterval: timeouts.checkIntervalMs };
+  const wopiServer = createHttpsServer({ cert: tls.leafCertPem, key: tls.leafKeyPem, minVersion: 'TLSv1.2', handshakeTimeout: timeouts.handshakeMs, ...serverTimeouts }, createWopiApp(context));
   const wopiHost = options.host ?? '0.0.0.0';
   wopiPort = await listen(wopiServer, wopiHost, options.port ?? 8443, 'WOPI');
 
@@ -158,9 +188,11 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     wopiOrigin: origin(),
     bootstrapperUrl: origin() + Route.Bootstrapper,
     adminUrl: '',
+    uiUrl: '',
     adminToken,
     caCertificatePath: tls.caCertPath,
     caFingerprintSha256: tls.caFingerprintSha256,
+    deviceSetupUrl: origin() + Route.DeviceSetup,
   };
   const status = (): EngineStatus => ({
     version: engineVersion,
@@ -168,6 +200,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     wopiOrigin: urls.wopiOrigin,
     bootstrapperUrl: urls.bootstrapperUrl,
     lanBootstrapperUrls: lanUrls(tls, wopiPort),
+    endpoints: deviceEndpoints(tls.leafSubjectAltNames, publicHost, wopiPort),
+    deviceSetupUrl: urls.deviceSetupUrl,
     adminUrl: urls.adminUrl,
     publicHost,
     dataDir: options.dataDir,
@@ -180,25 +214,43 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     startupWarnings,
   });
   const adminServer = createHttpServer(
-    createAdminApp({ store, log, token: adminToken, port: () => adminPort, status, origin, caCertificatePath: tls.caCertPath, version: engineVersion }),
+    serverTimeouts,
+    createAdminApp({
+      store,
+      log,
+      token: adminToken,
+      port: () => adminPort,
+      status,
+      origin,
+      caCertificatePath: tls.caCertPath,
+      caCertificatePem: tls.caCertPem,
+      publicHost,
+      issuedTokens,
+      files,
+      uiDir: options.uiDir ?? defaultUiDir,
+      version: engineVersion,
+    }),
   );
-  adminServer.headersTimeout = 20_000;
   try {
     adminPort = await listen(adminServer, '127.0.0.1', options.adminPort ?? 8444, 'admin');
   } catch (error) {
+    issuedTokens.close();
     await close(wopiServer);
     throw error;
   }
   urls.adminUrl = `http://127.0.0.1:${adminPort}`;
+  urls.uiUrl = `${urls.adminUrl}/#token=${encodeURIComponent(adminToken)}`;
 
   return {
     store,
     log,
     files,
+    issuedTokens,
     urls,
     startupWarnings,
     status,
     async stop() {
+      issuedTokens.close();
       await Promise.all([close(wopiServer), close(adminServer)]);
       await store.flush();
       await files.flush();
@@ -224,6 +276,19 @@ async function loadStartingConfig(options: EngineOptions, startupWarnings: strin
 
 function lanUrls(tls: TlsMaterial, port: number): string[] {
   return tls.leafSubjectAltNames.map((san) => `https://${hostForUrl(san.value)}:${port}${Route.Bootstrapper}`);
+}
+
+/** Every address the leaf certificate covers, as a phone would use it: the public host first, loopback last. */
+export function deviceEndpoints(names: readonly SubjectAltName[], publicHost: string, port: number): DeviceEndpoint[] {
+  const endpoints = names.map((san): DeviceEndpoint => {
+    const family = san.type === 'dns' ? 'DNS' : san.value.includes(':') ? 'IPv6' : 'IPv4';
+    const wopiOrigin = `https://${hostForUrl(san.value)}:${port}`;
+    const loopback = san.value === 'localhost' || san.value === '::1' || (family === 'IPv4' && san.value.startsWith('127.'));
+    return { address: san.value, family, loopback, wopiOrigin, bootstrapperUrl: wopiOrigin + Route.Bootstrapper, setupUrl: wopiOrigin + Route.DeviceSetup };
+  });
+  const publicAddress = canonicalIpAddress(publicHost) ?? publicHost.trim().toLowerCase();
+  const rank = (e: DeviceEndpoint) => (e.address === publicAddress ? 0 : e.loopback ? 2 : 1);
+  return endpoints.map((e, index) => ({ e, index })).sort((a, b) => rank(a.e) - rank(b.e) || a.index - b.index).map(({ e }) => e);
 }
 
 function randomToken(): string {

@@ -7,6 +7,8 @@ export const ErrorCode = {
   NotImplemented: 'not-implemented',
   BadRequest: 'bad-request',
   PreconditionFailed: 'precondition-failed',
+  Conflict: 'conflict',
+  TooLarge: 'too-large',
   OAuth: 'oauth',
   Internal: 'internal',
 } as const;
@@ -37,4 +39,6 @@ export const notFound = (detail: string) => new HostError(ErrorCode.NotFound, 40
 export const notImplemented = (detail: string) => new HostError(ErrorCode.NotImplemented, 501, detail);
 export const badRequest = (detail: string) => new HostError(ErrorCode.BadRequest, 400, detail);
 export const preconditionFailed = (detail: string) => new HostError(ErrorCode.PreconditionFailed, 412, detail);
+export const conflict = (detail: string) => new HostError(ErrorCode.Conflict, 409, detail);
+export const tooLarge = (detail: string) => new HostError(ErrorCode.TooLarge, 413, detail);
 export const oauthFailure = (error: OAuthErrorCode, detail: string) => new HostError(ErrorCode.OAuth, 400, detail, error);

@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
 # The one test command (README, CI): type-check and build, run Node's suites, then the browser
-# suites in Debian's Chromium. Ends with a plain "N passed, N failed" line summed over both runners.
+# suites in Debian's Chromium, then the WOPI validator's own test cases against a mock host of their
+# own. Ends with a plain "N passed, N failed" line summed over all three.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-npx tsc -b && npx tsc -p e2e || { echo "type check failed"; echo "0 passed, 1 failed"; exit 1; }
+npx tsc -b && npx tsc -p e2e && npx tsc -p renderer && npx vite build --config renderer/vite.config.ts --logLevel warn || { echo "type check or UI build failed"; echo "0 passed, 1 failed"; exit 1; }
 
 tap=$(mktemp)
-trap 'rm -f "$tap"' EXIT
+validator_out=$(mktemp)
+trap 'rm -f "$tap" "$validator_out"' EXIT
 
 # Node's runner: spec output for people, a TAP copy to count from.
 node --test --test-concurrency=2 \
   --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=tap --test-reporter-destination="$tap" \
-  dist/mock-server
+  dist/mock-server dist/main dist/validator
 node_status=$?
 node_passed=$(grep -E '^# pass [0-9]+' "$tap" | awk '{s+=$3} END {print s+0}')
 node_failed=$(grep -E '^# fail [0-9]+' "$tap" | awk '{s+=$3} END {print s+0}')
@@ -41,8 +43,15 @@ else
   echo "e2e: $e2e_passed passed, $e2e_failed failed"
 fi
 
-passed=$((node_passed + e2e_passed))
-failed=$((node_failed + e2e_failed))
+# The validator runner starts its own engine; its last line is "N passed, N failed, N skipped".
+node dist/validator/main.js | tee "$validator_out"
+validator_status=${PIPESTATUS[0]}
+read -r validator_passed validator_failed validator_skipped < <(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$validator_out" | tail -n 1 | awk '{print $1, $3, $5}')
+if [ -z "${validator_passed:-}" ]; then validator_passed=0; validator_failed=1; validator_skipped=0; fi
+echo "validator: $validator_passed passed, $validator_failed failed, $validator_skipped skipped (validator/skip-list.json)"
+
+passed=$((node_passed + e2e_passed + validator_passed))
+failed=$((node_failed + e2e_failed + validator_failed))
 echo
 echo "$passed passed, $failed failed"
-if [ "$node_status" -ne 0 ] || [ "$e2e_status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$node_passed" -eq 0 ] || [ "$e2e_passed" -eq 0 ]; then exit 1; fi
+if [ "$node_status" -ne 0 ] || [ "$e2e_status" -ne 0 ] || [ "$validator_status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$node_passed" -eq 0 ] || [ "$e2e_passed" -eq 0 ]; then exit 1; fi

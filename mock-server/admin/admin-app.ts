@@ -6,9 +6,16 @@ import { explainRule } from '../faults/rules.js';
 import { toHar } from '../log/har.js';
 import { toCurl } from '../log/curl.js';
 import type { FaultRule } from '../state/config-schema.js';
-import { adminGuard, deny } from './guard.js';
+import type { IssuedTokens } from '../tokens/issued-tokens.js';
+import { bootstrapChallenge } from '../http/challenge.js';
+import { parseChallenge } from '../protocol/challenge.js';
+import { caFacts, caProfile, certificateContentType, certificateFileName, profileContentType, profileFileName } from '../http/device-setup.js';
+import { deny, originGuard, tokenGuard } from './guard.js';
 import { streamEvents } from './sse.js';
+import { registerFileRoutes } from './files-routes.js';
+import type { FileStore } from '../storage/file-store.js';
 import type { EngineStatus } from './status.js';
+import { securityHeaders, uiRoutes } from './ui.js';
 
 export interface AdminDeps {
   store: Store;
@@ -19,6 +26,13 @@ export interface AdminDeps {
   /** Where the WOPI origin is, for absolute URLs in HAR and curl exports. */
   origin: () => string;
   caCertificatePath: string;
+  caCertificatePem: string;
+  /** The host name the downloadable profile names. */
+  publicHost: string;
+  issuedTokens: IssuedTokens;
+  files: FileStore;
+  /** The built renderer (index.html and assets/). */
+  uiDir: string;
   version: string;
 }
 
@@ -29,25 +43,50 @@ export function createAdminApp(deps: AdminDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(adminGuard({ token: deps.token, port: deps.port, publicPaths: new Set(['/']) }));
-  app.use(express.json({ limit: '1mb', strict: false }));
-  const { store, log } = deps;
-
-  app.get('/', (_req, res) => {
-    res.type('html').send('<!doctype html><title>WOPI Mock Host admin</title><p>WOPI Mock Host admin API. Every <code>/api</code> call needs <code>Authorization: Bearer &lt;admin token&gt;</code>; see docs/admin-api.md.</p>');
-  });
+  app.use(securityHeaders);
+  app.use(originGuard({ port: deps.port }));
+  // Only /api needs the token: the UI's static files are public, and the UI gets the token from
+  // its URL fragment, which browsers never send to a server.
+  app.use('/api', tokenGuard({ token: deps.token }));
+  // Before the JSON parser: uploads take the raw body, whatever its content type.
+  const fileChanges = registerFileRoutes(app, { files: deps.files, store: deps.store });
+  app.use(express.json({ limit: '1mb', strict: false, verify: (_req, res, body) => void ((res as Response).locals['jsonBytes'] = body.length) }));
+  const { store, log, issuedTokens } = deps;
+  const ca = caFacts(deps.caCertificatePem);
 
   app.get('/api/status', (_req, res) => void res.json(deps.status()));
 
+  app.post('/api/reset', async (_req, res) => {
+    // The defaults are what an empty config document parses to; the one command that replaces
+    // the config persists them and tells every subscriber (config and faults events).
+    const result = await store.replaceConfig({});
+    if (!result.ok) return void res.status(500).json({ errors: result.errors });
+    res.json({ config: result.value, warnings: result.warnings });
+  });
+
+  app.get('/api/challenge', (_req, res) => {
+    const header = bootstrapChallenge(store.config, deps.origin());
+    res.json({ header, parameters: parseChallenge(header)?.params ?? {} });
+  });
+
+  app.get('/api/ca.crt', (_req, res) => {
+    res.setHeader('Content-Disposition', `attachment; filename="${certificateFileName}"`);
+    res.type(certificateContentType).send(Buffer.from(ca.pem, 'utf8'));
+  });
+  app.get('/api/ca.mobileconfig', (_req, res) => {
+    res.setHeader('Content-Disposition', `attachment; filename="${profileFileName}"`);
+    res.type(profileContentType).send(Buffer.from(caProfile(ca, deps.publicHost), 'utf8'));
+  });
+
   app.get('/api/config', (_req, res) => void res.json(store.config));
-  app.put('/api/config', async (req, res) => {
+  app.put('/api/config', requireJsonDocument, async (req, res) => {
     const result = await store.replaceConfig(req.body);
     if (!result.ok) return void res.status(400).json({ errors: result.errors });
     res.json({ config: result.value, warnings: result.warnings });
   });
 
   app.get('/api/faults', (_req, res) => void res.json({ faults: store.config.faults.map(explainFault) }));
-  app.post('/api/faults', async (req, res) => {
+  app.post('/api/faults', requireJsonDocument, async (req, res) => {
     const result = await store.addFault(req.body);
     if (!result.ok) return void res.status(400).json({ errors: result.errors });
     res.status(201).location(`/api/faults/${encodeURIComponent(result.value.id)}`).json({ ...explainFault(result.value), warnings: result.warnings });
@@ -63,6 +102,11 @@ export function createAdminApp(deps: AdminDeps): Express {
     if (await store.revokeUser(id)) return void res.json({ userId: id, revoked: true });
     deny(res, 404, `no mock user with id "${id}"`);
   });
+  app.get('/api/users/:id/tokens', (req, res) => {
+    const id = String(req.params['id']);
+    if (!store.findUser(id)) return deny(res, 404, `no mock user with id "${id}"`);
+    res.json({ tokens: issuedTokens.list(id) });
+  });
 
   app.get('/api/log', (req, res) => {
     const after = optionalInt(req.query['after']);
@@ -70,7 +114,7 @@ export function createAdminApp(deps: AdminDeps): Express {
     if (after === null || limit === null || (limit !== undefined && limit < 1)) return deny(res, 400, 'after and limit must be whole numbers (limit ≥ 1)');
     res.json({ entries: log.list({ afterSeq: after, limit }), lastSeq: log.lastSeq, capacity: log.capacity });
   });
-  app.get('/api/log/stream', (req, res) => streamEvents(req, res, { log, store }));
+  app.get('/api/log/stream', (req, res) => streamEvents(req, res, { log, store, issuedTokens, files: fileChanges }));
   app.get('/api/log/har', (_req, res) => {
     const har = toHar(log.list(), { creator: { name: 'WOPI Mock Host', version: deps.version }, origin: deps.origin() });
     res.setHeader('Content-Disposition', `attachment; filename="wopi-mock-host-${new Date().toISOString().replace(/[:.]/g, '-')}.har"`);
@@ -91,7 +135,9 @@ export function createAdminApp(deps: AdminDeps): Express {
     res.status(204).end();
   });
 
-  app.use((req, res) => deny(res, 404, `no admin endpoint ${req.method} ${req.path}`));
+  app.use('/api', (req, res) => deny(res, 404, `no admin endpoint ${req.method} ${req.originalUrl.split('?')[0]}`));
+  app.use(uiRoutes(deps.uiDir));
+  app.use((req, res) => deny(res, 404, `nothing here: ${req.method} ${req.path}`));
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) return void res.destroy();
     const parserError = error as { type?: string; status?: number; message?: string };
@@ -102,6 +148,16 @@ export function createAdminApp(deps: AdminDeps): Express {
     deny(res, 500, 'internal error in the admin API');
   });
   return app;
+}
+
+/**
+ * The document endpoints take a JSON body and nothing else. The JSON parser reads an empty body
+ * as `{}`, which PUT /api/config would take for "all defaults": an empty or non-JSON body is refused.
+ */
+function requireJsonDocument(req: Request, res: Response, next: NextFunction): void {
+  if (req.is('application/json') === false) return deny(res, 415, `send the document as JSON with Content-Type: application/json, not ${JSON.stringify(req.headers['content-type'])}`);
+  if (!res.locals['jsonBytes']) return deny(res, 400, 'the body is empty; send a JSON document (POST /api/reset puts the defaults back)');
+  next();
 }
 
 function optionalInt(value: unknown): number | undefined | null {

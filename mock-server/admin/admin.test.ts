@@ -83,12 +83,13 @@ describe('config', () => {
       providerId: 'WopiMockHost',
       urlSchemes: { iOS: [], Android: [], UWP: [] },
       tokenTtlSeconds: { authorizationCode: 600, oauthAccessToken: 3600, refreshToken: 2_592_000, wopiAccessToken: 36_000 },
-      oauth: { clientId: 'office-mobile', clientSecret: 'mock-client-secret', redirectUris: ['https://localhost'] },
+      oauth: { clientId: 'office-mobile', clientSecret: 'mock-client-secret', redirectUris: ['https://localhost'], sessionContext: '', alternativeTokenEndpoint: false },
       users: [
         { id: 'alice', signInName: 'alice@contoso.test', friendlyName: 'Alice Adams' },
         { id: 'bob', signInName: 'bob@contoso.test', friendlyName: 'Bob Baker' },
       ],
       faults: [],
+      maxFileSizeBytes: 104_857_600,
       compatibility: { unknownEcosystemOperation: 'bootstrap', expiresInAsString: false, challengeErrorParameter: false },
     });
     const changed = structuredClone(defaults);

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { parseBearerAuthorization } from '../protocol/authorization.js';
+import { authorizationHeader } from '../http/authorization-header.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -24,19 +25,28 @@ export function originIsAdmin(origin: string, port: number): boolean {
 }
 
 /**
- * The admin API's trust boundary: loopback Host (DNS rebinding), same-origin browsers only
- * (no CORS, so other pages cannot read or write), and the per-run bearer token compared in
- * constant time.
+ * The admin listener's trust boundary, part one, for every path: loopback Host (DNS rebinding)
+ * and same-origin browsers only (no CORS, so other pages cannot read or write).
  */
-export function adminGuard(options: { token: string; port: () => number; publicPaths: ReadonlySet<string> }) {
-  const expected = digest(options.token);
+export function originGuard(options: { port: () => number }) {
   return (req: Request, res: Response, next: NextFunction) => {
     const port = options.port();
     if (!hostIsLoopback(req.headers.host, port)) return deny(res, 403, 'the admin API only answers to 127.0.0.1, localhost or [::1] as Host');
     const origin = req.headers.origin;
     if (origin !== undefined && !originIsAdmin(origin, port)) return deny(res, 403, `cross-origin requests are refused (Origin ${origin})`);
-    if (options.publicPaths.has(req.path) && (req.method === 'GET' || req.method === 'HEAD')) return next();
-    const parsed = parseBearerAuthorization(req.headers.authorization);
+    next();
+  };
+}
+
+/**
+ * Part two, mounted on /api: the per-run bearer token, compared in constant time. Mounted rather
+ * than matched by hand so it covers exactly the paths the API routes match (Express matches
+ * them case-insensitively), whatever spelling a request uses.
+ */
+export function tokenGuard(options: { token: string }) {
+  const expected = digest(options.token);
+  return (req: Request, res: Response, next: NextFunction) => {
+    const parsed = parseBearerAuthorization(authorizationHeader(req));
     if (parsed.kind !== 'bearer' || !timingSafeEqual(digest(parsed.token), expected)) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="wopi-mock-host-admin"');
       return deny(res, 401, parsed.kind === 'bearer' ? 'the admin token is wrong' : 'send the admin token as "Authorization: Bearer <token>"');

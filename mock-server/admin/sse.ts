@@ -3,6 +3,8 @@ import type { RequestLog } from '../log/request-log.js';
 import type { LogEntry } from '../log/entry.js';
 import type { Store } from '../state/store.js';
 import type { Config, ConfigIssue, FaultRule } from '../state/config-schema.js';
+import type { IssuedTokens } from '../tokens/issued-tokens.js';
+import type { FilesEvent } from './files-routes.js';
 
 /** Event names on the admin stream, declared once for the engine and the UI. */
 export const StreamEvent = {
@@ -11,6 +13,10 @@ export const StreamEvent = {
   Faults: 'faults',
   Config: 'config',
   Revoked: 'revoked',
+  /** A user's issued tokens changed (issued, redeemed, expired, revoked); throttled per user. */
+  Tokens: 'tokens',
+  /** Files, containers or locks changed: `{userIds}`, at most one event per 250 ms. */
+  Files: 'files',
 } as const;
 
 /**
@@ -18,7 +24,7 @@ export const StreamEvent = {
  * `Last-Event-ID` a reconnecting EventSource sends) is replayed to this subscriber only; then
  * live batches follow. A slow subscriber is dropped rather than buffered without bound.
  */
-export function streamEvents(req: Request, res: Response, deps: { log: RequestLog; store: Store }): void {
+export function streamEvents(req: Request, res: Response, deps: { log: RequestLog; store: Store; issuedTokens: IssuedTokens; files?: (send: (event: FilesEvent) => void) => () => void }): void {
   res.status(200);
   res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
   res.setHeader('Cache-Control', 'no-store');
@@ -49,11 +55,14 @@ export function streamEvents(req: Request, res: Response, deps: { log: RequestLo
   const onFaults = (faults: FaultRule[]) => send(StreamEvent.Faults, faults);
   const onConfig = (config: Config, warnings: ConfigIssue[]) => send(StreamEvent.Config, { config, warnings });
   const onRevoked = (userId: string) => send(StreamEvent.Revoked, { userId });
+  const onTokens = (userId: string) => send(StreamEvent.Tokens, { userId });
   deps.log.on('entries', onEntries);
   deps.log.on('cleared', onCleared);
   deps.store.on('faults', onFaults);
   deps.store.on('config', onConfig);
   deps.store.on('revoked', onRevoked);
+  deps.issuedTokens.on('changed', onTokens);
+  const stopFiles = deps.files?.((event) => send(StreamEvent.Files, event));
   const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
   heartbeat.unref();
   res.on('close', () => {
@@ -63,5 +72,7 @@ export function streamEvents(req: Request, res: Response, deps: { log: RequestLo
     deps.store.off('faults', onFaults);
     deps.store.off('config', onConfig);
     deps.store.off('revoked', onRevoked);
+    deps.issuedTokens.off('changed', onTokens);
+    stopFiles?.();
   });
 }

@@ -136,6 +136,8 @@ describe('wopi-mock-host CLI', () => {
     assert.match(String(ready['wopiOrigin']), /^https:\/\/localhost:\d+$/);
     assert.equal(ready['bootstrapperUrl'], `${String(ready['wopiOrigin'])}/wopibootstrapper`);
     assert.match(String(ready['adminUrl']), /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal(ready['uiUrl'], `${String(ready['adminUrl'])}/#token=${encodeURIComponent(String(ready['adminToken']))}`);
+    assert.equal(ready['deviceSetupUrl'], `${String(ready['wopiOrigin'])}/setup`);
     assert.equal(ready['caCertificate'], path.join(dataDir, 'tls', 'ca.crt'));
     const ca = await readFile(String(ready['caCertificate']), 'utf8');
     assert.equal(await httpsStatus(String(ready['bootstrapperUrl']), ca), 401);
@@ -143,6 +145,23 @@ describe('wopi-mock-host CLI', () => {
     assert.deepEqual([request['operation'], request['method'], request['url'], request['status']], ['Bootstrap', 'GET', '/wopibootstrapper', 401]);
     assert.equal(await stop(host.child, host.exited), 0);
     assert.equal(host.events.at(-1)?.['event'], 'stopped');
+  });
+
+  test('human output names the UI URL (token in the fragment) and the phone set-up page', async () => {
+    const child = spawn(process.execPath, [cli, '--host', '127.0.0.1', '--port', '0', '--admin-port', '0', '--public-host', 'localhost', '--admin-token', 'cli-test-token', '--data-dir', await tempDir()], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const lines: string[] = [];
+    for await (const line of createInterface({ input: child.stdout! })) {
+      lines.push(line);
+      if (line.includes('Press Ctrl+C to stop.')) break;
+    }
+    const field = (label: string) => lines.find((l) => l.startsWith(`  ${label}`))?.slice(18);
+    const adminUrl = field('Admin API');
+    const wopiOrigin = field('WOPI origin');
+    assert.match(String(adminUrl), /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal(field('Desktop UI'), `${adminUrl}/#token=cli-test-token`);
+    assert.equal(field('Phone set-up'), `open ${wopiOrigin}/setup on the device (CA download and steps)`);
+    assert.equal(await stop(child, exited), 0);
   });
 
   test('a busy port exits 1 with a message naming the port and the flag', async () => {

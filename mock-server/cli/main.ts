@@ -15,7 +15,7 @@ function jsonPrinter(): Printer {
     ready(engine) {
       const { urls } = engine;
       const status = engine.status();
-      line({ event: 'ready', wopiOrigin: urls.wopiOrigin, bootstrapperUrl: urls.bootstrapperUrl, adminUrl: urls.adminUrl, adminToken: urls.adminToken, caCertificate: urls.caCertificatePath, caFingerprintSha256: urls.caFingerprintSha256, dataDir: status.dataDir, version: status.version });
+      line({ event: 'ready', wopiOrigin: urls.wopiOrigin, bootstrapperUrl: urls.bootstrapperUrl, adminUrl: urls.adminUrl, uiUrl: urls.uiUrl, adminToken: urls.adminToken, deviceSetupUrl: urls.deviceSetupUrl, caCertificate: urls.caCertificatePath, caFingerprintSha256: urls.caFingerprintSha256, dataDir: status.dataDir, version: status.version });
     },
     requests(entries) {
       for (const e of entries) line({ event: 'request', seq: e.seq, time: e.time, operation: e.operation, method: e.method, url: e.url, status: e.status, durationMs: e.durationMs, userId: e.userId, faultId: e.faultId });
@@ -37,11 +37,12 @@ function humanPrinter(quiet: boolean): Printer {
       out(`  Bootstrapper    ${urls.bootstrapperUrl}`);
       out(`  WOPI origin     ${urls.wopiOrigin}`);
       if (others.length > 0) out(`  Also answers on ${others.join('\n                  ')}`);
+      out(`  Desktop UI      ${urls.uiUrl}`);
       out(`  Admin API       ${urls.adminUrl}`);
       out(`  Admin token     ${urls.adminToken}`);
       out(`  CA certificate  ${urls.caCertificatePath}`);
       out(`  CA SHA-256      ${urls.caFingerprintSha256}`);
-      out(`  Phone set-up    open ${urls.wopiOrigin}/ca.crt on the device and trust the CA`);
+      out(`  Phone set-up    open ${urls.deviceSetupUrl} on the device (CA download and steps)`);
       out(`  Mock users      ${engine.store.config.users.map((u) => u.id).join(', ') || '(none)'}`);
       out(`  Data dir        ${status.dataDir}`);
       for (const warning of status.warnings) out(`  warning: ${warning.path}: ${warning.message}`);
@@ -76,6 +77,8 @@ export async function main(argv: string[]): Promise<number> {
 
   const options = command.options;
   const printer = options.json ? jsonPrinter() : humanPrinter(options.quiet);
+  // A reader that goes away (`| head -1` after the ready line, a closed CI log) must not take the host down with it.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
   let engine: Engine;
   try {
     const config = options.configFile !== undefined ? await readConfigFile(options.configFile) : undefined;

@@ -12,6 +12,9 @@ import { oauthHandlers } from './oauth.js';
 import { ecosystemHandlers } from './ecosystem.js';
 import { fileHandlers } from './files.js';
 import { containerHandlers } from './containers.js';
+import { fileContentHandlers } from './file-content.js';
+import { lockHandlers } from './locks.js';
+import { deviceSetupHandlers } from './device-setup.js';
 
 /**
  * The WOPI origin's Express app (exported without listening). Requests are dispatched on the
@@ -24,13 +27,9 @@ export function createWopiApp(context: HostContext): Express {
   const ecosystem = ecosystemHandlers(context);
   const files = fileHandlers(context);
   const containers = containerHandlers(context);
-
-  const caCertificate: Handler = (_req, res) => {
-    res.setHeader('Content-Type', 'application/x-x509-ca-cert');
-    res.setHeader('Content-Disposition', 'attachment; filename="wopi-mock-host-ca.crt"');
-    // A Buffer, so Express adds no charset to a certificate's content type.
-    res.send(Buffer.from(context.caCertificatePem, 'utf8'));
-  };
+  const content = fileContentHandlers(context);
+  const locks = lockHandlers(context);
+  const deviceSetup = deviceSetupHandlers(context);
 
   const handlers: Partial<Record<OperationName, Handler>> = {
     [Operation.Bootstrap]: bootstrap.bootstrap,
@@ -45,11 +44,27 @@ export function createWopiApp(context: HostContext): Express {
     [Operation.GetFile]: files.getFile,
     [Operation.EnumerateAncestorsFile]: files.enumerateAncestors,
     [Operation.GetEcosystemFile]: files.getEcosystem,
+    [Operation.PutFile]: content.putFile,
+    [Operation.PutRelativeFile]: content.putRelativeFile,
+    [Operation.Lock]: locks.lock,
+    [Operation.GetLock]: locks.getLock,
+    [Operation.RefreshLock]: locks.refreshLock,
+    [Operation.Unlock]: locks.unlock,
+    [Operation.UnlockAndRelock]: locks.unlockAndRelock,
+    [Operation.RenameFile]: files.renameFile,
+    [Operation.DeleteFile]: files.deleteFile,
+    [Operation.PutUserInfo]: files.putUserInfo,
     [Operation.CheckContainerInfo]: containers.checkContainerInfo,
     [Operation.EnumerateChildren]: containers.enumerateChildren,
     [Operation.EnumerateAncestorsContainer]: containers.enumerateAncestors,
+    [Operation.CreateChildFile]: containers.createChildFile,
+    [Operation.CreateChildContainer]: containers.createChildContainer,
+    [Operation.DeleteContainer]: containers.deleteContainer,
+    [Operation.RenameContainer]: containers.renameContainer,
     [Operation.GetEcosystemContainer]: ecosystem.getContainerEcosystem,
-    [Operation.CaCertificate]: caCertificate,
+    [Operation.CaCertificate]: deviceSetup.caCertificate,
+    [Operation.CaMobileConfig]: deviceSetup.mobileConfig,
+    [Operation.DeviceSetup]: deviceSetup.setupPage,
   };
 
   const unhandled: Handler = (req, _res, call) => {

@@ -16,6 +16,8 @@ export class Call implements Classified {
   auth: Authentication<TokenKind> | null = null;
   authForm: BearerForm | null = null;
   userId: string | null = null;
+  /** Read when the request arrives: by the time a response closes, the socket may be detached. */
+  remoteAddress = '';
   faultId: string | null = null;
   /** Short explanations shown with the log entry (why a 401, which Bearer form arrived, …). */
   notes: string[] = [];

@@ -6,6 +6,7 @@ import { resourceUrlWithToken } from './grants.js';
 import { requireResource } from './wopi-access.js';
 import { officeSafeName } from './names.js';
 import { badRequest } from '../errors.js';
+import { nameTarget, requestedName, storeFailure } from './file-requests.js';
 
 // Spec: https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/rest/containers/checkcontainerinfo
 
@@ -17,10 +18,11 @@ export function containerInfo(_context: HostContext, container: ContainerRecord)
     IsEduUser: false,
     LicenseCheckForEditIsEnabled: false,
     IsAnonymousUser: false,
-    UserCanCreateChildContainer: false,
-    UserCanCreateChildFile: false,
-    UserCanDelete: false,
-    UserCanRename: false,
+    UserCanCreateChildContainer: true,
+    UserCanCreateChildFile: true,
+    // A root container stays; any other can be deleted once empty.
+    UserCanDelete: container.parentId !== null,
+    UserCanRename: true,
   };
 }
 
@@ -71,5 +73,43 @@ export function containerHandlers(context: HostContext) {
     res.json({ AncestorsWithRootFirst: await Promise.all(ancestors.map(async (a) => ({ Url: await resourceUrlWithToken(context, user, a, inherited), Name: officeSafeName(a.name) }))) });
   };
 
-  return { checkContainerInfo, enumerateChildren, enumerateAncestors };
+  // Spec: https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/rest/containers/createchildfile
+  // The new file is 0 bytes; PutFile gives it content without a lock (protocol/locks.ts).
+  const createChildFile: Handler = async (req, res, call) => {
+    const { user, record, inherited } = requireResource(call, context, 'container');
+    const result = await context.files.commands.createFile(record.id, user.id, nameTarget(req), null);
+    if (!result.ok) throw storeFailure(res, result.failure);
+    const { file } = result.value;
+    res.json({ Name: officeSafeName(file.name), Url: await resourceUrlWithToken(context, user, file, inherited) });
+  };
+
+  const createChildContainer: Handler = async (req, res, call) => {
+    const { user, record, inherited } = requireResource(call, context, 'container');
+    const result = await context.files.commands.createContainer(record.id, user.id, nameTarget(req));
+    if (!result.ok) throw storeFailure(res, result.failure);
+    const container = result.value;
+    res.json({
+      ContainerPointer: { Url: await resourceUrlWithToken(context, user, container, inherited), Name: officeSafeName(container.name) },
+      ContainerInfo: containerInfo(context, container),
+    });
+  };
+
+  const deleteContainer: Handler = async (_req, res, call) => {
+    const { user, record } = requireResource(call, context, 'container');
+    const result = await context.files.commands.deleteContainer(record.id, user.id);
+    if (!result.ok) throw storeFailure(res, result.failure);
+    res.status(200).end();
+  };
+
+  const renameContainer: Handler = async (req, res, call) => {
+    const { user, record } = requireResource(call, context, 'container');
+    const result = await context.files.commands.renameContainer(record.id, user.id, requestedName(req));
+    if (!result.ok) {
+      if (result.failure.kind === 'invalid-name') res.setHeader(WopiHeader.InvalidContainerNameError, result.failure.reason);
+      throw storeFailure(res, result.failure);
+    }
+    res.json({ Name: officeSafeName(result.value.name) });
+  };
+
+  return { checkContainerInfo, enumerateChildren, enumerateAncestors, createChildFile, createChildContainer, deleteContainer, renameContainer };
 }

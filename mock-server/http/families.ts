@@ -12,6 +12,8 @@ export function familyOf(operation: OperationName): Family {
     case Operation.Token:
       return 'token';
     case Operation.CaCertificate:
+    case Operation.CaMobileConfig:
+    case Operation.DeviceSetup:
     case Operation.Unknown:
       return 'public';
     default:

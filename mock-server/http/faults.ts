@@ -32,7 +32,7 @@ export async function applyFaults(req: Request, res: Response, call: Call, conte
   }
   if (rule.dropConnection) {
     call.notes.push(because);
-    req.socket.destroy();
+    req.socket?.destroy();
     return true;
   }
   if (rule.status === undefined) {

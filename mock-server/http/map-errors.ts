@@ -18,6 +18,10 @@ export function respondWithError(error: unknown, req: Request, res: Response, ca
     hostError = error;
   } else if (isBodyParserError(error)) {
     hostError = new HostError(ErrorCode.BadRequest, error.status, `the request body could not be read: ${error.message}`);
+  } else if (clientWentAway(error, req, res)) {
+    // Not a fault of the host: there is nobody left to answer, and the log should say why it stopped.
+    call.notes.push('the client closed the connection before the exchange was complete');
+    return;
   } else {
     call.notes.push(`internal error: ${(error as Error)?.stack ?? String(error)}`);
     hostError = new HostError(ErrorCode.Internal, 500, 'internal error in the mock host; see its request log');
@@ -68,6 +72,13 @@ function oauthErrorForStatus(status: number): OAuthCode {
 /** Header values must be visible ASCII; anything else is replaced rather than risking a throw. */
 function headerSafe(text: string): string {
   return text.replace(/[^\x20-\x7E]/g, '?').slice(0, 1000);
+}
+
+const connectionGone = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ERR_STREAM_DESTROYED', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
+/** A stream error that only says the client's connection is gone (a download or upload cut short). */
+function clientWentAway(error: unknown, req: Request, res: Response): boolean {
+  return (res.destroyed || req.destroyed) && connectionGone.has(String((error as NodeJS.ErrnoException | null)?.code));
 }
 
 function isBodyParserError(error: unknown): error is { status: number; message: string; type: string } {

@@ -1,7 +1,21 @@
-// Spec: Office iOS fails to load items whose names contain any of these; replace them with "-"
-// (https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/mobile/issues/invalid-characters).
-const invalidInOfficeNames = /[\\/:*?"<>|#{}^[\]`%]/g;
+import { decode as decodeUtf7, encode as encodeUtf7 } from 'utf7';
 
-export function officeSafeName(name: string): string {
-  return name.replace(invalidInOfficeNames, '-');
+export { officeSafeName } from '../protocol/file-names.js';
+
+/**
+ * The text of a name header (X-WOPI-SuggestedTarget, X-WOPI-RelativeTarget, X-WOPI-RequestedName).
+ * The spec sends these UTF-7 encoded; a client that sends raw UTF-8 instead reaches Node as
+ * latin1 text, which is turned back into what it sent. Absent means undefined.
+ */
+// Spec (PutRelativeFile, CreateChildFile, RenameFile): "A UTF-7 encoded string".
+export function nameHeader(value: string | string[] | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const raw = Array.isArray(value) ? value.join(',') : value;
+  const text = /[\x80-\xff]/.test(raw) ? Buffer.from(raw, 'latin1').toString('utf8') : raw;
+  return decodeUtf7(text);
+}
+
+/** For X-WOPI-ValidRelativeTarget: UTF-7, so any name travels as a plain ASCII header. */
+export function encodeNameHeader(name: string): string {
+  return encodeUtf7(name);
 }

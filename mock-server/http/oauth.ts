@@ -10,6 +10,7 @@ import type { HostContext } from './context.js';
 import { renderSignInPage } from './signin-page.js';
 import { checkSessionContext, checkTokenEndpointChoice, signInExtras } from './session-context.js';
 import { Route } from '../protocol/headers.js';
+import { authorizationHeader } from './authorization-header.js';
 
 // Spec: RFC 6749 §4.1 (authorization code grant) as Office mobile runs it (notes §4).
 
@@ -72,7 +73,10 @@ export function oauthHandlers(context: HostContext) {
   }
 
   const authorize: Handler = (req, res, call) => {
-    const { params, received, repeated } = readParams(req.method === 'POST' ? req.body : req.query);
+    const { params, received: sent, repeated } = readParams(req.method === 'POST' ? req.body : req.query);
+    // The page echoes what it received, and the log keeps the page: a client secret sent here by mistake must not be in it.
+    const received = sent.filter(([name]) => name !== 'client_secret');
+    if (received.length < sent.length) call.notes.push('client_secret was sent to the authorization endpoint (it belongs only in the token request); not echoed');
     const redirectUri = trustedRedirect(params, repeated);
     const state = params.get('state');
     const responseType = params.get('response_type');
@@ -104,7 +108,10 @@ export function oauthHandlers(context: HostContext) {
 
   /** RFC 6749 §2.3.1: client_secret_post or HTTP Basic, but not both. */
   function authenticateClient(req: Request, params: Params): void {
-    const basic = parseBasicAuthorization(req.headers.authorization);
+    const header = authorizationHeader(req);
+    // Spec: RFC 6749 §5.2 invalid_request: "utilizes more than one mechanism for authenticating the client".
+    if (Array.isArray(header)) throw oauthFailure(OAuthErrorCode.InvalidRequest, 'the Authorization header was sent more than once');
+    const basic = parseBasicAuthorization(header);
     const bodyId = params.get('client_id');
     const bodySecret = params.get('client_secret');
     if (basic === null) throw oauthFailure(OAuthErrorCode.InvalidClient, 'the Basic Authorization header cannot be read');

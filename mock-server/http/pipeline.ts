@@ -8,6 +8,7 @@ import { recordExchange } from './record.js';
 import { Call } from './call.js';
 import type { HostContext } from './context.js';
 import { familyOf } from './families.js';
+import { authorizationHeader } from './authorization-header.js';
 
 /**
  * The steps every request on the WOPI origin goes through, in app.ts's order. They are plain
@@ -18,6 +19,7 @@ import { familyOf } from './families.js';
 /** Names the operation, starts the clock, and logs the exchange when it ends, however it ends. */
 export function startCall(req: Request, res: Response, context: HostContext): Call {
   const call = new Call(classifyRequest(req.method, req.path, req.headers), context.clock());
+  call.remoteAddress = req.socket?.remoteAddress ?? '';
   res.locals['call'] = call;
   // 'close' follows 'finish' on every response, and alone on one the client abandoned.
   res.once('close', () => context.log.add(recordExchange(req, res, call, context, !res.writableFinished)));
@@ -53,7 +55,7 @@ export function readForm(req: Request, res: Response, call: Call): Promise<void>
 export async function identifyCaller(req: Request, call: Call, context: HostContext): Promise<void> {
   switch (familyOf(call.operation)) {
     case 'bootstrapper': {
-      const parsed = parseBearerAuthorization(req.headers.authorization);
+      const parsed = parseBearerAuthorization(authorizationHeader(req));
       if (parsed.kind === 'bearer') {
         call.authForm = parsed.form;
         call.auth = await authenticate('access', parsed.token, context);
@@ -90,7 +92,7 @@ function wopiToken(req: Request, call: Call): string | undefined {
     call.notes.push('access_token appears more than once in the query');
     return undefined;
   }
-  const parsed = parseBearerAuthorization(req.headers.authorization);
+  const parsed = parseBearerAuthorization(authorizationHeader(req));
   if (parsed.kind === 'bearer') {
     call.authForm = parsed.form;
     return parsed.token;

@@ -1,5 +1,6 @@
 import type { Express, Request, Response } from 'express';
 import { ServerResponse } from 'node:http';
+import { unescape as unescapeFormText } from 'node:querystring';
 import { RecordedEntry, type RawBody } from '../log/recorded-entry.js';
 import type { Call } from './call.js';
 import type { HostContext } from './context.js';
@@ -38,12 +39,12 @@ export function recordExchange(req: Request, res: Response, call: Call, context:
     startedAt: call.startedAt,
     operation: call.operation,
     method: req.method,
-    url: req.originalUrl,
+    url: withoutSecretInQuery(req.originalUrl),
     httpVersion: req.httpVersion,
     status: aborted && !res.headersSent ? 0 : res.statusCode,
     durationMs: Math.round((performance.now() - call.startedHr) * 100) / 100,
     userId: call.userId,
-    remoteAddress: req.socket.remoteAddress ?? '',
+    remoteAddress: call.remoteAddress,
     rawRequestHeaders: withoutBasicCredentials(req.rawHeaders),
     responseHeaders: res.headersSent ? res.getHeaders() : null,
     requestBody: call.requestBody && call.requestBody.length > 0 ? requestBody(call.requestBody, req, context.logBodyLimit) : null,
@@ -81,6 +82,34 @@ function requestBody(body: Buffer, req: Request, limit: number): RawBody {
 function redactBody(body: Buffer, req: Request): Buffer {
   if (!/application\/x-www-form-urlencoded/i.test(req.headers['content-type'] ?? '')) return body;
   const text = body.toString('latin1');
-  if (!/(^|&)client_secret=/.test(text)) return body;
-  return Buffer.from(text.replace(/(^|&)client_secret=[^&]*/g, `$1client_secret=${encodeURIComponent(redacted)}`), 'latin1');
+  const kept = withoutSecretParameters(text);
+  return kept === text ? body : Buffer.from(kept, 'latin1');
+}
+
+/** RFC 6749 forbids the client secret in a URL, but a client that puts it there must not see it logged. */
+function withoutSecretInQuery(url: string): string {
+  const query = url.indexOf('?');
+  if (query < 0 || !/client_secret|%/.test(url)) return url;
+  const kept = withoutSecretParameters(url.slice(query + 1));
+  return kept === url.slice(query + 1) ? url : `${url.slice(0, query + 1)}${kept}`;
+}
+
+/**
+ * Replaces the value of every `client_secret` parameter of a form or query string, however its
+ * name is spelled on the wire: the parsers decode names, so `client%5Fsecret` is that parameter too.
+ */
+export function withoutSecretParameters(text: string): string {
+  let changed = false;
+  const parts = text.split('&').map((part) => {
+    const equals = part.indexOf('=');
+    if (equals < 0 || parameterName(part.slice(0, equals)) !== 'client_secret') return part;
+    changed = true;
+    return `${part.slice(0, equals)}=${encodeURIComponent(redacted)}`;
+  });
+  return changed ? parts.join('&') : text;
+}
+
+/** A form parameter name as body-parser and querystring read it: `+` is a space, escapes decoded. */
+function parameterName(raw: string): string {
+  return raw.includes('%') || raw.includes('+') ? unescapeFormText(raw.replace(/\+/g, ' ')) : raw;
 }

@@ -8,7 +8,8 @@ export type AuthorizationParse =
 
 // Spec: https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/rest/bootstrapper/bootstrap
 // The docs write `Bearer: <TOKEN>`; WOPIAuth and OAuth frameworks send `Bearer <TOKEN>` (notes §1.3).
-const bearerPattern = /^\s*Bearer(:?)\s+(\S+)\s*$/i;
+// Spec: RFC 9110 §5.6.3: the whitespace around and inside the credentials is SP or HTAB, nothing else.
+const bearerPattern = /^[ \t]*Bearer(:?)[ \t]+([^ \t]+)[ \t]*$/i;
 
 /**
  * Reads an `Authorization` header in either Bearer form. Several header lines (an array) are
@@ -17,12 +18,12 @@ const bearerPattern = /^\s*Bearer(:?)\s+(\S+)\s*$/i;
 export function parseBearerAuthorization(header: string | readonly string[] | undefined): AuthorizationParse {
   if (header === undefined) return { kind: 'missing' };
   if (typeof header !== 'string') {
-    return header.length === 0 ? { kind: 'missing' } : { kind: 'malformed', reason: 'more than one Authorization header' };
+    return header.length === 0 ? { kind: 'missing' } : { kind: 'malformed', reason: 'sent more than once' };
   }
-  if (header.trim() === '') return { kind: 'missing' };
+  if (/^[ \t]*$/.test(header)) return { kind: 'missing' };
   const match = bearerPattern.exec(header);
   if (!match) {
-    return /^\s*Bearer:?\s*$/i.test(header)
+    return /^[ \t]*Bearer:?[ \t]*$/i.test(header)
       ? { kind: 'missing' }
       : { kind: 'malformed', reason: 'not of the form "Bearer <token>" or "Bearer: <token>"' };
   }
@@ -40,8 +41,8 @@ export interface BasicCredentials {
  */
 export function parseBasicAuthorization(header: string | undefined): BasicCredentials | null | undefined {
   if (header === undefined) return undefined;
-  const match = /^\s*Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header);
-  if (!match) return /^\s*Basic\b/i.test(header) ? null : undefined;
+  const match = /^[ \t]*Basic[ \t]+([A-Za-z0-9+/=_-]+)[ \t]*$/i.exec(header);
+  if (!match) return /^[ \t]*Basic\b/i.test(header) ? null : undefined;
   const decoded = decodeBase64Utf8(match[1]!);
   if (decoded === null) return null;
   const colon = decoded.indexOf(':');

@@ -58,6 +58,10 @@ export function classifyRequest(method: string, pathname: string, headers: Heade
       return { operation: Operation.Token };
     case '/ca.crt':
       return { operation: Operation.CaCertificate };
+    case '/ca.mobileconfig':
+      return { operation: Operation.CaMobileConfig };
+    case '/setup':
+      return { operation: Operation.DeviceSetup };
     case '/wopi/ecosystem':
       return { operation: method === 'POST' ? Operation.GetFileWopiSrc : Operation.CheckEcosystem };
     case '/wopi/ecosystem/root_container_pointer':

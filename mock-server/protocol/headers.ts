@@ -11,6 +11,14 @@ export const WopiHeader = {
   ServerError: 'X-WOPI-ServerError',
   FileExtensionFilterList: 'x-wopi-fileextensionfilterlist',
   HostNativeFileName: 'x-wopi-hostnativefilename',
+  LockFailureReason: 'X-WOPI-LockFailureReason',
+  SuggestedTarget: 'x-wopi-suggestedtarget',
+  RelativeTarget: 'x-wopi-relativetarget',
+  OverwriteRelativeTarget: 'x-wopi-overwriterelativetarget',
+  ValidRelativeTarget: 'X-WOPI-ValidRelativeTarget',
+  RequestedName: 'x-wopi-requestedname',
+  InvalidFileNameError: 'X-WOPI-InvalidFileNameError',
+  InvalidContainerNameError: 'X-WOPI-InvalidContainerNameError',
 } as const;
 
 /** `X-WOPI-EcosystemOperation` values sent to POST /wopibootstrapper. */
@@ -26,6 +34,8 @@ export const Route = {
   Authorize: '/oauth/authorize',
   Token: '/oauth/token',
   CaCertificate: '/ca.crt',
+  CaMobileConfig: '/ca.mobileconfig',
+  DeviceSetup: '/setup',
   Ecosystem: '/wopi/ecosystem',
   RootContainerPointer: '/wopi/ecosystem/root_container_pointer',
   Files: '/wopi/files',

@@ -36,6 +36,8 @@ export const Operation = {
   RenameContainer: 'RenameContainer',
   GetEcosystemContainer: 'GetEcosystem(container)',
   CaCertificate: 'CaCertificate',
+  CaMobileConfig: 'CaMobileConfig',
+  DeviceSetup: 'DeviceSetup',
   Unknown: 'Unknown',
 } as const;
 

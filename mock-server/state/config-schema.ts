@@ -93,6 +93,8 @@ export const configSchema = z
       .max(1000)
       .default(defaultUsers),
     faults: z.array(faultRuleInputSchema).max(1000).default([]),
+    /** Largest content PutFile, PutRelativeFile and admin uploads accept; larger is a 413. */
+    maxFileSizeBytes: z.number().int('must be a whole number of bytes').min(1, 'must be at least 1 byte').max(4 * 1024 ** 3, 'must be at most 4 GiB').default(100 * 1024 ** 2),
     compatibility: z
       .object({
         /** Spec: answer an unknown X-WOPI-EcosystemOperation as Bootstrap; WopiHost answers 501. */
@@ -153,7 +155,7 @@ export function parseConfig(input: unknown): ConfigParse {
   return { ok: true, config: result.data, warnings: configWarnings(result.data) };
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+export function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}`;
   return issue.message;
 }

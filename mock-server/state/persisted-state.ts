@@ -33,14 +33,33 @@ export function stateFilePath(dataDir: string): string {
  */
 export async function loadPersistedState(dataDir: string): Promise<LoadedState> {
   const file = stateFilePath(dataDir);
-  const text = await readIfExists(file);
+  let text: string | undefined;
+  try {
+    text = await readIfExists(file);
+  } catch (error) {
+    // A folder in its place, no permission, an I/O error: the same policy as a corrupt file.
+    return { kind: 'unreadable', file, keptAt: await keepAsideOrExplain(file, describeFsError(error)), problem: describeFsError(error) };
+  }
   if (text === undefined) return { kind: 'fresh' };
   const problem = validatePersisted(text);
   if (typeof problem === 'string') {
-    const keptAt = await keepAside(file);
-    return { kind: 'unreadable', file, keptAt, problem };
+    return { kind: 'unreadable', file, keptAt: await keepAsideOrExplain(file, problem), problem };
   }
   return { kind: 'loaded', state: problem };
+}
+
+/** Moves the file aside; when even that fails, the error names the file so the user can act. */
+async function keepAsideOrExplain(file: string, problem: string): Promise<string> {
+  try {
+    return await keepAside(file);
+  } catch (error) {
+    throw new Error(`persisted state ${file} could not be read (${problem}) nor moved aside (${describeFsError(error)}); move or remove it, then start again`);
+  }
+}
+
+function describeFsError(error: unknown): string {
+  const { code, message } = error as NodeJS.ErrnoException;
+  return code !== undefined && message.startsWith(`${code}:`) ? message : code !== undefined ? `${code}: ${message}` : String(message ?? error);
 }
 
 function validatePersisted(text: string): PersistedState | string {

@@ -1,41 +1,19 @@
-import { randomBytes } from 'node:crypto';
-import { createReadStream, type ReadStream } from 'node:fs';
+import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import path from 'node:path';
-import { CoalescingWriter, keepAside, readIfExists, writeFileAtomic } from '../state/atomic-file.js';
+import { CoalescingWriter, keepAside, readIfExists } from '../state/atomic-file.js';
 import { isPlausibleResourceId, type ResourceKind } from '../protocol/wopi-src.js';
+import { activeLock, type Lock, type LockDecision } from '../protocol/locks.js';
 import { createSeedDocuments } from './seed-documents.js';
+import { BlobStore, type StagedBlob } from './blobs.js';
+import { parseIndex, type ChangeKind, type ContainerRecord, type FileChange, type FileRecord, type ResourceRecord, type StorageIndex, type StoreResult } from './records.js';
+import { missing, newId, TreeCommands } from './tree-commands.js';
 
-export interface ContainerRecord {
-  kind: 'container';
-  id: string;
-  name: string;
-  parentId: string | null;
-  ownerId: string;
-  createdAt: string;
-}
+export type { ContainerRecord, FileChange, FileRecord, NameTarget, ResourceRecord, StoreFailure, StoreResult } from './records.js';
+export { TooLargeError, type StagedBlob } from './blobs.js';
 
-export interface FileRecord {
-  kind: 'file';
-  id: string;
-  name: string;
-  parentId: string;
-  ownerId: string;
-  size: number;
-  /** Bumped on every change of content or metadata; never reused for a file. */
-  version: number;
-  lastModifiedTime: string;
-}
-
-export type ResourceRecord = ContainerRecord | FileRecord;
 type RecordOf<K extends ResourceKind> = Extract<ResourceRecord, { kind: K }>;
-
-interface StorageIndex {
-  schemaVersion: 1;
-  /** Root container id of each user id. */
-  roots: Record<string, string>;
-  resources: Record<string, ResourceRecord>;
-}
 
 export interface FileStoreOpen {
   store: FileStore;
@@ -44,31 +22,45 @@ export interface FileStoreOpen {
 
 /**
  * The users' containers and files, on disk under `<dataDir>/storage`: one JSON index for the
- * tree and metadata, one blob per file named by its id (ids are ours, so never a path).
+ * tree, metadata and locks, one immutable blob per file version (see blobs.ts).
+ *
+ * Every command checks and changes the in-memory index in one synchronous step, so commands on
+ * the same file or container can never interleave (Node runs one at a time): no lost update.
+ * Request bodies are staged as blobs before that step and the index is saved after it, so a slow
+ * upload or a slow disk never holds anyone else up. A command resolves once its change is on disk.
  */
-export class FileStore {
+export class FileStore extends EventEmitter<{ changed: [change: FileChange] }> {
   private readonly creatingRoots = new Map<string, Promise<ContainerRecord>>();
+  /** The mutating commands of the WOPI surface and the admin API. */
+  readonly commands: TreeCommands;
 
   private constructor(
-    private readonly root: string,
     private readonly index: StorageIndex,
     private readonly writer: CoalescingWriter,
-    private readonly clock: () => number,
-  ) {}
+    readonly blobs: BlobStore,
+    readonly clock: () => number,
+  ) {
+    super();
+    this.commands = new TreeCommands(this, index);
+  }
 
   static async open(dataDir: string, clock: () => number = Date.now): Promise<FileStoreOpen> {
     const root = path.join(dataDir, 'storage');
-    await mkdir(path.join(root, 'blobs'), { recursive: true });
+    const blobs = new BlobStore(path.join(root, 'blobs'));
+    await mkdir(blobs.dir, { recursive: true });
     const indexFile = path.join(root, 'index.json');
     const warnings: string[] = [];
-    let index: StorageIndex = { schemaVersion: 1, roots: {}, resources: {} };
+    let index: StorageIndex = { schemaVersion: 1, roots: {}, resources: {}, userInfo: {} };
     const text = await readIfExists(indexFile);
-    if (text !== undefined) {
-      const parsed = parseIndex(text);
-      if (parsed) index = parsed;
-      else warnings.push(`storage index ${indexFile} was unreadable; kept it at ${await keepAside(indexFile)} and started an empty tree (file contents stay in ${path.join(root, 'blobs')})`);
+    const parsed = text === undefined ? null : parseIndex(text);
+    if (parsed) {
+      index = parsed;
+      // Only with a readable index do we know which blobs are garbage.
+      await blobs.collectGarbage(new Set(Object.values(index.resources).flatMap((r) => (r.kind === 'file' && r.blob !== null ? [r.blob] : []))));
+    } else if (text !== undefined) {
+      warnings.push(`storage index ${indexFile} was unreadable; kept it at ${await keepAside(indexFile)} and started an empty tree (file contents stay in ${blobs.dir})`);
     }
-    return { store: new FileStore(root, index, new CoalescingWriter(indexFile), clock), warnings };
+    return { store: new FileStore(index, new CoalescingWriter(indexFile), blobs, clock), warnings };
   }
 
   /**
@@ -87,17 +79,17 @@ export class FileStore {
   }
 
   private async createRoot(user: { id: string; friendlyName: string }): Promise<ContainerRecord> {
-    const now = new Date(this.clock()).toISOString();
+    const now = this.now();
     const container: ContainerRecord = { kind: 'container', id: newId(), name: 'Documents', parentId: null, ownerId: user.id, createdAt: now };
     const files: FileRecord[] = [];
     for (const document of createSeedDocuments({ friendlyName: user.friendlyName || user.id })) {
-      const file: FileRecord = { kind: 'file', id: newId(), name: document.name, parentId: container.id, ownerId: user.id, size: document.content.byteLength, version: 1, lastModifiedTime: now };
-      await writeFileAtomic(this.blobPath(file.id), document.content);
-      files.push(file);
+      const blob = await this.blobs.stage(document.content, Infinity);
+      files.push({ kind: 'file', id: newId(), name: document.name, parentId: container.id, ownerId: user.id, size: blob.size, version: 1, lastModifiedTime: now, blob: blob.name });
     }
     this.index.resources[container.id] = container;
     for (const file of files) this.index.resources[file.id] = file;
     this.index.roots[user.id] = container.id;
+    this.announce(container, 'created');
     await this.save();
     return container;
   }
@@ -108,11 +100,11 @@ export class FileStore {
     return record?.kind === 'container' ? record : undefined;
   }
 
-  /** The resource if it exists, is of that kind and belongs to the user; otherwise undefined (404). */
-  getOwned<K extends ResourceKind>(kind: K, id: string, userId: string): RecordOf<K> | undefined {
+  /** The resource if it exists, is of that kind and belongs to the user (any user when null); otherwise undefined (404). */
+  getOwned<K extends ResourceKind>(kind: K, id: string, userId: string | null): RecordOf<K> | undefined {
     if (!isPlausibleResourceId(id) || !Object.hasOwn(this.index.resources, id)) return undefined;
     const record = this.index.resources[id];
-    return record && record.kind === kind && record.ownerId === userId ? (record as RecordOf<K>) : undefined;
+    return record && record.kind === kind && (userId === null || record.ownerId === userId) ? (record as RecordOf<K>) : undefined;
   }
 
   children(containerId: string): { containers: ContainerRecord[]; files: FileRecord[] } {
@@ -140,33 +132,87 @@ export class FileStore {
     return chain;
   }
 
-  openContent(file: FileRecord): ReadStream {
-    return createReadStream(this.blobPath(file.id));
+  /** The user ids that have a tree, in creation order. */
+  owners(): string[] {
+    return Object.keys(this.index.roots);
+  }
+
+  /** The lock that holds on the file now; expired locks count as none. */
+  lockOf(file: FileRecord): Lock | null {
+    return activeLock(file.lock, this.clock());
+  }
+
+  userInfo(userId: string): string {
+    return this.index.userInfo[userId] ?? '';
+  }
+
+  /**
+   * The file's current content with the record it belongs to, so size and version always match
+   * the bytes. A version replaced between lookup and open is retried with the newer one.
+   */
+  async openContent(fileId: string, userId: string | null): Promise<{ record: FileRecord; stream: Readable } | undefined> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const live = this.getOwned('file', fileId, userId);
+      if (!live) return undefined;
+      // Copied before waiting: the live record may move on to a newer version meanwhile.
+      const record = { ...live };
+      const stream = await this.blobs.open(record.blob);
+      if (stream) return { record, stream };
+    }
+    throw new Error(`the content of file ${fileId} kept changing while it was being opened`);
+  }
+
+  /** Receives content into a blob that no file uses yet; see BlobStore.stage. */
+  stage(source: AsyncIterable<Uint8Array> | Uint8Array, limit: number): Promise<StagedBlob> {
+    return this.blobs.stage(source, limit);
+  }
+
+  discard(staged: StagedBlob): Promise<void> {
+    return this.blobs.remove([staged.name]);
+  }
+
+  /** Applies a lock decision (protocol/locks.ts) to the file's current lock. */
+  async changeLock(fileId: string, userId: string | null, decide: (current: Lock | null, now: number) => LockDecision): Promise<StoreResult<FileRecord>> {
+    const file = this.getOwned('file', fileId, userId);
+    if (!file) return missing('file', fileId);
+    const current = this.lockOf(file);
+    const decision = decide(current, this.clock());
+    if (!decision.ok) return { ok: false, failure: { kind: 'lock-conflict', currentLock: decision.currentLock, reason: decision.reason } };
+    if (decision.lock) file.lock = decision.lock;
+    else delete file.lock;
+    const changed = (current?.id ?? null) !== (decision.lock?.id ?? null);
+    if (changed) this.announce(file, decision.lock ? 'locked' : 'unlocked');
+    const snapshot = { ...file };
+    await this.commit([]);
+    return { ok: true, value: snapshot };
+  }
+
+  async setUserInfo(userId: string, text: string): Promise<void> {
+    this.index.userInfo[userId] = text;
+    await this.commit([]);
   }
 
   flush(): Promise<void> {
     return this.writer.flush();
   }
 
-  private blobPath(id: string): string {
-    return path.join(this.root, 'blobs', id);
+  /** @internal For TreeCommands: an ISO timestamp from the injected clock. */
+  now(): string {
+    return new Date(this.clock()).toISOString();
+  }
+
+  /** @internal Saves the index, then removes the blobs it no longer references. */
+  async commit(unreferenced: Array<string | null>): Promise<void> {
+    await this.save();
+    await this.blobs.remove(unreferenced);
+  }
+
+  /** @internal */
+  announce(record: ResourceRecord, change: ChangeKind): void {
+    if (this.listenerCount('changed') > 0) this.emit('changed', { userId: record.ownerId, kind: record.kind, id: record.id, change });
   }
 
   private save(): Promise<void> {
     return this.writer.save(() => JSON.stringify(this.index) + '\n');
-  }
-}
-
-function newId(): string {
-  return randomBytes(12).toString('base64url');
-}
-
-function parseIndex(text: string): StorageIndex | null {
-  try {
-    const raw = JSON.parse(text) as Partial<StorageIndex>;
-    if (raw.schemaVersion !== 1 || typeof raw.roots !== 'object' || typeof raw.resources !== 'object' || raw.roots === null || raw.resources === null) return null;
-    return raw as StorageIndex;
-  } catch {
-    return null;
   }
 }

@@ -64,7 +64,7 @@ describe('TokenService', () => {
     const issued = await tokens.issue('refresh', alice, { cid: 'c' }, { ttlSeconds: 5 });
     assert.equal((await tokens.verify('refresh', issued.token)).ok, true);
     assert.equal((await tokens.verify('refresh', issued.token)).ok, true);
-    assert.deepEqual(await tokens.verify('access', issued.token), { ok: false, failure: 'wrong-kind', detail: 'not a access token' });
+    assert.deepEqual(await tokens.verify('access', issued.token), { ok: false, failure: 'wrong-kind', detail: 'not an access token' });
     now = issued.expiresAtMs;
     assert.deepEqual(await tokens.verify('refresh', issued.token), { ok: false, failure: 'expired', detail: 'the refresh token expired' });
   });

@@ -1,5 +1,6 @@
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { randomUUID, webcrypto } from 'node:crypto';
+import type { IssuedTokens } from './issued-tokens.js';
 
 type CryptoKey = webcrypto.CryptoKey;
 
@@ -65,11 +66,17 @@ export class TokenService {
    */
   private wopiThisSecond = { second: -1, byGrant: new Map<string, IssuedToken>() };
 
-  private constructor(private readonly key: CryptoKey, private readonly clock: () => number, private readonly verifiedCapacity = 10_000) {}
+  private constructor(
+    private readonly key: CryptoKey,
+    private readonly clock: () => number,
+    private readonly issued: IssuedTokens | undefined,
+    private readonly verifiedCapacity = 10_000,
+  ) {}
 
-  static async create(secret: Uint8Array, clock: () => number = Date.now): Promise<TokenService> {
+  /** `issued`, when given, is told about every token signed: this is the one place tokens are made. */
+  static async create(secret: Uint8Array, clock: () => number = Date.now, issued?: IssuedTokens): Promise<TokenService> {
     const key = await webcrypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
-    return new TokenService(key, clock);
+    return new TokenService(key, clock, issued);
   }
 
   /** Issues a token that expires `ttlSeconds` from now, or at `expiresAtMs` when given (token trading). */
@@ -87,15 +94,18 @@ export class TokenService {
   }
 
   private async sign<K extends TokenKind>(kind: K, subject: { userId: string; epoch: string }, extra: Extra<K>, nowSeconds: number, exp: number): Promise<IssuedToken> {
+    const jti = randomUUID();
     const token = await new SignJWT({ ...extra, ep: subject.epoch })
       .setProtectedHeader({ alg: algorithm, typ: typOf(kind) })
       .setIssuer(issuer)
       .setAudience(audienceOf(kind))
       .setSubject(subject.userId)
-      .setJti(randomUUID())
+      .setJti(jti)
       .setIssuedAt(nowSeconds)
       .setExpirationTime(exp)
       .sign(this.key);
+    const claims = extra as Partial<{ cid: string; res: WopiScope }>;
+    this.issued?.add(subject.userId, subject.epoch, { kind, jti, issuedAt: nowSeconds * 1000, expiresAt: exp * 1000, clientId: claims.cid ?? null, scope: claims.res ?? null });
     return { token, expiresAtMs: exp * 1000 };
   }
 
@@ -137,7 +147,7 @@ function describeFailure(error: unknown, kind: TokenKind): { failure: TokenFailu
   if (error instanceof joseErrors.JWSSignatureVerificationFailed) return { failure: 'bad-signature', detail: `the ${kind} token's signature does not verify` };
   if (error instanceof joseErrors.JOSEAlgNotAllowed) return { failure: 'bad-signature', detail: 'the token uses an algorithm this host does not accept' };
   if (error instanceof joseErrors.JWTClaimValidationFailed && (error.claim === 'typ' || error.claim === 'aud')) {
-    return { failure: 'wrong-kind', detail: `not a ${kind} token` };
+    return { failure: 'wrong-kind', detail: `not ${kind === 'access' ? 'an' : 'a'} ${kind} token` };
   }
   if (error instanceof joseErrors.JOSEError) return { failure: 'malformed', detail: `the ${kind} token is invalid (${error.code})` };
   return { failure: 'malformed', detail: `the ${kind} token is invalid` };

@@ -7,7 +7,8 @@ export class UsedCodes {
   private readonly expiries = new Map<string, number>();
   private lastPurge = 0;
 
-  constructor(private readonly clock: () => number, private readonly maxEntries = 100_000) {}
+  /** `onUsed` hears of each first redemption (the issued-token registry marks the code used). */
+  constructor(private readonly clock: () => number, private readonly maxEntries = 100_000, private readonly onUsed?: (jti: string) => void) {}
 
   /** Records the code; false if it had been used before. */
   markUsed(jti: string, expiresAtMs: number): boolean {
@@ -18,6 +19,7 @@ export class UsedCodes {
       if (oldest !== undefined) this.expiries.delete(oldest);
     }
     this.expiries.set(jti, expiresAtMs);
+    this.onUsed?.(jti);
     return true;
   }
 

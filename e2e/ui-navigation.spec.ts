@@ -1,0 +1,96 @@
+import { expect, openScreen, startHost, test } from './fixtures.js';
+
+const screens = ['Overview', 'Provider', 'Users', 'Token lifetimes', 'Faults', 'Live log', 'Flow', 'Files'];
+
+test('the navigation reaches all eight screens, and the token leaves the URL but survives a reload', async ({ ui, host }) => {
+  const nav = ui.getByRole('navigation', { name: 'Screens' });
+  await expect(nav.getByRole('link')).toHaveText(screens);
+  expect(ui.url()).toBe(`${host.adminUrl}/#/`);
+  for (const title of screens) {
+    await openScreen(ui, title);
+    await expect(nav.getByRole('link', { name: title, exact: true })).toHaveAttribute('aria-current', 'page');
+    await expect(ui).toHaveTitle(`${title} · WOPI Mock Host`);
+  }
+  await openScreen(ui, 'Token lifetimes');
+  expect(ui.url()).toBe(`${host.adminUrl}/#/tokens`);
+  expect(ui.url()).not.toContain(host.engine.urls.adminToken);
+  await ui.reload();
+  await expect(ui.getByRole('heading', { level: 1, name: 'Token lifetimes' })).toBeVisible();
+  await expect(ui.getByLabel('WOPI access token', { exact: true })).toHaveValue('10');
+  // Back and forward move between screens (hash routes).
+  await ui.goBack();
+  await ui.goBack();
+  await expect(ui.getByRole('heading', { level: 1, name: 'Flow' })).toBeVisible();
+  await ui.goForward();
+  await expect(ui.getByRole('heading', { level: 1, name: 'Files' })).toBeVisible();
+});
+
+test('keyboard: Tab walks the navigation and Enter opens a screen', async ({ ui }) => {
+  await ui.keyboard.press('Tab');
+  await expect(ui.getByRole('button', { name: 'Skip to content' })).toBeFocused();
+  await ui.keyboard.press('Tab');
+  await expect(ui.getByRole('link', { name: 'Overview' })).toBeFocused();
+  await ui.keyboard.press('Tab');
+  await ui.keyboard.press('Tab');
+  await expect(ui.getByRole('link', { name: 'Users' })).toBeFocused();
+  await ui.keyboard.press('Enter');
+  await expect(ui.getByRole('heading', { level: 1, name: 'Users' })).toBeVisible();
+});
+
+test('every control on the configuration screens has an accessible name', async ({ ui }) => {
+  for (const title of ['Overview', 'Provider', 'Users', 'Token lifetimes', 'Faults']) {
+    await openScreen(ui, title);
+    await expect(ui.locator('main').getByRole('button').first()).toBeVisible();
+    const unnamed = await ui.locator('main').evaluate((main) =>
+      Array.from(main.querySelectorAll('input, select, textarea, button'))
+        .filter((control) => {
+          const element = control as HTMLInputElement;
+          const named = (element.labels?.length ?? 0) > 0 || element.getAttribute('aria-label') || element.getAttribute('aria-labelledby') || (element.tagName === 'BUTTON' && element.textContent!.trim() !== '');
+          return !named;
+        })
+        .map((control) => control.outerHTML.slice(0, 120)),
+    );
+    expect(unnamed, title).toEqual([]);
+  }
+});
+
+test('a wrong admin token is said plainly, not shown as an empty screen', async ({ page, host }) => {
+  await page.goto(`${host.adminUrl}/#token=wrong-token`);
+  await expect(page.getByRole('alert').first()).toHaveText('the admin token is wrong: open the admin URL the host printed (it ends in #token=…)');
+  await expect(page.getByRole('status').filter({ hasText: 'Reconnecting' })).toBeVisible();
+});
+
+test('the theme follows the OS: light and dark palettes', async ({ ui }) => {
+  const colours = () => ui.evaluate(() => [getComputedStyle(document.body).backgroundColor, getComputedStyle(document.querySelector('.card')!).backgroundColor]);
+  await expect(ui.locator('.card').first()).toBeVisible();
+  expect(await colours()).toEqual(['rgb(245, 246, 248)', 'rgb(255, 255, 255)']);
+  await ui.emulateMedia({ colorScheme: 'dark' });
+  expect(await colours()).toEqual(['rgb(18, 21, 28)', 'rgb(26, 30, 39)']);
+});
+
+test('the live stream reconnects when the engine comes back, and the screens re-read what changed meanwhile', async ({ page }) => {
+  const adminToken = 'a-fixed-admin-token-for-the-restart';
+  const first = await startHost({ adminToken });
+  let second: Awaited<ReturnType<typeof startHost>> | undefined;
+  try {
+    await page.goto(first.uiUrl);
+    await openScreen(page, 'Provider');
+    await expect(page.getByLabel('Provider ID')).toHaveValue('WopiMockHost');
+    const live = page.getByRole('status').filter({ hasText: /^(Live|Reconnecting…)$/ });
+    await expect(live).toHaveText('Live');
+    await first.close();
+    await expect(live).toHaveText('Reconnecting…');
+    // The same admin port and token, as `npm run serve -- --admin-token …` started again; the new
+    // engine's config differs and its log counts from 1 again.
+    second = await startHost({ adminToken, adminPort: Number(new URL(first.adminUrl).port), config: { providerId: 'Restarted' } });
+    await expect(live).toHaveText('Live', { timeout: 15_000 });
+    await expect(page.getByLabel('Provider ID')).toHaveValue('Restarted');
+    // Events flow again on the new connection.
+    const config = (await second.admin('GET', '/api/config')).json();
+    expect((await second.admin('PUT', '/api/config', { ...config, providerId: 'AfterRestart' })).status).toBe(200);
+    await expect(page.getByLabel('Provider ID')).toHaveValue('AfterRestart');
+  } finally {
+    await second?.close();
+    await first.close().catch(() => {});
+  }
+});

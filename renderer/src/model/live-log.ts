@@ -1,0 +1,91 @@
+import { useSyncExternalStore } from 'react';
+import type { LogEntry } from '../../../mock-server/log/entry.ts';
+import { adminApi } from '../api/client.ts';
+import { StreamEvent, subscribeLive } from '../api/live.ts';
+import { FrameQueue } from './frame-queue.ts';
+import { LogStore, minimumUiCapacity } from './log-store.ts';
+import { FlowModel } from './flow-model.ts';
+
+/**
+ * The one log model of the UI, shared by the Live log and Flow screens. Stream batches are queued
+ * and applied at most once per animation frame (a 250 ms timer covers hidden tabs), at most 5,000
+ * entries at a time, so neither a burst of requests nor a 50,000-entry replay blocks a frame.
+ */
+export const logStore = new LogStore();
+export const flowModel = new FlowModel();
+
+const queue = new FrameQueue<LogEntry>((batch) => logStore.append(batch), { maxPerFlush: 5000, floorMs: 250 });
+
+export type LogLoadState = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; message: string };
+let loadState: LogLoadState = { state: 'loading' };
+const loadListeners = new Set<() => void>();
+let started = false;
+/** The newest `seq` the history read brought; null until it arrived. What came with it is not news. */
+let historyLastSeq: number | null = null;
+
+export function loadedHistoryLastSeq(): number | null {
+  return historyLastSeq;
+}
+
+function setLoadState(next: LogLoadState): void {
+  loadState = next;
+  for (const listener of loadListeners) listener();
+}
+
+/**
+ * Starts following the log once, on the first screen that needs it: subscribe to the stream
+ * first (holding its batches), then read the history, then let the held batches through.
+ * Anything both brought is dropped by `seq`, so nothing is lost or shown twice.
+ */
+export function startLiveLog(): void {
+  if (started) return;
+  started = true;
+  let held: LogEntry[] | null = [];
+  subscribeLive((event) => {
+    if (event.type === StreamEvent.Log) {
+      if (held) held.push(...event.entries);
+      else queue.push(event.entries);
+    } else if (event.type === StreamEvent.LogCleared) {
+      queue.discard();
+      if (held) held = [];
+      logStore.clear(event.lastSeq);
+    }
+  });
+  const load = async (attempt: number): Promise<void> => {
+    try {
+      const page = await adminApi.log();
+      logStore.capacity = Math.max(minimumUiCapacity, page.capacity);
+      historyLastSeq = page.lastSeq;
+      queue.push(page.entries);
+      queue.push(held ?? []);
+      held = null;
+      setLoadState({ state: 'ready' });
+    } catch (error) {
+      setLoadState({ state: 'failed', message: error instanceof Error ? error.message : String(error) });
+      // Keep trying quietly: the engine may be restarting.
+      setTimeout(() => void load(attempt + 1), Math.min(10_000, 1000 * 2 ** attempt));
+    }
+  };
+  void load(0);
+}
+
+export function useLogLoadState(): LogLoadState {
+  return useSyncExternalStore(
+    (listener) => {
+      loadListeners.add(listener);
+      return () => loadListeners.delete(listener);
+    },
+    () => loadState,
+  );
+}
+
+/** Re-renders the caller once per applied batch; read `logStore` during render. */
+export function useLogVersion(): number {
+  startLiveLog();
+  return useSyncExternalStore(logStore.subscribe, logStore.getVersion);
+}
+
+/** Removes every entry from the engine's log; the stream's `log-cleared` event clears the store. */
+export async function clearLog(): Promise<void> {
+  await adminApi.clearLog();
+}

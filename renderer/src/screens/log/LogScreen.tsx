@@ -1,0 +1,172 @@
+import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
+import type { LogEntry } from '../../../../mock-server/log/entry.ts';
+import { adminApi, saveDownload } from '../../api/client.ts';
+import { FilteredView, isFiltering, noFilter, noUser, statusClasses, type LogFilter, type StatusClass } from '../../model/log-filter.ts';
+import { clearLog, logStore, useLogLoadState, useLogVersion } from '../../model/live-log.ts';
+import { LogTable } from './LogTable.tsx';
+import { LogDetail } from './LogDetail.tsx';
+import './log.css';
+
+/** `#/log?seq=12` opens entry 12: how the Flow screen links a step to its request. */
+function seqFromHash(): number | null {
+  const match = /[?&]seq=(\d+)/.exec(location.hash);
+  return match ? Number(match[1]) : null;
+}
+
+export function LogScreen() {
+  const version = useLogVersion();
+  const load = useLogLoadState();
+  const [filter, setFilter] = useState<LogFilter>(noFilter);
+  const deferredText = useDeferredValue(filter.text);
+  const effectiveFilter = useMemo(() => ({ ...filter, text: deferredText }), [filter.operation, filter.statusClass, filter.userId, deferredText]);
+  const view = useMemo(() => new FilteredView(logStore, effectiveFilter), [effectiveFilter]);
+  view.sync();
+
+  const [selectedSeq, setSelectedSeq] = useState<number | null>(seqFromHash);
+  const [revealSeq, setRevealSeq] = useState<number | null>(seqFromHash);
+  const [follow, setFollow] = useState(() => seqFromHash() === null);
+  const [actionError, setActionError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const onHash = () => {
+      const seq = seqFromHash();
+      if (seq === null) return;
+      setSelectedSeq(seq);
+      setRevealSeq(seq);
+      setFollow(false);
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+
+  const select = useCallback((seq: number) => {
+    setSelectedSeq(seq);
+    setFollow(false);
+  }, []);
+  const pauseFollowing = useCallback(() => setFollow(false), []);
+
+  const selected = useSelectedEntry(selectedSeq, version);
+  const facets = logStore.facetLists;
+  const shown = view.size;
+  const total = logStore.size;
+
+  const exportHar = async () => {
+    setActionError(null);
+    try {
+      saveDownload(await adminApi.har(), 'wopi-mock-host.har');
+    } catch (error) {
+      setActionError(`Export failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  const clear = async () => {
+    setActionError(null);
+    try {
+      await clearLog();
+      setSelectedSeq(null);
+      setFollow(true);
+    } catch (error) {
+      setActionError(`Clear failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  const update = (patch: Partial<LogFilter>) => setFilter((f) => ({ ...f, ...patch }));
+
+  return (
+    <section className="screen log-screen" aria-labelledby="log-title">
+      <header className="log-header">
+        <h1 id="log-title">Live log</h1>
+        <p className="muted small" aria-live="polite" data-testid="log-count">
+          {isFiltering(effectiveFilter) ? `${shown.toLocaleString('en')} of ${total.toLocaleString('en')} requests` : `${total.toLocaleString('en')} requests`}
+          {logStore.evicted > 0 && ` · ${logStore.evicted.toLocaleString('en')} older ones dropped`}
+          {load.state === 'loading' && ' · loading history…'}
+        </p>
+      </header>
+
+      <div className="log-toolbar" role="toolbar" aria-label="Log filters and actions">
+        <label className="inline-field">
+          <span>Operation</span>
+          <select value={filter.operation} onChange={(e) => update({ operation: e.target.value })}>
+            <option value="">All</option>
+            {facets.operations.map((op) => (
+              <option key={op} value={op}>
+                {op}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="inline-field">
+          <span>Status</span>
+          <select value={filter.statusClass} onChange={(e) => update({ statusClass: e.target.value as StatusClass | '' })}>
+            <option value="">All</option>
+            {statusClasses.map((c) => (
+              <option key={c} value={c}>
+                {c === 'none' ? 'no answer' : c}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="inline-field">
+          <span>User</span>
+          <select value={filter.userId} onChange={(e) => update({ userId: e.target.value })}>
+            <option value="">All</option>
+            <option value={noUser}>(none)</option>
+            {facets.users.map((u) => (
+              <option key={u} value={u}>
+                {u}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="inline-field grow">
+          <span>Search</span>
+          <input type="search" value={filter.text} placeholder="path, note, fault id…" onChange={(e) => update({ text: e.target.value })} />
+        </label>
+        <button type="button" className="toggle" aria-pressed={follow} onClick={() => setFollow((f) => !f)} title="Keep the newest request in view">
+          {follow ? 'Pause auto-scroll' : 'Resume auto-scroll'}
+        </button>
+        <button type="button" onClick={() => void exportHar()}>
+          Export HAR
+        </button>
+        <button type="button" className="danger" onClick={() => void clear()}>
+          Clear
+        </button>
+      </div>
+      {load.state === 'failed' && <p className="banner banner-error">The log history could not be read: {load.message}</p>}
+      {actionError !== null && (
+        <p className="banner banner-error" role="alert">
+          {actionError}
+        </p>
+      )}
+
+      <div className={`log-split${selected.entry ? ' with-detail' : ''}`}>
+        <LogTable view={view} version={version} selectedSeq={selectedSeq} onSelect={select} follow={follow} onUserScrolledAway={pauseFollowing} revealSeq={revealSeq} />
+        {selected.entry && <LogDetail entry={selected.entry} onClose={() => setSelectedSeq(null)} />}
+        {!selected.entry && selected.missing && (
+          <p className="banner banner-warn">Request #{selectedSeq} is no longer in the log (it was cleared or left the ring).</p>
+        )}
+      </div>
+    </section>
+  );
+}
+
+/** The selected entry from the store, or fetched from the engine when the store no longer has it. */
+function useSelectedEntry(seq: number | null, version: number): { entry: LogEntry | null; missing: boolean } {
+  const fromStore = seq === null ? undefined : logStore.find(seq);
+  const [fetched, setFetched] = useState<{ seq: number; entry: LogEntry | null } | null>(null);
+  useEffect(() => {
+    if (seq === null || fromStore || fetched?.seq === seq) return;
+    // Not (yet) in the store: history may still be loading, or the entry left the UI's cap.
+    if (seq > logStore.lastSeq) return;
+    let cancelled = false;
+    adminApi.logEntry(seq).then(
+      (entry) => !cancelled && setFetched({ seq, entry }),
+      () => !cancelled && setFetched({ seq, entry: null }),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [seq, fromStore, fetched, version]);
+  if (seq === null) return { entry: null, missing: false };
+  if (fromStore) return { entry: fromStore, missing: false };
+  if (fetched?.seq === seq) return { entry: fetched.entry, missing: fetched.entry === null };
+  return { entry: null, missing: false };
+}

@@ -1,0 +1,138 @@
+import { memo, useEffect, useRef, type KeyboardEvent } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { LogEntry } from '../../../../mock-server/log/entry.ts';
+import { statusClassOf, type FilteredView } from '../../model/log-filter.ts';
+import { clockTime, formatDuration } from './format.ts';
+
+/** Every row has this height, so the list never measures: position is index × height. */
+export const rowHeight = 30;
+
+interface LogTableProps {
+  view: FilteredView;
+  /** Changes whenever the view's contents may have; rows re-render only when their entry does. */
+  version: number;
+  selectedSeq: number | null;
+  onSelect: (seq: number) => void;
+  follow: boolean;
+  /** The person scrolled or stepped away from the newest row: stop following. */
+  onUserScrolledAway: () => void;
+  /** Scroll the selected row into view once (after a jump from another screen). */
+  revealSeq: number | null;
+}
+
+const columns = ['Time', 'Operation', 'Method', 'Path', 'Status', 'User', 'Duration', 'Fault'] as const;
+
+/**
+ * The virtualized request table: only the rows in view (plus a few) exist in the DOM, each
+ * memoized on its entry, so a new batch costs the handful of rows that moved, not the list.
+ */
+export function LogTable({ view, version, selectedSeq, onSelect, follow, onUserScrolledAway, revealSeq }: LogTableProps) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const count = view.size;
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => rowHeight,
+    overscan: 8,
+    useFlushSync: false,
+  });
+
+  useEffect(() => {
+    if (follow && count > 0) virtualizer.scrollToIndex(count - 1, { align: 'end' });
+  }, [follow, count, version, virtualizer]);
+
+  useEffect(() => {
+    if (revealSeq === null) return;
+    const index = view.indexOfSeq(revealSeq);
+    if (index >= 0) virtualizer.scrollToIndex(index, { align: 'center' });
+  }, [revealSeq, view, virtualizer]);
+
+  const selectedIndex = selectedSeq === null ? -1 : view.indexOfSeq(selectedSeq);
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const steps: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: 15, PageUp: -15, Home: -Infinity, End: Infinity };
+    const step = steps[event.key];
+    if (step === undefined || count === 0) return;
+    event.preventDefault();
+    const from = selectedIndex < 0 ? count - 1 : selectedIndex;
+    const to = Math.max(0, Math.min(count - 1, from + step));
+    const entry = view.at(to);
+    if (!entry) return;
+    if (to < count - 1) onUserScrolledAway();
+    onSelect(entry.seq);
+    virtualizer.scrollToIndex(to, { align: 'auto' });
+  };
+
+  return (
+    <div className="log-table" role="table" aria-label="Requests" aria-rowcount={count + 1}>
+      <div role="rowgroup" className="log-head">
+        <div role="row" className="log-row" aria-rowindex={1}>
+          {columns.map((c) => (
+            <span key={c} role="columnheader" className={`log-cell col-${c.toLowerCase()}`}>
+              {c}
+            </span>
+          ))}
+        </div>
+      </div>
+      <div
+        ref={scrollRef}
+        className="log-scroll"
+        role="rowgroup"
+        tabIndex={0}
+        aria-label="Request rows; arrow keys move the selection"
+        onKeyDown={onKeyDown}
+        onWheel={(event) => {
+          if (event.deltaY < 0) onUserScrolledAway();
+        }}
+        data-testid="log-scroll"
+      >
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const entry = view.at(item.index);
+            if (!entry) return null;
+            return <LogRow key={entry.seq} entry={entry} index={item.index} top={item.start} selected={entry.seq === selectedSeq} onSelect={onSelect} />;
+          })}
+        </div>
+        {count === 0 && <p className="log-empty muted">No requests match. Requests to the WOPI origin appear here as they happen.</p>}
+      </div>
+    </div>
+  );
+}
+
+interface LogRowProps {
+  entry: LogEntry;
+  index: number;
+  top: number;
+  selected: boolean;
+  onSelect: (seq: number) => void;
+}
+
+const LogRow = memo(function LogRow({ entry, index, top, selected, onSelect }: LogRowProps) {
+  const statusClass = statusClassOf(entry.status);
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      data-seq={entry.seq}
+      className={`log-row log-body-row status-${statusClass}${selected ? ' selected' : ''}`}
+      style={{ transform: `translateY(${top}px)` }}
+      onClick={() => onSelect(entry.seq)}
+    >
+      <span role="cell" className="log-cell col-time mono">{clockTime(entry.time)}</span>
+      <span role="cell" className="log-cell col-operation">{entry.operation}</span>
+      <span role="cell" className="log-cell col-method mono">{entry.method}</span>
+      <span role="cell" className="log-cell col-path mono" title={entry.url}>{entry.url}</span>
+      <span role="cell" className="log-cell col-status mono">{entry.aborted && entry.status === 0 ? '—' : entry.status}</span>
+      <span role="cell" className="log-cell col-user">{entry.userId ?? ''}</span>
+      <span role="cell" className="log-cell col-duration mono">{formatDuration(entry.durationMs)}</span>
+      <span role="cell" className="log-cell col-fault">
+        {entry.faultId !== null && (
+          <span className="badge badge-fault" title={`Fault rule ${entry.faultId} fired on this request`}>
+            fault
+          </span>
+        )}
+      </span>
+    </div>
+  );
+});

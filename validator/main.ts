@@ -1,0 +1,140 @@
+#!/usr/bin/env node
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { helpText, parseRunnerArgs, UsageError, type RunnerOptions } from './args.js';
+import { Category, officeNativeClientUserAgent } from './constants.js';
+import { Transport } from './http.js';
+import { MockHost } from './mock-host.js';
+import { parseTestCases, TestCasesError } from './parse-test-cases.js';
+import { formatResult, formatSummary, toJson } from './report.js';
+import type { Target } from './requests.js';
+import { Resources } from './resources.js';
+import { runTests, type TargetProvider } from './runner.js';
+import { Schemas, SchemaError } from './schemas.js';
+import { selectTests, SelectionError } from './selection.js';
+import { parseSkipList, SkipListError } from './skip-list.js';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Exit codes: 0 all passed (or listed as skipped), 1 a failure, 2 bad input. */
+async function main(argv: string[]): Promise<number> {
+  let options: RunnerOptions;
+  try {
+    const command = parseRunnerArgs(argv, repoRoot);
+    if (command.kind === 'help') {
+      console.log(helpText);
+      return 0;
+    }
+    options = command.options;
+  } catch (error) {
+    if (error instanceof UsageError) return usage(error.message);
+    throw error;
+  }
+
+  let prepared;
+  try {
+    prepared = await prepare(options);
+  } catch (error) {
+    if (error instanceof TestCasesError || error instanceof SchemaError || error instanceof SelectionError || error instanceof SkipListError || error instanceof InputError) {
+      return usage(error.message);
+    }
+    throw error;
+  }
+  const { suite, selected, skips, schemas, ca } = prepared;
+
+  let provider: TargetProvider & { stop?: () => Promise<void> };
+  let transport: Transport;
+  let where: string;
+  const userAgent = options.categories.includes(Category.OfficeNativeClient) ? officeNativeClientUserAgent : undefined;
+  if (options.external) {
+    const target: Target = { wopiSrc: options.external.wopiSrc, accessToken: options.external.token, accessTokenTtl: options.external.tokenTtl };
+    provider = { acquire: async () => target, release: async () => {} };
+    transport = new Transport({ ca, userAgent });
+    where = `${options.external.wopiSrc} (one .wopitest file for every test, as the validator does)`;
+  } else {
+    let host: MockHost;
+    try {
+      host = await MockHost.start();
+    } catch (error) {
+      console.error(`wopi-validator: could not prepare the mock host: ${(error as Error).message}`);
+      return 1;
+    }
+    provider = host;
+    transport = new Transport({ ca: host.caCertificate, userAgent });
+    where = `the mock host at ${host.origin} (a fresh .wopitest file per test)`;
+  }
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      transport.close();
+      await provider.stop?.();
+    })());
+  process.once('SIGINT', () => void stop().finally(() => process.exit(130)));
+
+  try {
+    if (!options.json) console.log(`WOPI validator: ${selected.length} test case${selected.length === 1 ? '' : 's'} (${options.categories.join(', ')}) against ${where}`);
+    let currentGroup = '';
+    const results = await runTests(selected, skips, provider, { transport, resources: new Resources(suite.resources), schemas, userAgent }, (result) => {
+      if (options.json) return;
+      if (result.group !== currentGroup) console.log(`\n${(currentGroup = result.group)}`);
+      console.log(formatResult(result, options.verbose));
+    });
+    if (options.json) console.log(JSON.stringify(toJson(results, options.verbose), null, 2));
+    else console.log(`\n${formatSummary(results)}`);
+    return results.some((r) => r.status === 'failed') ? 1 : 0;
+  } finally {
+    await stop();
+  }
+}
+
+/** A file the run needs is missing or unreadable. */
+class InputError extends Error {}
+
+async function readInput(file: string, what: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new InputError(`cannot read ${what} at ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
+}
+
+async function prepare(options: RunnerOptions) {
+  const suite = parseTestCases(await readInput(options.testCasesFile, 'TestCases.xml (pass --config <file> to use another)'));
+  const schemas = await Schemas.load(path.join(path.dirname(options.testCasesFile), 'JsonSchemas'));
+  const selected = selectTests(suite, { categories: options.categories, group: options.group, test: options.test });
+  const knownTests = new Set(suite.groups.flatMap((g) => g.testCases.map((t) => t.name)));
+  const skips = parseSkipList(await readInput(options.skipListFile, 'the skip list'), knownTests, options.skipListFile);
+  const missing = [...new Set(selected.flatMap((s) => [s.test, ...s.prerequisites]).flatMap(schemaIdsUsed))].filter((id) => !schemas.has(id));
+  if (missing.length > 0) throw new InputError(`the tests use JSON schemas ${missing.join(', ')}, which are not in ${path.join(path.dirname(options.testCasesFile), 'JsonSchemas')}`);
+  const caFile = options.external?.caFile;
+  const ca = caFile === undefined ? undefined : await readInput(caFile, 'the --ca certificate');
+  return { suite, selected, skips, schemas, ca };
+}
+
+function schemaIdsUsed(test: { requests: Array<{ validators: unknown }> }): string[] {
+  const ids: string[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (node && typeof node === 'object') {
+      const record = node as Record<string, unknown>;
+      if (record['kind'] === 'JsonSchema' && typeof record['schema'] === 'string') ids.push(record['schema']);
+      Object.values(record).forEach(visit);
+    }
+  };
+  visit(test.requests.map((r) => r.validators));
+  return ids;
+}
+
+function usage(message: string): number {
+  console.error(`wopi-validator: ${message}`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error('wopi-validator: unexpected error:', error);
+    process.exit(1);
+  },
+);
