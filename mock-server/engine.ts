@@ -27,7 +27,11 @@ export const engineVersion: string = (createRequire(import.meta.url)('../../pack
 export interface EngineOptions {
   /** Where config, keys, certificates and files persist. */
   dataDir: string;
-  /** WOPI listener address (default 0.0.0.0: the LAN must reach it) and port (default 8443; 0 = any free). */
+  /**
+   * WOPI listener address and port (default 8443; 0 = any free). Without an address it listens on
+   * every interface, IPv6 and IPv4 (Node's `::` with its IPv4 fallback): the LAN must reach it at
+   * every address its certificate names.
+   */
   host?: string;
   port?: number;
   /** Admin listener port on 127.0.0.1 (default 8444; 0 = any free). */
@@ -179,7 +183,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const timeouts = { ...defaultServerTimeouts, ...options.timeouts };
   const serverTimeouts = { headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, keepAliveTimeout: timeouts.keepAliveMs, connectionsCheckingInterval: timeouts.checkIntervalMs };
   const wopiServer = createHttpsServer({ cert: tls.leafCertPem, key: tls.leafKeyPem, minVersion: 'TLSv1.2', handshakeTimeout: timeouts.handshakeMs, ...serverTimeouts }, createWopiApp(context));
-  const wopiHost = options.host ?? '0.0.0.0';
+  const wopiHost = options.host;
   wopiPort = await listen(wopiServer, wopiHost, options.port ?? 8443, 'WOPI');
 
   const adminToken = options.adminToken ?? randomToken();
@@ -295,9 +299,9 @@ function randomToken(): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString('base64url');
 }
 
-function listen(server: HttpsServer | HttpServer, host: string, port: number, listener: 'WOPI' | 'admin'): Promise<number> {
+function listen(server: HttpsServer | HttpServer, host: string | undefined, port: number, listener: 'WOPI' | 'admin'): Promise<number> {
   return new Promise((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) => reject(new ListenError(listener, host, port, error.code));
+    const onError = (error: NodeJS.ErrnoException) => reject(new ListenError(listener, host ?? 'every interface', port, error.code));
     server.once('error', onError);
     server.listen(port, host, () => {
       server.off('error', onError);

@@ -7,7 +7,7 @@ import { Category, officeNativeClientUserAgent } from './constants.js';
 import { Transport } from './http.js';
 import { MockHost } from './mock-host.js';
 import { parseTestCases, TestCasesError } from './parse-test-cases.js';
-import { formatResult, formatSummary, toJson } from './report.js';
+import { formatGroupHeading, formatResult, formatSummary, toJson } from './report.js';
 import type { Target } from './requests.js';
 import { Resources } from './resources.js';
 import { runTests, type TargetProvider } from './runner.js';
@@ -62,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
     }
     provider = host;
     transport = new Transport({ ca: host.caCertificate, userAgent });
-    where = `the mock host at ${host.origin} (a fresh .wopitest file per test)`;
+    where = `the mock host at ${host.origin} (a fresh .wopitest file per test; each group on the host configuration its prerequisites ask for)`;
   }
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -77,7 +77,7 @@ async function main(argv: string[]): Promise<number> {
     let currentGroup = '';
     const results = await runTests(selected, skips, provider, { transport, resources: new Resources(suite.resources), schemas, userAgent }, (result) => {
       if (options.json) return;
-      if (result.group !== currentGroup) console.log(`\n${(currentGroup = result.group)}`);
+      if (result.group !== currentGroup) console.log(`\n${formatGroupHeading((currentGroup = result.group), result.host)}`);
       console.log(formatResult(result, options.verbose));
     });
     if (options.json) console.log(JSON.stringify(toJson(results, options.verbose), null, 2));

@@ -2,15 +2,15 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startEngine, type Engine } from '../mock-server/engine.js';
-import { Header, Override } from './constants.js';
+import { allCapabilities, type Capabilities } from '../mock-server/protocol/capabilities.js';
+import { Header } from './constants.js';
 import { bodyText, headerValue, Transport, type ResponseData } from './http.js';
 import type { TestCaseDefinition } from './model.js';
 import type { Target } from './requests.js';
 import type { TargetProvider } from './runner.js';
-import { appendOrReplaceQueryParameter, getQueryParameterValue } from './url-helper.js';
-import { utf7EncodedUnescaped } from './utf7.js';
+import { capabilitiesFor, describeHostConfiguration, type HostRequirements } from './host-configuration.js';
 
-/** The mock did not let the runner sign in or create a test file; the message says which step. */
+/** The mock did not let the runner sign in, configure it or create a test file; the message says which step. */
 export class SetupError extends Error {}
 
 const user = { id: 'validator', signInName: 'validator@contoso.test', friendlyName: 'WOPI Validator' };
@@ -19,16 +19,21 @@ const oauth = { clientId: 'wopi-validator', clientSecret: 'wopi-validator-secret
 /**
  * Our own mock host on 127.0.0.1, port 0, in a temporary data dir, prepared the way a storage
  * provider prepares for the validator: a user signs in through the real OAuth flow, and every test
- * gets a fresh `.wopitest` file created through CreateChildFile with a token from GetNewAccessToken.
+ * gets a fresh `.wopitest` file, put in the user's root through the admin API (the provider's own
+ * back door, which works whatever WOPI operations the host offers), with a token from
+ * GetNewAccessToken. Before each group the host's capability switches are set, through the admin
+ * API, to what the group's prerequisites ask for (host-configuration.ts).
  */
 export class MockHost implements TargetProvider {
+  private capabilities: Capabilities = { ...allCapabilities };
+
   private constructor(
     private readonly engine: Engine,
     private readonly dataDir: string,
     readonly caCertificate: string,
     private readonly transport: Transport,
     private readonly oauthToken: string,
-    private readonly rootContainerUrl: string,
+    private readonly rootContainerId: string,
   ) {}
 
   static async start(): Promise<MockHost> {
@@ -46,8 +51,10 @@ export class MockHost implements TargetProvider {
       const caCertificate = await readFile(engine.urls.caCertificatePath, 'utf8');
       const transport = new Transport({ ca: caCertificate });
       const oauthToken = await signIn(transport, engine.urls.wopiOrigin);
-      const rootContainerUrl = await rootContainer(transport, engine.urls.bootstrapperUrl, oauthToken);
-      return new MockHost(engine, dataDir, caCertificate, transport, oauthToken, rootContainerUrl);
+      const tree = (await admin(engine, 'GET', '/api/files', 'list the files')) as { users?: Array<{ userId: string; root?: { id?: unknown } }> };
+      const rootContainerId = tree.users?.find((u) => u.userId === user.id)?.root?.id;
+      if (typeof rootContainerId !== 'string') throw new SetupError(`GET /api/files lists no root container for user "${user.id}"`);
+      return new MockHost(engine, dataDir, caCertificate, transport, oauthToken, rootContainerId);
     } catch (error) {
       await engine?.stop();
       await rm(dataDir, { recursive: true, force: true });
@@ -59,16 +66,30 @@ export class MockHost implements TargetProvider {
     return this.engine.urls.wopiOrigin;
   }
 
-  /** CreateChildFile in the user's root as the validator sends it (POST to the container URL), then GetNewAccessToken. */
+  /** Sets the capability switches the group's prerequisites ask for (PUT /api/config), the others back on. */
+  async configureFor(requirements: HostRequirements): Promise<string> {
+    const wanted = capabilitiesFor(requirements);
+    if ((Object.keys(wanted) as Array<keyof Capabilities>).some((name) => wanted[name] !== this.capabilities[name])) {
+      const config = (await admin(this.engine, 'GET', '/api/config', 'read the config')) as Record<string, unknown>;
+      await admin(this.engine, 'PUT', '/api/config', 'set the capability switches', { ...config, capabilities: wanted });
+      this.capabilities = wanted;
+    }
+    const description = describeHostConfiguration(wanted);
+    return requirements.conflicts.length === 0 ? description : `${description} (the prerequisites ask for ${requirements.conflicts.join(', ')} both on and off; left on)`;
+  }
+
+  /** An empty `.wopitest` file in the user's root (PUT through the admin API), then GetNewAccessToken for it. */
   async acquire(test: TestCaseDefinition): Promise<Target> {
     const name = `${test.name.replace(/[^A-Za-z0-9._-]/g, '_')}.wopitest`;
-    const created = await this.post(this.rootContainerUrl, [
-      [Header.RelativeTarget, utf7EncodedUnescaped(name)!],
-      [Header.Override, Override.CreateChildFile],
-      [Header.Authorization, `Bearer ${getQueryParameterValue(this.rootContainerUrl, 'access_token') ?? ''}`],
-    ]);
-    const fileUrl = jsonField(created, 'Url', `CreateChildFile "${name}" in the root container`);
-    const wopiSrc = withoutQuery(fileUrl);
+    const created = (await admin(
+      this.engine,
+      'PUT',
+      `/api/users/${encodeURIComponent(user.id)}/containers/${encodeURIComponent(this.rootContainerId)}/files?name=${encodeURIComponent(name)}&overwrite=true`,
+      `create "${name}" in the root container`,
+      Buffer.alloc(0),
+    )) as { id?: unknown };
+    if (typeof created.id !== 'string') throw new SetupError(`creating "${name}" through the admin API answered no file id`);
+    const wopiSrc = `${this.origin}/wopi/files/${encodeURIComponent(created.id)}`;
     const token = await this.post(this.engine.urls.bootstrapperUrl, [
       [Header.EcosystemOperation, 'GET_NEW_ACCESS_TOKEN'],
       [Header.WopiSrc, wopiSrc],
@@ -81,20 +102,10 @@ export class MockHost implements TargetProvider {
     return { wopiSrc, accessToken: info.AccessToken, accessTokenTtl: info.AccessTokenExpiry };
   }
 
-  /** Deletes the test's file; a test that left it locked keeps it (the data dir goes away at the end). */
+  /** Deletes the test's file through the admin API, locked or not; gone already is fine. */
   async release(target: Target): Promise<void> {
-    await this.transport.send(
-      {
-        method: 'POST',
-        url: appendOrReplaceQueryParameter(target.wopiSrc, 'access_token', target.accessToken),
-        headers: [
-          [Header.Override, Override.Delete],
-          [Header.Authorization, `Bearer ${target.accessToken}`],
-        ],
-        body: null,
-      },
-      true,
-    );
+    const id = decodeURIComponent(new URL(target.wopiSrc).pathname.split('/').pop() ?? '');
+    await admin(this.engine, 'DELETE', `/api/files/${encodeURIComponent(id)}`, `delete the test file ${id}`, undefined, [404]);
   }
 
   async stop(): Promise<void> {
@@ -106,6 +117,22 @@ export class MockHost implements TargetProvider {
   private post(url: string, headers: Array<[string, string]>): Promise<ResponseData> {
     return this.transport.send({ method: 'POST', url, headers, body: null }, true);
   }
+}
+
+/** One admin API call (loopback, plain HTTP); anything but a 2xx (or an accepted status) is a setup error naming the step. */
+async function admin(engine: Engine, method: string, pathAndQuery: string, step: string, body?: unknown, accepted: number[] = []): Promise<unknown> {
+  const headers: Record<string, string> = { authorization: `Bearer ${engine.urls.adminToken}` };
+  let payload: Buffer | string | undefined;
+  if (Buffer.isBuffer(body)) payload = body;
+  else if (body !== undefined) {
+    payload = JSON.stringify(body);
+    headers['content-type'] = 'application/json';
+  }
+  const response = await fetch(engine.urls.adminUrl + pathAndQuery, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
+  const text = await response.text();
+  if (accepted.includes(response.status)) return undefined;
+  if (!response.ok) throw new SetupError(`${step}: ${method} ${pathAndQuery.split('?')[0]} on the admin API answered ${response.status}${text ? `: ${text.slice(0, 300)}` : ''}`);
+  return text === '' ? undefined : (JSON.parse(text) as unknown);
 }
 
 async function signIn(transport: Transport, origin: string): Promise<string> {
@@ -131,24 +158,6 @@ async function signIn(transport: Transport, origin: string): Promise<string> {
   return accessToken;
 }
 
-async function rootContainer(transport: Transport, bootstrapperUrl: string, oauthToken: string): Promise<string> {
-  const answer = await transport.send(
-    {
-      method: 'POST',
-      url: bootstrapperUrl,
-      headers: [
-        [Header.EcosystemOperation, 'GET_ROOT_CONTAINER'],
-        [Header.Authorization, `Bearer ${oauthToken}`],
-      ],
-      body: null,
-    },
-    true,
-  );
-  const info = jsonField(answer, 'RootContainerInfo', 'GetRootContainer on the bootstrapper') as unknown as { ContainerPointer?: { Url?: unknown } };
-  if (typeof info.ContainerPointer?.Url !== 'string') throw new SetupError(`GetRootContainer on the bootstrapper answered no RootContainerInfo.ContainerPointer.Url: ${bodyText(answer)}`);
-  return info.ContainerPointer.Url;
-}
-
 /** A field of a 200 JSON answer; anything else is a setup error naming the step. */
 function jsonField(response: ResponseData, field: string, step: string): string {
   const text = bodyText(response);
@@ -161,11 +170,4 @@ function jsonField(response: ResponseData, field: string, step: string): string 
   }
   if (value === undefined || value === null || value === '') throw new SetupError(`${step} answered 200 without ${field}: ${text.slice(0, 300)}`);
   return value as string;
-}
-
-function withoutQuery(url: string): string {
-  const parsed = new URL(url);
-  parsed.search = '';
-  parsed.hash = '';
-  return parsed.href;
 }

@@ -5,8 +5,8 @@ import type { TestResult } from './runner.js';
 
 const token = 'eyJhbGciOiJIUzI1NiJ9.payload.signature123';
 
-const passed: TestResult = { group: 'Locks', name: 'DoubleLockSequence', category: 'WopiCore', status: 'passed', message: undefined, prerequisite: undefined, errors: [], requests: [] };
-const skipped: TestResult = { group: 'Locks', name: 'UnlockUnlockedFile', category: 'WopiCore', status: 'skipped', message: 'argued reason', prerequisite: undefined, errors: [], requests: [] };
+const passed: TestResult = { group: 'Locks', name: 'DoubleLockSequence', category: 'WopiCore', status: 'passed', message: undefined, prerequisite: undefined, errors: [], requests: [], host: undefined };
+const skipped: TestResult = { group: 'Locks', name: 'UnlockUnlockedFile', category: 'WopiCore', status: 'skipped', message: 'argued reason', prerequisite: undefined, errors: [], requests: [], host: undefined };
 const failed: TestResult = {
   group: 'FileVersion',
   name: 'files.LockReturnsVersion',
@@ -14,6 +14,7 @@ const failed: TestResult = {
   status: 'failed',
   message: 'Lock request failed.',
   prerequisite: undefined,
+  host: undefined,
   errors: [`'X-WOPI-ItemVersion' header is not present on the response`],
   requests: [
     {

@@ -53,15 +53,24 @@ export function shortenTokens(text: string): string {
   return text.replace(/(access_token=)([^&#\s"]+)/gi, shorten).replace(/(Bearer )(\S+)/g, shorten);
 }
 
-/** The per-group table and the final `N passed, N failed, N skipped` line. */
+/** The line that starts a group's results; names the host configuration when the runner chose one. */
+export function formatGroupHeading(group: string, host: string | undefined): string {
+  return host === undefined ? group : `${group}  (host: ${host})`;
+}
+
+/**
+ * The per-group table and the final `N passed, N failed, N skipped` line. Against our own mock the
+ * table also says which host configuration each group ran under.
+ */
 export function formatSummary(results: TestResult[]): string {
   const { groups, total } = summarize(results);
   const width = Math.max('group'.length, 'total'.length, ...groups.map((g) => g.group.length));
-  const row = (name: string, passed: number | string, failed: number | string, skipped: number | string) =>
-    `${name.padEnd(width)}  ${String(passed).padStart(6)}  ${String(failed).padStart(6)}  ${String(skipped).padStart(7)}`;
+  const withHost = groups.some((g) => g.host !== undefined);
+  const row = (name: string, passed: number | string, failed: number | string, skipped: number | string, host = '') =>
+    `${name.padEnd(width)}  ${String(passed).padStart(6)}  ${String(failed).padStart(6)}  ${String(skipped).padStart(7)}${withHost && host !== '' ? `  ${host}` : ''}`;
   return [
-    row('group', 'passed', 'failed', 'skipped'),
-    ...groups.map((g) => row(g.group, g.passed, g.failed, g.skipped)),
+    row('group', 'passed', 'failed', 'skipped', 'host'),
+    ...groups.map((g) => row(g.group, g.passed, g.failed, g.skipped, g.host)),
     row('total', total.passed, total.failed, total.skipped),
     '',
     `${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`,
@@ -81,6 +90,7 @@ export function toJson(results: TestResult[], verbose: boolean): unknown {
       status: r.status,
       ...(r.message !== undefined ? { message: r.message } : {}),
       ...(r.prerequisite !== undefined ? { prerequisite: r.prerequisite } : {}),
+      ...(r.host !== undefined ? { host: r.host } : {}),
       errors: r.errors,
       requests: r.requests.map((q) => ({
         operation: q.operation,

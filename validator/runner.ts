@@ -3,6 +3,7 @@ import { executeWithPrerequisites, type ExecutionContext, type RequestRecord } f
 import type { TestCaseDefinition } from './model.js';
 import type { Target } from './requests.js';
 import type { SelectedTest } from './selection.js';
+import { hostRequirements, type HostRequirements } from './host-configuration.js';
 
 export type TestStatus = 'passed' | 'failed' | 'skipped';
 
@@ -17,10 +18,17 @@ export interface TestResult {
   prerequisite: string | undefined;
   errors: string[];
   requests: RequestRecord[];
+  /** How the host was configured for the test's group (our own mock only), e.g. `capabilities.containers=false`. */
+  host: string | undefined;
 }
 
 /** Where tests run: one `.wopitest` file per test on our own mock, or the one file given with --wopisrc. */
 export interface TargetProvider {
+  /**
+   * Sets the host up to satisfy a group's prerequisites before its first test, and says how it is
+   * set up. Only our own mock can; any other host is tested as it is.
+   */
+  configureFor?(requirements: HostRequirements): Promise<string>;
   acquire(test: TestCaseDefinition): Promise<Target>;
   release(target: Target): Promise<void>;
 }
@@ -33,18 +41,32 @@ export async function runTests(
   onResult: (result: TestResult) => void = () => {},
 ): Promise<TestResult[]> {
   const results: TestResult[] = [];
+  let group: { name: string; host: HostSetup } | undefined;
   for (const selection of selected) {
-    const result = await runOne(selection, skips, provider, context);
+    if (group?.name !== selection.group) group = { name: selection.group, host: await configureHost(provider, selection) };
+    const result = await runOne(selection, skips, provider, context, group.host);
     results.push(result);
     onResult(result);
   }
   return results;
 }
 
-async function runOne({ group, test, prerequisites }: SelectedTest, skips: ReadonlyMap<string, string>, provider: TargetProvider, context: Omit<ExecutionContext, 'target'>): Promise<TestResult> {
-  const base = { group, name: test.name, category: test.category, prerequisite: undefined, errors: [], requests: [] };
+type HostSetup = { ok: true; description: string | undefined } | { ok: false; description: undefined; error: string };
+
+async function configureHost(provider: TargetProvider, selection: SelectedTest): Promise<HostSetup> {
+  if (!provider.configureFor) return { ok: true, description: undefined };
+  try {
+    return { ok: true, description: await provider.configureFor(hostRequirements(selection.prerequisites)) };
+  } catch (error) {
+    return { ok: false, description: undefined, error: `could not configure the host for group ${selection.group}: ${(error as Error).message}` };
+  }
+}
+
+async function runOne({ group, test, prerequisites }: SelectedTest, skips: ReadonlyMap<string, string>, provider: TargetProvider, context: Omit<ExecutionContext, 'target'>, host: HostSetup): Promise<TestResult> {
+  const base = { group, name: test.name, category: test.category, prerequisite: undefined, errors: [], requests: [], host: host.description };
   const skipReason = skips.get(test.name);
   if (skipReason !== undefined) return { ...base, status: 'skipped', message: skipReason };
+  if (!host.ok) return { ...base, status: 'failed', message: `setup failed: ${host.error}` };
   let target: Target;
   try {
     target = await provider.acquire(test);
@@ -64,15 +86,17 @@ export interface GroupSummary {
   passed: number;
   failed: number;
   skipped: number;
+  /** The host configuration the group ran under (our own mock only). */
+  host?: string;
 }
 
 /** Counts per group, groups in the order they ran. */
-export function summarize(results: TestResult[]): { groups: GroupSummary[]; total: Omit<GroupSummary, 'group'> } {
+export function summarize(results: TestResult[]): { groups: GroupSummary[]; total: Omit<GroupSummary, 'group' | 'host'> } {
   const groups = new Map<string, GroupSummary>();
   const total = { passed: 0, failed: 0, skipped: 0 };
   for (const result of results) {
     let row = groups.get(result.group);
-    if (!row) groups.set(result.group, (row = { group: result.group, passed: 0, failed: 0, skipped: 0 }));
+    if (!row) groups.set(result.group, (row = { group: result.group, passed: 0, failed: 0, skipped: 0, ...(result.host !== undefined ? { host: result.host } : {}) }));
     row[result.status]++;
     total[result.status]++;
   }

@@ -4,6 +4,7 @@ import type { Store } from '../state/store.js';
 import { TooLargeError, type ContainerRecord, type FileChange, type FileRecord, type FileStore, type StoreFailure } from '../storage/file-store.js';
 import { nameProblem } from '../protocol/file-names.js';
 import { deny } from './guard.js';
+import { receivedActivitiesOf } from '../log/received-activities.js';
 
 /**
  * The Files screen's admin routes: every user's tree with sizes, versions and locks; upload,
@@ -128,6 +129,13 @@ export function registerFileRoutes(app: { use(router: Router): unknown }, deps: 
     res.setHeader('Content-Length', String(opened.record.size));
     res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(opened.record.name)}`);
     await pipeline(opened.stream, res);
+  });
+
+  // What WOPI clients sent with AddActivities for the file, oldest first (http/activities.ts).
+  router.get('/api/files/:fileId/activities', (req, res) => {
+    const fileId = String(req.params['fileId']);
+    if (!files.getOwned('file', fileId, null)) return deny(res, 404, `no file ${fileId}`);
+    res.json({ fileId, activities: receivedActivitiesOf(files).list(fileId) });
   });
 
   router.put('/api/users/:userId/containers/:containerId/files', async (req: Request, res) => {

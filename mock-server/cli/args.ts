@@ -4,7 +4,8 @@ import { defaultDataDir } from './data-dir.js';
 
 export interface CliOptions {
   port: number;
-  host: string;
+  /** Undefined: every interface, IPv6 and IPv4. */
+  host: string | undefined;
   adminPort: number;
   publicHost: string | undefined;
   dataDir: string;
@@ -28,7 +29,7 @@ endpoints, ecosystem, containers and files, with fault injection and a live log.
 
 Options:
   --port <n>           WOPI (HTTPS) port; 0 picks any free port     [default: 8443]
-  --host <address>     address the WOPI listener binds to           [default: 0.0.0.0]
+  --host <address>     address the WOPI listener binds to           [default: every interface, IPv6 and IPv4]
   --admin-port <n>     admin API port on 127.0.0.1; 0 = any free     [default: 8444]
   --public-host <h>    host name or IP used in every URL handed out  [default: first LAN IPv4, else localhost]
   --data-dir <dir>     where config, keys, certificates and files live
@@ -91,7 +92,7 @@ export function parseCli(argv: string[], cwd = process.cwd()): CliCommand {
     kind: 'serve',
     options: {
       port: port('port', values.port, 8443),
-      host: values.host ?? '0.0.0.0',
+      host: values.host,
       adminPort: port('admin-port', values['admin-port'], 8444),
       publicHost: values['public-host'],
       dataDir: values['data-dir'] !== undefined ? path.resolve(cwd, values['data-dir']) : defaultDataDir(),

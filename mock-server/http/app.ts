@@ -1,7 +1,8 @@
 import express, { type Express, type Request, type Response } from 'express';
 import { Operation, type OperationName } from '../protocol/operations.js';
+import { explainSwitchedOff, switchedOff } from '../protocol/capabilities.js';
 import { notFound, notImplemented } from '../errors.js';
-import type { Handler } from './call.js';
+import type { Call, Handler } from './call.js';
 import type { HostContext } from './context.js';
 import { applyFaults } from './faults.js';
 import { respondWithError } from './map-errors.js';
@@ -15,6 +16,8 @@ import { containerHandlers } from './containers.js';
 import { fileContentHandlers } from './file-content.js';
 import { lockHandlers } from './locks.js';
 import { deviceSetupHandlers } from './device-setup.js';
+import { shareHandlers } from './share.js';
+import { activityHandlers } from './activities.js';
 
 /**
  * The WOPI origin's Express app (exported without listening). Requests are dispatched on the
@@ -30,6 +33,8 @@ export function createWopiApp(context: HostContext): Express {
   const content = fileContentHandlers(context);
   const locks = lockHandlers(context);
   const deviceSetup = deviceSetupHandlers(context);
+  const share = shareHandlers(context);
+  const activities = activityHandlers(context);
 
   const handlers: Partial<Record<OperationName, Handler>> = {
     [Operation.Bootstrap]: bootstrap.bootstrap,
@@ -54,6 +59,8 @@ export function createWopiApp(context: HostContext): Express {
     [Operation.RenameFile]: files.renameFile,
     [Operation.DeleteFile]: files.deleteFile,
     [Operation.PutUserInfo]: files.putUserInfo,
+    [Operation.GetShareUrlFile]: share.getShareUrlFile,
+    [Operation.AddActivities]: activities.addActivities,
     [Operation.CheckContainerInfo]: containers.checkContainerInfo,
     [Operation.EnumerateChildren]: containers.enumerateChildren,
     [Operation.EnumerateAncestorsContainer]: containers.enumerateAncestors,
@@ -62,6 +69,9 @@ export function createWopiApp(context: HostContext): Express {
     [Operation.DeleteContainer]: containers.deleteContainer,
     [Operation.RenameContainer]: containers.renameContainer,
     [Operation.GetEcosystemContainer]: ecosystem.getContainerEcosystem,
+    [Operation.GetShareUrlContainer]: share.getShareUrlContainer,
+    [Operation.SharePage]: share.sharePage,
+    [Operation.ShareDownload]: share.shareDownload,
     [Operation.CaCertificate]: deviceSetup.caCertificate,
     [Operation.CaMobileConfig]: deviceSetup.mobileConfig,
     [Operation.DeviceSetup]: deviceSetup.setupPage,
@@ -76,6 +86,19 @@ export function createWopiApp(context: HostContext): Express {
     throw notFound(`nothing here: ${req.method} ${req.path}`);
   };
 
+  // A capability switched off answers as a host without the feature would, whatever the credentials.
+  const handlerFor = (call: Call): Handler => {
+    const off = switchedOff(call.operation, context.store.config.capabilities);
+    if (!off) return handlers[call.operation] ?? unhandled;
+    if (off.answer === 'bootstrap') {
+      call.notes.push(explainSwitchedOff(call.operation, off));
+      return bootstrap.bootstrap;
+    }
+    return () => {
+      throw notImplemented(explainSwitchedOff(call.operation, off));
+    };
+  };
+
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -87,7 +110,7 @@ export function createWopiApp(context: HostContext): Express {
       await readForm(req, res, call);
       await identifyCaller(req, call, context);
       if (await applyFaults(req, res, call, context)) return;
-      await (handlers[call.operation] ?? unhandled)(req, res, call);
+      await handlerFor(call)(req, res, call);
     } catch (error) {
       respondWithError(error, req, res, call, context);
     }

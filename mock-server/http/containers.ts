@@ -7,6 +7,7 @@ import { requireResource } from './wopi-access.js';
 import { officeSafeName } from './names.js';
 import { badRequest } from '../errors.js';
 import { nameTarget, requestedName, storeFailure } from './file-requests.js';
+import { supportedShareUrlTypes } from '../protocol/share-url.js';
 
 // Spec: https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/rest/containers/checkcontainerinfo
 
@@ -14,6 +15,7 @@ import { nameTarget, requestedName, storeFailure } from './file-requests.js';
 export function containerInfo(_context: HostContext, container: ContainerRecord) {
   return {
     Name: officeSafeName(container.name),
+    SupportedShareUrlTypes: [...supportedShareUrlTypes],
     // Spec (mobile requirements): IsEduUser and LicenseCheckForEditIsEnabled on containers and files, equal values.
     IsEduUser: false,
     LicenseCheckForEditIsEnabled: false,

@@ -11,7 +11,7 @@ export function ecosystemHandlers(context: HostContext) {
   const checkEcosystem: Handler = (_req, res, call) => {
     requireEcosystem(call);
     // Spec: SupportsContainers "should match" CheckFileInfo's value.
-    res.json({ SupportsContainers: true });
+    res.json({ SupportsContainers: context.store.config.capabilities.containers });
   };
 
   const getRootContainer: Handler = async (_req, res, call) => {

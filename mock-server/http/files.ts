@@ -11,10 +11,12 @@ import { officeSafeName } from './names.js';
 import { ecosystemUrl, issueWopiToken, resourceUrlWithToken } from './grants.js';
 import { resourceUrl, withAccessToken } from './urls.js';
 import { optionalLockId, requestedName, storeFailure } from './file-requests.js';
+import type { Capabilities } from '../protocol/capabilities.js';
+import { supportedShareUrlTypes } from '../protocol/share-url.js';
 
 // Spec: https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/rest/files/checkfileinfo
 
-export function checkFileInfo(file: FileRecord, user: MockUser, owner: MockUser | undefined, userInfo: string, fileUrl: string) {
+export function checkFileInfo(file: FileRecord, user: MockUser, owner: MockUser | undefined, userInfo: string, fileUrl: string, capabilities: Capabilities) {
   return {
     BaseFileName: officeSafeName(file.name),
     OwnerId: file.ownerId,
@@ -30,8 +32,8 @@ export function checkFileInfo(file: FileRecord, user: MockUser, owner: MockUser 
     IsEduUser: false,
     LicenseCheckForEditIsEnabled: false,
     IsAnonymousUser: false,
-    // Capabilities are true only for what this host implements.
-    SupportsContainers: true,
+    // Capabilities are true only for what this host implements (and has not been told to lack).
+    SupportsContainers: capabilities.containers,
     SupportsEcosystem: true,
     SupportsLocks: true,
     SupportsGetLock: true,
@@ -40,13 +42,15 @@ export function checkFileInfo(file: FileRecord, user: MockUser, owner: MockUser 
     SupportsRename: true,
     SupportsDeleteFile: true,
     SupportsUserInfo: true,
+    SupportsAddActivities: true,
+    SupportedShareUrlTypes: [...supportedShareUrlTypes],
     UserInfo: userInfo,
     // Spec (CheckFileInfo): a URL the client may GET instead of GetFile, with its authorization in it.
     FileUrl: fileUrl,
     UserCanWrite: true,
     UserCanRename: true,
-    // Spec (PutRelativeFile): false promises PutRelativeFile works.
-    UserCanNotWriteRelative: false,
+    // Spec (PutRelativeFile): false promises PutRelativeFile works; true goes with a 501 for it.
+    UserCanNotWriteRelative: !capabilities.putRelativeFile,
     ReadOnly: false,
   };
 }
@@ -59,7 +63,7 @@ export function fileHandlers(context: HostContext) {
     const { user, record, inherited } = requireResource(call, context, 'file');
     const { token } = await issueWopiToken(context, user, `file:${record.id}`, inherited);
     const fileUrl = withAccessToken(`${resourceUrl(context.origin(), 'file', record.id)}/contents`, token);
-    res.json(checkFileInfo(record, user, context.store.findUser(record.ownerId), context.files.userInfo(user.id), fileUrl));
+    res.json(checkFileInfo(record, user, context.store.findUser(record.ownerId), context.files.userInfo(user.id), fileUrl, context.store.config.capabilities));
   };
 
   const getFile: Handler = async (req, res, call) => {

@@ -242,7 +242,7 @@ test('browser-safe: run-time imports are only pure protocol and log modules', as
     "import { challengeProblems, decodeUrlSchemes, parseChallenge, urlSchemePlatforms } from '../protocol/challenge.js';",
     "import { Operation } from '../protocol/operations.js';",
     "import { officeSafeName } from '../protocol/file-names.js';",
-    "import { decodeToken, headerValue, jsonBody, queryOf } from './token-insight.js';",
+    "import { bearerToken, decodeToken, headerValue, jsonBody, queryOf } from './token-insight.js';",
   ]);
   for (const dependency of ['../protocol/challenge.js', '../protocol/operations.js', '../protocol/file-names.js']) {
     const source = await readFile(new URL(dependency, import.meta.url), 'utf8');

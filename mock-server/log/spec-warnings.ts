@@ -2,7 +2,7 @@ import { challengeProblems, decodeUrlSchemes, parseChallenge, urlSchemePlatforms
 import { Operation, type OperationName } from '../protocol/operations.js';
 import { officeSafeName } from '../protocol/file-names.js';
 import type { LogEntry } from './entry.js';
-import { decodeToken, headerValue, jsonBody, queryOf, type TokenInsight } from './token-insight.js';
+import { bearerToken, decodeToken, headerValue, jsonBody, queryOf, type TokenInsight } from './token-insight.js';
 
 /*
  * Where the traffic in a log entry breaks the rules in ../shared/spec: the Bootstrap and
@@ -120,8 +120,7 @@ export function specWarnings(entry: LogEntry): SpecWarning[] {
 type Warn = (rule: SpecRule, level: SpecWarning['level'], message: string, ...sources: string[]) => void;
 
 function requestTokenRules(entry: LogEntry, atBootstrapper: boolean, atWopiEndpoint: boolean, warn: Warn): void {
-  const authorization = headerValue(entry.requestHeaders, 'authorization');
-  const bearer = authorization !== undefined ? /^\s*Bearer:?\s+(\S+)\s*$/i.exec(authorization)?.[1] : undefined;
+  const bearer = bearerToken(entry);
   const query = queryOf(entry.url);
   const queryToken = query?.get('access_token') ?? null;
   const time = Date.parse(entry.time);
@@ -318,8 +317,7 @@ function bootstrapObject(body: Json, entry: LogEntry, warn: Warn): boolean {
   if (!token) {
     warn(SpecRule.EcosystemUrlWithoutToken, 'error', 'Bootstrap.EcosystemUrl carries no access_token; it must have a WOPI access token appended.', SpecSource.BootstrapAuthenticated, SpecSource.NotesPitfalls);
   } else {
-    const authorization = headerValue(entry.requestHeaders, 'authorization');
-    const bearer = authorization !== undefined ? /^\s*Bearer:?\s+(\S+)\s*$/i.exec(authorization)?.[1] : undefined;
+    const bearer = bearerToken(entry);
     const kind = insightOf(token, Date.parse(entry.time))?.kind;
     if (token === bearer || kind === 'access' || kind === 'refresh') {
       warn(SpecRule.EcosystemUrlOAuthToken, 'error', 'Bootstrap.EcosystemUrl carries the OAuth token; it must carry a WOPI access token, which clients replay against /wopi/*.', SpecSource.BootstrapAuthenticated, SpecSource.NotesAuthenticated);

@@ -1,3 +1,4 @@
+import { parseBearerAuthorization } from '../protocol/authorization.js';
 import type { TokenKind, WopiScope } from '../tokens/token-service.js';
 import type { HeaderLine, LogEntry } from './entry.js';
 
@@ -96,9 +97,7 @@ export function tokensInEntry(entry: LogEntry, nowMs: number): SeenToken[] {
     seen.push({ direction, place, ...(path !== undefined ? { path } : {}), token, decoded: decodeToken(token, nowMs) });
   };
 
-  const authorization = headerValue(entry.requestHeaders, 'authorization');
-  // Both forms the bootstrapper accepts: `Bearer x` and the spec's `Bearer: x`.
-  const bearer = authorization !== undefined ? /^\s*Bearer:?\s+(\S+)\s*$/i.exec(authorization)?.[1] : undefined;
+  const bearer = bearerToken(entry);
   if (bearer !== undefined) add('request', TokenPlace.AuthorizationHeader, bearer);
   const query = queryOf(entry.url);
   const queryToken = query?.get('access_token');
@@ -138,6 +137,12 @@ export function jsonBody(entry: LogEntry): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** The token of the request's `Authorization: Bearer` header, in either form the host accepts. */
+export function bearerToken(entry: LogEntry): string | undefined {
+  const parsed = parseBearerAuthorization(headerValue(entry.requestHeaders, 'authorization'));
+  return parsed.kind === 'bearer' ? parsed.token : undefined;
 }
 
 /** The value of a header, case-insensitively; the first line when it was sent several times. */

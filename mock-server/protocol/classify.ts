@@ -19,7 +19,8 @@ const fileOverrides: Record<string, OperationName> = {
   RENAME_FILE: Operation.RenameFile,
   DELETE: Operation.DeleteFile,
   PUT_USER_INFO: Operation.PutUserInfo,
-  GET_SHARE_URL: Operation.GetShareUrl,
+  GET_SHARE_URL: Operation.GetShareUrlFile,
+  ADD_ACTIVITIES: Operation.AddActivities,
 };
 
 const containerOverrides: Record<string, OperationName> = {
@@ -27,6 +28,7 @@ const containerOverrides: Record<string, OperationName> = {
   CREATE_CHILD_CONTAINER: Operation.CreateChildContainer,
   DELETE_CONTAINER: Operation.DeleteContainer,
   RENAME_CONTAINER: Operation.RenameContainer,
+  GET_SHARE_URL: Operation.GetShareUrlContainer,
 };
 
 const ecosystemOperations: Record<string, OperationName> = {
@@ -36,6 +38,7 @@ const ecosystemOperations: Record<string, OperationName> = {
 };
 
 const resourcePattern = /^\/wopi\/(files|containers)\/([^/]+)(?:\/(contents|ancestry|children|ecosystem_pointer))?\/?$/;
+const sharePattern = /^\/share\/[^/]+(\/content)?$/;
 
 function header(headers: HeaderBag, name: string): string {
   const value = headers[name];
@@ -67,6 +70,8 @@ export function classifyRequest(method: string, pathname: string, headers: Heade
     case '/wopi/ecosystem/root_container_pointer':
       return { operation: Operation.GetRootContainer };
   }
+  const share = sharePattern.exec(path);
+  if (share) return { operation: share[1] ? Operation.ShareDownload : Operation.SharePage };
   const match = resourcePattern.exec(path);
   if (!match) return { operation: Operation.Unknown };
   let id: string;

@@ -19,6 +19,7 @@ export const WopiHeader = {
   RequestedName: 'x-wopi-requestedname',
   InvalidFileNameError: 'X-WOPI-InvalidFileNameError',
   InvalidContainerNameError: 'X-WOPI-InvalidContainerNameError',
+  UrlType: 'x-wopi-urltype',
 } as const;
 
 /** `X-WOPI-EcosystemOperation` values sent to POST /wopibootstrapper. */
@@ -40,4 +41,6 @@ export const Route = {
   RootContainerPointer: '/wopi/ecosystem/root_container_pointer',
   Files: '/wopi/files',
   Containers: '/wopi/containers',
+  /** `/share/<share token>` (the page a share URL opens) and `/share/<share token>/content`. */
+  Share: '/share',
 } as const;

@@ -74,7 +74,7 @@ function nested(depth: number, leaf: unknown): unknown {
 
 /** Text that is not JSON: truncations and garbage. */
 export const notJson: fc.Arbitrary<string> = fc.oneof(
-  fc.string({ maxLength: 60 }).filter((s) => !isJson(s)),
+  fc.string({ minLength: 1, maxLength: 60 }).filter((s) => !isJson(s)),
   fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)).filter((s) => s.length > 1).map((s) => s.slice(0, -1)).filter((s) => !isJson(s)),
   fc.constantFrom('{', '[', '{"a":}', "{'a':1}", '{"a":1,}', 'NaN', 'undefined', '\u0000', '{"a":1}{"b":2}'),
 );

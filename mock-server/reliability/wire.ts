@@ -90,6 +90,9 @@ function withoutUndefined(headers: Record<string, string | string[] | undefined>
 async function exchange(open: () => ClientRequest, body: string | Buffer | undefined): Promise<WireReply> {
   for (let attempt = 0; ; attempt++) {
     const req = open();
+    // Node's client sends a GET, HEAD, DELETE or OPTIONS body without Content-Length, which
+    // would turn the bytes into the start of the next request on a kept-alive socket.
+    if (body !== undefined && !req.hasHeader('content-length') && !req.hasHeader('transfer-encoding')) req.setHeader('content-length', Buffer.byteLength(body));
     try {
       return await send(req, body);
     } catch (error) {

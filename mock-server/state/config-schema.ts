@@ -47,6 +47,9 @@ export const faultRuleInputSchema = z
     path: ['status'],
   });
 
+/** The most fault rules a config holds; the store refuses to add more, so what it saves always loads. */
+export const maxFaultRules = 1000;
+
 const defaultUsers = [
   { id: 'alice', signInName: 'alice@contoso.test', friendlyName: 'Alice Adams' },
   { id: 'bob', signInName: 'bob@contoso.test', friendlyName: 'Bob Baker' },
@@ -92,7 +95,7 @@ export const configSchema = z
       )
       .max(1000)
       .default(defaultUsers),
-    faults: z.array(faultRuleInputSchema).max(1000).default([]),
+    faults: z.array(faultRuleInputSchema).max(maxFaultRules).default([]),
     /** Largest content PutFile, PutRelativeFile and admin uploads accept; larger is a 413. */
     maxFileSizeBytes: z.number().int('must be a whole number of bytes').min(1, 'must be at least 1 byte').max(4 * 1024 ** 3, 'must be at most 4 GiB').default(100 * 1024 ** 2),
     compatibility: z
@@ -106,6 +109,19 @@ export const configSchema = z
       })
       .strict()
       .default({ unknownEcosystemOperation: 'bootstrap', expiresInAsString: false, challengeErrorParameter: false }),
+    /**
+     * Features the host can lack on purpose, to see how clients cope with a host without them
+     * (protocol/capabilities.ts): CheckFileInfo stops declaring them and their operations answer 501.
+     */
+    capabilities: z
+      .object({
+        /** false: UserCanNotWriteRelative is true and PutRelativeFile answers 501. */
+        putRelativeFile: z.boolean().default(true),
+        /** false: SupportsContainers is false and every container operation answers 501. */
+        containers: z.boolean().default(true),
+      })
+      .strict()
+      .default({ putRelativeFile: true, containers: true }),
   })
   .strict()
   .superRefine((config, ctx) => {

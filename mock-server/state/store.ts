@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { CoalescingWriter } from './atomic-file.js';
-import { parseConfig, describeIssue, faultRuleInputSchema, formatJsonPath, type Config, type ConfigIssue, type FaultRule, type MockUser, type ParsedConfig } from './config-schema.js';
+import { parseConfig, describeIssue, faultRuleInputSchema, formatJsonPath, maxFaultRules, type Config, type ConfigIssue, type FaultRule, type MockUser, type ParsedConfig } from './config-schema.js';
 import { stateFilePath, stateSchemaVersion, type PersistedState } from './persisted-state.js';
 
 export interface StoreEvents {
@@ -88,6 +88,9 @@ export class Store extends EventEmitter<StoreEvents> {
       const parsed = faultRuleInputSchema.safeParse(input);
       if (!parsed.success) {
         return { ok: false, errors: parsed.error.issues.map((i) => ({ path: formatJsonPath(i.path), message: describeIssue(i) })) };
+      }
+      if (this.current.faults.length >= maxFaultRules) {
+        return { ok: false, errors: [{ path: '$', message: `there are ${maxFaultRules} fault rules already, the most a config holds; remove some first` }] };
       }
       if (parsed.data.id !== undefined && this.current.faults.some((f) => f.id === parsed.data.id)) {
         return { ok: false, errors: [{ path: '$.id', message: `a fault with id "${parsed.data.id}" exists already` }] };

@@ -16,8 +16,11 @@ export const TokenKind = {
 } as const;
 export type TokenKind = (typeof TokenKind)[keyof typeof TokenKind];
 
-/** What a WOPI token may be used on. */
-export type WopiScope = `file:${string}` | `container:${string}` | 'ecosystem';
+/**
+ * What a WOPI token may be used on. `share:…` is the token of a share URL (protocol/share-url.ts):
+ * it opens the share page only, since no WOPI operation accepts that scope.
+ */
+export type WopiScope = `file:${string}` | `container:${string}` | 'ecosystem' | `share:${string}`;
 
 interface CommonClaims {
   /** Mock user id. */

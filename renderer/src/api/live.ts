@@ -13,6 +13,7 @@ export type LiveEvent =
   | { type: typeof StreamEvent.Config; config: Config; warnings: ConfigIssue[] }
   | { type: typeof StreamEvent.Revoked; userId: string }
   | { type: typeof StreamEvent.Tokens; userId: string }
+  | { type: typeof StreamEvent.Files; userIds: string[] }
   /**
    * Not from the engine: the stream was open before, dropped, and is open again. Log entries in
    * between are replayed; anything else (config, faults, tokens) may have changed unseen, so
@@ -164,6 +165,8 @@ function toLiveEvent(event: string, data: string): LiveEvent | null {
       return { type: StreamEvent.Revoked, userId: String(object['userId']) };
     case StreamEvent.Tokens:
       return { type: StreamEvent.Tokens, userId: String(object['userId']) };
+    case StreamEvent.Files:
+      return { type: StreamEvent.Files, userIds: Array.isArray(object['userIds']) ? object['userIds'].map(String) : [] };
     default:
       return null;
   }

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
 import { AdminApiError } from '../../api/client.ts';
+import { StreamEvent, subscribeLive } from '../../api/live.ts';
 import { logStore, useLogVersion } from '../../model/live-log.ts';
 import { dateTime, formatBytes, formatSpan } from '../log/format.ts';
 import { filesApi, type ContainerNode, type FileNode, type UserTree } from './files-api.ts';
@@ -15,8 +16,8 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 
 /**
  * Every user's containers and files as WOPI clients see them: upload (picker or drop), download,
- * delete, and see or clear locks. Re-reads the tree when the traffic changed files (a WOPI write
- * in the live log), after each action here, and every 15 s as a floor.
+ * delete, and see or clear locks. Re-reads the tree on the engine's `files` event, when the traffic
+ * changed files (a WOPI write in the live log), after each action here, and every 15 s as a floor.
  */
 export function FilesScreen() {
   const [trees, setTrees] = useState<UserTree[] | null>(null);
@@ -35,7 +36,15 @@ export function FilesScreen() {
   useEffect(() => {
     void reload();
     const timer = setInterval(() => void reload(), 15_000);
-    return () => clearInterval(timer);
+    // The engine's `files` event (changes from any client, lock expiry included), once the shared
+    // stream passes it on; until then the traffic watch below and the timer cover it.
+    const unsubscribe = subscribeLive((event) => {
+      if (event.type === StreamEvent.Files) void reload();
+    });
+    return () => {
+      clearInterval(timer);
+      unsubscribe();
+    };
   }, [reload]);
   useReloadOnFileTraffic(reload);
 

@@ -270,8 +270,9 @@ function HeaderTable({ label, headers }: { label: string; headers: HeaderLine[] 
 }
 
 function Body({ label, body }: { label: string; body: CapturedBody | null }) {
+  // The pane re-renders every second for the token countdowns; a 16 KiB body is formatted once.
+  const pretty = useMemo(() => (body && body.encoding === 'utf8' && !body.truncated && /json/i.test(body.mimeType) ? prettyJson(body.text) : null), [body]);
   if (!body) return <p className="muted small">No body.</p>;
-  const pretty = body.encoding === 'utf8' && !body.truncated && /json/i.test(body.mimeType) ? prettyJson(body.text) : null;
   return (
     <figure className="body" aria-label={label}>
       <figcaption className="small muted">
