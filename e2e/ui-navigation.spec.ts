@@ -1,8 +1,8 @@
 import { expect, openScreen, startHost, test } from './fixtures.js';
 
-const screens = ['Overview', 'Provider', 'Users', 'Token lifetimes', 'Faults', 'Live log', 'Flow', 'Files'];
+const screens = ['Overview', 'Provider', 'Users', 'Token lifetimes', 'Faults', 'Host behaviour', 'Live log', 'Flow', 'Files'];
 
-test('the navigation reaches all eight screens, and the token leaves the URL but survives a reload', async ({ ui, host }) => {
+test('the navigation reaches all nine screens, and the token leaves the URL but survives a reload', async ({ ui, host }) => {
   const nav = ui.getByRole('navigation', { name: 'Screens' });
   await expect(nav.getByRole('link')).toHaveText(screens);
   expect(ui.url()).toBe(`${host.adminUrl}/#/`);
@@ -38,7 +38,7 @@ test('keyboard: Tab walks the navigation and Enter opens a screen', async ({ ui 
 });
 
 test('every control on the configuration screens has an accessible name', async ({ ui }) => {
-  for (const title of ['Overview', 'Provider', 'Users', 'Token lifetimes', 'Faults']) {
+  for (const title of ['Overview', 'Provider', 'Users', 'Token lifetimes', 'Faults', 'Host behaviour']) {
     await openScreen(ui, title);
     await expect(ui.locator('main').getByRole('button').first()).toBeVisible();
     const unnamed = await ui.locator('main').evaluate((main) =>

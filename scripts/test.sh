@@ -20,6 +20,10 @@ node_status=$?
 node_passed=$(grep -E '^# pass [0-9]+' "$tap" | awk '{s+=$3} END {print s+0}')
 node_failed=$(grep -E '^# fail [0-9]+' "$tap" | awk '{s+=$3} END {print s+0}')
 echo "node: $node_passed passed, $node_failed failed"
+# The property suites (mock-server/reliability) report "# fuzz: <property>: N cases"; FUZZ_RUNS raises N.
+fuzz_cases=$(grep -E '^\s*# fuzz: .*: [0-9]+ cases$' "$tap" | awk '{s+=$(NF-1)} END {print s+0}')
+fuzz_properties=$(grep -cE '^\s*# fuzz: .*: [0-9]+ cases$' "$tap")
+echo "fuzz: $fuzz_cases cases in $fuzz_properties properties"
 
 # Playwright prints no summary line CI can read, so count from its JSON report.
 chromium=${CHROMIUM_PATH:-/usr/bin/chromium}

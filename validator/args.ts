@@ -33,7 +33,9 @@ export const helpText = `Usage: npm run validate -- [options]
 
 Runs the WOPI validator's own test cases (TestCases.xml from microsoft/wopi-validator-core) the way
 the validator runs them. With no --wopisrc it starts the mock host on a free port in a temporary
-data dir and gives every test a fresh .wopitest file; with --wopisrc it tests any WOPI host.
+data dir, gives every test a fresh .wopitest file and, before each group, sets the mock's capability
+switches to what the group's prerequisites ask for (e.g. PutRelativeFileUnsupported runs with
+capabilities.putRelativeFile=false); with --wopisrc it tests any WOPI host as it is.
 
 Options:
   --wopisrc <url>       WopiSrc of a .wopitest file on the host under test (the validator's -w)

@@ -60,4 +60,12 @@ describe('validator runner CLI', () => {
     assert.ok([401, 404].includes(report.tests[0]!.requests[0]!.status), `status ${report.tests[0]!.requests[0]!.status}`);
     assert.equal(code, 0);
   });
+
+  test('a group whose prerequisites need a feature absent runs on a host configured without it, and says so', async () => {
+    const { code, stdout } = await run(['--group', 'PutRelativeFileUnsupported']);
+    assert.match(stdout, /\n\nPutRelativeFileUnsupported {2}\(host: capabilities\.putRelativeFile=false\)\n {2}Pass: PutRelativeFileUnsupported\.SuggestedExtension\n/);
+    assert.match(stdout, /\nPutRelativeFileUnsupported {7}6 {7}0 {8}0 {2}capabilities\.putRelativeFile=false\n/);
+    assert.match(stdout, /\n6 passed, 0 failed, 0 skipped\n$/);
+    assert.equal(code, 0);
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { exchange, formatResult, formatSummary, shortenTokens, toJson } from './report.js';
+import { exchange, formatGroupHeading, formatResult, formatSummary, shortenTokens, toJson } from './report.js';
 import type { TestResult } from './runner.js';
 
 const token = 'eyJhbGciOiJIUzI1NiJ9.payload.signature123';
@@ -78,6 +78,26 @@ test('formatSummary: one row per group in run order, totals, and the final line'
       '1 passed, 2 failed, 1 skipped',
     ].join('\n'),
   );
+});
+
+test('against our own mock, the group heading and the table say which host configuration each group ran under', () => {
+  assert.equal(formatGroupHeading('Locks', undefined), 'Locks');
+  assert.equal(formatGroupHeading('PutRelativeFileUnsupported', 'capabilities.putRelativeFile=false'), 'PutRelativeFileUnsupported  (host: capabilities.putRelativeFile=false)');
+  const unsupported: TestResult = { ...passed, group: 'PutRelativeFileUnsupported', name: 'PutRelativeFileUnsupported.SuggestedName', host: 'capabilities.putRelativeFile=false' };
+  assert.equal(
+    formatSummary([{ ...passed, host: 'defaults' }, unsupported]),
+    [
+      'group                       passed  failed  skipped  host',
+      'Locks                            1       0        0  defaults',
+      'PutRelativeFileUnsupported       1       0        0  capabilities.putRelativeFile=false',
+      'total                            2       0        0',
+      '',
+      '2 passed, 0 failed, 0 skipped',
+    ].join('\n'),
+  );
+  const json = toJson([unsupported], false) as { groups: unknown; tests: Array<Record<string, unknown>> };
+  assert.deepEqual(json.groups, [{ group: 'PutRelativeFileUnsupported', passed: 1, failed: 0, skipped: 0, host: 'capabilities.putRelativeFile=false' }]);
+  assert.equal(json.tests[0]!['host'], 'capabilities.putRelativeFile=false');
 });
 
 test('toJson', () => {

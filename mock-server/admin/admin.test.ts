@@ -91,6 +91,7 @@ describe('config', () => {
       faults: [],
       maxFileSizeBytes: 104_857_600,
       compatibility: { unknownEcosystemOperation: 'bootstrap', expiresInAsString: false, challengeErrorParameter: false },
+      capabilities: { putRelativeFile: true, containers: true },
     });
     const changed = structuredClone(defaults);
     changed.tokenTtlSeconds.oauthAccessToken = 120;

@@ -37,6 +37,7 @@ describe('CheckFileInfo and CheckContainerInfo', () => {
         SupportsRename: true,
         SupportsDeleteFile: true,
         SupportsUserInfo: true,
+        SupportsAddActivities: true,
         UserCanWrite: true,
         UserCanRename: true,
         UserCanNotWriteRelative: false,
@@ -48,7 +49,8 @@ describe('CheckFileInfo and CheckContainerInfo', () => {
     assert.equal(info.Size, 3);
     assert.equal(info.Version, '2');
     const rootInfo = await containerInfo(root);
-    assert.deepEqual(rootInfo, { Name: 'Documents', IsEduUser: false, LicenseCheckForEditIsEnabled: false, IsAnonymousUser: false, UserCanCreateChildContainer: true, UserCanCreateChildFile: true, UserCanDelete: false, UserCanRename: true });
+    assert.deepEqual(info.SupportedShareUrlTypes, ['ReadOnly', 'ReadWrite']);
+    assert.deepEqual(rootInfo, { Name: 'Documents', SupportedShareUrlTypes: ['ReadOnly', 'ReadWrite'], IsEduUser: false, LicenseCheckForEditIsEnabled: false, IsAnonymousUser: false, UserCanCreateChildContainer: true, UserCanCreateChildFile: true, UserCanDelete: false, UserCanRename: true });
   });
 
   test('FileUrl serves the current content as is, with a token for that file that keeps the caller’s expiry', async () => {

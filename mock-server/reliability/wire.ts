@@ -192,8 +192,3 @@ export async function eventually<T>(read: () => T | Promise<T>, check: (value: T
     await new Promise((r) => setTimeout(r, 25));
   }
 }
-
-/** A string's UTF-8 bytes as the latin1 string Node writes byte for byte into a header. */
-export function utf8AsHeaderBytes(text: string): string {
-  return Buffer.from(text, 'utf8').toString('latin1');
-}

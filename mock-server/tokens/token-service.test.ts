@@ -77,7 +77,7 @@ describe('TokenService', () => {
       for (const [expectedKind] of kinds) {
         const result = await tokens.verify(expectedKind, token);
         if (issuedKind === expectedKind) assert.equal(result.ok, true);
-        else assert.deepEqual(result, { ok: false, failure: 'wrong-kind', detail: `not a ${expectedKind} token` }, `${issuedKind} accepted as ${expectedKind}`);
+        else assert.deepEqual(result, { ok: false, failure: 'wrong-kind', detail: `not ${expectedKind === 'access' ? 'an' : 'a'} ${expectedKind} token` }, `${issuedKind} accepted as ${expectedKind}`);
       }
     }
   });

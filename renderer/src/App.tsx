@@ -6,6 +6,7 @@ import { ProviderScreen } from './screens/provider/ProviderScreen.tsx';
 import { UsersScreen } from './screens/users/UsersScreen.tsx';
 import { TokenLifetimesScreen } from './screens/tokens/TokenLifetimesScreen.tsx';
 import { FaultsScreen } from './screens/faults/FaultsScreen.tsx';
+import { BehaviourScreen } from './screens/behaviour/BehaviourScreen.tsx';
 import { LogScreen } from './screens/log/LogScreen.tsx';
 import { FlowScreen } from './screens/flow/FlowScreen.tsx';
 import { FilesScreen } from './screens/files/FilesScreen.tsx';
@@ -16,6 +17,7 @@ const render: Record<ScreenPath, () => ReactNode> = {
   users: () => <UsersScreen />,
   tokens: () => <TokenLifetimesScreen />,
   faults: () => <FaultsScreen />,
+  behaviour: () => <BehaviourScreen />,
   log: () => <LogScreen />,
   flow: () => <FlowScreen />,
   files: () => <FilesScreen />,

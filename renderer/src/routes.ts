@@ -5,6 +5,7 @@ export const screens = [
   { path: 'users', title: 'Users' },
   { path: 'tokens', title: 'Token lifetimes' },
   { path: 'faults', title: 'Faults' },
+  { path: 'behaviour', title: 'Host behaviour' },
   { path: 'log', title: 'Live log' },
   { path: 'flow', title: 'Flow' },
   { path: 'files', title: 'Files' },
