@@ -129,6 +129,26 @@ describe('token endpoint', () => {
     assertOAuthError(await redeemCode(code), 400, 'invalid_grant');
   });
 
+  test('a replayed code revokes every token issued for it, refreshed ones included, and nothing else', async () => {
+    const other = await h.signIn('alice');
+    const code = await codeFor('alice');
+    const first = (await redeemCode(code)).json();
+    const refreshed = (await redeem({ grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: clientId, client_secret: clientSecret })).json();
+    assert.equal(await bootstrapStatus(refreshed.access_token), 200);
+
+    const replay = await redeemCode(code);
+    assertOAuthError(replay, 400, 'invalid_grant');
+    assert.equal(replay.json().error_description, 'the code was already used; the tokens issued for it are revoked (RFC 6749 section 4.1.2)');
+    for (const access of [first.access_token, refreshed.access_token]) assert.equal(await bootstrapStatus(access), 401);
+    for (const refresh of [first.refresh_token, refreshed.refresh_token]) {
+      const reply = await redeem({ grant_type: 'refresh_token', refresh_token: refresh, client_id: clientId, client_secret: clientSecret });
+      assertOAuthError(reply, 400, 'invalid_grant');
+      assert.match(reply.json().error_description, /redeemed a second time \(RFC 6749 section 4\.1\.2\)$/);
+    }
+    // Another sign-in of the same user is a different grant and keeps working.
+    assert.equal(await bootstrapStatus(other.access_token), 200);
+  });
+
   test('a code is bound to its redirect_uri', async () => {
     const code = await codeFor('alice');
     assertOAuthError(await redeemCode(code, { redirect_uri: 'https://localhost/elsewhere' }), 400, 'invalid_grant');

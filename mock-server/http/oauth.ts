@@ -124,11 +124,12 @@ export function oauthHandlers(context: HostContext) {
     if (id !== clientId || secret !== clientSecret) throw oauthFailure(OAuthErrorCode.InvalidClient, 'unknown client or wrong client secret');
   }
 
-  async function issueTokens(res: Response, call: Call, user: MockUser): Promise<void> {
+  /** `grant`: the code the chain started from, carried on so a replayed code can revoke it all. */
+  async function issueTokens(res: Response, call: Call, user: MockUser, grant: string): Promise<void> {
     const { config } = context.store;
     const subject = { userId: user.id, epoch: context.store.epochOf(user.id)! };
-    const access = await context.tokens.issue('access', subject, { cid: config.oauth.clientId }, { ttlSeconds: config.tokenTtlSeconds.oauthAccessToken });
-    const refresh = await context.tokens.issue('refresh', subject, { cid: config.oauth.clientId }, { ttlSeconds: config.tokenTtlSeconds.refreshToken });
+    const access = await context.tokens.issue('access', subject, { cid: config.oauth.clientId, gr: grant }, { ttlSeconds: config.tokenTtlSeconds.oauthAccessToken });
+    const refresh = await context.tokens.issue('refresh', subject, { cid: config.oauth.clientId, gr: grant }, { ttlSeconds: config.tokenTtlSeconds.refreshToken });
     const expiresIn = expiresInSeconds(access.expiresAtMs, context.clock());
     call.userId = user.id;
     res.setHeader('Cache-Control', 'no-store');
@@ -162,14 +163,18 @@ export function oauthHandlers(context: HostContext) {
       // Spec: RFC 6749 §4.1.3: redirect_uri must be identical to the one the code was issued for.
       if (redirectUri === undefined) call.notes.push('redirect_uri not sent with the code (RFC 6749 §4.1.3 requires it); accepted');
       else if (!sameRedirectUri(redirectUri, claims.ru)) throw oauthFailure(OAuthErrorCode.InvalidGrant, 'redirect_uri differs from the one the code was issued for');
-      if (!context.usedCodes.markUsed(claims.jti, claims.exp * 1000)) throw oauthFailure(OAuthErrorCode.InvalidGrant, 'the code was already used');
-      return issueTokens(res, call, call.auth.user);
+      if (!context.usedCodes.markUsed(claims.jti, claims.exp * 1000)) {
+        context.usedCodes.revokeGrant(claims.jti);
+        throw oauthFailure(OAuthErrorCode.InvalidGrant, 'the code was already used; the tokens issued for it are revoked (RFC 6749 section 4.1.2)');
+      }
+      return issueTokens(res, call, call.auth.user, claims.jti);
     }
     if (grantType === 'refresh_token') {
       if (!params.get('refresh_token')) throw oauthFailure(OAuthErrorCode.InvalidRequest, 'refresh_token is missing');
       if (!call.auth?.ok) throw oauthFailure(OAuthErrorCode.InvalidGrant, call.auth?.reason ?? 'the refresh token is invalid');
-      if ((call.auth.claims as RefreshClaims).cid !== context.store.config.oauth.clientId) throw oauthFailure(OAuthErrorCode.InvalidGrant, 'the refresh token was issued to another client');
-      return issueTokens(res, call, call.auth.user);
+      const claims = call.auth.claims as RefreshClaims;
+      if (claims.cid !== context.store.config.oauth.clientId) throw oauthFailure(OAuthErrorCode.InvalidGrant, 'the refresh token was issued to another client');
+      return issueTokens(res, call, call.auth.user, claims.gr ?? claims.jti);
     }
     throw oauthFailure(OAuthErrorCode.UnsupportedGrantType, `grant_type "${grantType}" is not supported; use authorization_code or refresh_token`);
   };

@@ -32,8 +32,9 @@ interface CommonClaims {
   /** JWT expiry, seconds since the epoch. */
   exp: number;
 }
-export interface AccessClaims extends CommonClaims { kind: 'access'; cid: string }
-export interface RefreshClaims extends CommonClaims { kind: 'refresh'; cid: string }
+/** `gr`: the jti of the authorization code the token chain started from (RFC 6749 §4.1.2 revocation). */
+export interface AccessClaims extends CommonClaims { kind: 'access'; cid: string; gr?: string }
+export interface RefreshClaims extends CommonClaims { kind: 'refresh'; cid: string; gr?: string }
 export interface CodeClaims extends CommonClaims { kind: 'code'; cid: string; ru: string }
 export interface WopiClaims extends CommonClaims { kind: 'wopi'; res: WopiScope }
 export type ClaimsOf<K extends TokenKind> = Extract<AccessClaims | RefreshClaims | CodeClaims | WopiClaims, { kind: K }>;

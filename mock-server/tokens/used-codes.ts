@@ -5,6 +5,8 @@
  */
 export class UsedCodes {
   private readonly expiries = new Map<string, number>();
+  /** Codes redeemed twice: every token issued from them is void. Kept while tokens could chain on. */
+  private readonly revokedGrants = new Set<string>();
   private lastPurge = 0;
 
   /** `onUsed` hears of each first redemption (the issued-token registry marks the code used). */
@@ -21,6 +23,22 @@ export class UsedCodes {
     this.expiries.set(jti, expiresAtMs);
     this.onUsed?.(jti);
     return true;
+  }
+
+  /**
+   * RFC 6749 §4.1.2: a code used twice is refused, and the tokens already issued for it should be
+   * revoked (someone else may hold the code). Refreshes inherit the grant, so the whole chain dies.
+   */
+  revokeGrant(jti: string): void {
+    if (this.revokedGrants.size >= this.maxEntries) {
+      const oldest = this.revokedGrants.values().next().value;
+      if (oldest !== undefined) this.revokedGrants.delete(oldest);
+    }
+    this.revokedGrants.add(jti);
+  }
+
+  isRevokedGrant(jti: string | undefined): boolean {
+    return jti !== undefined && this.revokedGrants.has(jti);
   }
 
   get size(): number {
