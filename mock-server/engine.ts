@@ -115,7 +115,23 @@ export interface Engine {
   /** Problems found while loading persisted state (kept-aside files and the like). */
   readonly startupWarnings: string[];
   status(): EngineStatus;
+  /** Sizes of the in-memory structures that must stay bounded; the soak (soak/) watches them. */
+  counters(): EngineCounters;
   stop(): Promise<void>;
+}
+
+export interface EngineCounters {
+  logEntries: number;
+  logCapacity: number;
+  /** Tokens remembered as verified (TokenService; capped). */
+  verifiedTokens: number;
+  /** Tokens listed per user for the UI, and codes not yet redeemed (IssuedTokens; capped per user, expired ones purged). */
+  issuedTokens: number;
+  openCodes: number;
+  /** Redeemed authorization codes remembered until they would have expired (UsedCodes). */
+  usedCodes: number;
+  /** Files and containers in the storage index. */
+  storedResources: number;
 }
 
 /** The first non-internal IPv4 address, which a phone on the same LAN can usually reach. */
@@ -166,12 +182,13 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   let adminPort = 0;
   const origin = () => `https://${hostForUrl(publicHost)}:${wopiPort}`;
   const hostNames = new Set(tls.leafSubjectAltNames.map((san) => san.value.toLowerCase()));
+  const usedCodes = new UsedCodes(clock, undefined, (jti) => issuedTokens.redeemed(jti));
   const context: HostContext = {
     store,
     tokens,
     files,
     log,
-    usedCodes: new UsedCodes(clock, undefined, (jti) => issuedTokens.redeemed(jti)),
+    usedCodes,
     clock,
     origin,
     wopiSrcContext: () => ({ hostNames, port: wopiPort }),
@@ -253,6 +270,15 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     urls,
     startupWarnings,
     status,
+    counters: () => ({
+      logEntries: log.size,
+      logCapacity: log.capacity,
+      verifiedTokens: tokens.verifiedCount,
+      issuedTokens: issuedTokens.size,
+      openCodes: issuedTokens.openCodeCount,
+      usedCodes: usedCodes.size,
+      storedResources: files.resourceCount,
+    }),
     async stop() {
       issuedTokens.close();
       await Promise.all([close(wopiServer), close(adminServer)]);

@@ -9,6 +9,7 @@ export const ErrorCode = {
   PreconditionFailed: 'precondition-failed',
   Conflict: 'conflict',
   TooLarge: 'too-large',
+  InsufficientStorage: 'insufficient-storage',
   OAuth: 'oauth',
   Internal: 'internal',
 } as const;
@@ -41,4 +42,6 @@ export const badRequest = (detail: string) => new HostError(ErrorCode.BadRequest
 export const preconditionFailed = (detail: string) => new HostError(ErrorCode.PreconditionFailed, 412, detail);
 export const conflict = (detail: string) => new HostError(ErrorCode.Conflict, 409, detail);
 export const tooLarge = (detail: string) => new HostError(ErrorCode.TooLarge, 413, detail);
+/** The disk refused a write (full, too large a file, read-only): RFC 4918's 507 Insufficient Storage. */
+export const insufficientStorage = (detail: string) => new HostError(ErrorCode.InsufficientStorage, 507, detail);
 export const oauthFailure = (error: OAuthErrorCode, detail: string) => new HostError(ErrorCode.OAuth, 400, detail, error);

@@ -15,7 +15,7 @@ trap 'rm -f "$tap" "$validator_out"' EXIT
 node --test --test-concurrency=2 \
   --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=tap --test-reporter-destination="$tap" \
-  dist/mock-server dist/main dist/validator
+  dist/mock-server dist/main dist/validator dist/soak
 node_status=$?
 node_passed=$(grep -E '^# pass [0-9]+' "$tap" | awk '{s+=$3} END {print s+0}')
 node_failed=$(grep -E '^# fail [0-9]+' "$tap" | awk '{s+=$3} END {print s+0}')

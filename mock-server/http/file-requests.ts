@@ -9,22 +9,37 @@ import { encodeNameHeader, nameHeader } from './names.js';
 
 /** Reading the request side of the file operations, and writing their failures, in one place. */
 
-function single(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value.join(',') : value;
+const labels: Record<string, string> = {
+  [WopiHeader.Lock]: 'X-WOPI-Lock',
+  [WopiHeader.OldLock]: 'X-WOPI-OldLock',
+  [WopiHeader.SuggestedTarget]: 'X-WOPI-SuggestedTarget',
+  [WopiHeader.RelativeTarget]: 'X-WOPI-RelativeTarget',
+  [WopiHeader.OverwriteRelativeTarget]: 'X-WOPI-OverwriteRelativeTarget',
+  [WopiHeader.RequestedName]: 'X-WOPI-RequestedName',
+};
+
+/**
+ * The one value of a header. Sent twice, Node would join the two as "a, b": a lock id or a name
+ * nobody sent, so it is refused instead.
+ */
+function single(req: Request, header: string): string | undefined {
+  const values = req.headersDistinct[header];
+  if (values && values.length > 1) throw badRequest(`${labels[header] ?? header} was sent ${values.length} times; send it once`);
+  return values?.[0];
 }
 
 /** A lock id the operation needs: 400 when missing, empty or too long. */
 // Spec (Lock): "400 Bad Request – X-WOPI-Lock was not provided or was empty".
 export function requiredLockId(req: Request, header: typeof WopiHeader.Lock | typeof WopiHeader.OldLock = WopiHeader.Lock): string {
-  const value = single(req.headers[header]);
+  const value = single(req, header);
   const problem = value === undefined ? 'is missing' : lockIdProblem(value);
-  if (problem) throw badRequest(`${header === WopiHeader.Lock ? 'X-WOPI-Lock' : 'X-WOPI-OldLock'} ${problem}`);
+  if (problem) throw badRequest(`${labels[header]} ${problem}`);
   return value!;
 }
 
 /** A lock id the operation may carry (PutFile, RenameFile); empty counts as none. */
 export function optionalLockId(req: Request): string | undefined {
-  const value = single(req.headers[WopiHeader.Lock]);
+  const value = single(req, WopiHeader.Lock);
   if (value === undefined || value === '') return undefined;
   const problem = lockIdProblem(value);
   if (problem) throw badRequest(`X-WOPI-Lock ${problem}`);
@@ -37,8 +52,8 @@ export function optionalLockId(req: Request): string | undefined {
  */
 // Spec (PutRelativeFile, CreateChildFile): "The two headers are mutually exclusive … 501 Not Implemented".
 export function nameTarget(req: Request): NameTarget {
-  const suggested = nameHeader(req.headers[WopiHeader.SuggestedTarget]);
-  const relative = nameHeader(req.headers[WopiHeader.RelativeTarget]);
+  const suggested = nameHeader(single(req, WopiHeader.SuggestedTarget));
+  const relative = nameHeader(single(req, WopiHeader.RelativeTarget));
   if (suggested !== undefined && relative !== undefined) throw notImplemented('X-WOPI-SuggestedTarget and X-WOPI-RelativeTarget are mutually exclusive');
   if (suggested !== undefined) {
     if (suggested.trim() === '') throw badRequest('X-WOPI-SuggestedTarget is empty');
@@ -46,14 +61,14 @@ export function nameTarget(req: Request): NameTarget {
   }
   if (relative === undefined) throw badRequest('X-WOPI-SuggestedTarget or X-WOPI-RelativeTarget is required');
   if (relative === '') throw badRequest('X-WOPI-RelativeTarget is empty');
-  const overwrite = single(req.headers[WopiHeader.OverwriteRelativeTarget])?.trim().toLowerCase();
+  const overwrite = single(req, WopiHeader.OverwriteRelativeTarget)?.trim().toLowerCase();
   if (overwrite !== undefined && overwrite !== 'true' && overwrite !== 'false') throw badRequest('X-WOPI-OverwriteRelativeTarget must be true or false');
   return { mode: 'exact', name: relative, overwrite: overwrite === 'true' };
 }
 
 /** X-WOPI-RequestedName (RenameFile, RenameContainer). */
 export function requestedName(req: Request): string {
-  const name = nameHeader(req.headers[WopiHeader.RequestedName]);
+  const name = nameHeader(single(req, WopiHeader.RequestedName));
   if (name === undefined) throw badRequest('X-WOPI-RequestedName is required');
   return name;
 }

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
-import { ErrorCode, HostError } from '../errors.js';
+import { ErrorCode, HostError, insufficientStorage } from '../errors.js';
+import { StorageWriteError } from '../storage/file-store.js';
 import { OAuthErrorCode, oauthErrorBody, oauthErrorStatus, type OAuthErrorCode as OAuthCode } from '../protocol/oauth-errors.js';
 import { WopiHeader } from '../protocol/headers.js';
 import { bootstrapChallenge } from './challenge.js';
@@ -16,6 +17,10 @@ export function respondWithError(error: unknown, req: Request, res: Response, ca
   let hostError: HostError;
   if (error instanceof HostError) {
     hostError = error;
+  } else if (error instanceof StorageWriteError) {
+    // The store has undone the change (storage/file-store.ts); the reason names no path.
+    call.notes.push(error.message);
+    hostError = insufficientStorage(`the mock host could not save the ${error.what}: ${error.reason}; nothing was changed`);
   } else if (isBodyParserError(error)) {
     hostError = new HostError(ErrorCode.BadRequest, error.status, `the request body could not be read: ${error.message}`);
   } else if (clientWentAway(error, req, res)) {

@@ -85,11 +85,20 @@ export function classifyRequest(method: string, pathname: string, headers: Heade
   return { operation, resource: { kind, id } };
 }
 
+/** WOPI reads are GET (HEAD too) and every change is a POST with X-WOPI-Override; a PUT or DELETE is none of them. */
+function isWopiMethod(method: string): boolean {
+  return method === 'GET' || method === 'HEAD' || method === 'POST';
+}
+
 function fileOperation(method: string, suffix: string | undefined, headers: HeaderBag): OperationName {
+  if (!isWopiMethod(method)) return Operation.Unknown;
   const override = header(headers, 'x-wopi-override');
   switch (suffix) {
     case 'contents':
-      return method === 'POST' ? Operation.PutFile : Operation.GetFile;
+      if (method !== 'POST') return Operation.GetFile;
+      // Spec (PutFile): POST …/contents with X-WOPI-Override: PUT. Another override (a LOCK sent to
+      // the wrong URL) is not a PutFile and must never replace the content; none at all still is.
+      return override === '' || override === 'PUT' ? Operation.PutFile : Operation.Unknown;
     case 'ancestry':
       return Operation.EnumerateAncestorsFile;
     case 'ecosystem_pointer':
@@ -104,6 +113,7 @@ function fileOperation(method: string, suffix: string | undefined, headers: Head
 }
 
 function containerOperation(method: string, suffix: string | undefined, headers: HeaderBag): OperationName {
+  if (!isWopiMethod(method)) return Operation.Unknown;
   switch (suffix) {
     case 'children':
       return Operation.EnumerateChildren;

@@ -12,6 +12,17 @@ const hasInvalidCharacter = /[\\/:*?"<>|#{}^[\]`%\x00-\x1f\x7f]/;
 /** Long enough for the validator's 512-character test to be a clean 400, short enough for any file system. */
 export const maxNameLength = 255;
 
+// Half of a UTF-16 surrogate pair: UTF-7 can spell one ("+2D0-"), but no file system, URI or
+// client can hold it (encodeURIComponent throws on it, for one).
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const hasLoneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The first `length` UTF-16 units, one fewer rather than cutting a surrogate pair in half. */
+function truncate(text: string, length: number): string {
+  const cut = text.slice(0, Math.max(0, length));
+  return /[\uD800-\uDBFF]$/.test(cut) && text.length > cut.length ? cut.slice(0, -1) : cut;
+}
+
 const fallbackBase = 'Untitled';
 
 /** Office's display rule: each invalid character becomes "-". */
@@ -29,6 +40,7 @@ export function splitExtension(name: string): { base: string; extension: string 
 export function nameProblem(name: string): string | null {
   if (name.trim() === '') return 'the name is empty';
   if (hasInvalidCharacter.test(name)) return 'the name contains a character Office cannot load (\\ / : * ? " < > | # { } ^ [ ] ` % or a control character)';
+  if (hasLoneSurrogate.test(name)) return 'the name is not valid Unicode (half of a surrogate pair)';
   if (name !== name.trim()) return 'the name starts or ends with whitespace';
   // The validator's CheckFileInfo schema test: BaseFileName must be a full name, not ".ext".
   if (name.startsWith('.')) return 'the name starts with "."';
@@ -42,12 +54,14 @@ export function nameProblem(name: string): string | null {
  * ends go, and an over-long name is cut before its extension.
  */
 export function legalizeName(name: string): string {
-  let legal = officeSafeName(name).trim().replace(/[.\s]+$/, '');
+  const dropTrailing = (text: string) => text.replace(/[.\s]+$/, '');
+  let legal = dropTrailing(officeSafeName(name).replace(loneSurrogate, '\uFFFD').trim());
+  // Before cutting to length, so the prefix cannot push the name over it.
+  if (legal === '' || legal.startsWith('.')) legal = fallbackBase + legal;
   if (legal.length > maxNameLength) {
     const { base, extension } = splitExtension(legal);
-    legal = extension.length < 32 ? base.slice(0, maxNameLength - extension.length).trimEnd() + extension : legal.slice(0, maxNameLength).trimEnd();
+    legal = extension.length < 32 ? truncate(base, maxNameLength - extension.length).trimEnd() + extension : dropTrailing(truncate(legal, maxNameLength));
   }
-  if (legal === '' || legal.startsWith('.')) legal = fallbackBase + legal;
   return legal;
 }
 
@@ -63,7 +77,7 @@ export function nameKey(name: string): string {
 export function uniqueName(name: string, isTaken: (candidate: string) => boolean): string {
   if (!isTaken(name)) return name;
   const { base, extension } = splitExtension(name);
-  const withSuffix = (suffix: string) => base.slice(0, maxNameLength - extension.length - suffix.length) + suffix + extension;
+  const withSuffix = (suffix: string) => truncate(base, maxNameLength - extension.length - suffix.length) + suffix + extension;
   for (let n = 2; n < 100_000; n++) {
     const candidate = withSuffix(` (${n})`);
     if (!isTaken(candidate)) return candidate;

@@ -43,6 +43,22 @@ function bigConfig(tag: string): unknown {
 }
 
 describe('SIGKILL during config writes', () => {
+  test('temporary files a killed save left beside state.json are removed at the next start; state.json is untouched', async () => {
+    const dataDir = path.join(await tempDir(), 'data');
+    let host = spawnCli(['--json', ...testListenFlags, '--data-dir', dataDir], { json: true });
+    await host.next('ready');
+    await stop(host);
+    const before = await readFile(path.join(dataDir, 'state.json'), 'utf8');
+    const leftovers = ['.state.json.4242.k3x9.tmp', '.state.json.17.a1.tmp'];
+    for (const name of leftovers) await writeFile(path.join(dataDir, name), '{"schemaVersion":1,"conf');
+    await writeFile(path.join(dataDir, 'notes.tmp'), 'not ours');
+    host = spawnCli(['--json', ...testListenFlags, '--data-dir', dataDir], { json: true });
+    await host.next('ready');
+    await stop(host);
+    assert.deepEqual((await readdir(dataDir)).filter((name) => name.endsWith('.tmp')), ['notes.tmp']);
+    assert.equal(await readFile(path.join(dataDir, 'state.json'), 'utf8'), before);
+  });
+
   test('killed at a random instant while PUT /api/config alternates two big documents: state.json is always the old or a new one, and the host restarts from it', async (t) => {
     const dataDir = path.join(await tempDir(), 'data');
     let host = spawnCli(['--json', ...testListenFlags, '--data-dir', dataDir], { json: true });
@@ -94,6 +110,8 @@ describe('SIGKILL during config writes', () => {
     host = spawnCli(['--json', ...testListenFlags, '--data-dir', dataDir], { json: true });
     await host.next('ready');
     assert.deepEqual(host.events.filter((e) => e['event'] === 'warning'), []);
+    // Whatever temporary files the kills left, the start removed before reading state.json.
+    assert.deepEqual((await readdir(dataDir)).filter((name) => name.endsWith('.tmp')), []);
     await stop(host);
   });
 });

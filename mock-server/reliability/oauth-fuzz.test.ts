@@ -263,7 +263,7 @@ function expectedToken(c: TokenCase): TokenOutcome {
       if (code === 'access' || code === 'refresh') return invalid('invalid_grant', 'not a code token');
       if (code === 'garbage') return invalid('invalid_grant', /^the code token (is invalid \(ERR_[A-Z_]+\)|'s signature does not verify)$/);
       if (redirect === 'other') return invalid('invalid_grant', 'redirect_uri differs from the one the code was issued for');
-      if (code === 'used') return invalid('invalid_grant', 'the code was already used');
+      if (code === 'used') return invalid('invalid_grant', 'the code was already used; the tokens issued for it are revoked (RFC 6749 section 4.1.2)');
       return { status: 200 };
     }
     case 'refresh_token': {

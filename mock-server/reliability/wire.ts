@@ -111,7 +111,9 @@ function send(req: ClientRequest, body: string | Buffer | undefined): Promise<Wi
       res.on('error', reject);
       res.on('end', () => resolve(toReply(res.statusCode ?? 0, res.headersDistinct as Record<string, string[]>, Buffer.concat(chunks))));
     });
-    req.end(body);
+    // A string body would be written together with the headers as one UTF-8 string, turning any
+    // latin1 header byte (a raw UTF-8 name, a non-ASCII lock id) into two; a Buffer keeps them apart.
+    req.end(typeof body === 'string' ? Buffer.from(body) : body);
   });
 }
 

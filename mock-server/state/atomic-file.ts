@@ -1,4 +1,4 @@
-import { open, rename, mkdir, unlink, readFile } from 'node:fs/promises';
+import { open, rename, mkdir, unlink, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -28,7 +28,8 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array,
   await syncDirectory(dir);
 }
 
-async function syncDirectory(dir: string): Promise<void> {
+/** Makes a rename or a new entry in the folder durable (power loss, not only a killed process). */
+export async function syncDirectory(dir: string): Promise<void> {
   // Windows cannot open a directory for fsync; the rename is still atomic there.
   if (process.platform === 'win32') return;
   const handle = await open(dir, 'r');
@@ -37,6 +38,26 @@ async function syncDirectory(dir: string): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Removes the temporary files writeFileAtomic leaves beside `target` when the process dies in the
+ * middle of a write (SIGKILL, power loss); returns their names. For start-up, before anything
+ * writes `target` again.
+ */
+export async function removeStaleTemporaries(target: string): Promise<string[]> {
+  const dir = path.dirname(target);
+  const prefix = `.${path.basename(target)}.`;
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const stale = entries.filter((entry) => entry.startsWith(prefix) && /^\d+\.[a-z0-9]*\.tmp$/.test(entry.slice(prefix.length)));
+  for (const entry of stale) await unlink(path.join(dir, entry)).catch(() => {});
+  return stale;
 }
 
 /** Moves an unreadable file out of the way without ever deleting it; returns where it went. */
@@ -56,6 +77,16 @@ export async function readIfExists(file: string): Promise<string | undefined> {
   }
 }
 
+export interface CoalescingWriterHooks {
+  /** Hears the text of each write that reached the disk, before anyone waiting on it does. */
+  written?(text: string): void;
+  /**
+   * Hears of a failed write before anyone waiting on it does. With this hook the saves scheduled
+   * meanwhile fail too: their snapshot held the failed changes, which the hook is there to undo.
+   */
+  failed?(error: unknown): void;
+}
+
 /**
  * Serialises saves of one file: at most one write in flight and one pending, the pending one
  * always carrying the latest snapshot, so bursts of changes cost two writes, not one each.
@@ -65,7 +96,7 @@ export class CoalescingWriter {
   private pending: (() => string) | null = null;
   private waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
 
-  constructor(readonly path: string, private readonly mode = 0o644) {}
+  constructor(readonly path: string, private readonly mode = 0o644, private readonly hooks: CoalescingWriterHooks = {}) {}
 
   /** Schedules a write of the snapshot `serialize()` returns when the write starts. */
   save(serialize: () => string): Promise<void> {
@@ -86,12 +117,21 @@ export class CoalescingWriter {
       const waiters = this.waiters;
       this.pending = null;
       this.waiters = [];
+      let text: string;
       try {
-        await writeFileAtomic(this.path, serialize(), this.mode);
-        waiters.forEach((w) => w.resolve());
+        text = serialize();
+        await writeFileAtomic(this.path, text, this.mode);
       } catch (error) {
+        if (this.hooks.failed) {
+          waiters.push(...this.waiters.splice(0));
+          this.pending = null;
+          this.hooks.failed(error);
+        }
         waiters.forEach((w) => w.reject(error));
+        continue;
       }
+      this.hooks.written?.(text);
+      waiters.forEach((w) => w.resolve());
     }
     this.inFlight = null;
   }

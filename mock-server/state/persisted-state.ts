@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { keepAside, readIfExists } from './atomic-file.js';
+import { keepAside, readIfExists, removeStaleTemporaries } from './atomic-file.js';
 import { parseConfig, type ConfigIssue, type ConfigInput } from './config-schema.js';
 
 export const stateSchemaVersion = 1;
@@ -35,6 +35,8 @@ export async function loadPersistedState(dataDir: string): Promise<LoadedState> 
   const file = stateFilePath(dataDir);
   let text: string | undefined;
   try {
+    // A write cut short by a crash leaves its temporary file; state.json itself is whole.
+    await removeStaleTemporaries(file);
     text = await readIfExists(file);
   } catch (error) {
     // A folder in its place, no permission, an I/O error: the same policy as a corrupt file.

@@ -3,6 +3,8 @@ import type { ReadStream } from 'node:fs';
 import { open, readdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { PersistError } from '../state/store.js';
+import { syncDirectory } from '../state/atomic-file.js';
 
 /**
  * File contents, one immutable blob per version under `storage/blobs`. A new version is written
@@ -24,26 +26,67 @@ export class TooLargeError extends Error {
   }
 }
 
+/** Why a disk refuses a write, in words a tester can act on. */
+const writeFailures: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EFBIG: 'a file would grow past what the disk or the process allows',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'the data dir is on a read-only file system',
+  EACCES: 'the data dir does not allow writing',
+  EPERM: 'the data dir does not allow writing',
+  ENOENT: 'the data dir has gone',
+  ENOTDIR: 'the data dir has been replaced by a file',
+  EIO: 'the disk reported an I/O error',
+};
+
+/**
+ * A write to the data dir that failed: a full disk, a file too large, a read-only or missing
+ * folder. The store undoes the change it was part of (file-store.ts); `reason` is safe to show a
+ * WOPI client (it names no path), the message is for the admin and the log.
+ */
+export class StorageWriteError extends PersistError {
+  readonly code: string;
+  constructor(file: string, cause: unknown, readonly what: 'content' | 'change') {
+    super(file, cause);
+    this.code = String((cause as NodeJS.ErrnoException | undefined)?.code ?? 'unknown error');
+  }
+
+  get reason(): string {
+    return `${writeFailures[this.code] ?? 'the disk refused the write'} (${this.code})`;
+  }
+}
+
 const tempPrefix = '.incoming-';
 
 export class BlobStore {
   constructor(readonly dir: string) {}
 
-  /** Writes the stream to a new blob, failing with TooLargeError past `limit` bytes. */
+  /**
+   * Writes the stream to a new blob, failing with TooLargeError past `limit` bytes and with
+   * StorageWriteError when the disk refuses; an error of the source (a client gone) passes as it is.
+   */
   async stage(source: AsyncIterable<Uint8Array> | Uint8Array, limit: number): Promise<StagedBlob> {
     const name = newBlobName();
     const temp = path.join(this.dir, `${tempPrefix}${name}`);
-    const handle = await open(temp, 'wx', 0o644);
+    const disk = <T>(write: Promise<T>): Promise<T> =>
+      write.catch((error: unknown) => {
+        throw new StorageWriteError(temp, error, 'content');
+      });
+    const handle = await disk(open(temp, 'wx', 0o644));
     let size = 0;
     try {
       for await (const chunk of source instanceof Uint8Array ? [source] : source) {
         size += chunk.byteLength;
         if (size > limit) throw new TooLargeError(limit);
-        await handle.write(chunk);
+        // A write may take only part of the chunk (a disk filling up, a file-size limit reached):
+        // write the rest until the disk either takes it or says why not, never leaving a short blob.
+        for (let offset = 0; offset < chunk.byteLength; ) offset += (await disk(handle.write(chunk, offset, chunk.byteLength - offset))).bytesWritten;
       }
-      await handle.sync();
-      await handle.close();
-      await rename(temp, this.path(name));
+      await disk(handle.sync());
+      await disk(handle.close());
+      await disk(rename(temp, this.path(name)));
+      // The index that will point at this blob is fsynced with its folder; the blob's folder must be too.
+      await disk(syncDirectory(this.dir));
       return { name, size };
     } catch (error) {
       await handle.close().catch(() => {});

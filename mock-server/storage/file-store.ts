@@ -2,16 +2,16 @@ import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import path from 'node:path';
-import { CoalescingWriter, keepAside, readIfExists } from '../state/atomic-file.js';
+import { CoalescingWriter, keepAside, readIfExists, removeStaleTemporaries } from '../state/atomic-file.js';
 import { isPlausibleResourceId, type ResourceKind } from '../protocol/wopi-src.js';
 import { activeLock, type Lock, type LockDecision } from '../protocol/locks.js';
 import { createSeedDocuments } from './seed-documents.js';
-import { BlobStore, type StagedBlob } from './blobs.js';
+import { BlobStore, StorageWriteError, type StagedBlob } from './blobs.js';
 import { parseIndex, type ChangeKind, type ContainerRecord, type FileChange, type FileRecord, type ResourceRecord, type StorageIndex, type StoreResult } from './records.js';
 import { missing, newId, TreeCommands } from './tree-commands.js';
 
 export type { ContainerRecord, FileChange, FileRecord, NameTarget, ResourceRecord, StoreFailure, StoreResult } from './records.js';
-export { TooLargeError, type StagedBlob } from './blobs.js';
+export { StorageWriteError, TooLargeError, type StagedBlob } from './blobs.js';
 
 type RecordOf<K extends ResourceKind> = Extract<ResourceRecord, { kind: K }>;
 
@@ -33,15 +33,22 @@ export class FileStore extends EventEmitter<{ changed: [change: FileChange] }> {
   private readonly creatingRoots = new Map<string, Promise<ContainerRecord>>();
   /** The mutating commands of the WOPI surface and the admin API. */
   readonly commands: TreeCommands;
+  private readonly writer: CoalescingWriter;
 
   private constructor(
     private readonly index: StorageIndex,
-    private readonly writer: CoalescingWriter,
+    indexFile: string,
+    /** The index as the disk holds it: what memory returns to when a save fails. */
+    private lastSaved: string,
     readonly blobs: BlobStore,
     readonly clock: () => number,
   ) {
     super();
     this.commands = new TreeCommands(this, index);
+    this.writer = new CoalescingWriter(indexFile, 0o644, {
+      written: (text) => (this.lastSaved = text),
+      failed: () => this.restoreLastSaved(),
+    });
   }
 
   static async open(dataDir: string, clock: () => number = Date.now): Promise<FileStoreOpen> {
@@ -49,6 +56,8 @@ export class FileStore extends EventEmitter<{ changed: [change: FileChange] }> {
     const blobs = new BlobStore(path.join(root, 'blobs'));
     await mkdir(blobs.dir, { recursive: true });
     const indexFile = path.join(root, 'index.json');
+    // What a SIGKILL in the middle of an index save leaves; blobs have their own (collectGarbage).
+    await removeStaleTemporaries(indexFile);
     const warnings: string[] = [];
     let index: StorageIndex = { schemaVersion: 1, roots: {}, resources: {}, userInfo: {} };
     const text = await readIfExists(indexFile);
@@ -56,11 +65,11 @@ export class FileStore extends EventEmitter<{ changed: [change: FileChange] }> {
     if (parsed) {
       index = parsed;
       // Only with a readable index do we know which blobs are garbage.
-      await blobs.collectGarbage(new Set(Object.values(index.resources).flatMap((r) => (r.kind === 'file' && r.blob !== null ? [r.blob] : []))));
+      await blobs.collectGarbage(referencedBlobs(index));
     } else if (text !== undefined) {
       warnings.push(`storage index ${indexFile} was unreadable; kept it at ${await keepAside(indexFile)} and started an empty tree (file contents stay in ${blobs.dir})`);
     }
-    return { store: new FileStore(index, new CoalescingWriter(indexFile), blobs, clock), warnings };
+    return { store: new FileStore(index, indexFile, parsed ? text! : serializeIndex(index), blobs, clock), warnings };
   }
 
   /**
@@ -130,6 +139,11 @@ export class FileStore extends EventEmitter<{ changed: [change: FileChange] }> {
       parentId = parent.parentId;
     }
     return chain;
+  }
+
+  /** Files and containers of every user. */
+  get resourceCount(): number {
+    return Object.keys(this.index.resources).length;
   }
 
   /** The user ids that have a tree, in creation order. */
@@ -212,7 +226,35 @@ export class FileStore extends EventEmitter<{ changed: [change: FileChange] }> {
     if (this.listenerCount('changed') > 0) this.emit('changed', { userId: record.ownerId, kind: record.kind, id: record.id, change });
   }
 
-  private save(): Promise<void> {
-    return this.writer.save(() => JSON.stringify(this.index) + '\n');
+  private async save(): Promise<void> {
+    try {
+      await this.writer.save(() => serializeIndex(this.index));
+    } catch (error) {
+      throw new StorageWriteError(this.writer.path, error, 'change');
+    }
   }
+
+  /**
+   * A save failed (a full disk, say): every change since the last save that reached the disk is
+   * undone, and the commands that made them fail (the writer rejects them all), so memory, disk
+   * and the answers clients got agree. Blobs only the undone changes used are removed.
+   */
+  private restoreLastSaved(): void {
+    const saved = parseIndex(this.lastSaved);
+    if (!saved) return;
+    const before = referencedBlobs(this.index);
+    this.index.roots = saved.roots;
+    this.index.resources = saved.resources;
+    this.index.userInfo = saved.userInfo;
+    const after = referencedBlobs(this.index);
+    void this.blobs.remove([...before].filter((blob) => !after.has(blob)));
+  }
+}
+
+function serializeIndex(index: StorageIndex): string {
+  return JSON.stringify(index) + '\n';
+}
+
+function referencedBlobs(index: StorageIndex): Set<string> {
+  return new Set(Object.values(index.resources).flatMap((r) => (r.kind === 'file' && r.blob !== null ? [r.blob] : [])));
 }

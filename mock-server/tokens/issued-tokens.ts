@@ -93,6 +93,17 @@ export class IssuedTokens extends EventEmitter<IssuedTokensEvents> {
     return live;
   }
 
+  /** Tokens held over all users, expired ones not yet purged included. */
+  get size(): number {
+    let held = 0;
+    for (const list of this.byUser.values()) held += list.length;
+    return held;
+  }
+
+  get openCodeCount(): number {
+    return this.openCodes.size;
+  }
+
   /** Drops everything held for the user (revoked, deleted, or renamed). */
   forgetUser(userId: string): void {
     const list = this.byUser.get(userId);

@@ -139,6 +139,11 @@ export class TokenService {
     }
   }
 
+  /** How many verified tokens are remembered (never more than the capacity). */
+  get verifiedCount(): number {
+    return this.verified.size;
+  }
+
   private remember(token: string, kind: TokenKind, claims: CommonClaims): void {
     // Map keeps insertion order: dropping the first key evicts the oldest entry.
     if (this.verified.size >= this.verifiedCapacity) this.verified.delete(this.verified.keys().next().value as string);

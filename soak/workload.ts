@@ -1,0 +1,307 @@
+import { randomBytes } from 'node:crypto';
+import { Operation } from '../mock-server/protocol/operations.js';
+import { HostClient, type Exchange, type Send, type Target } from './client.js';
+import type { Outcome, Stats } from './stats.js';
+
+/**
+ * One simulated device: a user of its own, signed in through OAuth as Office mobile does, then
+ * looping over a weighted mix of what Office does with a file until the deadline. Each answer is
+ * judged on the spot (stats.ts): the expected 2xx and body, a refusal the step asked for, a fault
+ * rule's doing, or an unforced error.
+ */
+
+/** The fault rules the soak installs, as the devices need to know them to recognise their effects. */
+export interface InstalledRule {
+  id: string;
+  userId: string;
+  operation: string;
+  drop: boolean;
+}
+
+export interface WorkloadContext {
+  target: Target;
+  stats: Stats;
+  rules: InstalledRule[];
+  /** Date.now() after which devices stop starting new steps. */
+  deadline: number;
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+}
+
+type Verdict = { outcome: Outcome; reason?: string };
+type Judge = (reply: Exchange) => Verdict;
+
+const ok: Verdict = { outcome: 'ok' };
+const unforced = (reason: string): Verdict => ({ outcome: 'unforced', reason });
+const status200: Judge = (r) => (r.status === 200 ? ok : unforced(`HTTP ${r.status} ${r.header('x-wopi-servererror') ?? r.body.toString('utf8').slice(0, 200)}`));
+
+/** Renew a token this long before it expires, as Office does, so no request carries an expired one. */
+const renewMarginMs = 5_000;
+
+interface Steps {
+  [name: string]: { weight: number; run: () => Promise<unknown> };
+}
+
+export class Device {
+  private readonly http: HostClient;
+  private oauth = { access: '', refresh: '', accessExpiresAt: 0, refreshExpiresAt: 0 };
+  private root = { path: '', expiresAt: 0 };
+  private file = { id: '', token: '', expiresAt: 0 };
+  private readonly lockId: string;
+  private ready = false;
+
+  constructor(
+    readonly userId: string,
+    private readonly ctx: WorkloadContext,
+    /** Some devices open a new connection for every request, as a phone switching networks does. */
+    keepAlive: boolean,
+    private readonly refreshTtlMs: number,
+  ) {
+    this.http = new HostClient(ctx.target, keepAlive);
+    this.lockId = `{"S":"soak-${userId}","E":2}`;
+  }
+
+  async run(): Promise<void> {
+    const steps = this.steps();
+    const total = Object.values(steps).reduce((sum, s) => sum + s.weight, 0);
+    try {
+      while (Date.now() < this.ctx.deadline) {
+        if (!this.ready) {
+          await this.setUp();
+          continue;
+        }
+        let pick = Math.random() * total;
+        for (const step of Object.values(steps)) {
+          pick -= step.weight;
+          if (pick <= 0) {
+            await this.renewIfNeeded();
+            await step.run();
+            break;
+          }
+        }
+      }
+    } finally {
+      this.http.close();
+    }
+  }
+
+  private steps(): Steps {
+    return {
+      bootstrap: { weight: 10, run: () => this.bootstrap() },
+      // Office's first call: no token, and the 401 challenge that starts the sign-in.
+      challenge: {
+        weight: 3,
+        run: async () => {
+          await this.call(Operation.Bootstrap, 'GET', '/wopibootstrapper', {}, (r) =>
+            r.status === 401 && /^Bearer authorization_uri="/.test(r.header('www-authenticate') ?? '') ? { outcome: 'intended', reason: '401 challenge on Bootstrap without a token' } : unforced(`Bootstrap without a token: HTTP ${r.status}`),
+          );
+        },
+      },
+      badToken: {
+        weight: 2,
+        run: async () => {
+          await this.call(Operation.Bootstrap, 'GET', '/wopibootstrapper', { headers: { authorization: `Bearer ${randomBytes(24).toString('base64url')}` } }, (r) =>
+            r.status === 401 ? { outcome: 'intended', reason: '401 on Bootstrap with a forged token' } : unforced(`Bootstrap with a forged token: HTTP ${r.status}`),
+          );
+        },
+      },
+      getNewAccessToken: { weight: 10, run: () => this.getNewAccessToken() },
+      rootContainer: { weight: 5, run: () => this.rootContainer() },
+      enumerateChildren: {
+        weight: 10,
+        run: async () => {
+          await this.call(Operation.EnumerateChildren, 'GET', this.root.path.replace('?', '/children?'), {}, (r) => {
+            if (r.status !== 200) return status200(r);
+            const { ChildFiles, ChildContainers } = r.json();
+            return Array.isArray(ChildFiles) && Array.isArray(ChildContainers) && ChildFiles.some((f: { Name: string }) => f.Name === this.fileName) ? ok : unforced('EnumerateChildren: the device\'s own file is not listed');
+          });
+        },
+      },
+      checkFileInfo: {
+        weight: 15,
+        run: async () => {
+          await this.call(Operation.CheckFileInfo, 'GET', this.filePath(), {}, (r) => (r.status === 200 && r.json().UserId === this.userId && r.json().BaseFileName === this.fileName ? ok : status200(r).outcome === 'ok' ? unforced('CheckFileInfo: wrong UserId or BaseFileName') : status200(r)));
+        },
+      },
+      getFile: { weight: 10, run: async () => void (await this.call(Operation.GetFile, 'GET', this.filePath('/contents'), {}, status200)) },
+      edit: { weight: 12, run: () => this.edit() },
+      conflict: { weight: 3, run: () => this.conflict() },
+      saveAs: { weight: 5, run: () => this.saveAs() },
+      refresh: { weight: 4, run: () => this.refreshTokens() },
+      signIn: { weight: 3, run: () => this.signIn() },
+    };
+  }
+
+  private get fileName(): string {
+    return `soak-${this.userId}.docx`;
+  }
+
+  private filePath(suffix = ''): string {
+    return `/wopi/files/${this.file.id}${suffix}?access_token=${this.file.token}`;
+  }
+
+  private async setUp(): Promise<void> {
+    if (!(await this.signIn())) return;
+    if (!(await this.rootContainer())) return;
+    const created = await this.call(Operation.CreateChildFile, 'POST', this.root.path, { headers: { 'x-wopi-override': 'CREATE_CHILD_FILE', 'x-wopi-relativetarget': this.fileName } }, (r) =>
+      r.status === 200 || r.status === 409 ? ok : status200(r),
+    );
+    if (!created) return;
+    if (created.status === 200) this.file.id = decodeURIComponent(new URL(created.json().Url).pathname.split('/').pop()!);
+    else if (!(await this.findOwnFile())) return;
+    if (!(await this.getNewAccessToken())) return;
+    this.ready = true;
+  }
+
+  /** After a 409 on create (a set-up retried after a forced fault): the file from the listing. */
+  private async findOwnFile(): Promise<boolean> {
+    const listed = await this.call(Operation.EnumerateChildren, 'GET', this.root.path.replace('?', '/children?'), {}, status200);
+    const url: string | undefined = listed?.json().ChildFiles.find((f: { Name: string }) => f.Name === this.fileName)?.Url;
+    if (url) this.file.id = decodeURIComponent(new URL(url).pathname.split('/').pop()!);
+    return url !== undefined;
+  }
+
+  private async renewIfNeeded(): Promise<void> {
+    const now = Date.now();
+    if (this.oauth.refreshExpiresAt - now < renewMarginMs) await this.signIn();
+    else if (this.oauth.accessExpiresAt - now < renewMarginMs) await this.refreshTokens();
+    if (this.root.expiresAt - Date.now() < renewMarginMs) await this.rootContainer();
+    if (this.file.expiresAt - Date.now() < renewMarginMs) await this.getNewAccessToken();
+  }
+
+  /** The OAuth authorization-code flow: the sign-in page's POST, then the token endpoint. */
+  private async signIn(): Promise<boolean> {
+    const client = { client_id: this.ctx.clientId, redirect_uri: this.ctx.redirectUri };
+    const authorized = await this.call(Operation.Authorize, 'POST', '/oauth/authorize', { form: { ...client, response_type: 'code', user: this.userId } }, (r) =>
+      r.status === 302 && new URL(r.header('location') ?? 'x:').searchParams.has('code') ? ok : unforced(`Authorize: HTTP ${r.status} ${r.header('location') ?? ''}`),
+    );
+    if (!authorized) return false;
+    const code = new URL(authorized.header('location')!).searchParams.get('code')!;
+    const redeemed = await this.call(Operation.Token, 'POST', '/oauth/token', { form: { ...client, grant_type: 'authorization_code', code, client_secret: this.ctx.clientSecret } }, this.tokenJudge);
+    if (!redeemed) return false;
+    this.ctx.stats.redemptions.push(Date.now());
+    this.takeTokens(redeemed);
+    return true;
+  }
+
+  private async refreshTokens(): Promise<void> {
+    const refreshed = await this.call(Operation.Token, 'POST', '/oauth/token', { form: { grant_type: 'refresh_token', refresh_token: this.oauth.refresh, client_id: this.ctx.clientId, client_secret: this.ctx.clientSecret } }, this.tokenJudge);
+    if (refreshed) this.takeTokens(refreshed);
+  }
+
+  private readonly tokenJudge: Judge = (r) => {
+    if (r.status !== 200) return unforced(`Token: HTTP ${r.status} ${r.body.toString('utf8').slice(0, 200)}`);
+    const body = r.json();
+    return typeof body.access_token === 'string' && typeof body.refresh_token === 'string' && typeof body.expires_in === 'number' ? ok : unforced('Token: the answer lacks access_token, refresh_token or a numeric expires_in');
+  };
+
+  private takeTokens(reply: Exchange): void {
+    const { access_token, refresh_token, expires_in } = reply.json();
+    const now = Date.now();
+    this.oauth = { access: access_token, refresh: refresh_token, accessExpiresAt: now + expires_in * 1000, refreshExpiresAt: now + this.refreshTtlMs };
+  }
+
+  private bearer(): Record<string, string> {
+    return { authorization: `Bearer ${this.oauth.access}` };
+  }
+
+  private async bootstrap(): Promise<void> {
+    await this.call(Operation.Bootstrap, 'GET', '/wopibootstrapper', { headers: this.bearer() }, (r) => (r.status === 200 && r.json().Bootstrap?.UserId === this.userId ? ok : status200(r).outcome === 'ok' ? unforced('Bootstrap: wrong UserId') : status200(r)));
+  }
+
+  private async rootContainer(): Promise<boolean> {
+    const reply = await this.call(Operation.GetRootContainerBootstrapper, 'POST', '/wopibootstrapper', { headers: { ...this.bearer(), 'x-wopi-ecosystemoperation': 'GET_ROOT_CONTAINER' } }, status200);
+    if (!reply) return false;
+    const url = new URL(reply.json().RootContainerInfo.ContainerPointer.Url);
+    this.root = { path: url.pathname + url.search, expiresAt: Date.now() + this.wopiTtlFrom(url.searchParams.get('access_token')!) };
+    return true;
+  }
+
+  private async getNewAccessToken(): Promise<boolean> {
+    const wopiSrc = `https://localhost:${this.ctx.target.port}/wopi/files/${this.file.id}`;
+    const reply = await this.call(Operation.GetNewAccessToken, 'POST', '/wopibootstrapper', { headers: { ...this.bearer(), 'x-wopi-ecosystemoperation': 'GET_NEW_ACCESS_TOKEN', 'x-wopi-wopisrc': wopiSrc } }, (r) => {
+      if (r.status !== 200) return status200(r);
+      const info = r.json().AccessTokenInfo;
+      return typeof info?.AccessToken === 'string' && info.AccessTokenExpiry > Date.now() ? ok : unforced('GetNewAccessToken: no usable AccessTokenInfo');
+    });
+    if (!reply) return false;
+    const { AccessToken, AccessTokenExpiry } = reply.json().AccessTokenInfo;
+    this.file.token = AccessToken;
+    this.file.expiresAt = AccessTokenExpiry;
+    return true;
+  }
+
+  /** Lock, save, read back, unlock: what Office does on every save. */
+  private async edit(): Promise<void> {
+    const lock = { 'x-wopi-lock': this.lockId };
+    const locked = await this.call(Operation.Lock, 'POST', this.filePath(), { headers: { 'x-wopi-override': 'LOCK', ...lock } }, status200);
+    if (!locked) return;
+    const content = randomBytes(512 + Math.floor(Math.random() * 32 * 1024));
+    const saved = await this.call(Operation.PutFile, 'POST', this.filePath('/contents'), { headers: { 'x-wopi-override': 'PUT', ...lock }, body: content }, (r) => (r.status === 200 && /^\d+$/.test(r.header('x-wopi-itemversion') ?? '') ? ok : status200(r).outcome === 'ok' ? unforced('PutFile: no X-WOPI-ItemVersion') : status200(r)));
+    if (saved) await this.call(Operation.GetFile, 'GET', this.filePath('/contents'), {}, (r) => (r.status === 200 && r.body.equals(content) ? ok : status200(r).outcome === 'ok' ? unforced(`GetFile after PutFile: ${r.body.length} bytes, not the ${content.length} just saved`) : status200(r)));
+    await this.call(Operation.Unlock, 'POST', this.filePath(), { headers: { 'x-wopi-override': 'UNLOCK', ...lock } }, status200);
+  }
+
+  /** A second editor's lock id on a locked file: the 409 must carry the current lock. */
+  private async conflict(): Promise<void> {
+    const locked = await this.call(Operation.Lock, 'POST', this.filePath(), { headers: { 'x-wopi-override': 'LOCK', 'x-wopi-lock': this.lockId } }, status200);
+    if (!locked) return;
+    await this.call(Operation.Lock, 'POST', this.filePath(), { headers: { 'x-wopi-override': 'LOCK', 'x-wopi-lock': 'another-editor' } }, (r) =>
+      r.status === 409 && r.header('x-wopi-lock') === this.lockId ? { outcome: 'intended', reason: '409 on Lock with a foreign lock id, carrying the current lock' } : unforced(`Lock with a foreign id: HTTP ${r.status}, X-WOPI-Lock ${JSON.stringify(r.header('x-wopi-lock'))}`),
+    );
+    await this.call(Operation.Unlock, 'POST', this.filePath(), { headers: { 'x-wopi-override': 'UNLOCK', 'x-wopi-lock': this.lockId } }, status200);
+  }
+
+  /** Save a copy next to the file, then delete it again (the tree stays the same size). */
+  private async saveAs(): Promise<void> {
+    const content = randomBytes(256 + Math.floor(Math.random() * 8 * 1024));
+    const copy = await this.call(Operation.PutRelativeFile, 'POST', this.filePath(), { headers: { 'x-wopi-override': 'PUT_RELATIVE', 'x-wopi-suggestedtarget': '.docx' }, body: content }, (r) =>
+      r.status === 200 && typeof r.json().Url === 'string' && r.json().Name !== this.fileName ? ok : status200(r).outcome === 'ok' ? unforced('PutRelativeFile: no Url, or the source name') : status200(r),
+    );
+    if (!copy) return;
+    const url = new URL(copy.json().Url);
+    await this.call(Operation.DeleteFile, 'POST', url.pathname + url.search, { headers: { 'x-wopi-override': 'DELETE' } }, status200);
+  }
+
+  /** The expiry of a WOPI token handed out in a URL, from its claims (ms from now). */
+  private wopiTtlFrom(token: string): number {
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: number };
+    return (claims.exp ?? 0) * 1000 - Date.now();
+  }
+
+  /**
+   * Sends one request and judges the answer. A fault rule's answer is recognised by the rule id
+   * the host names in X-WOPI-ServerError (or error_description), and only for this device's user
+   * and the rule's operation; a dropped connection only where a drop rule applies.
+   */
+  private async call(operation: string, method: string, path: string, send: Send, judge: Judge): Promise<Exchange | undefined> {
+    const started = performance.now();
+    let reply: Exchange;
+    try {
+      reply = await this.http.send(method, path, send);
+    } catch (error) {
+      const ms = performance.now() - started;
+      if (this.ctx.rules.some((r) => r.drop && r.userId === this.userId && r.operation === operation)) {
+        this.ctx.stats.record(operation, 'forced', ms, `connection dropped on ${operation} (fault rule)`);
+      } else {
+        this.ctx.stats.record(operation, 'unforced', ms, `no answer: ${(error as Error).message}`);
+      }
+      return undefined;
+    }
+    const forced = this.forcedBy(reply, operation);
+    const verdict = forced ?? judge(reply);
+    this.ctx.stats.record(operation, verdict.outcome, reply.ms, verdict.reason);
+    return verdict.outcome === 'ok' || verdict.outcome === 'intended' ? reply : undefined;
+  }
+
+  private forcedBy(reply: Exchange, operation: string): Verdict | null {
+    if (reply.status < 400) return null;
+    let detail = reply.header('x-wopi-servererror') ?? '';
+    if (!detail && reply.header('content-type')?.startsWith('application/json')) detail = String(reply.json().error_description ?? '');
+    const match = /^forced by fault rule ([\w-]+):/.exec(detail);
+    const rule = match ? this.ctx.rules.find((r) => r.id === match[1]) : undefined;
+    if (!rule || rule.userId !== this.userId || rule.operation !== operation) return null;
+    return { outcome: 'forced', reason: `${reply.status} on ${operation} (fault rule)` };
+  }
+}
