@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { openStream as openAdminStream } from '../admin/stream-fixture.js';
 import { bearer, browse, clientId, clientSecret, startHarness, withoutQuery, type Harness } from './host-fixture.js';
 
 let h: Harness;
@@ -14,70 +14,8 @@ after(async () => {
 const entries = async (query = '') => (await h.admin('GET', `/api/log${query}`)).json();
 const latest = async () => (await entries('?limit=1')).entries[0];
 
-interface SseEvent {
-  event: string;
-  id?: string;
-  data: any;
-}
-
-/** A reader of the admin event stream, parsing `event:`/`id:`/`data:` lines as EventSource does. */
-async function openStream(path = '/api/log/stream'): Promise<{ next(match: (e: SseEvent) => boolean, timeoutMs: number): Promise<SseEvent>; close(): void; response: IncomingMessage }> {
-  const events: SseEvent[] = [];
-  let wake: (() => void) | undefined;
-  let buffer = '';
-  const { port } = new URL(h.engine.urls.adminUrl);
-  const req: ClientRequest = httpRequest({ host: '127.0.0.1', port, path, headers: { authorization: `Bearer ${h.engine.urls.adminToken}`, accept: 'text/event-stream' }, agent: false });
-  const response = await new Promise<IncomingMessage>((resolve, reject) => {
-    req.on('response', resolve);
-    req.on('error', reject);
-    req.end();
-  });
-  response.setEncoding('utf8');
-  response.on('data', (chunk: string) => {
-    buffer += chunk;
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const event: Partial<SseEvent> & { dataLines: string[] } = { dataLines: [] };
-      for (const line of block.split('\n')) {
-        const colon = line.indexOf(':');
-        if (colon === 0) continue; // comment (keep-alive)
-        const field = colon < 0 ? line : line.slice(0, colon);
-        const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-        if (field === 'event') event.event = value;
-        else if (field === 'id') event.id = value;
-        else if (field === 'data') event.dataLines.push(value);
-      }
-      if (event.dataLines.length === 0) continue; // e.g. the `retry:` preamble
-      events.push({ event: event.event ?? 'message', ...(event.id !== undefined ? { id: event.id } : {}), data: JSON.parse(event.dataLines.join('\n')) });
-      wake?.();
-    }
-  });
-  response.on('error', () => {});
-  return {
-    response,
-    async next(match, timeoutMs) {
-      const deadline = performance.now() + timeoutMs;
-      for (;;) {
-        const index = events.findIndex(match);
-        if (index >= 0) return events.splice(index, 1)[0]!;
-        const left = deadline - performance.now();
-        if (left <= 0) throw new Error(`no matching event within ${timeoutMs} ms; saw ${JSON.stringify(events.map((e) => e.event))}`);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, left);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-      }
-    },
-    close() {
-      req.destroy();
-    },
-  };
-}
+/** The admin event stream of this test's engine. */
+const openStream = (path?: string) => openAdminStream(h.engine.urls.adminUrl, h.engine.urls.adminToken, path);
 
 describe('log entries', () => {
   test('each request is one entry with operation, status, user, timing and both header lists', async () => {
