@@ -1,4 +1,4 @@
-import { decode as decodeUtf7, encode as encodeUtf7 } from 'utf7';
+import { encode as encodeUtf7 } from 'utf7';
 
 export { officeSafeName } from '../protocol/file-names.js';
 
@@ -13,6 +13,21 @@ export function nameHeader(value: string | string[] | undefined): string | undef
   const raw = Array.isArray(value) ? value.join(',') : value;
   const text = /[\x80-\xff]/.test(raw) ? Buffer.from(raw, 'latin1').toString('utf8') : raw;
   return decodeUtf7(text);
+}
+
+/**
+ * RFC 2152 UTF-7 decoding. The `utf7` package's decoder leaves `+` out of the base64 alphabet, so
+ * a shifted run that starts with `+` (U+FB60 encodes as `++2A-`) decodes to garbage; its encoder
+ * is right and stays in use.
+ */
+export function decodeUtf7(text: string): string {
+  return text.replace(/\+([A-Za-z0-9+/]*)-?/g, (_, run: string) => {
+    if (run === '') return '+';
+    const bytes = Buffer.from(run, 'base64');
+    let decoded = '';
+    for (let i = 0; i + 1 < bytes.length; i += 2) decoded += String.fromCharCode((bytes[i]! << 8) | bytes[i + 1]!);
+    return decoded;
+  });
 }
 
 /** For X-WOPI-ValidRelativeTarget: UTF-7, so any name travels as a plain ASCII header. */

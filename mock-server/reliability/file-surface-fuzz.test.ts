@@ -1,7 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { decode as decodeUtf7, encode as encodeUtf7 } from 'utf7';
+import { encode as encodeUtf7 } from 'utf7';
+import { decodeUtf7 } from '../http/names.js';
 import { appendPath, startHarness, type Harness } from '../http/host-fixture.js';
 import { aliceRoot } from '../http/file-fixture.js';
 import { legalizeName, nameProblem } from '../protocol/file-names.js';

@@ -10,14 +10,21 @@ import type { TestContext } from 'node:test';
 
 function positiveInteger(value: string | undefined): number | undefined {
   if (value === undefined || value.trim() === '') return undefined;
-  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new Error(`FUZZ_RUNS and FUZZ_SEED must be positive whole numbers, not ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new Error(`FUZZ_RUNS must be a positive whole number, not ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+/** fast-check prints 32-bit seeds, negative ones included. */
+function seedValue(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(Number(value))) throw new Error(`FUZZ_SEED must be a whole number as fast-check prints it, not ${JSON.stringify(value)}`);
   return Number(value);
 }
 
 /** Cases per property in CI; a property may scale it by a weight (expensive ones run fewer). */
 export const defaultRuns = 100;
 export const baseRuns = positiveInteger(process.env['FUZZ_RUNS']) ?? defaultRuns;
-const seed = positiveInteger(process.env['FUZZ_SEED']);
+const seed = seedValue(process.env['FUZZ_SEED']);
 
 export function runsFor(weight = 1): number {
   return Math.max(1, Math.round(baseRuns * weight));
