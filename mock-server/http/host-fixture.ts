@@ -147,17 +147,17 @@ function send(req: ReturnType<typeof httpRequest>, body: string | Buffer | undef
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', reject);
-      res.on('end', () => resolve(toReply(res, Buffer.concat(chunks))));
+      res.on('end', () => resolve(toReply(res.statusCode ?? 0, res.headersDistinct as Record<string, string[]>, Buffer.concat(chunks))));
     });
     req.end(body);
   });
 }
 
-function toReply(res: IncomingMessage, body: Buffer): Reply {
-  const headers = res.headersDistinct as Record<string, string[]>;
+/** A whole answer as the tests read it; the reliability suites' keep-alive client builds the same. */
+export function toReply(status: number, headers: Record<string, string[]>, body: Buffer): Reply {
   const text = body.toString('utf8');
   return {
-    status: res.statusCode ?? 0,
+    status,
     headers,
     body,
     text,

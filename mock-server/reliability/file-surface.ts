@@ -4,7 +4,8 @@ import { request as httpsRequest } from 'node:https';
 import path from 'node:path';
 import { encode as encodeUtf7 } from 'utf7';
 import { appendPath, type Harness } from '../http/host-fixture.js';
-import { toReply, type Wire, type WireReply } from './wire.js';
+import { toReply } from '../http/host-fixture.js';
+import type { Wire, WireReply } from './wire.js';
 
 /**
  * Helpers for the file-surface suites (lock model, override and name fuzz, cross-user writes):

@@ -3,7 +3,7 @@ import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type In
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { connect as netConnect, type Socket } from 'node:net';
 import { readdirSync } from 'node:fs';
-import type { Harness } from '../http/host-fixture.js';
+import { toReply, type Harness, type Reply } from '../http/host-fixture.js';
 
 /**
  * How the reliability suites talk to an engine: keep-alive clients (a fuzz run is thousands of
@@ -11,16 +11,7 @@ import type { Harness } from '../http/host-fixture.js';
  * library refuses to send.
  */
 
-export interface WireReply {
-  status: number;
-  /** Lowercased names, every value in order. */
-  headers: Record<string, string[]>;
-  body: Buffer;
-  text: string;
-  /** The single value of a header; throws when it was sent more than once. */
-  header(name: string): string | undefined;
-  json<T = any>(): T;
-}
+export type WireReply = Reply;
 
 export interface WireRequest {
   /** Arrays send the header once per value, as separate lines. */
@@ -117,23 +108,6 @@ function send(req: ClientRequest, body: string | Buffer | undefined): Promise<Wi
   });
 }
 
-export function toReply(status: number, headers: Record<string, string[]>, body: Buffer): WireReply {
-  const text = body.toString('utf8');
-  return {
-    status,
-    headers,
-    body,
-    text,
-    header(name) {
-      const values = headers[name.toLowerCase()];
-      if (values && values.length > 1) throw new Error(`${name} was sent ${values.length} times: ${JSON.stringify(values)}`);
-      return values?.[0];
-    },
-    json() {
-      return JSON.parse(text);
-    },
-  };
-}
 
 /** A TLS connection to the WOPI listener that trusts the engine's CA, for hand-written HTTP. */
 export function openTls(h: Harness): Promise<TLSSocket> {
