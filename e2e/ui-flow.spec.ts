@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import type { LogEntry } from '../mock-server/log/entry.js';
+import { logEntry } from '../mock-server/log/entry-fixture.js';
 import { expect, oauthClient, openScreen, saveScreenshot, test, type Host } from './fixtures.js';
 import { LogStore } from '../renderer/src/model/log-store.js';
 import { FlowModel, describeClient } from '../renderer/src/model/flow-model.js';
@@ -121,26 +122,7 @@ test('clear starts the diagram afresh; the next request is its first step', asyn
 });
 
 test.describe('flow model', () => {
-  const entry = (seq: number, overrides: Partial<LogEntry>): LogEntry => ({
-    seq,
-    time: '2026-11-23T18:00:00.000Z',
-    operation: 'Bootstrap',
-    method: 'GET',
-    url: '/wopibootstrapper',
-    httpVersion: '1.1',
-    status: 401,
-    durationMs: 1,
-    userId: null,
-    remoteAddress: '192.168.1.31',
-    requestHeaders: [{ name: 'User-Agent', value: word }],
-    responseHeaders: [],
-    requestBody: null,
-    responseBody: null,
-    faultId: null,
-    aborted: false,
-    notes: [],
-    ...overrides,
-  });
+  const entry = (seq: number, overrides: Partial<LogEntry>): LogEntry => logEntry({ seq, time: '2026-11-23T18:00:00.000Z', operation: 'Bootstrap', url: '/wopibootstrapper', status: 401, remoteAddress: '192.168.1.31', requestHeaders: [{ name: 'User-Agent', value: word }], ...overrides });
 
   test('clients are named from their user agents', () => {
     const table: Array<[string, string]> = [

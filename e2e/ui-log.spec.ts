@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Agent, request as httpsRequest } from 'node:https';
 import type { Page } from '@playwright/test';
 import type { LogEntry } from '../mock-server/log/entry.js';
+import { logEntry } from '../mock-server/log/entry-fixture.js';
 import { expect, openScreen, saveScreenshot, test, type Host } from './fixtures.js';
 import { FrameQueue, type FrameScheduler } from '../renderer/src/model/frame-queue.js';
 import { LogStore } from '../renderer/src/model/log-store.js';
@@ -211,26 +212,7 @@ test('stays usable after 20,000 real requests: filter, scroll to the end, open a
 });
 
 test.describe('log model', () => {
-  const entry = (seq: number, overrides: Partial<LogEntry> = {}): LogEntry => ({
-    seq,
-    time: '2026-11-23T18:00:00.000Z',
-    operation: 'Bootstrap',
-    method: 'GET',
-    url: `/wopibootstrapper?n=${seq}`,
-    httpVersion: '1.1',
-    status: 401,
-    durationMs: 1,
-    userId: null,
-    remoteAddress: '127.0.0.1',
-    requestHeaders: [],
-    responseHeaders: [],
-    requestBody: null,
-    responseBody: null,
-    faultId: null,
-    aborted: false,
-    notes: [],
-    ...overrides,
-  });
+  const entry = (seq: number, overrides: Partial<LogEntry> = {}): LogEntry => logEntry({ seq, time: '2026-11-23T18:00:00.000Z', operation: 'Bootstrap', url: `/wopibootstrapper?n=${seq}`, status: 401, remoteAddress: '127.0.0.1', ...overrides });
 
   /** A scheduler whose frames and timers run only when the test says so. */
   function manualScheduler() {
