@@ -85,7 +85,7 @@ export function createWopiApp(context: HostContext): Express {
       if (call.resource.kind === 'file' && /\/contents\/?$/.test(req.path)) throw notImplemented(`X-WOPI-Override ${override} is not implemented for file contents; PutFile takes "PUT"`);
       throw notImplemented(`X-WOPI-Override ${override} is not implemented for ${call.resource.kind}s`);
     }
-    if (call.operation !== Operation.Unknown) throw notImplemented(`${call.operation} is not implemented yet`);
+    if (call.operation !== Operation.Unknown) throw notImplemented(`${call.operation} is not implemented by this host`);
     throw notFound(`nothing here: ${req.method} ${req.path}`);
   };
 

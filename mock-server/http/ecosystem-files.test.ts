@@ -63,6 +63,12 @@ describe('ecosystem', () => {
     assertWopi401(await h.request('GET', `/wopi/ecosystem?access_token=${tokenOf(ecosystemUrl)}&access_token=${tokenOf(ecosystemUrl)}`));
   });
 
+  test('GetFileWopiSrc on the ecosystem, which this host does not implement, is a 501 that says so', async () => {
+    const reply = await h.request('POST', aliceBrowse.bootstrap.EcosystemUrl, { headers: { 'X-WOPI-Override': 'GET_FILE_WOPI_SRC' } });
+    assert.equal(reply.status, 501);
+    assert.equal(reply.header('x-wopi-servererror'), 'GetFileWopiSrc is not implemented by this host');
+  });
+
   test('GetEcosystem from a file and from a container points back at the ecosystem', async () => {
     for (const url of [aliceBrowse.files[0]!.Url, aliceBrowse.rootUrl]) {
       const reply = await h.request('GET', appendPath(url, '/ecosystem_pointer'));
