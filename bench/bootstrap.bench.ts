@@ -107,7 +107,10 @@ interface Measured {
   otherCpuPercent: number;
 }
 
-function runLoad(target: Target, options: { connections: number; duration?: number; amount?: number; requests: Load[] }): Promise<autocannon.Result> {
+function runLoad(
+  target: Target,
+  options: { connections: number; duration?: number; amount?: number; requests: Load[] },
+): Promise<autocannon.Result> {
   const [first] = options.requests;
   return autocannon({
     url: `https://${targetHost}:${target.port}${first!.path}`,
@@ -152,12 +155,17 @@ function machineCpu(): { busy: number; total: number } {
 async function measure(scenario: Scenario, options: Options, profileFile: string | null): Promise<Measured> {
   // A wrong token or a changed route would otherwise be measured as a fast error page.
   expectStatus(await send(scenario.target, scenario.load), scenario.expect, `${scenario.server} ${scenario.label}`);
-  if (options.warmup > 0) await runLoad(scenario.target, { connections: options.connections, duration: options.warmup, requests: [scenario.load] });
+  if (options.warmup > 0)
+    await runLoad(scenario.target, { connections: options.connections, duration: options.warmup, requests: [scenario.load] });
   if (profileFile) await scenario.child.startProfile();
   const serverBefore = await scenario.child.cpu();
   const benchBefore = process.cpuUsage();
   const machineBefore = machineCpu();
-  const result = await runLoad(scenario.target, { connections: options.connections, duration: options.duration, requests: [scenario.load] });
+  const result = await runLoad(scenario.target, {
+    connections: options.connections,
+    duration: options.duration,
+    requests: [scenario.load],
+  });
   const machineAfter = machineCpu();
   const benchUsage = process.cpuUsage(benchBefore);
   const serverUsed = (await scenario.child.cpu()) - serverBefore;
@@ -185,7 +193,11 @@ function median(runs: Measured[]): Measured {
   const sorted = [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
   const chosen = sorted[Math.floor((sorted.length - 1) / 2)]!;
   const wrong = runs.filter((r) => r.unexpected > 0);
-  return { ...chosen, unexpected: wrong.reduce((n, r) => n + r.unexpected, 0), unexpectedDetail: wrong.map((r) => r.unexpectedDetail).join('; ') };
+  return {
+    ...chosen,
+    unexpected: wrong.reduce((n, r) => n + r.unexpected, 0),
+    unexpectedDetail: wrong.map((r) => r.unexpectedDetail).join('; '),
+  };
 }
 
 // ---------------------------------------------------------------- output
@@ -198,7 +210,10 @@ function table(rows: string[][], rightAligned: number[]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows
     .map((r, n) => {
-      const line = r.map((cell, i) => (rightAligned.includes(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd();
+      const line = r
+        .map((cell, i) => (rightAligned.includes(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+        .join('  ')
+        .trimEnd();
       return n === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
     })
     .join('\n');
@@ -221,11 +236,18 @@ const transportHeaders = new Set(['date', 'connection', 'keep-alive', 'content-l
 function checkSameAnswer(engine: Reply, baseline: Reply, name: string): void {
   expectStatus(baseline, 401, `${name} GET /wopibootstrapper`);
   if (baseline.headers['www-authenticate'] !== engine.headers['www-authenticate']) {
-    throw new Error(`${name} sends WWW-Authenticate ${String(baseline.headers['www-authenticate'])}, the engine ${String(engine.headers['www-authenticate'])}`);
+    throw new Error(
+      `${name} sends WWW-Authenticate ${String(baseline.headers['www-authenticate'])}, the engine ${String(engine.headers['www-authenticate'])}`,
+    );
   }
   if (baseline.certificate !== engine.certificate) throw new Error(`${name} presents another certificate than the engine`);
-  const names = (reply: Reply) => Object.keys(reply.headers).filter((h) => !transportHeaders.has(h)).sort().join(', ');
-  if (names(baseline) !== names(engine)) throw new Error(`${name} answers with headers [${names(baseline)}], the engine with [${names(engine)}]`);
+  const names = (reply: Reply) =>
+    Object.keys(reply.headers)
+      .filter((h) => !transportHeaders.has(h))
+      .sort()
+      .join(', ');
+  if (names(baseline) !== names(engine))
+    throw new Error(`${name} answers with headers [${names(baseline)}], the engine with [${names(engine)}]`);
   if (baseline.body !== engine.body) throw new Error(`${name} answers with another body than the engine`);
 }
 
@@ -268,7 +290,8 @@ async function main(): Promise<number> {
     const engine401 = await send(engineTarget, { path: '/wopibootstrapper' });
     expectStatus(engine401, 401, 'engine GET /wopibootstrapper without a token');
     const challenge = engine401.headers['www-authenticate'];
-    if (typeof challenge !== 'string' || !challenge.startsWith('Bearer ')) throw new Error(`the engine's 401 has no Bearer challenge: ${String(challenge)}`);
+    if (typeof challenge !== 'string' || !challenge.startsWith('Bearer '))
+      throw new Error(`the engine's 401 has no Bearer challenge: ${String(challenge)}`);
     // The baselines copy the engine's answer header for header, so all three write the same bytes.
     const unauthorizedHeaders: Record<string, string> = { 'WWW-Authenticate': challenge };
     const serverError = engine401.headers['x-wopi-servererror'];
@@ -276,10 +299,12 @@ async function main(): Promise<number> {
 
     const bootstrap = await send(engineTarget, { path: '/wopibootstrapper', headers: bearer });
     expectStatus(bootstrap, 200, 'engine authenticated Bootstrap');
-    if (!json<{ Bootstrap?: { EcosystemUrl?: string } }>(bootstrap, 'Bootstrap').Bootstrap?.EcosystemUrl) throw new Error('Bootstrap: no Bootstrap.EcosystemUrl');
+    if (!json<{ Bootstrap?: { EcosystemUrl?: string } }>(bootstrap, 'Bootstrap').Bootstrap?.EcosystemUrl)
+      throw new Error('Bootstrap: no Bootstrap.EcosystemUrl');
     const gnat = await send(engineTarget, { method: 'POST', path: '/wopibootstrapper', headers: gnatHeaders });
     expectStatus(gnat, 200, 'engine GetNewAccessToken');
-    if (!json<{ AccessTokenInfo?: { AccessToken?: string } }>(gnat, 'GetNewAccessToken').AccessTokenInfo?.AccessToken) throw new Error('GetNewAccessToken: no AccessTokenInfo.AccessToken');
+    if (!json<{ AccessTokenInfo?: { AccessToken?: string } }>(gnat, 'GetNewAccessToken').AccessTokenInfo?.AccessToken)
+      throw new Error('GetNewAccessToken: no AccessTokenInfo.AccessToken');
 
     const tlsDir = path.join(dataDir, 'tls');
     const baselineArgs = { certPath: path.join(tlsDir, 'leaf.crt'), keyPath: path.join(tlsDir, 'leaf.key'), unauthorizedHeaders };
@@ -299,10 +324,34 @@ async function main(): Promise<number> {
     const label401 = '(a) GET /wopibootstrapper, no token → 401';
     const scenarios: Scenario[] = [
       { id: 'engine-401', label: label401, server: 'engine', expect: 401, load: unauthenticated, target: engineTarget, child: engine },
-      { id: 'express-401', label: label401, server: 'bare Express', expect: 401, load: unauthenticated, target: expressTarget, child: express },
+      {
+        id: 'express-401',
+        label: label401,
+        server: 'bare Express',
+        expect: 401,
+        load: unauthenticated,
+        target: expressTarget,
+        child: express,
+      },
       { id: 'https-401', label: label401, server: 'bare https', expect: 401, load: unauthenticated, target: httpsTarget, child: https },
-      { id: 'engine-200', label: '(b) Bootstrap with Bearer token → 200', server: 'engine', expect: 200, load: authenticated, target: engineTarget, child: engine },
-      { id: 'engine-gnat', label: '(c) GetNewAccessToken → 200', server: 'engine', expect: 200, load: { method: 'POST', path: '/wopibootstrapper', headers: gnatHeaders }, target: engineTarget, child: engine },
+      {
+        id: 'engine-200',
+        label: '(b) Bootstrap with Bearer token → 200',
+        server: 'engine',
+        expect: 200,
+        load: authenticated,
+        target: engineTarget,
+        child: engine,
+      },
+      {
+        id: 'engine-gnat',
+        label: '(c) GetNewAccessToken → 200',
+        server: 'engine',
+        expect: 200,
+        load: { method: 'POST', path: '/wopibootstrapper', headers: gnatHeaders },
+        target: engineTarget,
+        child: engine,
+      },
     ];
 
     let profileDir: string | null = null;
@@ -327,7 +376,19 @@ async function main(): Promise<number> {
     log(
       table(
         [
-          ['scenario', 'server', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'unexpected', 'CPU µs/req', 'server CPU', 'bench CPU', 'other CPU'],
+          [
+            'scenario',
+            'server',
+            'req/s',
+            'p50 ms',
+            'p99 ms',
+            'requests',
+            'unexpected',
+            'CPU µs/req',
+            'server CPU',
+            'bench CPU',
+            'other CPU',
+          ],
           ...results.map((r) => [
             r.scenario.label,
             r.scenario.server,
@@ -345,14 +406,17 @@ async function main(): Promise<number> {
         [2, 3, 4, 5, 7, 8, 9, 10],
       ),
     );
-    log('CPU µs/req: the server child\'s user+system CPU per answered request. server / bench / other CPU: share of one core');
+    log("CPU µs/req: the server child's user+system CPU per answered request. server / bench / other CPU: share of one core");
     log('used during the measured run by the server child (its GC and thread-pool threads included), by this process (the');
     log('load generator) and by everything else on the machine. Other CPU well above 0% means a shared, noisy machine.');
-    if (profileDir !== null) log('Every server was CPU-profiled during its (first) measured run: the numbers above are lower than without --profile.');
+    if (profileDir !== null)
+      log('Every server was CPU-profiled during its (first) measured run: the numbers above are lower than without --profile.');
     const wrong = results.filter((r) => r.unexpected > 0);
     if (wrong.length > 0) {
       failed = true;
-      log(`\nERROR: unexpected answers from ${wrong.map((r) => `${r.scenario.server} in ${r.scenario.id} (${r.unexpectedDetail})`).join(', ')}`);
+      log(
+        `\nERROR: unexpected answers from ${wrong.map((r) => `${r.scenario.server} in ${r.scenario.id} (${r.unexpectedDetail})`).join(', ')}`,
+      );
     }
 
     const byId = (id: string) => results.find((r) => r.scenario.id === id)!;
@@ -381,21 +445,37 @@ async function main(): Promise<number> {
     // Memory: the log must stay a ring of `capacity` entries however much traffic passes.
     progress(`  memory: ${options.memoryRequests} mixed requests into the engine … `);
     const before = await engine.memory();
-    const memoryRun = await runLoad(engineTarget, { connections: options.connections, amount: options.memoryRequests, requests: [unauthenticated, authenticated] });
+    const memoryRun = await runLoad(engineTarget, {
+      connections: options.connections,
+      amount: options.memoryRequests,
+      requests: [unauthenticated, authenticated],
+    });
     const after = await engine.memory();
     progress('done\n');
     const memoryUnexpected = unexpectedOf(memoryRun, [200, 401]);
     const statusCount = (status: `${number}`) => memoryRun.statusCodeStats?.[status]?.count ?? 0;
     log();
-    log(`Memory: ${memoryRun.requests.total} requests into the engine after the throughput runs (${statusCount('401')}×401 unauthenticated, ${statusCount('200')}×200 Bootstrap); readings after gc()`);
-    const row = (label: string, m: MemorySnapshot) => [label, mib(m.rss), mib(m.heapUsed), m.log ? `${m.log.size} / ${m.log.capacity}` : '?', m.log ? String(m.log.lastSeq) : '?'];
-    log(table([['', 'rss', 'heapUsed', 'log size / capacity', 'requests logged'], row('before', before), row('after', after)], [1, 2, 3, 4]));
+    log(
+      `Memory: ${memoryRun.requests.total} requests into the engine after the throughput runs (${statusCount('401')}×401 unauthenticated, ${statusCount('200')}×200 Bootstrap); readings after gc()`,
+    );
+    const row = (label: string, m: MemorySnapshot) => [
+      label,
+      mib(m.rss),
+      mib(m.heapUsed),
+      m.log ? `${m.log.size} / ${m.log.capacity}` : '?',
+      m.log ? String(m.log.lastSeq) : '?',
+    ];
+    log(
+      table([['', 'rss', 'heapUsed', 'log size / capacity', 'requests logged'], row('before', before), row('after', after)], [1, 2, 3, 4]),
+    );
     const bounded = after.log !== undefined && after.log.size === after.log.capacity && after.log.capacity === 5000;
     const heapDelta = after.heapUsed - before.heapUsed;
     // A full ring of 5000 entries is a few MiB; growth beyond that means something else retains requests.
     const heapLimit = 10 * 1024 * 1024;
     log(`log bounded (size == capacity == 5000): ${bounded ? 'PASS' : 'FAIL'}`);
-    log(`heap delta ${signedMib(heapDelta)} (rss ${signedMib(after.rss - before.rss)}): ${heapDelta <= heapLimit ? 'PASS' : 'FAIL'} (small = under ${mib(heapLimit)})`);
+    log(
+      `heap delta ${signedMib(heapDelta)} (rss ${signedMib(after.rss - before.rss)}): ${heapDelta <= heapLimit ? 'PASS' : 'FAIL'} (small = under ${mib(heapLimit)})`,
+    );
     if (memoryUnexpected.count > 0) {
       failed = true;
       log(`ERROR: unexpected answers during the memory run: ${memoryUnexpected.detail}`);
@@ -408,7 +488,12 @@ async function main(): Promise<number> {
         log();
         log(`CPU profile, ${scenario.server} ${scenario.id}: self time, ${samples} samples (${file})`);
         log(table([['self %', 'function', 'location'], ...spots.map((s) => [s.selfPercent.toFixed(1), s.name, s.where])], [0]));
-        log(`by file: ${byFile.slice(0, 10).map((f) => `${f.where} ${f.selfPercent.toFixed(1)}%`).join(', ')}`);
+        log(
+          `by file: ${byFile
+            .slice(0, 10)
+            .map((f) => `${f.where} ${f.selfPercent.toFixed(1)}%`)
+            .join(', ')}`,
+        );
       }
     }
   } finally {

@@ -11,7 +11,12 @@ export class ServerChild {
   private exited: Promise<void>;
   private failure: string | null = null;
 
-  private constructor(readonly name: string, private readonly process: ChildProcess, readonly port: number, readonly info: Record<string, string>) {
+  private constructor(
+    readonly name: string,
+    private readonly process: ChildProcess,
+    readonly port: number,
+    readonly info: Record<string, string>,
+  ) {
     this.exited = new Promise((resolve) => {
       if (process.exitCode !== null || process.signalCode !== null) return resolve();
       process.once('exit', () => resolve());
@@ -27,7 +32,8 @@ export class ServerChild {
     });
     process.once('exit', (code, signal) => {
       live.delete(this);
-      for (const pending of this.waiting.values()) pending.reject(new Error(`${name} exited (${signal ?? `code ${code}`})${this.failure ? `: ${this.failure}` : ''}`));
+      for (const pending of this.waiting.values())
+        pending.reject(new Error(`${name} exited (${signal ?? `code ${code}`})${this.failure ? `: ${this.failure}` : ''}`));
       this.waiting.clear();
     });
   }
@@ -38,12 +44,16 @@ export class ServerChild {
     // --expose-gc lets the child settle its heap before a memory reading; same flags for every server.
     const child = fork(path, [JSON.stringify(args)], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const ready = await new Promise<Extract<ChildMessage, { type: 'ready' }>>((resolve, reject) => {
-      const timer = setTimeout(() => done(new Error(`${name} did not start within ${(options.timeoutMs ?? 60_000) / 1000} s`)), options.timeoutMs ?? 60_000);
+      const timer = setTimeout(
+        () => done(new Error(`${name} did not start within ${(options.timeoutMs ?? 60_000) / 1000} s`)),
+        options.timeoutMs ?? 60_000,
+      );
       const onMessage = (message: ChildMessage) => {
         if (message.type === 'ready') done(null, message);
         else if (message.type === 'failed') done(new Error(`${name} failed to start:\n${message.message}`));
       };
-      const onExit = (code: number | null, signal: string | null) => done(new Error(`${name} exited before it was ready (${signal ?? `code ${code}`})`));
+      const onExit = (code: number | null, signal: string | null) =>
+        done(new Error(`${name} exited before it was ready (${signal ?? `code ${code}`})`));
       const onError = (error: Error) => done(new Error(`${name} could not be started: ${error.message}`));
       function done(error: Error | null, message?: Extract<ChildMessage, { type: 'ready' }>) {
         clearTimeout(timer);
@@ -65,15 +75,24 @@ export class ServerChild {
     return server;
   }
 
-  private request<T extends ChildMessage['type']>(message: ParentMessage & { id: number }, timeoutMs = 60_000): Promise<Extract<ChildMessage, { type: T }>> {
+  private request<T extends ChildMessage['type']>(
+    message: ParentMessage & { id: number },
+    timeoutMs = 60_000,
+  ): Promise<Extract<ChildMessage, { type: T }>> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(message.id);
         reject(new Error(`${this.name} did not answer ${message.type} within ${timeoutMs / 1000} s`));
       }, timeoutMs);
       this.waiting.set(message.id, {
-        resolve: (reply) => { clearTimeout(timer); resolve(reply as Extract<ChildMessage, { type: T }>); },
-        reject: (error) => { clearTimeout(timer); reject(error); },
+        resolve: (reply) => {
+          clearTimeout(timer);
+          resolve(reply as Extract<ChildMessage, { type: T }>);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
       });
       this.process.send(message);
     });

@@ -47,7 +47,9 @@ export function send(target: Target, what: Send): Promise<Reply> {
         const certificate = (res.socket as TLSSocket).getPeerCertificate().fingerprint256;
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), certificate }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), certificate }),
+        );
         res.on('error', reject);
       },
     );
@@ -61,7 +63,10 @@ const form = (values: Record<string, string>) => new URLSearchParams(values).toS
 const formHeaders = { 'Content-Type': 'application/x-www-form-urlencoded' };
 
 function expectStatus(reply: Reply, status: number, step: string): void {
-  if (reply.status !== status) throw new Error(`${step}: expected HTTP ${status}, got ${reply.status} (${String(reply.headers['x-wopi-servererror'] ?? '')}) ${reply.body.slice(0, 300)}`);
+  if (reply.status !== status)
+    throw new Error(
+      `${step}: expected HTTP ${status}, got ${reply.status} (${String(reply.headers['x-wopi-servererror'] ?? '')}) ${reply.body.slice(0, 300)}`,
+    );
 }
 
 function json<T>(reply: Reply, step: string): T {
@@ -81,19 +86,34 @@ export interface Credentials {
 /** Signs alice in the way Office mobile does and finds a file of hers, through the public protocol only. */
 export async function signIn(target: Target): Promise<Credentials> {
   const client = { client_id: 'office-mobile', redirect_uri: 'https://localhost' };
-  const authorize = await send(target, { method: 'POST', path: '/oauth/authorize', headers: formHeaders, body: form({ ...client, response_type: 'code', user: 'alice' }) });
+  const authorize = await send(target, {
+    method: 'POST',
+    path: '/oauth/authorize',
+    headers: formHeaders,
+    body: form({ ...client, response_type: 'code', user: 'alice' }),
+  });
   expectStatus(authorize, 302, 'POST /oauth/authorize');
   const code = new URL(String(authorize.headers.location)).searchParams.get('code');
   if (!code) throw new Error(`POST /oauth/authorize: no code in Location ${String(authorize.headers.location)}`);
 
-  const token = await send(target, { method: 'POST', path: '/oauth/token', headers: formHeaders, body: form({ ...client, grant_type: 'authorization_code', code, client_secret: 'mock-client-secret' }) });
+  const token = await send(target, {
+    method: 'POST',
+    path: '/oauth/token',
+    headers: formHeaders,
+    body: form({ ...client, grant_type: 'authorization_code', code, client_secret: 'mock-client-secret' }),
+  });
   expectStatus(token, 200, 'POST /oauth/token');
   const accessToken = json<{ access_token?: string }>(token, 'POST /oauth/token').access_token;
   if (!accessToken) throw new Error('POST /oauth/token: no access_token');
 
-  const root = await send(target, { method: 'POST', path: '/wopibootstrapper', headers: { Authorization: `Bearer ${accessToken}`, 'X-WOPI-EcosystemOperation': 'GET_ROOT_CONTAINER' } });
+  const root = await send(target, {
+    method: 'POST',
+    path: '/wopibootstrapper',
+    headers: { Authorization: `Bearer ${accessToken}`, 'X-WOPI-EcosystemOperation': 'GET_ROOT_CONTAINER' },
+  });
   expectStatus(root, 200, 'GET_ROOT_CONTAINER');
-  const containerUrl = json<{ RootContainerInfo?: { ContainerPointer?: { Url?: string } } }>(root, 'GET_ROOT_CONTAINER').RootContainerInfo?.ContainerPointer?.Url;
+  const containerUrl = json<{ RootContainerInfo?: { ContainerPointer?: { Url?: string } } }>(root, 'GET_ROOT_CONTAINER').RootContainerInfo
+    ?.ContainerPointer?.Url;
   if (!containerUrl) throw new Error('GET_ROOT_CONTAINER: no RootContainerInfo.ContainerPointer.Url');
 
   const container = new URL(containerUrl);

@@ -71,7 +71,13 @@ export async function hotSpots(file: string, top: number): Promise<{ spots: HotS
     perFile.set(fileKey, (perFile.get(fileKey) ?? 0) + count);
   }
   const percent = (n: number) => (total === 0 ? 0 : (100 * n) / total);
-  const spots = [...perFunction.values()].sort((a, b) => b.hits - a.hits).slice(0, top).map((e) => ({ name: e.name, where: e.where, selfPercent: percent(e.hits) }));
-  const byFile = [...perFile.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([where, n]) => ({ name: '', where, selfPercent: percent(n) }));
+  const spots = [...perFunction.values()]
+    .sort((a, b) => b.hits - a.hits)
+    .slice(0, top)
+    .map((e) => ({ name: e.name, where: e.where, selfPercent: percent(e.hits) }));
+  const byFile = [...perFile.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([where, n]) => ({ name: '', where, selfPercent: percent(n) }));
   return { spots, byFile, samples: total };
 }

@@ -75,7 +75,19 @@ export async function startHost(options: Partial<EngineOptions> = {}): Promise<H
       headers['content-type'] ??= 'application/x-www-form-urlencoded';
     }
     // Connect to 127.0.0.1 (the listener's address) but verify the certificate for the URL's name.
-    return send(httpsRequest({ host: '127.0.0.1', port: wopiPort, servername: url.hostname, ca, method, path: url.pathname + url.search, headers, agent: false }), body);
+    return send(
+      httpsRequest({
+        host: '127.0.0.1',
+        port: wopiPort,
+        servername: url.hostname,
+        ca,
+        method,
+        path: url.pathname + url.search,
+        headers,
+        agent: false,
+      }),
+      body,
+    );
   };
 
   const admin = (method: string, apiPath: string, body?: unknown) => {
@@ -89,7 +101,9 @@ export async function startHost(options: Partial<EngineOptions> = {}): Promise<H
   };
 
   const signIn = async (userId: string) => {
-    const authorized = await https('POST', '/oauth/authorize', { form: { client_id: oauthClient.clientId, redirect_uri: oauthClient.redirectUri, response_type: 'code', user: userId } });
+    const authorized = await https('POST', '/oauth/authorize', {
+      form: { client_id: oauthClient.clientId, redirect_uri: oauthClient.redirectUri, response_type: 'code', user: userId },
+    });
     if (authorized.status !== 302) throw new Error(`sign-in as ${userId}: authorize answered ${authorized.status} ${authorized.text}`);
     const code = new URL(authorized.headers['location']![0]!).searchParams.get('code');
     if (!code) throw new Error(`sign-in as ${userId}: no code in the redirect`);
@@ -98,7 +112,13 @@ export async function startHost(options: Partial<EngineOptions> = {}): Promise<H
 
   const redeemCode = async (code: string) => {
     const token = await https('POST', '/oauth/token', {
-      form: { grant_type: 'authorization_code', code, redirect_uri: oauthClient.redirectUri, client_id: oauthClient.clientId, client_secret: oauthClient.clientSecret },
+      form: {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: oauthClient.redirectUri,
+        client_id: oauthClient.clientId,
+        client_secret: oauthClient.clientSecret,
+      },
     });
     if (token.status !== 200) throw new Error(`the token endpoint answered ${token.status} ${token.text}`);
     const { access_token, refresh_token } = token.json<{ access_token: string; refresh_token: string }>();
@@ -132,7 +152,12 @@ function send(req: ReturnType<typeof httpRequest>, body: string | undefined): Pr
       res.on('error', reject);
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headersDistinct as Record<string, string[]>, text, json: () => JSON.parse(text) });
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headersDistinct as Record<string, string[]>,
+          text,
+          json: () => JSON.parse(text),
+        });
       });
     });
     req.end(body);
@@ -169,7 +194,8 @@ export const test = base.extend<Fixtures>({
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.emulateMedia({ colorScheme: 'light' });
     const response = await page.goto(host.uiUrl);
-    if (response?.status() !== 200) throw new Error(`the admin listener answered ${response?.status()} for the UI; is it built (npm run build writes dist/renderer)?`);
+    if (response?.status() !== 200)
+      throw new Error(`the admin listener answered ${response?.status()} for the UI; is it built (npm run build writes dist/renderer)?`);
     await expect(page.getByRole('navigation', { name: 'Screens' })).toBeVisible();
     await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();
     await use(page);

@@ -20,8 +20,18 @@ test.afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-const officeParams = { client_id: 'office-mobile', redirect_uri: 'https://localhost', response_type: 'code', rs: 'en-US', build: '16.0.18025', platform: 'iOS', scope: '', state: 's-42' };
-const authorizeUrl = (overrides: Record<string, string> = {}) => `${engine.urls.wopiOrigin}/oauth/authorize?${new URLSearchParams({ ...officeParams, ...overrides })}`;
+const officeParams = {
+  client_id: 'office-mobile',
+  redirect_uri: 'https://localhost',
+  response_type: 'code',
+  rs: 'en-US',
+  build: '16.0.18025',
+  platform: 'iOS',
+  scope: '',
+  state: 's-42',
+};
+const authorizeUrl = (overrides: Record<string, string> = {}) =>
+  `${engine.urls.wopiOrigin}/oauth/authorize?${new URLSearchParams({ ...officeParams, ...overrides })}`;
 
 /** The redirect URI is Office's stop URL: capture where the page was sent instead of loading it. */
 async function captureRedirect(page: Page): Promise<() => URL> {
@@ -75,8 +85,18 @@ test('signing in redirects with a code that yields the chosen user in Bootstrap'
   expect(landed().searchParams.get('state')).toBe('s-42');
   expect(code).toBeTruthy();
 
-  const form = new URLSearchParams({ grant_type: 'authorization_code', code: code!, redirect_uri: 'https://localhost', client_id: 'office-mobile', client_secret: 'mock-client-secret' });
-  const token = await post(`${engine.urls.wopiOrigin}/oauth/token`, { 'Content-Type': 'application/x-www-form-urlencoded' }, form.toString());
+  const form = new URLSearchParams({
+    grant_type: 'authorization_code',
+    code: code!,
+    redirect_uri: 'https://localhost',
+    client_id: 'office-mobile',
+    client_secret: 'mock-client-secret',
+  });
+  const token = await post(
+    `${engine.urls.wopiOrigin}/oauth/token`,
+    { 'Content-Type': 'application/x-www-form-urlencoded' },
+    form.toString(),
+  );
   expect(token.status).toBe(200);
   const accessToken = (JSON.parse(token.body) as { access_token: string }).access_token;
   const bootstrap = await post(engine.urls.bootstrapperUrl, { Authorization: `Bearer ${accessToken}` });

@@ -2,7 +2,9 @@ import { expect, openScreen, saveScreenshot, test, type Host } from './fixtures.
 
 /** The WOPI URL (with its access token) of alice's first seeded file, reached the way Office browses to it. */
 async function firstFileUrl(host: Host, accessToken: string): Promise<string> {
-  const root = await host.https('POST', '/wopibootstrapper', { headers: { authorization: `Bearer ${accessToken}`, 'x-wopi-ecosystemoperation': 'GET_ROOT_CONTAINER' } });
+  const root = await host.https('POST', '/wopibootstrapper', {
+    headers: { authorization: `Bearer ${accessToken}`, 'x-wopi-ecosystemoperation': 'GET_ROOT_CONTAINER' },
+  });
   const rootUrl = new URL(root.json().RootContainerInfo.ContainerPointer.Url);
   rootUrl.pathname += '/children';
   return (await host.https('GET', rootUrl.href)).json().ChildFiles[0].Url as string;
@@ -27,11 +29,23 @@ test('switching off PutRelativeFile and sending expires_in as a string in the UI
   await expect(ui.getByText('Saved; in effect from the next request.')).toBeVisible();
 
   expect(await checkFileInfo(host, accessToken)).toMatchObject({ UserCanNotWriteRelative: true, SupportsContainers: true });
-  const authorized = await host.https('POST', '/oauth/authorize', { form: { client_id: 'office-mobile', redirect_uri: 'https://localhost', response_type: 'code', user: 'bob' } });
+  const authorized = await host.https('POST', '/oauth/authorize', {
+    form: { client_id: 'office-mobile', redirect_uri: 'https://localhost', response_type: 'code', user: 'bob' },
+  });
   const code = new URL(authorized.headers['location']![0]!).searchParams.get('code')!;
-  const token = await host.https('POST', '/oauth/token', { form: { grant_type: 'authorization_code', code, redirect_uri: 'https://localhost', client_id: 'office-mobile', client_secret: 'mock-client-secret' } });
+  const token = await host.https('POST', '/oauth/token', {
+    form: {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: 'https://localhost',
+      client_id: 'office-mobile',
+      client_secret: 'mock-client-secret',
+    },
+  });
   expect(token.json().expires_in).toBe('3600');
-  const unknown = await host.https('POST', '/wopibootstrapper', { headers: { authorization: `Bearer ${accessToken}`, 'x-wopi-ecosystemoperation': 'SOMETHING_NEW' } });
+  const unknown = await host.https('POST', '/wopibootstrapper', {
+    headers: { authorization: `Bearer ${accessToken}`, 'x-wopi-ecosystemoperation': 'SOMETHING_NEW' },
+  });
   expect(unknown.status).toBe(501);
   expect((await host.admin('GET', '/api/config')).json()).toMatchObject({
     capabilities: { putRelativeFile: false, containers: true },
@@ -52,7 +66,11 @@ test('the upload limit is entered in MiB, refused when not a size, and enforced 
 
   const { accessToken } = await host.signIn('alice');
   const fileUrl = await firstFileUrl(host, accessToken);
-  const saveAs = (bytes: number) => host.https('POST', fileUrl, { headers: { 'x-wopi-override': 'PUT_RELATIVE', 'x-wopi-suggestedtarget': '.docx' }, body: 'x'.repeat(bytes) });
+  const saveAs = (bytes: number) =>
+    host.https('POST', fileUrl, {
+      headers: { 'x-wopi-override': 'PUT_RELATIVE', 'x-wopi-suggestedtarget': '.docx' },
+      body: 'x'.repeat(bytes),
+    });
   expect((await saveAs(1050)).status).toBe(413);
   expect((await saveAs(1049)).status).toBe(200);
 });

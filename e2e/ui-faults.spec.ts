@@ -1,8 +1,12 @@
 import { expect, openScreen, saveScreenshot, test, type Host } from './fixtures.js';
 
-const challenge = (host: Host) => `Bearer authorization_uri="${host.origin}/oauth/authorize",tokenIssuance_uri="${host.origin}/oauth/token",providerId="WopiMockHost"`;
+const challenge = (host: Host) =>
+  `Bearer authorization_uri="${host.origin}/oauth/authorize",tokenIssuance_uri="${host.origin}/oauth/token",providerId="WopiMockHost"`;
 
-test('"Force 401 on Bootstrap" for one request: that request gets the challenge, the next succeeds, and the rule goes away', async ({ ui, host }) => {
+test('"Force 401 on Bootstrap" for one request: that request gets the challenge, the next succeeds, and the rule goes away', async ({
+  ui,
+  host,
+}) => {
   const { accessToken } = await host.signIn('alice');
   const bootstrap = () => host.https('GET', '/wopibootstrapper', { headers: { authorization: `Bearer ${accessToken}` } });
   await openScreen(ui, 'Faults');
@@ -36,7 +40,10 @@ test('"Force 401 on Bootstrap" for one request: that request gets the challenge,
 
 test('the remaining count of a rule counts down live as real requests hit it', async ({ ui, host }) => {
   const { refreshToken } = await host.signIn('alice');
-  const refresh = () => host.https('POST', '/oauth/token', { form: { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'office-mobile', client_secret: 'mock-client-secret' } });
+  const refresh = () =>
+    host.https('POST', '/oauth/token', {
+      form: { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'office-mobile', client_secret: 'mock-client-secret' },
+    });
   await openScreen(ui, 'Faults');
   const preset = ui.getByTestId('preset-token-500');
   await preset.getByLabel('500 on the token endpoint: number of requests').fill('3');
@@ -56,11 +63,22 @@ test('the remaining count of a rule counts down live as real requests hit it', a
 test('a preset scoped to one user and kept until turned off fires only for that user', async ({ ui, host }) => {
   const alice = await host.signIn('alice');
   const bob = await host.signIn('bob');
-  const root = await host.https('POST', '/wopibootstrapper', { headers: { authorization: `Bearer ${alice.accessToken}`, 'x-wopi-ecosystemoperation': 'GET_ROOT_CONTAINER' } });
+  const root = await host.https('POST', '/wopibootstrapper', {
+    headers: { authorization: `Bearer ${alice.accessToken}`, 'x-wopi-ecosystemoperation': 'GET_ROOT_CONTAINER' },
+  });
   expect(root.status).toBe(200);
-  const gnat = (token: string, wopiSrc: string) => host.https('POST', '/wopibootstrapper', { headers: { authorization: `Bearer ${token}`, 'x-wopi-ecosystemoperation': 'GET_NEW_ACCESS_TOKEN', 'x-wopi-wopisrc': wopiSrc } });
+  const gnat = (token: string, wopiSrc: string) =>
+    host.https('POST', '/wopibootstrapper', {
+      headers: { authorization: `Bearer ${token}`, 'x-wopi-ecosystemoperation': 'GET_NEW_ACCESS_TOKEN', 'x-wopi-wopisrc': wopiSrc },
+    });
   const firstFile = async (token: string) => {
-    const container = new URL((await host.https('POST', '/wopibootstrapper', { headers: { authorization: `Bearer ${token}`, 'x-wopi-ecosystemoperation': 'GET_ROOT_CONTAINER' } })).json().RootContainerInfo.ContainerPointer.Url);
+    const container = new URL(
+      (
+        await host.https('POST', '/wopibootstrapper', {
+          headers: { authorization: `Bearer ${token}`, 'x-wopi-ecosystemoperation': 'GET_ROOT_CONTAINER' },
+        })
+      ).json().RootContainerInfo.ContainerPointer.Url,
+    );
     container.pathname += '/children';
     const file = new URL((await host.https('GET', container.href)).json().ChildFiles[0].Url);
     file.search = '';
@@ -95,7 +113,10 @@ async function saveScreenshotWithRules(ui: import('@playwright/test').Page) {
   await ui.getByTestId('preset-latency').getByRole('button', { name: 'Add latency' }).click();
   await expect(ui.getByTestId('active-rule')).toHaveCount(2);
   await saveScreenshot(ui, 'faults');
-  await ui.getByRole('button', { name: /^Remove rule / }).last().click();
+  await ui
+    .getByRole('button', { name: /^Remove rule / })
+    .last()
+    .click();
   await expect(ui.getByTestId('active-rule')).toHaveCount(1);
 }
 
@@ -124,7 +145,13 @@ test('custom rules: invalid values are refused next to the field; valid ones fir
 
   // The first rule fires on alice's real CheckFileInfo.
   const { accessToken } = await host.signIn('alice');
-  const root = new URL((await host.https('POST', '/wopibootstrapper', { headers: { authorization: `Bearer ${accessToken}`, 'x-wopi-ecosystemoperation': 'GET_ROOT_CONTAINER' } })).json().RootContainerInfo.ContainerPointer.Url);
+  const root = new URL(
+    (
+      await host.https('POST', '/wopibootstrapper', {
+        headers: { authorization: `Bearer ${accessToken}`, 'x-wopi-ecosystemoperation': 'GET_ROOT_CONTAINER' },
+      })
+    ).json().RootContainerInfo.ContainerPointer.Url,
+  );
   root.pathname += '/children';
   const fileUrl = (await host.https('GET', root.href)).json().ChildFiles[0].Url;
   expect((await host.https('GET', fileUrl)).status).toBe(503);

@@ -25,7 +25,9 @@ async function browseAs(host: Host, userId: string) {
     const file = (await children()).find((f) => f.Name === name);
     if (!file) throw new Error(`${name} is not among ${userId}'s files`);
     const wopiSrc = file.Url.split('?')[0]!;
-    const fresh = await host.https('POST', '/wopibootstrapper', { headers: { ...bearer, 'X-WOPI-EcosystemOperation': 'GET_NEW_ACCESS_TOKEN', 'X-WOPI-WopiSrc': wopiSrc } });
+    const fresh = await host.https('POST', '/wopibootstrapper', {
+      headers: { ...bearer, 'X-WOPI-EcosystemOperation': 'GET_NEW_ACCESS_TOKEN', 'X-WOPI-WopiSrc': wopiSrc },
+    });
     expect(fresh.status).toBe(200);
     const token = encodeURIComponent(fresh.json().AccessTokenInfo.AccessToken);
     return {
@@ -33,7 +35,8 @@ async function browseAs(host: Host, userId: string) {
       id: decodeURIComponent(new URL(wopiSrc).pathname.split('/').pop()!),
       getFile: () => host.https('GET', `${wopiSrc}/contents?access_token=${token}`),
       checkFileInfo: () => host.https('GET', `${wopiSrc}?access_token=${token}`),
-      override: (override: string, headers: Record<string, string> = {}) => host.https('POST', `${wopiSrc}?access_token=${token}`, { headers: { 'X-WOPI-Override': override, ...headers } }),
+      override: (override: string, headers: Record<string, string> = {}) =>
+        host.https('POST', `${wopiSrc}?access_token=${token}`, { headers: { 'X-WOPI-Override': override, ...headers } }),
     };
   };
   return { children, open };
@@ -50,9 +53,17 @@ test('upload by file picker and by drag and drop: the files are served by real G
 
   // File picker.
   const report = Buffer.from('Quarterly report\nrevenue: 42\n');
-  await filesOf(ui, 'alice').getByLabel('Upload to Documents (alice)').setInputFiles({ name: 'Report.txt', mimeType: 'text/plain', buffer: report });
+  await filesOf(ui, 'alice')
+    .getByLabel('Upload to Documents (alice)')
+    .setInputFiles({ name: 'Report.txt', mimeType: 'text/plain', buffer: report });
   await expect(fileRow(ui, 'alice', 'Report.txt')).toBeVisible();
-  await expect(fileRow(ui, 'alice', 'Report.txt').getByRole('cell')).toHaveText(['29 B', '1', /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/, 'unlocked', /Download\s*Delete/]);
+  await expect(fileRow(ui, 'alice', 'Report.txt').getByRole('cell')).toHaveText([
+    '29 B',
+    '1',
+    /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/,
+    'unlocked',
+    /Download\s*Delete/,
+  ]);
   const opened = await alice.open('Report.txt');
   const served = await opened.getFile();
   expect(served.status).toBe(200);
@@ -75,7 +86,9 @@ test('upload by file picker and by drag and drop: the files are served by real G
   expect((await (await alice.open('Dropped notes.txt')).getFile()).text).toBe(dropped);
 
   // The same name again is a conflict the screen explains and offers to resolve.
-  await filesOf(ui, 'alice').getByLabel('Upload to Documents (alice)').setInputFiles({ name: 'Report.txt', mimeType: 'text/plain', buffer: Buffer.from('v2') });
+  await filesOf(ui, 'alice')
+    .getByLabel('Upload to Documents (alice)')
+    .setInputFiles({ name: 'Report.txt', mimeType: 'text/plain', buffer: Buffer.from('v2') });
   await expect(zone.getByRole('alert')).toContainText('a file named "Report.txt" exists already');
   await zone.getByRole('button', { name: 'Replace Report.txt' }).click();
   await expect(fileRow(ui, 'alice', 'Report.txt').getByRole('cell').nth(1)).toHaveText('2');

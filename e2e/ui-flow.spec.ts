@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import type { LogEntry } from '../mock-server/log/entry.js';
-import { logEntry } from '../mock-server/log/entry-fixture.js';
+import { logEntry } from '../test-support/entry-fixture.js';
 import { expect, oauthClient, openScreen, saveScreenshot, test, type Host } from './fixtures.js';
 import { LogStore } from '../renderer/src/model/log-store.js';
 import { FlowModel, describeClient } from '../renderer/src/model/flow-model.js';
@@ -25,7 +25,15 @@ async function runSignInFlow(ui: Page, host: Host): Promise<{ fileId: string }> 
     redirect = new URL(route.request().url());
     await route.fulfill({ status: 200, contentType: 'text/html', body: '<title>stop URL</title>' });
   });
-  const query = new URLSearchParams({ client_id: oauthClient.clientId, redirect_uri: oauthClient.redirectUri, response_type: 'code', rs: 'en-US', build: '16.0.18025', platform: 'iOS', scope: '' });
+  const query = new URLSearchParams({
+    client_id: oauthClient.clientId,
+    redirect_uri: oauthClient.redirectUri,
+    response_type: 'code',
+    rs: 'en-US',
+    build: '16.0.18025',
+    platform: 'iOS',
+    scope: '',
+  });
   await webView.goto(`${host.origin}/oauth/authorize?${query}`);
   await webView.getByRole('button', { name: /Alice Adams/ }).click();
   await expect(webView).toHaveTitle('stop URL');
@@ -35,11 +43,19 @@ async function runSignInFlow(ui: Page, host: Host): Promise<{ fileId: string }> 
   const asIdentityService = { 'User-Agent': identityService };
   const token = await host.https('POST', '/oauth/token', {
     headers: asIdentityService,
-    form: { grant_type: 'authorization_code', code, redirect_uri: oauthClient.redirectUri, client_id: oauthClient.clientId, client_secret: oauthClient.clientSecret },
+    form: {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: oauthClient.redirectUri,
+      client_id: oauthClient.clientId,
+      client_secret: oauthClient.clientSecret,
+    },
   });
   expect(token.status).toBe(200);
   const bearer = `Bearer ${token.json().access_token}`;
-  expect((await host.https('GET', '/wopibootstrapper', { headers: { ...asIdentityService, Authorization: bearer } })).json().Bootstrap.UserId).toBe('alice');
+  expect(
+    (await host.https('GET', '/wopibootstrapper', { headers: { ...asIdentityService, Authorization: bearer } })).json().Bootstrap.UserId,
+  ).toBe('alice');
 
   const asApp = { 'User-Agent': word, Authorization: bearer };
   const root = await host.https('POST', '/wopibootstrapper', { headers: { ...asApp, 'X-WOPI-EcosystemOperation': 'GET_ROOT_CONTAINER' } });
@@ -48,7 +64,9 @@ async function runSignInFlow(ui: Page, host: Host): Promise<{ fileId: string }> 
   const children = await host.https('GET', rootUrl.href, { headers: { 'User-Agent': word } });
   const welcome = (children.json().ChildFiles as Array<{ Name: string; Url: string }>).find((f) => f.Name === 'Welcome.docx')!;
   const wopiSrc = welcome.Url.split('?')[0]!;
-  const fresh = await host.https('POST', '/wopibootstrapper', { headers: { ...asApp, 'X-WOPI-EcosystemOperation': 'GET_NEW_ACCESS_TOKEN', 'X-WOPI-WopiSrc': wopiSrc } });
+  const fresh = await host.https('POST', '/wopibootstrapper', {
+    headers: { ...asApp, 'X-WOPI-EcosystemOperation': 'GET_NEW_ACCESS_TOKEN', 'X-WOPI-WopiSrc': wopiSrc },
+  });
   const fileToken = fresh.json().AccessTokenInfo.AccessToken as string;
   expect((await host.https('GET', `${wopiSrc}?access_token=${fileToken}`, { headers: { 'User-Agent': word } })).status).toBe(200);
   expect((await host.https('GET', `${wopiSrc}/contents?access_token=${fileToken}`, { headers: { 'User-Agent': word } })).status).toBe(200);
@@ -64,10 +82,19 @@ test('a real sign-in flow appears as lanes and steps, and a step opens its reque
   const entries = (await host.admin('GET', '/api/log')).json<{ entries: LogEntry[] }>().entries.filter((e) => e.operation !== 'Unknown');
   const seqOf = (operation: string, nth = 0) => entries.filter((e) => e.operation === operation)[nth]!.seq;
 
-  const chrome = describeClient(entries.find((e) => e.operation === 'Authorize')!.requestHeaders.find((h) => h.name.toLowerCase() === 'user-agent')!.value);
+  const chrome = describeClient(
+    entries.find((e) => e.operation === 'Authorize')!.requestHeaders.find((h) => h.name.toLowerCase() === 'user-agent')!.value,
+  );
   expect(chrome).toMatch(/^Chrome \d+( \(headless\))?$/);
   const participants = ui.getByRole('list', { name: 'Participants' }).getByRole('listitem');
-  await expect(participants.locator('strong')).toHaveText(['Word 1.22', chrome, 'Office Identity Service', 'Bootstrapper', 'OAuth', 'WOPI']);
+  await expect(participants.locator('strong')).toHaveText([
+    'Word 1.22',
+    chrome,
+    'Office Identity Service',
+    'Bootstrapper',
+    'OAuth',
+    'WOPI',
+  ]);
   await expect(participants.nth(0)).toContainText('alice');
   await expect(participants.nth(2)).toContainText('alice');
 
@@ -98,7 +125,10 @@ test('a real sign-in flow appears as lanes and steps, and a step opens its reque
   const detail = ui.getByRole('region', { name: `Request ${gnat} details` });
   await expect(detail.getByRole('heading', { level: 2 })).toHaveText(`GetNewAccessToken #${gnat}`);
   await expect(ui.locator(`.log-body-row[data-seq="${gnat}"]`)).toHaveAttribute('aria-selected', 'true');
-  const handedOut = detail.getByRole('table', { name: 'Decoded tokens' }).getByRole('row').filter({ hasText: 'AccessTokenInfo.AccessToken' });
+  const handedOut = detail
+    .getByRole('table', { name: 'Decoded tokens' })
+    .getByRole('row')
+    .filter({ hasText: 'AccessTokenInfo.AccessToken' });
   await expect(handedOut.getByRole('cell').nth(1)).toHaveText('wopi');
   await expect(handedOut.getByRole('cell').nth(3)).toHaveText(`file:${fileId}`);
 });
@@ -122,7 +152,17 @@ test('clear starts the diagram afresh; the next request is its first step', asyn
 });
 
 test.describe('flow model', () => {
-  const entry = (seq: number, overrides: Partial<LogEntry>): LogEntry => logEntry({ seq, time: '2026-11-23T18:00:00.000Z', operation: 'Bootstrap', url: '/wopibootstrapper', status: 401, remoteAddress: '192.168.1.31', requestHeaders: [{ name: 'User-Agent', value: word }], ...overrides });
+  const entry = (seq: number, overrides: Partial<LogEntry>): LogEntry =>
+    logEntry({
+      seq,
+      time: '2026-11-23T18:00:00.000Z',
+      operation: 'Bootstrap',
+      url: '/wopibootstrapper',
+      status: 401,
+      remoteAddress: '192.168.1.31',
+      requestHeaders: [{ name: 'User-Agent', value: word }],
+      ...overrides,
+    });
 
   test('clients are named from their user agents', () => {
     const table: Array<[string, string]> = [
@@ -130,9 +170,18 @@ test.describe('flow model', () => {
       ['Excel/2.80 CFNetwork/1490 Darwin/23.2.0', 'Excel 2.80'],
       [identityService, 'Office Identity Service'],
       ['Microsoft Office WOPI Validator/1.0', 'WOPI validator'],
-      ['Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/140.0.0.0 Safari/537.36', 'Chrome 140 (headless)'],
-      ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/139.0.0.0 Safari/537.36 Edg/139.0.0.0', 'Edge 139'],
-      ['Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1', 'Safari 17.5'],
+      [
+        'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/140.0.0.0 Safari/537.36',
+        'Chrome 140 (headless)',
+      ],
+      [
+        'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/139.0.0.0 Safari/537.36 Edg/139.0.0.0',
+        'Edge 139',
+      ],
+      [
+        'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+        'Safari 17.5',
+      ],
       ['curl/8.5.0', 'curl 8.5.0'],
       ['node', 'Node.js'],
       ['', 'Client without User-Agent'],
@@ -147,7 +196,12 @@ test.describe('flow model', () => {
     store.append([
       entry(1, { faultId: 'f-1' }),
       entry(2, { url: '/favicon.ico', operation: 'Unknown', status: 404 }),
-      entry(3, { operation: 'Authorize', url: '/oauth/authorize?x=1', status: 200, requestHeaders: [{ name: 'user-agent', value: 'curl/8.5.0' }] }),
+      entry(3, {
+        operation: 'Authorize',
+        url: '/oauth/authorize?x=1',
+        status: 200,
+        requestHeaders: [{ name: 'user-agent', value: 'curl/8.5.0' }],
+      }),
     ]);
     flow.sync(store);
     expect(flow.steps.map((s) => [s.seq, s.ordinal, s.target, s.title, s.result, s.faultId, s.burst])).toEqual([
@@ -158,7 +212,9 @@ test.describe('flow model', () => {
       ['Word 1.22', '192.168.1.31'],
       ['curl 8.5.0', '192.168.1.31'],
     ]);
-    store.append(Array.from({ length: 7 }, (_, i) => entry(4 + i, { operation: 'CheckFileInfo', url: '/wopi/files/f', status: 200, userId: 'bob' })));
+    store.append(
+      Array.from({ length: 7 }, (_, i) => entry(4 + i, { operation: 'CheckFileInfo', url: '/wopi/files/f', status: 200, userId: 'bob' })),
+    );
     flow.sync(store);
     expect(flow.steps.map((s) => [s.seq, s.ordinal, s.burst])).toEqual([
       [7, 5, true],

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Agent, request as httpsRequest } from 'node:https';
 import type { Page } from '@playwright/test';
 import type { LogEntry } from '../mock-server/log/entry.js';
-import { logEntry } from '../mock-server/log/entry-fixture.js';
+import { logEntry } from '../test-support/entry-fixture.js';
 import { expect, openScreen, saveScreenshot, test, type Host } from './fixtures.js';
 import { FrameQueue, type FrameScheduler } from '../renderer/src/model/frame-queue.js';
 import { LogStore } from '../renderer/src/model/log-store.js';
@@ -10,7 +10,8 @@ import { FilteredView, noFilter } from '../renderer/src/model/log-filter.js';
 
 /** The Live log screen against real HTTPS traffic, and the model behind it. */
 
-const expectedChallenge = (origin: string) => `Bearer authorization_uri="${origin}/oauth/authorize",tokenIssuance_uri="${origin}/oauth/token",providerId="WopiMockHost"`;
+const expectedChallenge = (origin: string) =>
+  `Bearer authorization_uri="${origin}/oauth/authorize",tokenIssuance_uri="${origin}/oauth/token",providerId="WopiMockHost"`;
 
 async function logEntries(host: Host, after = 0): Promise<LogEntry[]> {
   return (await host.admin('GET', `/api/log?after=${after}`)).json<{ entries: LogEntry[] }>().entries;
@@ -24,7 +25,9 @@ async function forceOneBootstrap401(ui: Page, host: Host): Promise<string> {
   const toggle = ui.getByRole('button', { name: 'Force 401 on Bootstrap', exact: true });
   await toggle.click();
   await expect(toggle).toHaveAttribute('aria-pressed', 'true');
-  const { faults } = (await host.admin('GET', '/api/faults')).json<{ faults: Array<{ id: string; operation: string; status: number; remaining?: number }> }>();
+  const { faults } = (await host.admin('GET', '/api/faults')).json<{
+    faults: Array<{ id: string; operation: string; status: number; remaining?: number }>;
+  }>();
   expect(faults).toHaveLength(1);
   expect(faults[0]).toMatchObject({ operation: 'Bootstrap', status: 401, remaining: 1 });
   return faults[0]!.id;
@@ -32,7 +35,11 @@ async function forceOneBootstrap401(ui: Page, host: Host): Promise<string> {
 
 const row = (ui: Page, seq: number) => ui.locator(`.log-body-row[data-seq="${seq}"]`);
 
-test('a forced 401 on Bootstrap and the next, successful Bootstrap both show within a second; the first with its fault', async ({ ui, host, context }) => {
+test('a forced 401 on Bootstrap and the next, successful Bootstrap both show within a second; the first with its fault', async ({
+  ui,
+  host,
+  context,
+}) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: host.adminUrl });
   // A realistic start for the screenshot: an unauthenticated Bootstrap, then a sign-in.
   await host.https('GET', '/wopibootstrapper', { headers: { 'User-Agent': 'Word/1.22.16051600 CFNetwork/758.2.8 Darwin/15.4.0' } });
@@ -52,7 +59,16 @@ test('a forced 401 on Bootstrap and the next, successful Bootstrap both show wit
   await expect(row(ui, before + 2)).toBeVisible({ timeout: 1000 });
 
   const cells = (seq: number) => row(ui, seq).getByRole('cell');
-  await expect(cells(before + 1)).toHaveText([/\d\d:\d\d:\d\d\.\d{3}/, 'Bootstrap', 'GET', '/wopibootstrapper', '401', 'alice', /ms$/, 'fault']);
+  await expect(cells(before + 1)).toHaveText([
+    /\d\d:\d\d:\d\d\.\d{3}/,
+    'Bootstrap',
+    'GET',
+    '/wopibootstrapper',
+    '401',
+    'alice',
+    /ms$/,
+    'fault',
+  ]);
   await expect(cells(before + 2)).toHaveText([/\d\d:\d\d:\d\d\.\d{3}/, 'Bootstrap', 'GET', '/wopibootstrapper', '200', 'alice', /ms$/, '']);
   await expect(row(ui, before + 1)).toHaveClass(/status-4xx/);
   await expect(row(ui, before + 2)).toHaveClass(/status-2xx/);
@@ -72,7 +88,14 @@ test('a forced 401 on Bootstrap and the next, successful Bootstrap both show wit
   ]);
   const tokenRows = detail.getByRole('table', { name: 'Decoded tokens' }).getByRole('row');
   await expect(tokenRows).toHaveCount(2);
-  await expect(tokenRows.nth(1).getByRole('cell')).toHaveText(['sentAuthorization header', 'access', 'alice', 'office-mobile', /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/, /valid for (59 min|1 h)/]);
+  await expect(tokenRows.nth(1).getByRole('cell')).toHaveText([
+    'sentAuthorization header',
+    'access',
+    'alice',
+    'office-mobile',
+    /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/,
+    /valid for (59 min|1 h)/,
+  ]);
   await expect(detail.getByText('Nothing in this exchange breaks the rules in the spec.')).toBeVisible();
   await expect(detail.getByRole('table', { name: 'Response headers' })).toContainText(expectedChallenge(host.origin));
   await saveScreenshot(ui, 'log');
@@ -91,7 +114,9 @@ test('a forced 401 on Bootstrap and the next, successful Bootstrap both show wit
 
 test('spec warnings explain traffic that breaks the rules', async ({ ui, host }) => {
   const config = (await host.admin('GET', '/api/config')).json();
-  expect((await host.admin('PUT', '/api/config', { ...config, compatibility: { ...config.compatibility, expiresInAsString: true } })).status).toBe(200);
+  expect(
+    (await host.admin('PUT', '/api/config', { ...config, compatibility: { ...config.compatibility, expiresInAsString: true } })).status,
+  ).toBe(200);
   await openScreen(ui, 'Live log');
   await host.signIn('bob');
   const token = (await logEntries(host)).find((e) => e.operation === 'Token')!;
@@ -99,8 +124,12 @@ test('spec warnings explain traffic that breaks the rules', async ({ ui, host })
   const warning = ui.getByRole('region', { name: `Request ${token.seq} details` }).locator('.spec-warning');
   await expect(warning).toHaveCount(1);
   await expect(warning).toHaveAttribute('data-rule', 'expires-in-not-number');
-  await expect(warning).toContainText('expires_in is "3600", not a JSON number; clients such as WOPIAuth then treat the token as never expiring.');
-  await expect(warning.locator('.spec-source')).toHaveText('protocol notes §4.5 (Token endpoint response) · protocol notes §9 (Known pitfalls)');
+  await expect(warning).toContainText(
+    'expires_in is "3600", not a JSON number; clients such as WOPIAuth then treat the token as never expiring.',
+  );
+  await expect(warning.locator('.spec-source')).toHaveText(
+    'protocol notes §4.5 (Token endpoint response) · protocol notes §9 (Known pitfalls)',
+  );
 });
 
 test('export HAR downloads the log as HAR 1.2; clear empties the engine log and the table', async ({ ui, host }) => {
@@ -123,7 +152,13 @@ test('export HAR downloads the log as HAR 1.2; clear empties the engine log and 
     expect(Object.keys(harEntry)).toEqual(expect.arrayContaining(['startedDateTime', 'time', 'request', 'response', 'cache', 'timings']));
     expect(harEntry.startedDateTime).toBe(entry.time);
     expect(harEntry.time).toBe(entry.durationMs);
-    expect(harEntry.request).toMatchObject({ method: entry.method, url: host.origin + entry.url, httpVersion: 'HTTP/1.1', cookies: [], headersSize: -1 });
+    expect(harEntry.request).toMatchObject({
+      method: entry.method,
+      url: host.origin + entry.url,
+      httpVersion: 'HTTP/1.1',
+      cookies: [],
+      headersSize: -1,
+    });
     expect(Array.isArray(harEntry.request.headers) && Array.isArray(harEntry.request.queryString)).toBe(true);
     expect(typeof harEntry.request.bodySize).toBe('number');
     expect(harEntry.response).toMatchObject({ status: entry.status, httpVersion: 'HTTP/1.1', cookies: [], headersSize: -1 });
@@ -148,7 +183,10 @@ test('export HAR downloads the log as HAR 1.2; clear empties the engine log and 
   await expect(ui.getByTestId('log-count')).toHaveText('1 requests');
 });
 
-test('stays usable after 20,000 real requests: filter, scroll to the end, open a detail, only a window of rows in the DOM', async ({ ui, host }) => {
+test('stays usable after 20,000 real requests: filter, scroll to the end, open a detail, only a window of rows in the DOM', async ({
+  ui,
+  host,
+}) => {
   test.setTimeout(180_000);
   await openScreen(ui, 'Live log');
   const { accessToken } = await host.signIn('bob');
@@ -162,10 +200,13 @@ test('stays usable after 20,000 real requests: filter, scroll to the end, open a
     new Promise<number>((resolve, reject) => {
       const headers: Record<string, string> = { host: `localhost:${port}` };
       if (i % 10 === 0) headers['authorization'] = `Bearer ${accessToken}`;
-      const req = httpsRequest({ host: '127.0.0.1', port, servername: 'localhost', path: `/wopibootstrapper?n=${i}`, method: 'GET', headers, agent }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
+      const req = httpsRequest(
+        { host: '127.0.0.1', port, servername: 'localhost', path: `/wopibootstrapper?n=${i}`, method: 'GET', headers, agent },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
       req.on('error', reject);
       req.end();
     });
@@ -205,14 +246,25 @@ test('stays usable after 20,000 real requests: filter, scroll to the end, open a
   await ui.keyboard.press('End');
   await expect(ui.locator('.log-body-row.selected')).toHaveAttribute('data-seq', String(last.seq));
   await expect(ui.getByRole('region', { name: `Request ${last.seq} details` }).locator('.detail-url')).toHaveText(`GET ${last.url}`);
-  const scroll = await ui.getByTestId('log-scroll').evaluate((el) => ({ top: el.scrollTop, height: el.scrollHeight, client: el.clientHeight }));
+  const scroll = await ui
+    .getByTestId('log-scroll')
+    .evaluate((el) => ({ top: el.scrollTop, height: el.scrollHeight, client: el.clientHeight }));
   expect(scroll.top + scroll.client).toBeGreaterThanOrEqual(scroll.height - 1);
   expect(scroll.height).toBe(20_002 * 30);
   expect(await rowsInDom()).toBeLessThan(60);
 });
 
 test.describe('log model', () => {
-  const entry = (seq: number, overrides: Partial<LogEntry> = {}): LogEntry => logEntry({ seq, time: '2026-11-23T18:00:00.000Z', operation: 'Bootstrap', url: `/wopibootstrapper?n=${seq}`, status: 401, remoteAddress: '127.0.0.1', ...overrides });
+  const entry = (seq: number, overrides: Partial<LogEntry> = {}): LogEntry =>
+    logEntry({
+      seq,
+      time: '2026-11-23T18:00:00.000Z',
+      operation: 'Bootstrap',
+      url: `/wopibootstrapper?n=${seq}`,
+      status: 401,
+      remoteAddress: '127.0.0.1',
+      ...overrides,
+    });
 
   /** A scheduler whose frames and timers run only when the test says so. */
   function manualScheduler() {
@@ -242,7 +294,10 @@ test.describe('log model', () => {
     expect(batches).toEqual([[1, 2, 3]]);
     // A hidden tab: no frame comes, the floor timer flushes the next slice.
     clock.timer();
-    expect(batches).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(batches).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     clock.frame();
     expect(batches).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
     expect(clock.pending()).toBe(0);

@@ -45,7 +45,11 @@ test('every control on the configuration screens has an accessible name', async 
       Array.from(main.querySelectorAll('input, select, textarea, button'))
         .filter((control) => {
           const element = control as HTMLInputElement;
-          const named = (element.labels?.length ?? 0) > 0 || element.getAttribute('aria-label') || element.getAttribute('aria-labelledby') || (element.tagName === 'BUTTON' && element.textContent!.trim() !== '');
+          const named =
+            (element.labels?.length ?? 0) > 0 ||
+            element.getAttribute('aria-label') ||
+            element.getAttribute('aria-labelledby') ||
+            (element.tagName === 'BUTTON' && element.textContent!.trim() !== '');
           return !named;
         })
         .map((control) => control.outerHTML.slice(0, 120)),
@@ -56,12 +60,18 @@ test('every control on the configuration screens has an accessible name', async 
 
 test('a wrong admin token is said plainly, not shown as an empty screen', async ({ page, host }) => {
   await page.goto(`${host.adminUrl}/#token=wrong-token`);
-  await expect(page.getByRole('alert').first()).toHaveText('the admin token is wrong: open the admin URL the host printed (it ends in #token=…)');
+  await expect(page.getByRole('alert').first()).toHaveText(
+    'the admin token is wrong: open the admin URL the host printed (it ends in #token=…)',
+  );
   await expect(page.getByRole('status').filter({ hasText: 'Reconnecting' })).toBeVisible();
 });
 
 test('the theme follows the OS: light and dark palettes', async ({ ui }) => {
-  const colours = () => ui.evaluate(() => [getComputedStyle(document.body).backgroundColor, getComputedStyle(document.querySelector('.card')!).backgroundColor]);
+  const colours = () =>
+    ui.evaluate(() => [
+      getComputedStyle(document.body).backgroundColor,
+      getComputedStyle(document.querySelector('.card')!).backgroundColor,
+    ]);
   await expect(ui.locator('.card').first()).toBeVisible();
   expect(await colours()).toEqual(['rgb(245, 246, 248)', 'rgb(255, 255, 255)']);
   await ui.emulateMedia({ colorScheme: 'dark' });

@@ -50,7 +50,10 @@ test('the downloads return the CA certificate and an iOS profile carrying it', a
   expect(crt.suggestedFilename()).toBe('wopi-mock-host-ca.crt');
   expect(await readFile((await crt.path())!, 'utf8')).toBe(pem);
 
-  const [profile] = await Promise.all([ui.waitForEvent('download'), ui.getByRole('button', { name: 'Download iOS profile (.mobileconfig)' }).click()]);
+  const [profile] = await Promise.all([
+    ui.waitForEvent('download'),
+    ui.getByRole('button', { name: 'Download iOS profile (.mobileconfig)' }).click(),
+  ]);
   expect(profile.suggestedFilename()).toBe('wopi-mock-host-ca.mobileconfig');
   const xml = await readFile((await profile.path())!, 'utf8');
   const der = pem.replace(/-----[^-]+-----|\s/g, '');

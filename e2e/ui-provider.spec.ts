@@ -28,7 +28,9 @@ test('providerId and UrlSchemes edited in the UI: the next 401 carries exactly t
 
   // Not saved yet: the host still sends the old challenge.
   const before = await host.https('GET', '/wopibootstrapper');
-  expect(before.headers['www-authenticate']).toEqual([`Bearer authorization_uri="${host.origin}/oauth/authorize",tokenIssuance_uri="${host.origin}/oauth/token",providerId="WopiMockHost"`]);
+  expect(before.headers['www-authenticate']).toEqual([
+    `Bearer authorization_uri="${host.origin}/oauth/authorize",tokenIssuance_uri="${host.origin}/oauth/token",providerId="WopiMockHost"`,
+  ]);
 
   await saveScreenshot(ui, 'provider');
   await ui.getByRole('button', { name: 'Save' }).click();
@@ -83,7 +85,11 @@ test('an invalid redirect URI is refused: the message stands next to the field a
   await ui.getByRole('button', { name: 'Save' }).click();
   await expect(ui.getByText('Saved; in effect from the next request.')).toBeVisible();
   await expect(field).not.toHaveAttribute('aria-invalid');
-  expect((await host.admin('GET', '/api/config')).json().oauth).toEqual({ ...original.oauth, clientId: 'changed-client', redirectUris: ['https://localhost', 'https://contoso.test/callback'] });
+  expect((await host.admin('GET', '/api/config')).json().oauth).toEqual({
+    ...original.oauth,
+    clientId: 'changed-client',
+    redirectUris: ['https://localhost', 'https://contoso.test/callback'],
+  });
 });
 
 test('the client secret is masked until shown', async ({ ui }) => {
@@ -113,11 +119,16 @@ test('session context and the alternative token endpoint, set in the UI, reach t
   await ui.getByRole('button', { name: 'Save' }).click();
   await expect(ui.getByText('Saved; in effect from the next request.')).toBeVisible();
 
-  const authorized = await host.https('POST', '/oauth/authorize', { form: { client_id: 'office-mobile', redirect_uri: 'https://localhost', response_type: 'code', user: 'alice' } });
+  const authorized = await host.https('POST', '/oauth/authorize', {
+    form: { client_id: 'office-mobile', redirect_uri: 'https://localhost', response_type: 'code', user: 'alice' },
+  });
   expect(authorized.status).toBe(302);
   const location = new URL(authorized.headers['location']![0]!);
   expect([...location.searchParams.keys()]).toEqual(['code', 'tk', 'sc']);
   expect(location.searchParams.get('tk')).toBe(`${host.origin}/oauth/token?via=tk`);
   expect(location.searchParams.get('sc')).toBe('hello:World');
-  expect((await host.admin('GET', '/api/config')).json().oauth).toMatchObject({ sessionContext: 'hello:World', alternativeTokenEndpoint: true });
+  expect((await host.admin('GET', '/api/config')).json().oauth).toMatchObject({
+    sessionContext: 'hello:World',
+    alternativeTokenEndpoint: true,
+  });
 });

@@ -10,7 +10,9 @@ async function getNewAccessToken(host: Host): Promise<{ expiry: number; before: 
   const file = new URL((await host.https('GET', rootUrl.href)).json().ChildFiles[0].Url);
   file.search = '';
   const before = Date.now();
-  const reply = await host.https('POST', '/wopibootstrapper', { headers: { ...bearer, 'x-wopi-ecosystemoperation': 'GET_NEW_ACCESS_TOKEN', 'x-wopi-wopisrc': file.href } });
+  const reply = await host.https('POST', '/wopibootstrapper', {
+    headers: { ...bearer, 'x-wopi-ecosystemoperation': 'GET_NEW_ACCESS_TOKEN', 'x-wopi-wopisrc': file.href },
+  });
   const after = Date.now();
   expect(reply.status).toBe(200);
   return { expiry: reply.json().AccessTokenInfo.AccessTokenExpiry, before, after };
@@ -48,7 +50,12 @@ test('a short WOPI token lifetime set in the UI moves the AccessTokenExpiry of a
   await ui.getByRole('button', { name: 'Save' }).click();
   await expect(ui.getByText('Saved; in effect from the next request.')).toBeVisible();
 
-  expect((await host.admin('GET', '/api/config')).json().tokenTtlSeconds).toEqual({ authorizationCode: 600, oauthAccessToken: 3600, refreshToken: 2_592_000, wopiAccessToken: 120 });
+  expect((await host.admin('GET', '/api/config')).json().tokenTtlSeconds).toEqual({
+    authorizationCode: 600,
+    oauthAccessToken: 3600,
+    refreshToken: 2_592_000,
+    wopiAccessToken: 120,
+  });
   expectExpiry(await getNewAccessToken(host), 120);
 });
 
@@ -83,6 +90,13 @@ test('lifetimes that are not whole positive seconds within the limit are refused
   await expect(ui.getByText('Saved; in effect from the next request.')).toBeVisible();
   expect((await host.admin('GET', '/api/config')).json().tokenTtlSeconds).toMatchObject({ authorizationCode: 45, oauthAccessToken: 5400 });
   // Signing in now gets the new OAuth lifetime.
-  const token = await host.https('POST', '/oauth/token', { form: { grant_type: 'refresh_token', refresh_token: (await host.signIn('bob')).refreshToken, client_id: 'office-mobile', client_secret: 'mock-client-secret' } });
+  const token = await host.https('POST', '/oauth/token', {
+    form: {
+      grant_type: 'refresh_token',
+      refresh_token: (await host.signIn('bob')).refreshToken,
+      client_id: 'office-mobile',
+      client_secret: 'mock-client-secret',
+    },
+  });
   expect(token.json().expires_in).toBe(5400);
 });

@@ -75,18 +75,25 @@ test('revoke empties the user’s token list and the old token gets 401', async 
 
   const refused = await host.https('GET', '/wopibootstrapper', { headers: { authorization: `Bearer ${accessToken}` } });
   expect(refused.status).toBe(401);
-  expect(refused.headers['www-authenticate']).toEqual([`Bearer authorization_uri="${host.origin}/oauth/authorize",tokenIssuance_uri="${host.origin}/oauth/token",providerId="WopiMockHost"`]);
+  expect(refused.headers['www-authenticate']).toEqual([
+    `Bearer authorization_uri="${host.origin}/oauth/authorize",tokenIssuance_uri="${host.origin}/oauth/token",providerId="WopiMockHost"`,
+  ]);
   expect((await host.https('GET', '/wopibootstrapper', { headers: { authorization: `Bearer ${bobToken}` } })).status).toBe(200);
 });
 
-test('an invalid user id is refused with the reason next to the field; deleting a user takes them off the sign-in page', async ({ ui, host }) => {
+test('an invalid user id is refused with the reason next to the field; deleting a user takes them off the sign-in page', async ({
+  ui,
+  host,
+}) => {
   const original = (await host.admin('GET', '/api/config')).json();
   await openScreen(ui, 'Users');
   const id = ui.locator('#user-1-id');
   await id.fill('bob/builder');
   await ui.getByRole('button', { name: 'Save' }).click();
   await expect(id).toHaveAttribute('aria-invalid', 'true');
-  await expect(id).toHaveAccessibleDescription('must not contain any of \\ / : * ? " < > | # { } ^ [ ] ` % (Office iOS cannot load such ids)');
+  await expect(id).toHaveAccessibleDescription(
+    'must not contain any of \\ / : * ? " < > | # { } ^ [ ] ` % (Office iOS cannot load such ids)',
+  );
   expect((await host.admin('GET', '/api/config')).json()).toEqual(original);
 
   await id.fill('alice');

@@ -1,4 +1,14 @@
-import { app, BrowserWindow, dialog, ipcMain, Menu, screen, shell, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  screen,
+  shell,
+  type IpcMainInvokeEvent,
+  type MenuItemConstructorOptions,
+} from 'electron';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,7 +50,10 @@ async function start(): Promise<void> {
   const stateFile = path.join(app.getPath('userData'), 'window-state.json');
   const saved = parseWindowState(await readFile(stateFile, 'utf8').catch(() => null));
   window = new BrowserWindow({
-    ...restoreBounds(saved, screen.getAllDisplays().map((d) => d.workArea)),
+    ...restoreBounds(
+      saved,
+      screen.getAllDisplays().map((d) => d.workArea),
+    ),
     minWidth: 900,
     minHeight: 600,
     title: productName,
@@ -105,7 +118,10 @@ function registerBridge(uiOrigin: string): void {
 }
 
 async function adminFetch(pathname: string, init: RequestInit = {}): Promise<Response> {
-  const response = await fetch(`${engine!.urls.adminUrl}${pathname}`, { ...init, headers: { authorization: `Bearer ${engine!.urls.adminToken}` } });
+  const response = await fetch(`${engine!.urls.adminUrl}${pathname}`, {
+    ...init,
+    headers: { authorization: `Bearer ${engine!.urls.adminToken}` },
+  });
   if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${pathname} answered ${response.status}: ${await response.text()}`);
   return response;
 }
@@ -134,7 +150,8 @@ async function resetToDefaults(): Promise<void> {
 }
 
 function menuTemplate(): MenuItemConstructorOptions[] {
-  const report = (action: () => Promise<unknown>) => () => void action().catch((error: unknown) => dialog.showErrorBox(productName, (error as Error).message));
+  const report = (action: () => Promise<unknown>) => () =>
+    void action().catch((error: unknown) => dialog.showErrorBox(productName, (error as Error).message));
   return [
     ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
     {

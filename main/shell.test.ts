@@ -47,6 +47,7 @@ describe('navigation', () => {
   test('only http(s) links go to the OS browser', () => {
     assert.equal(openableExternally('https://learn.microsoft.com/'), true);
     assert.equal(openableExternally('http://192.168.1.5:8443/setup'), true);
-    for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'ms-word:ofe|u|x', 'garbage']) assert.equal(openableExternally(url), false, url);
+    for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'ms-word:ofe|u|x', 'garbage'])
+      assert.equal(openableExternally(url), false, url);
   });
 });

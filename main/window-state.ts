@@ -1,6 +1,14 @@
 /** Window bounds remembered between runs, and where to put the window when the screens changed. */
-export interface Bounds { x: number; y: number; width: number; height: number }
-export interface WindowState { bounds: Bounds; maximized: boolean }
+export interface Bounds {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+export interface WindowState {
+  bounds: Bounds;
+  maximized: boolean;
+}
 
 export const defaultSize = { width: 1280, height: 820 } as const;
 const minimumVisible = 64;
@@ -25,7 +33,11 @@ export function parseWindowState(text: string | null): WindowState | null {
 export function restoreBounds(saved: WindowState | null, workAreas: Bounds[]): Partial<Bounds> & { width: number; height: number } {
   if (!saved) return { ...defaultSize };
   const { bounds } = saved;
-  const visible = workAreas.some((area) => overlap(bounds.x, bounds.width, area.x, area.width) >= minimumVisible && overlap(bounds.y, bounds.height, area.y, area.height) >= minimumVisible);
+  const visible = workAreas.some(
+    (area) =>
+      overlap(bounds.x, bounds.width, area.x, area.width) >= minimumVisible &&
+      overlap(bounds.y, bounds.height, area.y, area.height) >= minimumVisible,
+  );
   if (!visible) return { width: Math.min(bounds.width, defaultSize.width), height: Math.min(bounds.height, defaultSize.height) };
   return { ...bounds };
 }

@@ -69,7 +69,13 @@ export interface ServerTimeouts {
   checkIntervalMs: number;
 }
 
-export const defaultServerTimeouts: ServerTimeouts = { handshakeMs: 20_000, headersMs: 20_000, requestMs: 300_000, keepAliveMs: 10_000, checkIntervalMs: 5_000 };
+export const defaultServerTimeouts: ServerTimeouts = {
+  handshakeMs: 20_000,
+  headersMs: 20_000,
+  requestMs: 300_000,
+  keepAliveMs: 10_000,
+  checkIntervalMs: 5_000,
+};
 
 export interface EngineUrls {
   wopiOrigin: string;
@@ -86,14 +92,22 @@ export interface EngineUrls {
 
 /** A config document that did not validate; `source` says where it came from. */
 export class ConfigError extends Error {
-  constructor(readonly source: string, readonly errors: ConfigIssue[]) {
+  constructor(
+    readonly source: string,
+    readonly errors: ConfigIssue[],
+  ) {
     super(`${source} is not a valid config:\n${errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`);
   }
 }
 
 /** A listener that could not be opened, with what to do about it. */
 export class ListenError extends Error {
-  constructor(readonly listener: 'WOPI' | 'admin', readonly host: string, readonly port: number, readonly code: string | undefined) {
+  constructor(
+    readonly listener: 'WOPI' | 'admin',
+    readonly host: string,
+    readonly port: number,
+    readonly code: string | undefined,
+  ) {
     super(
       code === 'EADDRINUSE'
         ? `the ${listener} port ${port} on ${host} is already in use; choose another with ${listener === 'WOPI' ? '--port' : '--admin-port'} (0 picks any free port)`
@@ -136,7 +150,8 @@ export interface EngineCounters {
 
 /** The first non-internal IPv4 address, which a phone on the same LAN can usually reach. */
 export function defaultPublicHost(interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]> = os.networkInterfaces()): string {
-  for (const list of Object.values(interfaces)) for (const info of list ?? []) if (info.family === 'IPv4' && !info.internal) return info.address;
+  for (const list of Object.values(interfaces))
+    for (const info of list ?? []) if (info.family === 'IPv4' && !info.internal) return info.address;
   return 'localhost';
 }
 
@@ -198,8 +213,16 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
 
   // Slow clients must not hold sockets forever (slowloris); generous enough for big uploads.
   const timeouts = { ...defaultServerTimeouts, ...options.timeouts };
-  const serverTimeouts = { headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, keepAliveTimeout: timeouts.keepAliveMs, connectionsCheckingInterval: timeouts.checkIntervalMs };
-  const wopiServer = createHttpsServer({ cert: tls.leafCertPem, key: tls.leafKeyPem, minVersion: 'TLSv1.2', handshakeTimeout: timeouts.handshakeMs, ...serverTimeouts }, createWopiApp(context));
+  const serverTimeouts = {
+    headersTimeout: timeouts.headersMs,
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    connectionsCheckingInterval: timeouts.checkIntervalMs,
+  };
+  const wopiServer = createHttpsServer(
+    { cert: tls.leafCertPem, key: tls.leafKeyPem, minVersion: 'TLSv1.2', handshakeTimeout: timeouts.handshakeMs, ...serverTimeouts },
+    createWopiApp(context),
+  );
   const wopiHost = options.host;
   wopiPort = await listen(wopiServer, wopiHost, options.port ?? 8443, 'WOPI');
 
@@ -288,10 +311,15 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   };
 }
 
-async function loadStartingConfig(options: EngineOptions, startupWarnings: string[]): Promise<{ config: ParsedConfig; warnings: ConfigIssue[]; userEpochs: Record<string, string>; needsSave: boolean }> {
+async function loadStartingConfig(
+  options: EngineOptions,
+  startupWarnings: string[],
+): Promise<{ config: ParsedConfig; warnings: ConfigIssue[]; userEpochs: Record<string, string>; needsSave: boolean }> {
   const persisted = await loadPersistedState(options.dataDir);
   if (persisted.kind === 'unreadable') {
-    startupWarnings.push(`persisted state ${persisted.file} could not be read (${persisted.problem}); it was kept at ${persisted.keptAt} and the host started from ${options.config !== undefined ? 'the given config' : 'defaults'}`);
+    startupWarnings.push(
+      `persisted state ${persisted.file} could not be read (${persisted.problem}); it was kept at ${persisted.keptAt} and the host started from ${options.config !== undefined ? 'the given config' : 'defaults'}`,
+    );
   }
   const userEpochs = persisted.kind === 'loaded' ? persisted.state.userEpochs : {};
   if (options.config !== undefined) {
@@ -314,11 +342,21 @@ export function deviceEndpoints(names: readonly SubjectAltName[], publicHost: st
     const family = san.type === 'dns' ? 'DNS' : san.value.includes(':') ? 'IPv6' : 'IPv4';
     const wopiOrigin = `https://${hostForUrl(san.value)}:${port}`;
     const loopback = san.value === 'localhost' || san.value === '::1' || (family === 'IPv4' && san.value.startsWith('127.'));
-    return { address: san.value, family, loopback, wopiOrigin, bootstrapperUrl: wopiOrigin + Route.Bootstrapper, setupUrl: wopiOrigin + Route.DeviceSetup };
+    return {
+      address: san.value,
+      family,
+      loopback,
+      wopiOrigin,
+      bootstrapperUrl: wopiOrigin + Route.Bootstrapper,
+      setupUrl: wopiOrigin + Route.DeviceSetup,
+    };
   });
   const publicAddress = canonicalIpAddress(publicHost) ?? publicHost.trim().toLowerCase();
   const rank = (e: DeviceEndpoint) => (e.address === publicAddress ? 0 : e.loopback ? 2 : 1);
-  return endpoints.map((e, index) => ({ e, index })).sort((a, b) => rank(a.e) - rank(b.e) || a.index - b.index).map(({ e }) => e);
+  return endpoints
+    .map((e, index) => ({ e, index }))
+    .sort((a, b) => rank(a.e) - rank(b.e) || a.index - b.index)
+    .map(({ e }) => e);
 }
 
 function randomToken(): string {

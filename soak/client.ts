@@ -30,7 +30,10 @@ export interface Target {
 export class HostClient {
   private readonly agent: Agent;
 
-  constructor(private readonly target: Target, keepAlive = true) {
+  constructor(
+    private readonly target: Target,
+    keepAlive = true,
+  ) {
     this.agent = new Agent({ keepAlive, maxSockets: 1, ca: target.ca });
   }
 
@@ -51,7 +54,8 @@ export class HostClient {
       } catch (error) {
         // A kept-alive socket the server closed as it idled fails before the request reaches the
         // server; Node's documented answer is to retry that case, and only that one.
-        if (attempt === 0 && (error as { reusedSocket?: boolean }).reusedSocket && (error as NodeJS.ErrnoException).code === 'ECONNRESET') continue;
+        if (attempt === 0 && (error as { reusedSocket?: boolean }).reusedSocket && (error as NodeJS.ErrnoException).code === 'ECONNRESET')
+          continue;
         throw error;
       }
     }
@@ -61,26 +65,37 @@ export class HostClient {
     this.agent.destroy();
   }
 
-  private once(method: string, path: string, headers: Record<string, string>, body: Buffer | undefined, started: number): Promise<Exchange> {
+  private once(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body: Buffer | undefined,
+    started: number,
+  ): Promise<Exchange> {
     return new Promise((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: this.target.port, servername: 'localhost', agent: this.agent, method, path, headers, timeout: 30_000 }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', (error) => reject(error));
-        res.on('end', () => {
-          const all = res.headersDistinct as Record<string, string[]>;
-          const content = Buffer.concat(chunks);
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: all,
-            body: content,
-            ms: performance.now() - started,
-            header: (name) => all[name.toLowerCase()]?.[0],
-            json: () => JSON.parse(content.toString('utf8')),
+      const req = request(
+        { host: '127.0.0.1', port: this.target.port, servername: 'localhost', agent: this.agent, method, path, headers, timeout: 30_000 },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', (error) => reject(error));
+          res.on('end', () => {
+            const all = res.headersDistinct as Record<string, string[]>;
+            const content = Buffer.concat(chunks);
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: all,
+              body: content,
+              ms: performance.now() - started,
+              header: (name) => all[name.toLowerCase()]?.[0],
+              json: () => JSON.parse(content.toString('utf8')),
+            });
           });
-        });
-      });
-      req.on('timeout', () => req.destroy(Object.assign(new Error(`${method} ${path.split('?')[0]} timed out after 30 s`), { code: 'ETIMEDOUT' })));
+        },
+      );
+      req.on('timeout', () =>
+        req.destroy(Object.assign(new Error(`${method} ${path.split('?')[0]} timed out after 30 s`), { code: 'ETIMEDOUT' })),
+      );
       req.on('error', (error) => reject(Object.assign(error, { reusedSocket: req.reusedSocket })));
       req.end(body);
     });

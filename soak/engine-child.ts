@@ -37,10 +37,30 @@ async function main(): Promise<void> {
     gc();
     gc();
     const usage = process.memoryUsage();
-    send({ type: 'sample', id: message.id, sample: { uptimeMs: performance.now() - started, rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, external: usage.external, arrayBuffers: usage.arrayBuffers, counters: engine.counters() } });
+    send({
+      type: 'sample',
+      id: message.id,
+      sample: {
+        uptimeMs: performance.now() - started,
+        rss: usage.rss,
+        heapUsed: usage.heapUsed,
+        heapTotal: usage.heapTotal,
+        external: usage.external,
+        arrayBuffers: usage.arrayBuffers,
+        counters: engine.counters(),
+      },
+    });
   });
   const { urls } = engine;
-  send({ type: 'ready', wopiOrigin: urls.wopiOrigin, adminUrl: urls.adminUrl, adminToken: urls.adminToken, caCertificatePath: urls.caCertificatePath, dataDir, pid: process.pid });
+  send({
+    type: 'ready',
+    wopiOrigin: urls.wopiOrigin,
+    adminUrl: urls.adminUrl,
+    adminToken: urls.adminToken,
+    caCertificatePath: urls.caCertificatePath,
+    dataDir,
+    pid: process.pid,
+  });
 }
 
 main().catch((error: unknown) => {

@@ -44,7 +44,8 @@ function duration(value: string, flag: string): number {
 }
 
 function count(value: string, flag: string, min: number): number {
-  if (!/^\d+$/.test(value) || Number(value) < min) throw new UsageError(`${flag} takes a whole number of at least ${min}, not ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value) || Number(value) < min)
+    throw new UsageError(`${flag} takes a whole number of at least ${min}, not ${JSON.stringify(value)}`);
   return Number(value);
 }
 
@@ -99,7 +100,10 @@ function options(argv: string[]): Options | 'help' {
     fresh,
     sampleEveryMs,
     warmupMs,
-    limits: { heapGrowthMiB: mib(values['max-heap-growth'], 24, '--max-heap-growth'), rssGrowthMiB: mib(values['max-rss-growth'], 64, '--max-rss-growth') },
+    limits: {
+      heapGrowthMiB: mib(values['max-heap-growth'], 24, '--max-heap-growth'),
+      rssGrowthMiB: mib(values['max-rss-growth'], 64, '--max-rss-growth'),
+    },
     jsonReport: values['json-report'],
     selfCheck: values['self-check'] === true,
   };
@@ -111,7 +115,10 @@ class EngineChild {
   private readonly waiting = new Map<number, (sample: MemorySample) => void>();
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  private constructor(private readonly child: ChildProcess, readonly ready: EngineReady) {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly ready: EngineReady,
+  ) {
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
     child.on('message', (message: ChildMessage) => {
       if (message.type !== 'sample') return;
@@ -121,7 +128,10 @@ class EngineChild {
   }
 
   static async start(dataDir: string): Promise<EngineChild> {
-    const child = fork(fileURLToPath(new URL('./engine-child.js', import.meta.url)), [dataDir], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(fileURLToPath(new URL('./engine-child.js', import.meta.url)), [dataDir], {
+      execArgv: ['--expose-gc'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     const ready = await new Promise<EngineReady>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the engine did not start within 60 s')), 60_000);
       child.on('message', (message: ChildMessage) => {
@@ -174,7 +184,17 @@ function admin(ready: EngineReady, method: string, route: string, body?: unknown
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: '127.0.0.1', port: Number(url.port), method, path: route, agent: false, headers: { authorization: `Bearer ${ready.adminToken}`, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) } },
+      {
+        host: '127.0.0.1',
+        port: Number(url.port),
+        method,
+        path: route,
+        agent: false,
+        headers: {
+          authorization: `Bearer ${ready.adminToken}`,
+          ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+        },
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -197,19 +217,37 @@ function admin(ready: EngineReady, method: string, route: string, body?: unknown
 function followStream(ready: EngineReady): { events: () => number; close: () => void } {
   const url = new URL(ready.adminUrl);
   let events = 0;
-  const req = httpRequest({ host: '127.0.0.1', port: Number(url.port), path: '/api/log/stream', agent: false, headers: { authorization: `Bearer ${ready.adminToken}`, accept: 'text/event-stream' } }, (res) => {
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => (events += chunk.split('\n\n').length - 1));
-    res.on('error', () => {});
-  });
+  const req = httpRequest(
+    {
+      host: '127.0.0.1',
+      port: Number(url.port),
+      path: '/api/log/stream',
+      agent: false,
+      headers: { authorization: `Bearer ${ready.adminToken}`, accept: 'text/event-stream' },
+    },
+    (res) => {
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (events += chunk.split('\n\n').length - 1));
+      res.on('error', () => {});
+    },
+  );
   req.on('error', () => {});
   req.end();
   return { events: () => events, close: () => req.destroy() };
 }
 
-async function configure(ready: EngineReady, userIds: string[], faultyIds: string[], selfCheck: boolean): Promise<{ rules: InstalledRule[]; clientId: string; clientSecret: string; redirectUri: string }> {
+async function configure(
+  ready: EngineReady,
+  userIds: string[],
+  faultyIds: string[],
+  selfCheck: boolean,
+): Promise<{ rules: InstalledRule[]; clientId: string; clientSecret: string; redirectUri: string }> {
   const current = await admin(ready, 'GET', '/api/config');
-  const config = { ...current.json, users: userIds.map((id) => ({ id, signInName: `${id}@soak.test`, friendlyName: `Soak ${id}` })), tokenTtlSeconds: soakTokenTtlSeconds };
+  const config = {
+    ...current.json,
+    users: userIds.map((id) => ({ id, signInName: `${id}@soak.test`, friendlyName: `Soak ${id}` })),
+    tokenTtlSeconds: soakTokenTtlSeconds,
+  };
   const put = await admin(ready, 'PUT', '/api/config', config);
   if (put.status !== 200) throw new Error(`PUT /api/config answered ${put.status}: ${JSON.stringify(put.json)}`);
   const rules: InstalledRule[] = [];
@@ -270,34 +308,53 @@ async function main(): Promise<number> {
     const target = { port: Number(new URL(ready.wopiOrigin).port), ca };
     const ctx = { target, stats, rules, deadline, clientId, clientSecret, redirectUri };
     const stream = followStream(ready);
-    console.log(`soak: ${opts.clients} devices (${opts.faulty} with fault rules, ${opts.fresh} on fresh connections) for ${Math.round(opts.durationMs / 1000)} s against the engine (pid ${ready.pid}) at ${ready.wopiOrigin}`);
+    console.log(
+      `soak: ${opts.clients} devices (${opts.faulty} with fault rules, ${opts.fresh} on fresh connections) for ${Math.round(opts.durationMs / 1000)} s against the engine (pid ${ready.pid}) at ${ready.wopiOrigin}`,
+    );
 
     const sampleNow = async () => {
       const sample = await engine!.sample();
       const atMs = Date.now() - started;
       samples.push({ ...sample, atMs });
-      console.log(`  ${(atMs / 1000).toFixed(0).padStart(5)} s  ${stats.requests.toLocaleString('en-US').padStart(10)} requests  rss ${(sample.rss / 2 ** 20).toFixed(1)} MiB  heap ${(sample.heapUsed / 2 ** 20).toFixed(1)} MiB  unforced ${stats.count('unforced')}`);
+      console.log(
+        `  ${(atMs / 1000).toFixed(0).padStart(5)} s  ${stats.requests.toLocaleString('en-US').padStart(10)} requests  rss ${(sample.rss / 2 ** 20).toFixed(1)} MiB  heap ${(sample.heapUsed / 2 ** 20).toFixed(1)} MiB  unforced ${stats.count('unforced')}`,
+      );
     };
     await sampleNow();
-    const sampler = setInterval(() => void sampleNow().catch((error: unknown) => stats.record('memory sample', 'unforced', 0, (error as Error).message)), opts.sampleEveryMs);
+    const sampler = setInterval(
+      () => void sampleNow().catch((error: unknown) => stats.record('memory sample', 'unforced', 0, (error as Error).message)),
+      opts.sampleEveryMs,
+    );
     const devices = userIds.map((id, i) => new Device(id, ctx, i >= opts.clients - opts.fresh, soakTokenTtlSeconds.refreshToken * 1000));
     // Staggered, as phones do not all start at the same instant.
-    await Promise.all(devices.map(async (device, i) => {
-      await new Promise((r) => setTimeout(r, (i * 1000) / opts.clients));
-      await device.run();
-    }));
+    await Promise.all(
+      devices.map(async (device, i) => {
+        await new Promise((r) => setTimeout(r, (i * 1000) / opts.clients));
+        await device.run();
+      }),
+    );
     clearInterval(sampler);
     await sampleNow();
     stream.close();
     const elapsedMs = Date.now() - started;
 
-    const memory = judgeMemory(samples, opts.warmupMs, opts.limits, { users: opts.clients, codeTtlMs: soakTokenTtlSeconds.authorizationCode * 1000, redemptions: stats.redemptions, endedAt: Date.now() });
+    const memory = judgeMemory(samples, opts.warmupMs, opts.limits, {
+      users: opts.clients,
+      codeTtlMs: soakTokenTtlSeconds.authorizationCode * 1000,
+      redemptions: stats.redemptions,
+      endedAt: Date.now(),
+    });
     const report: SoakReport = {
       durationS: Math.round(elapsedMs / 1000),
       devices: { total: opts.clients, faulty: opts.faulty, freshConnections: opts.fresh },
       requests: stats.requests,
       requestsPerSecond: Math.round(stats.requests / (elapsedMs / 1000)),
-      outcomes: { ok: stats.count('ok'), intended: stats.count('intended'), forced: stats.count('forced'), unforced: stats.count('unforced') },
+      outcomes: {
+        ok: stats.count('ok'),
+        intended: stats.count('intended'),
+        forced: stats.count('forced'),
+        unforced: stats.count('unforced'),
+      },
       forcedReasons: Object.fromEntries(stats.reasons.forced),
       intendedReasons: Object.fromEntries(stats.reasons.intended),
       unforcedSamples: stats.unforcedSamples,
@@ -308,9 +365,24 @@ async function main(): Promise<number> {
       passed: false,
     };
     const operationsSeen = new Set(report.operations.filter((o) => o.ok + o.intended > 0).map((o) => o.operation));
-    const missing = [Operation.Authorize, Operation.Token, Operation.Bootstrap, Operation.GetNewAccessToken, Operation.GetRootContainerBootstrapper, Operation.EnumerateChildren, Operation.CheckFileInfo, Operation.GetFile, Operation.Lock, Operation.PutFile, Operation.Unlock, Operation.PutRelativeFile, Operation.DeleteFile].filter((op) => !operationsSeen.has(op));
+    const missing = [
+      Operation.Authorize,
+      Operation.Token,
+      Operation.Bootstrap,
+      Operation.GetNewAccessToken,
+      Operation.GetRootContainerBootstrapper,
+      Operation.EnumerateChildren,
+      Operation.CheckFileInfo,
+      Operation.GetFile,
+      Operation.Lock,
+      Operation.PutFile,
+      Operation.Unlock,
+      Operation.PutRelativeFile,
+      Operation.DeleteFile,
+    ].filter((op) => !operationsSeen.has(op));
     report.missingOperations = missing;
-    report.passed = report.outcomes.unforced === 0 && memory.passed && missing.length === 0 && (opts.faulty === 0 || report.outcomes.forced > 0);
+    report.passed =
+      report.outcomes.unforced === 0 && memory.passed && missing.length === 0 && (opts.faulty === 0 || report.outcomes.forced > 0);
     console.log(formatReport(report, opts.limits));
     if (opts.jsonReport) await writeFile(opts.jsonReport, JSON.stringify(report, null, 2) + '\n');
     return report.passed ? 0 : 1;

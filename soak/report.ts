@@ -59,10 +59,18 @@ function median(values: number[]): number {
  * at the end the set holds no more codes than were redeemed within one code lifetime plus the purge
  * interval of the last one.
  */
-export function judgeMemory(samples: Array<MemorySample & { atMs: number }>, warmupMs: number, limits: MemoryLimits, codes: { users: number; codeTtlMs: number; redemptions: number[]; endedAt: number }): MemoryVerdict {
+export function judgeMemory(
+  samples: Array<MemorySample & { atMs: number }>,
+  warmupMs: number,
+  limits: MemoryLimits,
+  codes: { users: number; codeTtlMs: number; redemptions: number[]; endedAt: number },
+): MemoryVerdict {
   const problems: string[] = [];
   const judged = samples.filter((s) => s.atMs >= warmupMs);
-  if (judged.length < 4) problems.push(`only ${judged.length} memory samples after the warm-up; lengthen --duration or shorten --sample-every (at least 4 are needed)`);
+  if (judged.length < 4)
+    problems.push(
+      `only ${judged.length} memory samples after the warm-up; lengthen --duration or shorten --sample-every (at least 4 are needed)`,
+    );
   const window = Math.max(3, Math.floor(judged.length / 3));
   const first = judged.slice(0, window);
   const last = judged.slice(-window);
@@ -70,8 +78,10 @@ export function judgeMemory(samples: Array<MemorySample & { atMs: number }>, war
   const heapEnd = mib(median(last.map((s) => s.heapUsed)));
   const rssBaseline = mib(median(first.map((s) => s.rss)));
   const rssEnd = mib(median(last.map((s) => s.rss)));
-  if (heapEnd - heapBaseline > limits.heapGrowthMiB) problems.push(`the heap grew ${(heapEnd - heapBaseline).toFixed(1)} MiB after warm-up (limit ${limits.heapGrowthMiB} MiB)`);
-  if (rssEnd - rssBaseline > limits.rssGrowthMiB) problems.push(`RSS grew ${(rssEnd - rssBaseline).toFixed(1)} MiB after warm-up (limit ${limits.rssGrowthMiB} MiB)`);
+  if (heapEnd - heapBaseline > limits.heapGrowthMiB)
+    problems.push(`the heap grew ${(heapEnd - heapBaseline).toFixed(1)} MiB after warm-up (limit ${limits.heapGrowthMiB} MiB)`);
+  if (rssEnd - rssBaseline > limits.rssGrowthMiB)
+    problems.push(`RSS grew ${(rssEnd - rssBaseline).toFixed(1)} MiB after warm-up (limit ${limits.rssGrowthMiB} MiB)`);
 
   const end = samples[samples.length - 1]!.counters;
   const lastRedemption = codes.redemptions[codes.redemptions.length - 1] ?? codes.endedAt;
@@ -81,7 +91,12 @@ export function judgeMemory(samples: Array<MemorySample & { atMs: number }>, war
   const bounds = [
     { what: 'request log entries (ring)', end: end.logEntries, max: maxOf((s) => s.counters.logEntries), bound: end.logCapacity },
     { what: 'verified-token cache', end: end.verifiedTokens, max: maxOf((s) => s.counters.verifiedTokens), bound: verifiedTokenCap },
-    { what: 'issued-token registry', end: end.issuedTokens, max: maxOf((s) => s.counters.issuedTokens), bound: issuedTokensPerUserCap * codes.users },
+    {
+      what: 'issued-token registry',
+      end: end.issuedTokens,
+      max: maxOf((s) => s.counters.issuedTokens),
+      bound: issuedTokensPerUserCap * codes.users,
+    },
     { what: 'used authorization codes (purged)', end: end.usedCodes, max: end.usedCodes, bound: recentRedemptions },
   ].map((b) => ({ ...b, held: b.max <= b.bound }));
   for (const b of bounds) if (!b.held) problems.push(`${b.what}: ${b.max} exceeds its bound ${b.bound}`);
@@ -107,26 +122,55 @@ const pad = (text: string, width: number) => text.padStart(width);
 export function formatReport(report: SoakReport, limits: MemoryLimits): string {
   const { outcomes, memory } = report;
   const lines: string[] = [];
-  lines.push('', `WOPI Mock Host soak report: ${report.durationS} s, ${report.devices.total} devices (${report.devices.faulty} with fault rules, ${report.devices.freshConnections} on fresh connections)`);
+  lines.push(
+    '',
+    `WOPI Mock Host soak report: ${report.durationS} s, ${report.devices.total} devices (${report.devices.faulty} with fault rules, ${report.devices.freshConnections} on fresh connections)`,
+  );
   lines.push(`  requests served     ${n(report.requests)} (${n(report.requestsPerSecond)}/s)`);
   lines.push(`  unforced errors     ${n(outcomes.unforced)}`);
-  lines.push(`  forced by faults    ${n(outcomes.forced)}${Object.entries(report.forcedReasons).map(([why, c]) => `\n                        ${n(c)} × ${why}`).join('')}`);
-  lines.push(`  intended refusals   ${n(outcomes.intended)}${Object.entries(report.intendedReasons).map(([why, c]) => `\n                        ${n(c)} × ${why}`).join('')}`);
+  lines.push(
+    `  forced by faults    ${n(outcomes.forced)}${Object.entries(report.forcedReasons)
+      .map(([why, c]) => `\n                        ${n(c)} × ${why}`)
+      .join('')}`,
+  );
+  lines.push(
+    `  intended refusals   ${n(outcomes.intended)}${Object.entries(report.intendedReasons)
+      .map(([why, c]) => `\n                        ${n(c)} × ${why}`)
+      .join('')}`,
+  );
   lines.push(`  latency             p50 ${ms(report.latencyMs.p50)} ms, p99 ${ms(report.latencyMs.p99)} ms`);
   lines.push(`  admin stream        ${n(report.streamEvents)} events read by a live subscriber`);
-  lines.push('', `  ${'operation'.padEnd(32)}${pad('requests', 10)}${pad('ok', 10)}${pad('intended', 10)}${pad('forced', 8)}${pad('unforced', 10)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}`);
-  for (const o of report.operations) lines.push(`  ${o.operation.padEnd(32)}${pad(n(o.count), 10)}${pad(n(o.ok), 10)}${pad(n(o.intended), 10)}${pad(n(o.forced), 8)}${pad(n(o.unforced), 10)}${pad(ms(o.p50), 9)}${pad(ms(o.p99), 9)}`);
+  lines.push(
+    '',
+    `  ${'operation'.padEnd(32)}${pad('requests', 10)}${pad('ok', 10)}${pad('intended', 10)}${pad('forced', 8)}${pad('unforced', 10)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}`,
+  );
+  for (const o of report.operations)
+    lines.push(
+      `  ${o.operation.padEnd(32)}${pad(n(o.count), 10)}${pad(n(o.ok), 10)}${pad(n(o.intended), 10)}${pad(n(o.forced), 8)}${pad(n(o.unforced), 10)}${pad(ms(o.p50), 9)}${pad(ms(o.p99), 9)}`,
+    );
   lines.push('', `  engine memory after a full GC (warm-up: the first ${memory.warmupS} s, not judged)`);
-  lines.push(`  ${pad('time s', 7)}${pad('RSS MiB', 9)}${pad('heap MiB', 10)}${pad('log', 7)}${pad('verified', 10)}${pad('issued', 8)}${pad('codes', 7)}${pad('used', 6)}${pad('items', 7)}`);
+  lines.push(
+    `  ${pad('time s', 7)}${pad('RSS MiB', 9)}${pad('heap MiB', 10)}${pad('log', 7)}${pad('verified', 10)}${pad('issued', 8)}${pad('codes', 7)}${pad('used', 6)}${pad('items', 7)}`,
+  );
   for (const s of memory.samples) {
     const c = s.counters;
-    lines.push(`  ${pad((s.atMs / 1000).toFixed(0), 7)}${pad(mib(s.rss).toFixed(1), 9)}${pad(mib(s.heapUsed).toFixed(1), 10)}${pad(String(c.logEntries), 7)}${pad(String(c.verifiedTokens), 10)}${pad(String(c.issuedTokens), 8)}${pad(String(c.openCodes), 7)}${pad(String(c.usedCodes), 6)}${pad(String(c.storedResources), 7)}${s.atMs < memory.warmupS * 1000 ? '  (warm-up)' : ''}`);
+    lines.push(
+      `  ${pad((s.atMs / 1000).toFixed(0), 7)}${pad(mib(s.rss).toFixed(1), 9)}${pad(mib(s.heapUsed).toFixed(1), 10)}${pad(String(c.logEntries), 7)}${pad(String(c.verifiedTokens), 10)}${pad(String(c.issuedTokens), 8)}${pad(String(c.openCodes), 7)}${pad(String(c.usedCodes), 6)}${pad(String(c.storedResources), 7)}${s.atMs < memory.warmupS * 1000 ? '  (warm-up)' : ''}`,
+    );
   }
-  lines.push(`  heap after warm-up  ${memory.heapBaselineMiB.toFixed(1)} → ${memory.heapEndMiB.toFixed(1)} MiB (${signed(memory.heapGrowthMiB)} MiB, limit +${limits.heapGrowthMiB})`);
-  lines.push(`  RSS after warm-up   ${memory.rssBaselineMiB.toFixed(1)} → ${memory.rssEndMiB.toFixed(1)} MiB (${signed(memory.rssGrowthMiB)} MiB, limit +${limits.rssGrowthMiB})`);
-  for (const b of memory.bounds) lines.push(`  ${b.what.padEnd(36)}${pad(n(b.end), 8)} at the end, ${n(b.max)} at most, bound ${n(b.bound)}${b.held ? '' : '  EXCEEDED'}`);
+  lines.push(
+    `  heap after warm-up  ${memory.heapBaselineMiB.toFixed(1)} → ${memory.heapEndMiB.toFixed(1)} MiB (${signed(memory.heapGrowthMiB)} MiB, limit +${limits.heapGrowthMiB})`,
+  );
+  lines.push(
+    `  RSS after warm-up   ${memory.rssBaselineMiB.toFixed(1)} → ${memory.rssEndMiB.toFixed(1)} MiB (${signed(memory.rssGrowthMiB)} MiB, limit +${limits.rssGrowthMiB})`,
+  );
+  for (const b of memory.bounds)
+    lines.push(
+      `  ${b.what.padEnd(36)}${pad(n(b.end), 8)} at the end, ${n(b.max)} at most, bound ${n(b.bound)}${b.held ? '' : '  EXCEEDED'}`,
+    );
   if (report.unforcedSamples.length > 0) lines.push('', '  first unforced errors:', ...report.unforcedSamples.map((s) => `    ${s}`));
-  if (report.missingOperations && report.missingOperations.length > 0) lines.push('', `  operations that never succeeded: ${report.missingOperations.join(', ')}`);
+  if (report.missingOperations && report.missingOperations.length > 0)
+    lines.push('', `  operations that never succeeded: ${report.missingOperations.join(', ')}`);
   for (const problem of memory.problems) lines.push(`  memory: ${problem}`);
   lines.push('', `RESULT: ${report.passed ? 'PASS' : 'FAIL'}`);
   return lines.join('\n');

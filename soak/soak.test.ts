@@ -23,7 +23,11 @@ test('a short soak: many devices, mixed operations and forced faults, zero unfor
   const reportFile = path.join(dir, 'report.json');
   const program = path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.js');
   const duration = process.env['SOAK_DURATION'] ?? '40s';
-  const child = spawn(process.execPath, [program, '--duration', duration, '--clients', '12', '--sample-every', '3s', '--json-report', reportFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [program, '--duration', duration, '--clients', '12', '--sample-every', '3s', '--json-report', reportFile],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk));
@@ -39,8 +43,16 @@ test('a short soak: many devices, mixed operations and forced faults, zero unfor
   assert.ok(report.requests > 2000, `only ${report.requests} requests`);
   assert.equal(report.outcomes.ok + report.outcomes.intended + report.outcomes.forced, report.requests);
   // The slice of faults and refusals really happened, each kind of it.
-  assert.deepEqual(Object.keys(report.forcedReasons).sort(), ['500 on Bootstrap (fault rule)', '503 on CheckFileInfo (fault rule)', 'connection dropped on EnumerateChildren (fault rule)']);
-  assert.deepEqual(Object.keys(report.intendedReasons).sort(), ['401 challenge on Bootstrap without a token', '401 on Bootstrap with a forged token', '409 on Lock with a foreign lock id, carrying the current lock']);
+  assert.deepEqual(Object.keys(report.forcedReasons).sort(), [
+    '500 on Bootstrap (fault rule)',
+    '503 on CheckFileInfo (fault rule)',
+    'connection dropped on EnumerateChildren (fault rule)',
+  ]);
+  assert.deepEqual(Object.keys(report.intendedReasons).sort(), [
+    '401 challenge on Bootstrap without a token',
+    '401 on Bootstrap with a forged token',
+    '409 on Lock with a foreign lock id, carrying the current lock',
+  ]);
   assert.equal(report.memory.passed, true, report.memory.problems.join('\n'));
   assert.ok(report.memory.samples.filter((s) => s.atMs >= report.memory.warmupS * 1000).length >= 4);
   assert.ok(report.memory.bounds.every((b) => b.held));
@@ -52,7 +64,11 @@ test('the soak fails when it should: a fault rule no device knows of gives exact
   dirs.push(dir);
   const reportFile = path.join(dir, 'report.json');
   const program = path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.js');
-  const child = spawn(process.execPath, [program, '--duration', '10s', '--clients', '2', '--faulty', '0', '--sample-every', '2s', '--self-check', '--json-report', reportFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [program, '--duration', '10s', '--clients', '2', '--faulty', '0', '--sample-every', '2s', '--self-check', '--json-report', reportFile],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk));
@@ -60,6 +76,10 @@ test('the soak fails when it should: a fault rule no device knows of gives exact
   assert.equal(code, 1, output);
   const report = JSON.parse(await readFile(reportFile, 'utf8')) as SoakReport;
   assert.deepEqual([report.passed, report.outcomes.unforced, report.unforcedSamples.length], [false, 5, 5]);
-  for (const sample of report.unforcedSamples) assert.match(sample, / CheckFileInfo: HTTP 500 forced by fault rule f-[0-9a-f]+: Answer 500 on CheckFileInfo, for the next (\d+ requests|request)$/);
+  for (const sample of report.unforcedSamples)
+    assert.match(
+      sample,
+      / CheckFileInfo: HTTP 500 forced by fault rule f-[0-9a-f]+: Answer 500 on CheckFileInfo, for the next (\d+ requests|request)$/,
+    );
   assert.match(output, /RESULT: FAIL/);
 });

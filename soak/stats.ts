@@ -43,7 +43,8 @@ export class Stats {
     stats.latencies.push(ms);
     if (outcome === 'unforced') {
       this.unforcedTotal++;
-      if (this.unforcedSamples.length < 20) this.unforcedSamples.push(`${new Date().toISOString()} ${operation}: ${reason ?? 'unexpected answer'}`);
+      if (this.unforcedSamples.length < 20)
+        this.unforcedSamples.push(`${new Date().toISOString()} ${operation}: ${reason ?? 'unexpected answer'}`);
     } else if ((outcome === 'forced' || outcome === 'intended') && reason) {
       const counts = this.reasons[outcome];
       counts.set(reason, (counts.get(reason) ?? 0) + 1);

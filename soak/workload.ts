@@ -34,7 +34,8 @@ type Judge = (reply: Exchange) => Verdict;
 
 const ok: Verdict = { outcome: 'ok' };
 const unforced = (reason: string): Verdict => ({ outcome: 'unforced', reason });
-const status200: Judge = (r) => (r.status === 200 ? ok : unforced(`HTTP ${r.status} ${r.header('x-wopi-servererror') ?? r.body.toString('utf8').slice(0, 200)}`));
+const status200: Judge = (r) =>
+  r.status === 200 ? ok : unforced(`HTTP ${r.status} ${r.header('x-wopi-servererror') ?? r.body.toString('utf8').slice(0, 200)}`);
 
 /** Renew a token this long before it expires, as Office does, so no request carries an expired one. */
 const renewMarginMs = 5_000;
@@ -94,15 +95,24 @@ export class Device {
         weight: 3,
         run: async () => {
           await this.call(Operation.Bootstrap, 'GET', '/wopibootstrapper', {}, (r) =>
-            r.status === 401 && /^Bearer authorization_uri="/.test(r.header('www-authenticate') ?? '') ? { outcome: 'intended', reason: '401 challenge on Bootstrap without a token' } : unforced(`Bootstrap without a token: HTTP ${r.status}`),
+            r.status === 401 && /^Bearer authorization_uri="/.test(r.header('www-authenticate') ?? '')
+              ? { outcome: 'intended', reason: '401 challenge on Bootstrap without a token' }
+              : unforced(`Bootstrap without a token: HTTP ${r.status}`),
           );
         },
       },
       badToken: {
         weight: 2,
         run: async () => {
-          await this.call(Operation.Bootstrap, 'GET', '/wopibootstrapper', { headers: { authorization: `Bearer ${randomBytes(24).toString('base64url')}` } }, (r) =>
-            r.status === 401 ? { outcome: 'intended', reason: '401 on Bootstrap with a forged token' } : unforced(`Bootstrap with a forged token: HTTP ${r.status}`),
+          await this.call(
+            Operation.Bootstrap,
+            'GET',
+            '/wopibootstrapper',
+            { headers: { authorization: `Bearer ${randomBytes(24).toString('base64url')}` } },
+            (r) =>
+              r.status === 401
+                ? { outcome: 'intended', reason: '401 on Bootstrap with a forged token' }
+                : unforced(`Bootstrap with a forged token: HTTP ${r.status}`),
           );
         },
       },
@@ -114,14 +124,24 @@ export class Device {
           await this.call(Operation.EnumerateChildren, 'GET', this.root.path.replace('?', '/children?'), {}, (r) => {
             if (r.status !== 200) return status200(r);
             const { ChildFiles, ChildContainers } = r.json();
-            return Array.isArray(ChildFiles) && Array.isArray(ChildContainers) && ChildFiles.some((f: { Name: string }) => f.Name === this.fileName) ? ok : unforced('EnumerateChildren: the device\'s own file is not listed');
+            return Array.isArray(ChildFiles) &&
+              Array.isArray(ChildContainers) &&
+              ChildFiles.some((f: { Name: string }) => f.Name === this.fileName)
+              ? ok
+              : unforced("EnumerateChildren: the device's own file is not listed");
           });
         },
       },
       checkFileInfo: {
         weight: 15,
         run: async () => {
-          await this.call(Operation.CheckFileInfo, 'GET', this.filePath(), {}, (r) => (r.status === 200 && r.json().UserId === this.userId && r.json().BaseFileName === this.fileName ? ok : status200(r).outcome === 'ok' ? unforced('CheckFileInfo: wrong UserId or BaseFileName') : status200(r)));
+          await this.call(Operation.CheckFileInfo, 'GET', this.filePath(), {}, (r) =>
+            r.status === 200 && r.json().UserId === this.userId && r.json().BaseFileName === this.fileName
+              ? ok
+              : status200(r).outcome === 'ok'
+                ? unforced('CheckFileInfo: wrong UserId or BaseFileName')
+                : status200(r),
+          );
         },
       },
       getFile: { weight: 10, run: async () => void (await this.call(Operation.GetFile, 'GET', this.filePath('/contents'), {}, status200)) },
@@ -144,8 +164,12 @@ export class Device {
   private async setUp(): Promise<void> {
     if (!(await this.signIn())) return;
     if (!(await this.rootContainer())) return;
-    const created = await this.call(Operation.CreateChildFile, 'POST', this.root.path, { headers: { 'x-wopi-override': 'CREATE_CHILD_FILE', 'x-wopi-relativetarget': this.fileName } }, (r) =>
-      r.status === 200 || r.status === 409 ? ok : status200(r),
+    const created = await this.call(
+      Operation.CreateChildFile,
+      'POST',
+      this.root.path,
+      { headers: { 'x-wopi-override': 'CREATE_CHILD_FILE', 'x-wopi-relativetarget': this.fileName } },
+      (r) => (r.status === 200 || r.status === 409 ? ok : status200(r)),
     );
     if (!created) return;
     if (created.status === 200) this.file.id = decodeURIComponent(new URL(created.json().Url).pathname.split('/').pop()!);
@@ -173,12 +197,25 @@ export class Device {
   /** The OAuth authorization-code flow: the sign-in page's POST, then the token endpoint. */
   private async signIn(): Promise<boolean> {
     const client = { client_id: this.ctx.clientId, redirect_uri: this.ctx.redirectUri };
-    const authorized = await this.call(Operation.Authorize, 'POST', '/oauth/authorize', { form: { ...client, response_type: 'code', user: this.userId } }, (r) =>
-      r.status === 302 && new URL(r.header('location') ?? 'x:').searchParams.has('code') ? ok : unforced(`Authorize: HTTP ${r.status} ${r.header('location') ?? ''}`),
+    const authorized = await this.call(
+      Operation.Authorize,
+      'POST',
+      '/oauth/authorize',
+      { form: { ...client, response_type: 'code', user: this.userId } },
+      (r) =>
+        r.status === 302 && new URL(r.header('location') ?? 'x:').searchParams.has('code')
+          ? ok
+          : unforced(`Authorize: HTTP ${r.status} ${r.header('location') ?? ''}`),
     );
     if (!authorized) return false;
     const code = new URL(authorized.header('location')!).searchParams.get('code')!;
-    const redeemed = await this.call(Operation.Token, 'POST', '/oauth/token', { form: { ...client, grant_type: 'authorization_code', code, client_secret: this.ctx.clientSecret } }, this.tokenJudge);
+    const redeemed = await this.call(
+      Operation.Token,
+      'POST',
+      '/oauth/token',
+      { form: { ...client, grant_type: 'authorization_code', code, client_secret: this.ctx.clientSecret } },
+      this.tokenJudge,
+    );
     if (!redeemed) return false;
     this.ctx.stats.redemptions.push(Date.now());
     this.takeTokens(redeemed);
@@ -186,20 +223,40 @@ export class Device {
   }
 
   private async refreshTokens(): Promise<void> {
-    const refreshed = await this.call(Operation.Token, 'POST', '/oauth/token', { form: { grant_type: 'refresh_token', refresh_token: this.oauth.refresh, client_id: this.ctx.clientId, client_secret: this.ctx.clientSecret } }, this.tokenJudge);
+    const refreshed = await this.call(
+      Operation.Token,
+      'POST',
+      '/oauth/token',
+      {
+        form: {
+          grant_type: 'refresh_token',
+          refresh_token: this.oauth.refresh,
+          client_id: this.ctx.clientId,
+          client_secret: this.ctx.clientSecret,
+        },
+      },
+      this.tokenJudge,
+    );
     if (refreshed) this.takeTokens(refreshed);
   }
 
   private readonly tokenJudge: Judge = (r) => {
     if (r.status !== 200) return unforced(`Token: HTTP ${r.status} ${r.body.toString('utf8').slice(0, 200)}`);
     const body = r.json();
-    return typeof body.access_token === 'string' && typeof body.refresh_token === 'string' && typeof body.expires_in === 'number' ? ok : unforced('Token: the answer lacks access_token, refresh_token or a numeric expires_in');
+    return typeof body.access_token === 'string' && typeof body.refresh_token === 'string' && typeof body.expires_in === 'number'
+      ? ok
+      : unforced('Token: the answer lacks access_token, refresh_token or a numeric expires_in');
   };
 
   private takeTokens(reply: Exchange): void {
     const { access_token, refresh_token, expires_in } = reply.json();
     const now = Date.now();
-    this.oauth = { access: access_token, refresh: refresh_token, accessExpiresAt: now + expires_in * 1000, refreshExpiresAt: now + this.refreshTtlMs };
+    this.oauth = {
+      access: access_token,
+      refresh: refresh_token,
+      accessExpiresAt: now + expires_in * 1000,
+      refreshExpiresAt: now + this.refreshTtlMs,
+    };
   }
 
   private bearer(): Record<string, string> {
@@ -207,11 +264,23 @@ export class Device {
   }
 
   private async bootstrap(): Promise<void> {
-    await this.call(Operation.Bootstrap, 'GET', '/wopibootstrapper', { headers: this.bearer() }, (r) => (r.status === 200 && r.json().Bootstrap?.UserId === this.userId ? ok : status200(r).outcome === 'ok' ? unforced('Bootstrap: wrong UserId') : status200(r)));
+    await this.call(Operation.Bootstrap, 'GET', '/wopibootstrapper', { headers: this.bearer() }, (r) =>
+      r.status === 200 && r.json().Bootstrap?.UserId === this.userId
+        ? ok
+        : status200(r).outcome === 'ok'
+          ? unforced('Bootstrap: wrong UserId')
+          : status200(r),
+    );
   }
 
   private async rootContainer(): Promise<boolean> {
-    const reply = await this.call(Operation.GetRootContainerBootstrapper, 'POST', '/wopibootstrapper', { headers: { ...this.bearer(), 'x-wopi-ecosystemoperation': 'GET_ROOT_CONTAINER' } }, status200);
+    const reply = await this.call(
+      Operation.GetRootContainerBootstrapper,
+      'POST',
+      '/wopibootstrapper',
+      { headers: { ...this.bearer(), 'x-wopi-ecosystemoperation': 'GET_ROOT_CONTAINER' } },
+      status200,
+    );
     if (!reply) return false;
     const url = new URL(reply.json().RootContainerInfo.ContainerPointer.Url);
     this.root = { path: url.pathname + url.search, expiresAt: Date.now() + this.wopiTtlFrom(url.searchParams.get('access_token')!) };
@@ -220,11 +289,19 @@ export class Device {
 
   private async getNewAccessToken(): Promise<boolean> {
     const wopiSrc = `https://localhost:${this.ctx.target.port}/wopi/files/${this.file.id}`;
-    const reply = await this.call(Operation.GetNewAccessToken, 'POST', '/wopibootstrapper', { headers: { ...this.bearer(), 'x-wopi-ecosystemoperation': 'GET_NEW_ACCESS_TOKEN', 'x-wopi-wopisrc': wopiSrc } }, (r) => {
-      if (r.status !== 200) return status200(r);
-      const info = r.json().AccessTokenInfo;
-      return typeof info?.AccessToken === 'string' && info.AccessTokenExpiry > Date.now() ? ok : unforced('GetNewAccessToken: no usable AccessTokenInfo');
-    });
+    const reply = await this.call(
+      Operation.GetNewAccessToken,
+      'POST',
+      '/wopibootstrapper',
+      { headers: { ...this.bearer(), 'x-wopi-ecosystemoperation': 'GET_NEW_ACCESS_TOKEN', 'x-wopi-wopisrc': wopiSrc } },
+      (r) => {
+        if (r.status !== 200) return status200(r);
+        const info = r.json().AccessTokenInfo;
+        return typeof info?.AccessToken === 'string' && info.AccessTokenExpiry > Date.now()
+          ? ok
+          : unforced('GetNewAccessToken: no usable AccessTokenInfo');
+      },
+    );
     if (!reply) return false;
     const { AccessToken, AccessTokenExpiry } = reply.json().AccessTokenInfo;
     this.file.token = AccessToken;
@@ -238,26 +315,72 @@ export class Device {
     const locked = await this.call(Operation.Lock, 'POST', this.filePath(), { headers: { 'x-wopi-override': 'LOCK', ...lock } }, status200);
     if (!locked) return;
     const content = randomBytes(512 + Math.floor(Math.random() * 32 * 1024));
-    const saved = await this.call(Operation.PutFile, 'POST', this.filePath('/contents'), { headers: { 'x-wopi-override': 'PUT', ...lock }, body: content }, (r) => (r.status === 200 && /^\d+$/.test(r.header('x-wopi-itemversion') ?? '') ? ok : status200(r).outcome === 'ok' ? unforced('PutFile: no X-WOPI-ItemVersion') : status200(r)));
-    if (saved) await this.call(Operation.GetFile, 'GET', this.filePath('/contents'), {}, (r) => (r.status === 200 && r.body.equals(content) ? ok : status200(r).outcome === 'ok' ? unforced(`GetFile after PutFile: ${r.body.length} bytes, not the ${content.length} just saved`) : status200(r)));
+    const saved = await this.call(
+      Operation.PutFile,
+      'POST',
+      this.filePath('/contents'),
+      { headers: { 'x-wopi-override': 'PUT', ...lock }, body: content },
+      (r) =>
+        r.status === 200 && /^\d+$/.test(r.header('x-wopi-itemversion') ?? '')
+          ? ok
+          : status200(r).outcome === 'ok'
+            ? unforced('PutFile: no X-WOPI-ItemVersion')
+            : status200(r),
+    );
+    if (saved)
+      await this.call(Operation.GetFile, 'GET', this.filePath('/contents'), {}, (r) =>
+        r.status === 200 && r.body.equals(content)
+          ? ok
+          : status200(r).outcome === 'ok'
+            ? unforced(`GetFile after PutFile: ${r.body.length} bytes, not the ${content.length} just saved`)
+            : status200(r),
+      );
     await this.call(Operation.Unlock, 'POST', this.filePath(), { headers: { 'x-wopi-override': 'UNLOCK', ...lock } }, status200);
   }
 
   /** A second editor's lock id on a locked file: the 409 must carry the current lock. */
   private async conflict(): Promise<void> {
-    const locked = await this.call(Operation.Lock, 'POST', this.filePath(), { headers: { 'x-wopi-override': 'LOCK', 'x-wopi-lock': this.lockId } }, status200);
-    if (!locked) return;
-    await this.call(Operation.Lock, 'POST', this.filePath(), { headers: { 'x-wopi-override': 'LOCK', 'x-wopi-lock': 'another-editor' } }, (r) =>
-      r.status === 409 && r.header('x-wopi-lock') === this.lockId ? { outcome: 'intended', reason: '409 on Lock with a foreign lock id, carrying the current lock' } : unforced(`Lock with a foreign id: HTTP ${r.status}, X-WOPI-Lock ${JSON.stringify(r.header('x-wopi-lock'))}`),
+    const locked = await this.call(
+      Operation.Lock,
+      'POST',
+      this.filePath(),
+      { headers: { 'x-wopi-override': 'LOCK', 'x-wopi-lock': this.lockId } },
+      status200,
     );
-    await this.call(Operation.Unlock, 'POST', this.filePath(), { headers: { 'x-wopi-override': 'UNLOCK', 'x-wopi-lock': this.lockId } }, status200);
+    if (!locked) return;
+    await this.call(
+      Operation.Lock,
+      'POST',
+      this.filePath(),
+      { headers: { 'x-wopi-override': 'LOCK', 'x-wopi-lock': 'another-editor' } },
+      (r) =>
+        r.status === 409 && r.header('x-wopi-lock') === this.lockId
+          ? { outcome: 'intended', reason: '409 on Lock with a foreign lock id, carrying the current lock' }
+          : unforced(`Lock with a foreign id: HTTP ${r.status}, X-WOPI-Lock ${JSON.stringify(r.header('x-wopi-lock'))}`),
+    );
+    await this.call(
+      Operation.Unlock,
+      'POST',
+      this.filePath(),
+      { headers: { 'x-wopi-override': 'UNLOCK', 'x-wopi-lock': this.lockId } },
+      status200,
+    );
   }
 
   /** Save a copy next to the file, then delete it again (the tree stays the same size). */
   private async saveAs(): Promise<void> {
     const content = randomBytes(256 + Math.floor(Math.random() * 8 * 1024));
-    const copy = await this.call(Operation.PutRelativeFile, 'POST', this.filePath(), { headers: { 'x-wopi-override': 'PUT_RELATIVE', 'x-wopi-suggestedtarget': '.docx' }, body: content }, (r) =>
-      r.status === 200 && typeof r.json().Url === 'string' && r.json().Name !== this.fileName ? ok : status200(r).outcome === 'ok' ? unforced('PutRelativeFile: no Url, or the source name') : status200(r),
+    const copy = await this.call(
+      Operation.PutRelativeFile,
+      'POST',
+      this.filePath(),
+      { headers: { 'x-wopi-override': 'PUT_RELATIVE', 'x-wopi-suggestedtarget': '.docx' }, body: content },
+      (r) =>
+        r.status === 200 && typeof r.json().Url === 'string' && r.json().Name !== this.fileName
+          ? ok
+          : status200(r).outcome === 'ok'
+            ? unforced('PutRelativeFile: no Url, or the source name')
+            : status200(r),
     );
     if (!copy) return;
     const url = new URL(copy.json().Url);

@@ -86,16 +86,26 @@ export function parseRunnerArgs(argv: string[], repoRoot: string, cwd = process.
 
   let external: ExternalHost | undefined;
   if (v.wopisrc !== undefined || v.token !== undefined) {
-    if (v.wopisrc === undefined || v.token === undefined) throw new UsageError('--wopisrc and --token go together: the WopiSrc of a .wopitest file and a WOPI token for it');
-    if (!URL.canParse(v.wopisrc) || !/^https?:$/.test(new URL(v.wopisrc).protocol)) throw new UsageError(`--wopisrc must be an absolute http(s) URL, not "${v.wopisrc}"`);
+    if (v.wopisrc === undefined || v.token === undefined)
+      throw new UsageError('--wopisrc and --token go together: the WopiSrc of a .wopitest file and a WOPI token for it');
+    if (!URL.canParse(v.wopisrc) || !/^https?:$/.test(new URL(v.wopisrc).protocol))
+      throw new UsageError(`--wopisrc must be an absolute http(s) URL, not "${v.wopisrc}"`);
     if (v.token.trim() === '') throw new UsageError('--token must not be empty');
     const ttl = v['token-ttl'] ?? '0';
-    if (!/^\d+$/.test(ttl)) throw new UsageError(`--token-ttl must be a whole number of milliseconds since the epoch (0 = unknown), not "${ttl}"`);
-    external = { wopiSrc: v.wopisrc, token: v.token, tokenTtl: Number(ttl), caFile: v.ca === undefined ? undefined : path.resolve(cwd, v.ca) };
+    if (!/^\d+$/.test(ttl))
+      throw new UsageError(`--token-ttl must be a whole number of milliseconds since the epoch (0 = unknown), not "${ttl}"`);
+    external = {
+      wopiSrc: v.wopisrc,
+      token: v.token,
+      tokenTtl: Number(ttl),
+      caFile: v.ca === undefined ? undefined : path.resolve(cwd, v.ca),
+    };
   } else {
-    for (const name of ['token-ttl', 'ca'] as const) if (v[name] !== undefined) throw new UsageError(`--${name} only applies with --wopisrc and --token`);
+    for (const name of ['token-ttl', 'ca'] as const)
+      if (v[name] !== undefined) throw new UsageError(`--${name} only applies with --wopisrc and --token`);
   }
-  if (v.group !== undefined && v.test !== undefined) throw new UsageError('--group and --test cannot be used together (as in the validator)');
+  if (v.group !== undefined && v.test !== undefined)
+    throw new UsageError('--group and --test cannot be used together (as in the validator)');
 
   let categories: CategoryName[];
   try {
@@ -107,7 +117,8 @@ export function parseRunnerArgs(argv: string[], repoRoot: string, cwd = process.
     kind: 'run',
     options: {
       external,
-      testCasesFile: v.config !== undefined ? path.resolve(cwd, v.config) : path.resolve(repoRoot, '..', 'shared', 'wopi-validator', 'TestCases.xml'),
+      testCasesFile:
+        v.config !== undefined ? path.resolve(cwd, v.config) : path.resolve(repoRoot, '..', 'shared', 'wopi-validator', 'TestCases.xml'),
       skipListFile: v['skip-list'] !== undefined ? path.resolve(cwd, v['skip-list']) : path.join(repoRoot, 'validator', 'skip-list.json'),
       categories,
       group: v.group,

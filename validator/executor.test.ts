@@ -51,7 +51,11 @@ function context(userAgent?: string): ExecutionContext {
     userAgent,
   };
 }
-const request = (operation: string, attributes: Record<string, string> = {}, extra: Partial<RequestDefinition> = {}): RequestDefinition => ({
+const request = (
+  operation: string,
+  attributes: Record<string, string> = {},
+  extra: Partial<RequestDefinition> = {},
+): RequestDefinition => ({
   operation,
   attributes,
   validators: null,
@@ -75,33 +79,86 @@ describe('executeTestCase', () => {
     seen.length = 0;
     answer = (r) =>
       r.url.includes('/ancestry')
-        ? { status: 200, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ AncestorsWithRootFirst: [{ Url: `${origin}/wopi/containers/C1?access_token=ctok` }] }) }
+        ? {
+            status: 200,
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ AncestorsWithRootFirst: [{ Url: `${origin}/wopi/containers/C1?access_token=ctok` }] }),
+          }
         : { status: 200 };
     const outcome = await executeTestCase(
       testCase([
-        request('EnumerateAncestors', {}, { stateSavers: [{ name: 'ParentContainerUrl', source: 'AncestorsWithRootFirst[-1:].Url', sourceType: 'JsonBody' }] }),
+        request(
+          'EnumerateAncestors',
+          {},
+          { stateSavers: [{ name: 'ParentContainerUrl', source: 'AncestorsWithRootFirst[-1:].Url', sourceType: 'JsonBody' }] },
+        ),
         request('CheckContainerInfo', { OverrideUrl: '$State:ParentContainerUrl' }),
         request('PutFile', { Lock: 'L', ResourceId: 'Doc' }),
       ]),
       context('Microsoft Office WOPI Validator/1.0'),
     );
-    assert.deepEqual({ passed: outcome.passed, message: outcome.message, errors: outcome.errors }, { passed: true, message: undefined, errors: [] });
     assert.deepEqual(
-      seen.map((s) => [s.method, s.url, s.headers['authorization'], s.headers['x-wopi-override'], s.headers['x-wopi-lock'], s.headers['user-agent'], s.headers['content-length'], s.body]),
+      { passed: outcome.passed, message: outcome.message, errors: outcome.errors },
+      { passed: true, message: undefined, errors: [] },
+    );
+    assert.deepEqual(
+      seen.map((s) => [
+        s.method,
+        s.url,
+        s.headers['authorization'],
+        s.headers['x-wopi-override'],
+        s.headers['x-wopi-lock'],
+        s.headers['user-agent'],
+        s.headers['content-length'],
+        s.body,
+      ]),
       [
-        ['GET', '/wopi/files/F1/ancestry?access_token=tok&access_token_ttl=5', 'Bearer tok', undefined, undefined, 'Microsoft Office WOPI Validator/1.0', undefined, ''],
-        ['GET', '/wopi/containers/C1?access_token=ctok', 'Bearer ctok', undefined, undefined, 'Microsoft Office WOPI Validator/1.0', undefined, ''],
-        ['POST', '/wopi/files/F1/contents?access_token=tok&access_token_ttl=5', 'Bearer tok', 'PUT', 'L', 'Microsoft Office WOPI Validator/1.0', '21', 'DocR\\Doc.docxDoc.docx'],
+        [
+          'GET',
+          '/wopi/files/F1/ancestry?access_token=tok&access_token_ttl=5',
+          'Bearer tok',
+          undefined,
+          undefined,
+          'Microsoft Office WOPI Validator/1.0',
+          undefined,
+          '',
+        ],
+        [
+          'GET',
+          '/wopi/containers/C1?access_token=ctok',
+          'Bearer ctok',
+          undefined,
+          undefined,
+          'Microsoft Office WOPI Validator/1.0',
+          undefined,
+          '',
+        ],
+        [
+          'POST',
+          '/wopi/files/F1/contents?access_token=tok&access_token_ttl=5',
+          'Bearer tok',
+          'PUT',
+          'L',
+          'Microsoft Office WOPI Validator/1.0',
+          '21',
+          'DocR\\Doc.docxDoc.docx',
+        ],
       ],
     );
   });
 
   test('the first failing request ends the test, its state is not saved, cleanup still runs', async () => {
     seen.length = 0;
-    answer = (r) => (r.headers['x-wopi-override'] === 'LOCK' ? { status: 409, headers: { 'X-WOPI-Lock': 'Other' }, body: '{"Url":"https://x/saved"}' } : { status: 200 });
+    answer = (r) =>
+      r.headers['x-wopi-override'] === 'LOCK'
+        ? { status: 409, headers: { 'X-WOPI-Lock': 'Other' }, body: '{"Url":"https://x/saved"}' }
+        : { status: 200 };
     const outcome = await executeTestCase(
       testCase(
-        [request('Lock', { Lock: 'L' }, { stateSavers: [{ name: 'NewUrl', source: 'Url', sourceType: 'JsonBody' }] }), request('Unlock', { Lock: 'L' })],
+        [
+          request('Lock', { Lock: 'L' }, { stateSavers: [{ name: 'NewUrl', source: 'Url', sourceType: 'JsonBody' }] }),
+          request('Unlock', { Lock: 'L' }),
+        ],
         [request('DeleteFile', { OverrideUrl: '$State:NewUrl' }), request('Unlock', { Lock: 'L' })],
       ),
       context(),
@@ -113,17 +170,30 @@ describe('executeTestCase', () => {
       outcome.requests.map((r) => [r.operation, r.cleanup, r.response?.status ?? null, r.errors]),
       [
         ['Lock', false, 409, ['Incorrect StatusCode. Expected: 200, Actual: 409']],
-        ['DeleteFile', true, null, ['OverrideUrl specified in definition but not found in state dictionary.  Did it depend on a request that failed? ($State:NewUrl)']],
+        [
+          'DeleteFile',
+          true,
+          null,
+          [
+            'OverrideUrl specified in definition but not found in state dictionary.  Did it depend on a request that failed? ($State:NewUrl)',
+          ],
+        ],
         ['Unlock', true, 200, []],
       ],
     );
-    assert.deepEqual(seen.map((s) => s.headers['x-wopi-override']), ['LOCK', 'UNLOCK']);
+    assert.deepEqual(
+      seen.map((s) => s.headers['x-wopi-override']),
+      ['LOCK', 'UNLOCK'],
+    );
     assert.equal(seen[0]!.headers['user-agent'], undefined);
   });
 
   test('declared validators replace the 200 check; FailMessage names the failure', async () => {
     answer = () => ({ status: 404 });
-    const passes = await executeTestCase(testCase([request('CheckFileInfo', {}, { validators: [{ kind: 'Or', validators: [code(401), code(404)] }] })]), context());
+    const passes = await executeTestCase(
+      testCase([request('CheckFileInfo', {}, { validators: [{ kind: 'Or', validators: [code(401), code(404)] }] })]),
+      context(),
+    );
     assert.equal(passes.passed, true);
     const failing = { ...testCase([request('CheckFileInfo')]), failMessage: 'The host must answer.' };
     const outcome = await executeTestCase(failing, context());
@@ -141,9 +211,39 @@ describe('executeTestCase', () => {
 
 test('executeWithPrerequisites: a failing prerequisite stops the test before its requests', async () => {
   seen.length = 0;
-  answer = (r) => ({ status: 200, headers: { 'Content-Type': 'application/json' }, body: r.url.startsWith('/wopi/files/F1?') ? '{"SupportsLocks":false}' : '' });
+  answer = (r) => ({
+    status: 200,
+    headers: { 'Content-Type': 'application/json' },
+    body: r.url.startsWith('/wopi/files/F1?') ? '{"SupportsLocks":false}' : '',
+  });
   const prerequisite = testCase(
-    [request('CheckFileInfo', {}, { validators: [{ kind: 'JsonResponseContent', shouldExist: true, properties: [{ kind: 'BooleanProperty', name: 'SupportsLocks', isRequired: true, expectedValue: 'true', expectedStateKey: undefined, endsWith: undefined, shouldMatch: true, mustIncludeAccessToken: false, ignoreCase: false }] }] })],
+    [
+      request(
+        'CheckFileInfo',
+        {},
+        {
+          validators: [
+            {
+              kind: 'JsonResponseContent',
+              shouldExist: true,
+              properties: [
+                {
+                  kind: 'BooleanProperty',
+                  name: 'SupportsLocks',
+                  isRequired: true,
+                  expectedValue: 'true',
+                  expectedStateKey: undefined,
+                  endsWith: undefined,
+                  shouldMatch: true,
+                  mustIncludeAccessToken: false,
+                  ignoreCase: false,
+                },
+              ],
+            },
+          ],
+        },
+      ),
+    ],
     [],
     'LocksPrereq',
   );
@@ -151,5 +251,8 @@ test('executeWithPrerequisites: a failing prerequisite stops the test before its
   assert.equal(outcome.passed, false);
   assert.equal(outcome.prerequisite, 'LocksPrereq');
   assert.deepEqual(outcome.errors, [`Incorrect value for 'SupportsLocks' property. Expected: 'True', Actual: 'False'`]);
-  assert.deepEqual(seen.map((s) => s.method), ['GET']);
+  assert.deepEqual(
+    seen.map((s) => s.method),
+    ['GET'],
+  );
 });

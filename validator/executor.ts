@@ -43,7 +43,11 @@ export interface CaseOutcome {
 export type TestOutcome = (CaseOutcome & { prerequisite?: undefined }) | (CaseOutcome & { passed: false; prerequisite: string });
 
 /** Prerequisites first: the first one that fails decides the outcome (the validator reports it as Skipped). */
-export async function executeWithPrerequisites(testCase: TestCaseDefinition, prerequisites: TestCaseDefinition[], context: ExecutionContext): Promise<TestOutcome> {
+export async function executeWithPrerequisites(
+  testCase: TestCaseDefinition,
+  prerequisites: TestCaseDefinition[],
+  context: ExecutionContext,
+): Promise<TestOutcome> {
   for (const prerequisite of prerequisites) {
     const outcome = await executeTestCase(prerequisite, context);
     if (!outcome.passed) return { ...outcome, passed: false, message: 'Prerequisites failed', prerequisite: prerequisite.name };
@@ -63,7 +67,10 @@ export async function executeTestCase(testCase: TestCaseDefinition, context: Exe
       const record = await send(definition, state, context, false);
       records.push(record);
       if (record.errors.length > 0) {
-        failure = { message: testCase.failMessage?.trim() ? testCase.failMessage : `${definition.operation} request failed.`, errors: record.errors };
+        failure = {
+          message: testCase.failMessage?.trim() ? testCase.failMessage : `${definition.operation} request failed.`,
+          errors: record.errors,
+        };
         break;
       }
       for (const saver of definition.stateSavers) state.set(saver.name, readStateValue(saver, record.response!));
@@ -84,7 +91,13 @@ async function send(definition: RequestDefinition, state: SavedState, context: E
   }
   const response = await context.transport.send(built.request, built.isTextResponse, built.bare ? undefined : context.userAgent);
   if (cleanup) return { operation: definition.operation, cleanup, request: built.request, response, errors: [] };
-  return { operation: definition.operation, cleanup, request: built.request, response, errors: check(definition.validators, response, { state, resources: context.resources, schemas: context.schemas }) };
+  return {
+    operation: definition.operation,
+    cleanup,
+    request: built.request,
+    response,
+    errors: check(definition.validators, response, { state, resources: context.resources, schemas: context.schemas }),
+  };
 }
 
 /** The mandatory Content-Length check, then the declared validators (with the exception check) or a plain 200. */

@@ -23,7 +23,12 @@ export interface ResponseData {
   elapsedMs: number;
 }
 
-const untrustedCertificate = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY']);
+const untrustedCertificate = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+]);
 
 export function headerValue(response: ResponseData, name: string): string | undefined {
   return response.headers.get(name.toLowerCase());
@@ -66,9 +71,16 @@ export class Transport {
     } catch (error) {
       // Validator ExceptionHelper.WrapExceptionInResponseData: no response, the reason in a header.
       const code = (error as NodeJS.ErrnoException).code;
-      const hint = code !== undefined && untrustedCertificate.has(code) ? ' (pass --ca with the CA certificate of the host under test)' : '';
+      const hint =
+        code !== undefined && untrustedCertificate.has(code) ? ' (pass --ca with the CA certificate of the host under test)' : '';
       const reason = `${code ?? 'Error'}: ${(error as Error).message}${hint}`;
-      return { status: noResponseStatus, headers: new Map([[Header.ValidatorError.toLowerCase(), reason]]), body: Buffer.alloc(0), isTextResponse, elapsedMs: performance.now() - started };
+      return {
+        status: noResponseStatus,
+        headers: new Map([[Header.ValidatorError.toLowerCase(), reason]]),
+        body: Buffer.alloc(0),
+        isTextResponse,
+        elapsedMs: performance.now() - started,
+      };
     }
   }
 
@@ -77,7 +89,10 @@ export class Transport {
     this.httpAgent.destroy();
   }
 
-  private exchange(request: OutgoingRequest, userAgent: string | undefined): Promise<{ status: number; headers: Map<string, string>; body: Buffer }> {
+  private exchange(
+    request: OutgoingRequest,
+    userAgent: string | undefined,
+  ): Promise<{ status: number; headers: Map<string, string>; body: Buffer }> {
     const url = new URL(request.url);
     const secure = url.protocol === 'https:';
     if (!secure && url.protocol !== 'http:') return Promise.reject(new Error(`${request.url} is not an http(s) URL`));

@@ -21,9 +21,15 @@ import { getQueryParameterValue, isAbsoluteUrl } from './url-helper.js';
  * (`Validators/JsonContentValidator.cs`). Messages follow the validator's wording.
  */
 
-export function jsonResponseContent(properties: PropertyDefinition[], shouldExist: boolean, response: ResponseData, state: SavedState): string[] {
+export function jsonResponseContent(
+  properties: PropertyDefinition[],
+  shouldExist: boolean,
+  response: ResponseData,
+  state: SavedState,
+): string[] {
   const text = bodyText(response);
-  if (!response.isTextResponse || text === '') return shouldExist ? ["Response body should exist, but couldn't read resource content."] : [];
+  if (!response.isTextResponse || text === '')
+    return shouldExist ? ["Response body should exist, but couldn't read resource content."] : [];
   if (!shouldExist) return ["Response body shouldn't exist."];
   try {
     const root = parseJsonObject(text);
@@ -97,7 +103,11 @@ function convertText(property: PropertyDefinition, text: string): boolean | numb
   }
 }
 
-const typeNames: Partial<Record<PropertyDefinition['kind'], string>> = { BooleanProperty: 'System.Boolean', IntegerProperty: 'System.Int32', LongProperty: 'System.Int64' };
+const typeNames: Partial<Record<PropertyDefinition['kind'], string>> = {
+  BooleanProperty: 'System.Boolean',
+  IntegerProperty: 'System.Int32',
+  LongProperty: 'System.Int64',
+};
 
 function format(value: boolean | number | string): string {
   return typeof value === 'boolean' ? (value ? 'True' : 'False') : String(value);
@@ -126,13 +136,21 @@ function equality(property: PropertyDefinition, token: JsonValue | undefined, st
     }
   }
   if (hasExpectedValue || hasStateValue) {
-    const mismatch = property.kind === 'ArrayProperty' ? arrayContains(actualToken, String(expected)) : compare(property, actualToken, expected!, defaultExpected);
+    const mismatch =
+      property.kind === 'ArrayProperty'
+        ? arrayContains(actualToken, String(expected))
+        : compare(property, actualToken, expected!, defaultExpected);
     if (mismatch !== null) return mismatch;
   }
   return stringEndsWith(property, token);
 }
 
-function compare(property: PropertyDefinition, token: JsonValue, expected: boolean | number | string, defaultExpected: boolean | number | string | undefined): string | null {
+function compare(
+  property: PropertyDefinition,
+  token: JsonValue,
+  expected: boolean | number | string,
+  defaultExpected: boolean | number | string | undefined,
+): string | null {
   const actual = convertToken(property, token);
   if (property.kind === 'StringProperty' && property.ignoreCase && actual.ok) {
     const equal = String(actual.value).toLowerCase() === String(expected).toLowerCase();
@@ -147,7 +165,9 @@ function compare(property: PropertyDefinition, token: JsonValue, expected: boole
 function arrayContains(token: JsonValue, expected: string): string | null {
   if (!Array.isArray(token)) return `Expected an array containing '${expected}', Actual: '${describeToken(token)}'`;
   const items = token.map((item) => (typeof item === 'object' && item !== null ? JSON.stringify(item) : (tokenToString(item) ?? '')));
-  return items.some((item) => item.toLowerCase() === expected.toLowerCase()) ? null : `Expected: '${expected}', Actual: '${JSON.stringify(token)}'`;
+  return items.some((item) => item.toLowerCase() === expected.toLowerCase())
+    ? null
+    : `Expected: '${expected}', Actual: '${JSON.stringify(token)}'`;
 }
 
 /** JsonStringPropertyValidator's EndsWith check, run after the equality checks pass. */
@@ -165,7 +185,8 @@ function absoluteUrl(property: PropertyDefinition, token: JsonValue | undefined)
   const value = tokenToString(token as JsonValue) ?? '';
   if (!isAbsoluteUrl(value)) return `Cannot parse ${value} as absolute URL`;
   // The validator's helper for this is named IncludesAccessToken but returns true when the token is absent.
-  if (property.mustIncludeAccessToken && getQueryParameterValue(value, 'access_token') === null) return `URL '${value}' does not include the 'access_token' query parameter`;
+  if (property.mustIncludeAccessToken && getQueryParameterValue(value, 'access_token') === null)
+    return `URL '${value}' does not include the 'access_token' query parameter`;
   return null;
 }
 

@@ -40,14 +40,20 @@ describe('selectToken (Json.NET SelectToken)', () => {
   for (const [path, expected] of cases) test(`${path}`, () => assert.equal(selectToken(body, path), expected));
 
   test('a path naming several tokens is an error', () => {
-    assert.throws(() => selectToken(body, 'AncestorsWithRootFirst[*].Url'), new JsonTokenError(`JsonException thrown while parsing JSON content: 'Path returned multiple tokens.'`));
+    assert.throws(
+      () => selectToken(body, 'AncestorsWithRootFirst[*].Url'),
+      new JsonTokenError(`JsonException thrown while parsing JSON content: 'Path returned multiple tokens.'`),
+    );
   });
 });
 
 describe('parseJsonObject (JObject.Parse)', () => {
   test('rejects what is not one JSON object', () => {
     for (const text of ['[1]', 'not json', '"x"', 'null']) {
-      assert.throws(() => parseJsonObject(text), new JsonTokenError('JsonReaderException thrown while parsing JSON. Are you sure the response is JSON?'));
+      assert.throws(
+        () => parseJsonObject(text),
+        new JsonTokenError('JsonReaderException thrown while parsing JSON. Are you sure the response is JSON?'),
+      );
     }
   });
 });

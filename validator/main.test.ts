@@ -31,7 +31,10 @@ describe('validator runner CLI', () => {
     const { code, stderr, stdout } = await run(['--config', '/nonexistent/TestCases.xml']);
     assert.equal(code, 2);
     assert.equal(stdout, '');
-    assert.equal(stderr, 'wopi-validator: cannot read TestCases.xml (pass --config <file> to use another) at /nonexistent/TestCases.xml: no such file\n');
+    assert.equal(
+      stderr,
+      'wopi-validator: cannot read TestCases.xml (pass --config <file> to use another) at /nonexistent/TestCases.xml: no such file\n',
+    );
   });
 
   test('a skip list naming an unknown test exits 2', async () => {
@@ -53,9 +56,15 @@ describe('validator runner CLI', () => {
 
   test('with no --wopisrc it runs a test against its own mock host', async () => {
     const { code, stdout } = await run(['--test', 'CheckFileWithInvalidAccessToken', '--json']);
-    const report = JSON.parse(stdout) as { summary: unknown; tests: Array<{ name: string; status: string; requests: Array<{ operation: string; status: number }> }> };
+    const report = JSON.parse(stdout) as {
+      summary: unknown;
+      tests: Array<{ name: string; status: string; requests: Array<{ operation: string; status: number }> }>;
+    };
     assert.deepEqual(report.summary, { passed: 1, failed: 0, skipped: 0 });
-    assert.deepEqual(report.tests.map((t) => [t.name, t.status, t.requests.map((r) => r.operation)]), [['CheckFileWithInvalidAccessToken', 'passed', ['CheckFileInfo']]]);
+    assert.deepEqual(
+      report.tests.map((t) => [t.name, t.status, t.requests.map((r) => r.operation)]),
+      [['CheckFileWithInvalidAccessToken', 'passed', ['CheckFileInfo']]],
+    );
     // The test accepts either answer to a bad token; which one is the host's choice.
     assert.ok([401, 404].includes(report.tests[0]!.requests[0]!.status), `status ${report.tests[0]!.requests[0]!.status}`);
     assert.equal(code, 0);
@@ -63,7 +72,10 @@ describe('validator runner CLI', () => {
 
   test('a group whose prerequisites need a feature absent runs on a host configured without it, and says so', async () => {
     const { code, stdout } = await run(['--group', 'PutRelativeFileUnsupported']);
-    assert.match(stdout, /\n\nPutRelativeFileUnsupported {2}\(host: capabilities\.putRelativeFile=false\)\n {2}Pass: PutRelativeFileUnsupported\.SuggestedExtension\n/);
+    assert.match(
+      stdout,
+      /\n\nPutRelativeFileUnsupported {2}\(host: capabilities\.putRelativeFile=false\)\n {2}Pass: PutRelativeFileUnsupported\.SuggestedExtension\n/,
+    );
     assert.match(stdout, /\nPutRelativeFileUnsupported {7}6 {7}0 {8}0 {2}capabilities\.putRelativeFile=false\n/);
     assert.match(stdout, /\n6 passed, 0 failed, 0 skipped\n$/);
     assert.equal(code, 0);

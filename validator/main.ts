@@ -36,7 +36,13 @@ async function main(argv: string[]): Promise<number> {
   try {
     prepared = await prepare(options);
   } catch (error) {
-    if (error instanceof TestCasesError || error instanceof SchemaError || error instanceof SelectionError || error instanceof SkipListError || error instanceof InputError) {
+    if (
+      error instanceof TestCasesError ||
+      error instanceof SchemaError ||
+      error instanceof SelectionError ||
+      error instanceof SkipListError ||
+      error instanceof InputError
+    ) {
       return usage(error.message);
     }
     throw error;
@@ -48,7 +54,11 @@ async function main(argv: string[]): Promise<number> {
   let where: string;
   const userAgent = options.categories.includes(Category.OfficeNativeClient) ? officeNativeClientUserAgent : undefined;
   if (options.external) {
-    const target: Target = { wopiSrc: options.external.wopiSrc, accessToken: options.external.token, accessTokenTtl: options.external.tokenTtl };
+    const target: Target = {
+      wopiSrc: options.external.wopiSrc,
+      accessToken: options.external.token,
+      accessTokenTtl: options.external.tokenTtl,
+    };
     provider = { acquire: async () => target, release: async () => {} };
     transport = new Transport({ ca, userAgent });
     where = `${options.external.wopiSrc} (one .wopitest file for every test, as the validator does)`;
@@ -73,13 +83,22 @@ async function main(argv: string[]): Promise<number> {
   process.once('SIGINT', () => void stop().finally(() => process.exit(130)));
 
   try {
-    if (!options.json) console.log(`WOPI validator: ${selected.length} test case${selected.length === 1 ? '' : 's'} (${options.categories.join(', ')}) against ${where}`);
+    if (!options.json)
+      console.log(
+        `WOPI validator: ${selected.length} test case${selected.length === 1 ? '' : 's'} (${options.categories.join(', ')}) against ${where}`,
+      );
     let currentGroup = '';
-    const results = await runTests(selected, skips, provider, { transport, resources: new Resources(suite.resources), schemas, userAgent }, (result) => {
-      if (options.json) return;
-      if (result.group !== currentGroup) console.log(`\n${formatGroupHeading((currentGroup = result.group), result.host)}`);
-      console.log(formatResult(result, options.verbose));
-    });
+    const results = await runTests(
+      selected,
+      skips,
+      provider,
+      { transport, resources: new Resources(suite.resources), schemas, userAgent },
+      (result) => {
+        if (options.json) return;
+        if (result.group !== currentGroup) console.log(`\n${formatGroupHeading((currentGroup = result.group), result.host)}`);
+        console.log(formatResult(result, options.verbose));
+      },
+    );
     if (options.json) console.log(JSON.stringify(toJson(results, options.verbose), null, 2));
     else console.log(`\n${formatSummary(results)}`);
     return results.some((r) => r.status === 'failed') ? 1 : 0;
@@ -95,7 +114,9 @@ async function readInput(file: string, what: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    throw new InputError(`cannot read ${what} at ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    throw new InputError(
+      `cannot read ${what} at ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+    );
   }
 }
 
@@ -105,8 +126,13 @@ async function prepare(options: RunnerOptions) {
   const selected = selectTests(suite, { categories: options.categories, group: options.group, test: options.test });
   const knownTests = new Set(suite.groups.flatMap((g) => g.testCases.map((t) => t.name)));
   const skips = parseSkipList(await readInput(options.skipListFile, 'the skip list'), knownTests, options.skipListFile);
-  const missing = [...new Set(selected.flatMap((s) => [s.test, ...s.prerequisites]).flatMap(schemaIdsUsed))].filter((id) => !schemas.has(id));
-  if (missing.length > 0) throw new InputError(`the tests use JSON schemas ${missing.join(', ')}, which are not in ${path.join(path.dirname(options.testCasesFile), 'JsonSchemas')}`);
+  const missing = [...new Set(selected.flatMap((s) => [s.test, ...s.prerequisites]).flatMap(schemaIdsUsed))].filter(
+    (id) => !schemas.has(id),
+  );
+  if (missing.length > 0)
+    throw new InputError(
+      `the tests use JSON schemas ${missing.join(', ')}, which are not in ${path.join(path.dirname(options.testCasesFile), 'JsonSchemas')}`,
+    );
   const caFile = options.external?.caFile;
   const ca = caFile === undefined ? undefined : await readInput(caFile, 'the --ca certificate');
   return { suite, selected, skips, schemas, ca };

@@ -19,20 +19,36 @@ after(async () => {
   await host.stop();
 });
 
-const testCase = (name: string): TestCaseDefinition => ({ name, category: 'WopiCore', description: '', failMessage: undefined, requests: [], cleanupRequests: [] });
+const testCase = (name: string): TestCaseDefinition => ({
+  name,
+  category: 'WopiCore',
+  description: '',
+  failMessage: undefined,
+  requests: [],
+  cleanupRequests: [],
+});
 
 async function checkFileInfo(target: Target): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await transport.send({ method: 'GET', url: buildWopiUrl(target.wopiSrc, '', target.accessToken, target.accessTokenTtl), headers: [], body: null }, true);
+  const response = await transport.send(
+    { method: 'GET', url: buildWopiUrl(target.wopiSrc, '', target.accessToken, target.accessTokenTtl), headers: [], body: null },
+    true,
+  );
   return { status: response.status, body: response.status === 200 ? (JSON.parse(bodyText(response)) as Record<string, unknown>) : {} };
 }
 
 test('configureFor switches the capabilities a group needs, and files are still made when containers are off', async () => {
-  assert.equal(await host.configureFor({ capabilities: { containers: false, putRelativeFile: true }, conflicts: [] }), 'capabilities.containers=false');
+  assert.equal(
+    await host.configureFor({ capabilities: { containers: false, putRelativeFile: true }, conflicts: [] }),
+    'capabilities.containers=false',
+  );
   const target = await host.acquire(testCase('containers.Off test'));
   assert.match(target.wopiSrc, new RegExp(`^${host.origin}/wopi/files/[^/?]+$`));
   const info = await checkFileInfo(target);
   assert.equal(info.status, 200);
-  assert.deepEqual([info.body['BaseFileName'], info.body['Size'], info.body['SupportsContainers'], info.body['UserCanNotWriteRelative']], ['containers.Off_test.wopitest', 0, false, false]);
+  assert.deepEqual(
+    [info.body['BaseFileName'], info.body['Size'], info.body['SupportsContainers'], info.body['UserCanNotWriteRelative']],
+    ['containers.Off_test.wopitest', 0, false, false],
+  );
 
   assert.equal(await host.configureFor({ capabilities: { putRelativeFile: false }, conflicts: [] }), 'capabilities.putRelativeFile=false');
   const again = await checkFileInfo(target);
@@ -45,7 +61,10 @@ test('configureFor switches the capabilities a group needs, and files are still 
 });
 
 test('conflicting prerequisites leave the switch on and say so', async () => {
-  assert.equal(await host.configureFor({ capabilities: {}, conflicts: ['containers'] }), 'defaults (the prerequisites ask for containers both on and off; left on)');
+  assert.equal(
+    await host.configureFor({ capabilities: {}, conflicts: ['containers'] }),
+    'defaults (the prerequisites ask for containers both on and off; left on)',
+  );
   const target = await host.acquire(testCase('Conflict'));
   assert.equal((await checkFileInfo(target)).body['SupportsContainers'], true);
   await host.release(target);

@@ -51,7 +51,9 @@ export class MockHost implements TargetProvider {
       const caCertificate = await readFile(engine.urls.caCertificatePath, 'utf8');
       const transport = new Transport({ ca: caCertificate });
       const oauthToken = await signIn(transport, engine.urls.wopiOrigin);
-      const tree = (await admin(engine, 'GET', '/api/files', 'list the files')) as { users?: Array<{ userId: string; root?: { id?: unknown } }> };
+      const tree = (await admin(engine, 'GET', '/api/files', 'list the files')) as {
+        users?: Array<{ userId: string; root?: { id?: unknown } }>;
+      };
       const rootContainerId = tree.users?.find((u) => u.userId === user.id)?.root?.id;
       if (typeof rootContainerId !== 'string') throw new SetupError(`GET /api/files lists no root container for user "${user.id}"`);
       return new MockHost(engine, dataDir, caCertificate, transport, oauthToken, rootContainerId);
@@ -75,7 +77,9 @@ export class MockHost implements TargetProvider {
       this.capabilities = wanted;
     }
     const description = describeHostConfiguration(wanted);
-    return requirements.conflicts.length === 0 ? description : `${description} (the prerequisites ask for ${requirements.conflicts.join(', ')} both on and off; left on)`;
+    return requirements.conflicts.length === 0
+      ? description
+      : `${description} (the prerequisites ask for ${requirements.conflicts.join(', ')} both on and off; left on)`;
   }
 
   /** An empty `.wopitest` file in the user's root (PUT through the admin API), then GetNewAccessToken for it. */
@@ -95,9 +99,14 @@ export class MockHost implements TargetProvider {
       [Header.WopiSrc, wopiSrc],
       [Header.Authorization, `Bearer ${this.oauthToken}`],
     ]);
-    const info = jsonField(token, 'AccessTokenInfo', `GetNewAccessToken for ${wopiSrc}`) as unknown as { AccessToken?: unknown; AccessTokenExpiry?: unknown };
+    const info = jsonField(token, 'AccessTokenInfo', `GetNewAccessToken for ${wopiSrc}`) as unknown as {
+      AccessToken?: unknown;
+      AccessTokenExpiry?: unknown;
+    };
     if (typeof info.AccessToken !== 'string' || typeof info.AccessTokenExpiry !== 'number') {
-      throw new SetupError(`GetNewAccessToken for ${wopiSrc} answered without AccessTokenInfo.AccessToken and a numeric AccessTokenExpiry: ${bodyText(token)}`);
+      throw new SetupError(
+        `GetNewAccessToken for ${wopiSrc} answered without AccessTokenInfo.AccessToken and a numeric AccessTokenExpiry: ${bodyText(token)}`,
+      );
     }
     return { wopiSrc, accessToken: info.AccessToken, accessTokenTtl: info.AccessTokenExpiry };
   }
@@ -120,7 +129,14 @@ export class MockHost implements TargetProvider {
 }
 
 /** One admin API call (loopback, plain HTTP); anything but a 2xx (or an accepted status) is a setup error naming the step. */
-async function admin(engine: Engine, method: string, pathAndQuery: string, step: string, body?: unknown, accepted: number[] = []): Promise<unknown> {
+async function admin(
+  engine: Engine,
+  method: string,
+  pathAndQuery: string,
+  step: string,
+  body?: unknown,
+  accepted: number[] = [],
+): Promise<unknown> {
   const headers: Record<string, string> = { authorization: `Bearer ${engine.urls.adminToken}` };
   let payload: Buffer | string | undefined;
   if (Buffer.isBuffer(body)) payload = body;
@@ -128,10 +144,17 @@ async function admin(engine: Engine, method: string, pathAndQuery: string, step:
     payload = JSON.stringify(body);
     headers['content-type'] = 'application/json';
   }
-  const response = await fetch(engine.urls.adminUrl + pathAndQuery, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
+  const response = await fetch(engine.urls.adminUrl + pathAndQuery, {
+    method,
+    headers,
+    ...(payload !== undefined ? { body: payload } : {}),
+  });
   const text = await response.text();
   if (accepted.includes(response.status)) return undefined;
-  if (!response.ok) throw new SetupError(`${step}: ${method} ${pathAndQuery.split('?')[0]} on the admin API answered ${response.status}${text ? `: ${text.slice(0, 300)}` : ''}`);
+  if (!response.ok)
+    throw new SetupError(
+      `${step}: ${method} ${pathAndQuery.split('?')[0]} on the admin API answered ${response.status}${text ? `: ${text.slice(0, 300)}` : ''}`,
+    );
   return text === '' ? undefined : (JSON.parse(text) as unknown);
 }
 
@@ -139,18 +162,32 @@ async function signIn(transport: Transport, origin: string): Promise<string> {
   const form = (fields: Record<string, string>) => Buffer.from(new URLSearchParams(fields).toString());
   const formHeaders: Array<[string, string]> = [['Content-Type', 'application/x-www-form-urlencoded']];
   const authorized = await transport.send(
-    { method: 'POST', url: `${origin}/oauth/authorize`, headers: formHeaders, body: form({ client_id: oauth.clientId, redirect_uri: oauth.redirectUri, response_type: 'code', user: user.id }) },
+    {
+      method: 'POST',
+      url: `${origin}/oauth/authorize`,
+      headers: formHeaders,
+      body: form({ client_id: oauth.clientId, redirect_uri: oauth.redirectUri, response_type: 'code', user: user.id }),
+    },
     true,
   );
   const location = headerValue(authorized, 'location');
   const code = location ? new URL(location).searchParams.get('code') : null;
-  if (authorized.status !== 302 || !code) throw new SetupError(`sign-in: POST /oauth/authorize answered ${authorized.status} ${location ?? bodyText(authorized)} instead of a redirect with a code`);
+  if (authorized.status !== 302 || !code)
+    throw new SetupError(
+      `sign-in: POST /oauth/authorize answered ${authorized.status} ${location ?? bodyText(authorized)} instead of a redirect with a code`,
+    );
   const issued = await transport.send(
     {
       method: 'POST',
       url: `${origin}/oauth/token`,
       headers: formHeaders,
-      body: form({ grant_type: 'authorization_code', code, redirect_uri: oauth.redirectUri, client_id: oauth.clientId, client_secret: oauth.clientSecret }),
+      body: form({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: oauth.redirectUri,
+        client_id: oauth.clientId,
+        client_secret: oauth.clientSecret,
+      }),
     },
     true,
   );
@@ -168,6 +205,7 @@ function jsonField(response: ResponseData, field: string, step: string): string 
   } catch {
     throw new SetupError(`${step} answered 200 with a body that is not JSON: ${text.slice(0, 300)}`);
   }
-  if (value === undefined || value === null || value === '') throw new SetupError(`${step} answered 200 without ${field}: ${text.slice(0, 300)}`);
+  if (value === undefined || value === null || value === '')
+    throw new SetupError(`${step} answered 200 without ${field}: ${text.slice(0, 300)}`);
   return value as string;
 }

@@ -81,7 +81,10 @@ describe('parseTestCases', () => {
       { id: 'WordBlankDocument', name: 'WordBlankDocument.docx', filePath: 'Resources\\WordBlankDocument.docx' },
       { id: 'ZeroByteOfficeDocument', name: '', filePath: '' },
     ]);
-    assert.deepEqual(suite.prereqCases.map((p) => p.name), ['LocksPrereq']);
+    assert.deepEqual(
+      suite.prereqCases.map((p) => p.name),
+      ['LocksPrereq'],
+    );
     assert.deepEqual(
       suite.groups.map((g) => ({ name: g.name, hasDelay: g.hasDelay, prereqNames: g.prereqNames, tests: g.testCases.map((t) => t.name) })),
       [{ name: 'Locks', hasDelay: false, prereqNames: ['LocksPrereq'], tests: ['LockFormatValidation'] }],
@@ -93,12 +96,25 @@ describe('parseTestCases', () => {
     assert.equal(testCase.category, 'WopiCore');
     assert.equal(testCase.description, 'First line continues.\nSecond paragraph.');
     assert.equal(testCase.failMessage, 'Lock ids are JSON');
-    assert.deepEqual(testCase.requests.map((r) => r.operation), ['Lock', 'Unlock', 'PutUserInfo', 'AddActivities']);
-    assert.deepEqual(testCase.requests[0], { operation: 'Lock', attributes: { Lock: '{"S":1}' }, validators: null, stateSavers: [], mutators: [], requestBody: undefined });
+    assert.deepEqual(
+      testCase.requests.map((r) => r.operation),
+      ['Lock', 'Unlock', 'PutUserInfo', 'AddActivities'],
+    );
+    assert.deepEqual(testCase.requests[0], {
+      operation: 'Lock',
+      attributes: { Lock: '{"S":1}' },
+      validators: null,
+      stateSavers: [],
+      mutators: [],
+      requestBody: undefined,
+    });
     assert.equal(testCase.requests[2]!.requestBody, 'PutUserInfoTest');
     // XElement.Value: CDATA text with the whitespace around it.
     assert.equal(testCase.requests[3]!.requestBody, '\n            { "Activities": [] }\n          ');
-    assert.deepEqual(testCase.cleanupRequests.map((r) => [r.operation, r.attributes]), [['Unlock', { Lock: 'L' }]]);
+    assert.deepEqual(
+      testCase.cleanupRequests.map((r) => [r.operation, r.attributes]),
+      [['Unlock', { Lock: 'L' }]],
+    );
   });
 
   test('state, mutators and every validator kind', () => {
@@ -116,15 +132,43 @@ describe('parseTestCases', () => {
           { kind: 'LockMismatch', expectedLock: '' },
         ],
       },
-      { kind: 'ResponseHeader', header: 'X-WOPI-ItemVersion', expectedValue: undefined, expectedStateKey: 'V', comparator: '=', isRequired: true, shouldMatch: false },
+      {
+        kind: 'ResponseHeader',
+        header: 'X-WOPI-ItemVersion',
+        expectedValue: undefined,
+        expectedStateKey: 'V',
+        comparator: '=',
+        isRequired: true,
+        shouldMatch: false,
+      },
       { kind: 'ResponseContent', expectedResourceId: 'WordBlankDocument', expectedBodyContent: undefined },
       { kind: 'JsonSchema', schema: 'CsppCheckFileInfoSchema' },
       {
         kind: 'JsonResponseContent',
         shouldExist: false,
         properties: [
-          { kind: 'StringProperty', name: 'Name', isRequired: true, expectedValue: undefined, expectedStateKey: undefined, endsWith: '.wopitest', shouldMatch: true, mustIncludeAccessToken: false, ignoreCase: true },
-          { kind: 'ArrayProperty', name: 'SupportedShareUrlTypes', isRequired: false, expectedValue: 'ReadOnly', expectedStateKey: undefined, endsWith: undefined, shouldMatch: true, mustIncludeAccessToken: false, ignoreCase: false },
+          {
+            kind: 'StringProperty',
+            name: 'Name',
+            isRequired: true,
+            expectedValue: undefined,
+            expectedStateKey: undefined,
+            endsWith: '.wopitest',
+            shouldMatch: true,
+            mustIncludeAccessToken: false,
+            ignoreCase: true,
+          },
+          {
+            kind: 'ArrayProperty',
+            name: 'SupportedShareUrlTypes',
+            isRequired: false,
+            expectedValue: 'ReadOnly',
+            expectedStateKey: undefined,
+            endsWith: undefined,
+            shouldMatch: true,
+            mustIncludeAccessToken: false,
+            ignoreCase: false,
+          },
         ],
       },
     ]);
@@ -133,18 +177,53 @@ describe('parseTestCases', () => {
   const broken: Array<[string, string, string]> = [
     ['not XML', '<WopiValidation><TestGroup></WopiValidation>', 'TestCases.xml is not well-formed XML'],
     ['no root', '<Other/>', 'TestCases.xml has no <WopiValidation> root element'],
-    ['empty category', '<WopiValidation><PrereqCases><TestCase Name="T" Category=""><Requests/></TestCase></PrereqCases></WopiValidation>', 'The category of T TestCase is empty'],
-    ['unknown category', '<WopiValidation><PrereqCases><TestCase Name="T" Category="Mobile"><Requests/></TestCase></PrereqCases></WopiValidation>', 'The category of T TestCase is invalid ("Mobile"; expected one of WopiCore, OfficeOnline, OfficeNativeClient, WopiCoauth)'],
-    ['no requests', '<WopiValidation><PrereqCases><TestCase Name="T" Category="WopiCore"/></PrereqCases></WopiValidation>', 'test case T has no <Requests>'],
-    ['unknown validator', '<WopiValidation><PrereqCases><TestCase Name="T" Category="WopiCore"><Requests><CheckFileInfo><Validators><Maybe/></Validators></CheckFileInfo></Requests></TestCase></PrereqCases></WopiValidation>', "test case T, <CheckFileInfo>: Unknown validator: 'Maybe'"],
-    ['unknown property', '<WopiValidation><PrereqCases><TestCase Name="T" Category="WopiCore"><Requests><CheckFileInfo><Validators><JsonResponseContentValidator><DateProperty Name="X"/></JsonResponseContentValidator></Validators></CheckFileInfo></Requests></TestCase></PrereqCases></WopiValidation>', "test case T, <CheckFileInfo> <JsonResponseContentValidator>: Unknown property type: 'DateProperty'"],
-    ['bad boolean', '<WopiValidation><PrereqCases><TestCase Name="T" Category="WopiCore"><Requests><CheckFileInfo><Validators><ResponseHeaderValidator Header="H" IsRequired="yes"/></Validators></CheckFileInfo></Requests></TestCase></PrereqCases></WopiValidation>', 'test case T, <CheckFileInfo> <ResponseHeaderValidator>: IsRequired "yes" is not true or false'],
-    ['bad code', '<WopiValidation><PrereqCases><TestCase Name="T" Category="WopiCore"><Requests><CheckFileInfo><Validators><ResponseCodeValidator ExpectedCode="ok"/></Validators></CheckFileInfo></Requests></TestCase></PrereqCases></WopiValidation>', 'test case T, <CheckFileInfo> <ResponseCodeValidator>: ExpectedCode "ok" is not an integer'],
-    ['bad typed expected value', '<WopiValidation><PrereqCases><TestCase Name="T" Category="WopiCore"><Requests><CheckFileInfo><Validators><JsonResponseContentValidator><LongProperty Name="Size" ExpectedValue="big"/></JsonResponseContentValidator></Validators></CheckFileInfo></Requests></TestCase></PrereqCases></WopiValidation>', 'test case T, <CheckFileInfo> <JsonResponseContentValidator> <LongProperty Name="Size">: ExpectedValue "big" is not a 64-bit integer'],
+    [
+      'empty category',
+      '<WopiValidation><PrereqCases><TestCase Name="T" Category=""><Requests/></TestCase></PrereqCases></WopiValidation>',
+      'The category of T TestCase is empty',
+    ],
+    [
+      'unknown category',
+      '<WopiValidation><PrereqCases><TestCase Name="T" Category="Mobile"><Requests/></TestCase></PrereqCases></WopiValidation>',
+      'The category of T TestCase is invalid ("Mobile"; expected one of WopiCore, OfficeOnline, OfficeNativeClient, WopiCoauth)',
+    ],
+    [
+      'no requests',
+      '<WopiValidation><PrereqCases><TestCase Name="T" Category="WopiCore"/></PrereqCases></WopiValidation>',
+      'test case T has no <Requests>',
+    ],
+    [
+      'unknown validator',
+      '<WopiValidation><PrereqCases><TestCase Name="T" Category="WopiCore"><Requests><CheckFileInfo><Validators><Maybe/></Validators></CheckFileInfo></Requests></TestCase></PrereqCases></WopiValidation>',
+      "test case T, <CheckFileInfo>: Unknown validator: 'Maybe'",
+    ],
+    [
+      'unknown property',
+      '<WopiValidation><PrereqCases><TestCase Name="T" Category="WopiCore"><Requests><CheckFileInfo><Validators><JsonResponseContentValidator><DateProperty Name="X"/></JsonResponseContentValidator></Validators></CheckFileInfo></Requests></TestCase></PrereqCases></WopiValidation>',
+      "test case T, <CheckFileInfo> <JsonResponseContentValidator>: Unknown property type: 'DateProperty'",
+    ],
+    [
+      'bad boolean',
+      '<WopiValidation><PrereqCases><TestCase Name="T" Category="WopiCore"><Requests><CheckFileInfo><Validators><ResponseHeaderValidator Header="H" IsRequired="yes"/></Validators></CheckFileInfo></Requests></TestCase></PrereqCases></WopiValidation>',
+      'test case T, <CheckFileInfo> <ResponseHeaderValidator>: IsRequired "yes" is not true or false',
+    ],
+    [
+      'bad code',
+      '<WopiValidation><PrereqCases><TestCase Name="T" Category="WopiCore"><Requests><CheckFileInfo><Validators><ResponseCodeValidator ExpectedCode="ok"/></Validators></CheckFileInfo></Requests></TestCase></PrereqCases></WopiValidation>',
+      'test case T, <CheckFileInfo> <ResponseCodeValidator>: ExpectedCode "ok" is not an integer',
+    ],
+    [
+      'bad typed expected value',
+      '<WopiValidation><PrereqCases><TestCase Name="T" Category="WopiCore"><Requests><CheckFileInfo><Validators><JsonResponseContentValidator><LongProperty Name="Size" ExpectedValue="big"/></JsonResponseContentValidator></Validators></CheckFileInfo></Requests></TestCase></PrereqCases></WopiValidation>',
+      'test case T, <CheckFileInfo> <JsonResponseContentValidator> <LongProperty Name="Size">: ExpectedValue "big" is not a 64-bit integer',
+    ],
   ];
   for (const [name, xml, message] of broken) {
     test(`rejects: ${name}`, () => {
-      assert.throws(() => parseTestCases(xml), (error: unknown) => error instanceof TestCasesError && error.message.startsWith(message));
+      assert.throws(
+        () => parseTestCases(xml),
+        (error: unknown) => error instanceof TestCasesError && error.message.startsWith(message),
+      );
     });
   }
 });
@@ -167,10 +246,13 @@ describe('the validator TestCases.xml in ../shared', async () => {
   test('selects 123 WopiCore and OfficeNativeClient tests, 121 with WopiCore alone', () => {
     const both = selectTests(suite, { categories: ['WopiCore', 'OfficeNativeClient'] });
     assert.equal(both.length, 123);
-    assert.deepEqual(both.filter((s) => s.test.category === 'OfficeNativeClient').map((s) => s.test.name), [
-      'containers.LicensingPropertiesOnChildFolderMatchWithParentFolder',
-      'CreateChildFile.LicensingPropertiesOnChildFileMatchWithParentFolder',
-    ]);
+    assert.deepEqual(
+      both.filter((s) => s.test.category === 'OfficeNativeClient').map((s) => s.test.name),
+      [
+        'containers.LicensingPropertiesOnChildFolderMatchWithParentFolder',
+        'CreateChildFile.LicensingPropertiesOnChildFileMatchWithParentFolder',
+      ],
+    );
     assert.equal(selectTests(suite, { categories: ['WopiCore'] }).length, 121);
   });
 });

@@ -41,19 +41,28 @@ const parser = new XMLParser({
 /** Reads a `TestCases.xml` into the suite model, checking what the validator's factories check. */
 export function parseTestCases(xml: string): TestSuite {
   const wellFormed = XMLValidator.validate(xml);
-  if (wellFormed !== true) throw new TestCasesError(`TestCases.xml is not well-formed XML: ${wellFormed.err.msg} (line ${wellFormed.err.line})`);
+  if (wellFormed !== true)
+    throw new TestCasesError(`TestCases.xml is not well-formed XML: ${wellFormed.err.msg} (line ${wellFormed.err.line})`);
   const root = elementsOf(parser.parse(xml) as XmlNode[]).find((e) => e.name === 'WopiValidation');
   if (!root) throw new TestCasesError('TestCases.xml has no <WopiValidation> root element');
 
-  const resources = childElements(root, 'Resources').flatMap((r) => childElements(r, 'File')).map(parseResource);
-  const prereqCases = childElements(root, 'PrereqCases').flatMap((p) => childElements(p, 'TestCase')).map(parseTestCase);
+  const resources = childElements(root, 'Resources')
+    .flatMap((r) => childElements(r, 'File'))
+    .map(parseResource);
+  const prereqCases = childElements(root, 'PrereqCases')
+    .flatMap((p) => childElements(p, 'TestCase'))
+    .map(parseTestCase);
   const groups = childElements(root, 'TestGroup').map(parseGroup);
   return { resources, prereqCases, groups };
 }
 
 function parseResource(file: Element): ResourceDefinition {
   // Null attributes concatenate as empty strings in the validator's content rule.
-  return { id: required(file, 'Id', 'a <File> resource'), name: file.attributes['Name'] ?? '', filePath: file.attributes['FilePath'] ?? '' };
+  return {
+    id: required(file, 'Id', 'a <File> resource'),
+    name: file.attributes['Name'] ?? '',
+    filePath: file.attributes['FilePath'] ?? '',
+  };
 }
 
 function parseGroup(group: Element): TestGroupDefinition {
@@ -61,8 +70,12 @@ function parseGroup(group: Element): TestGroupDefinition {
   return {
     name,
     hasDelay: optionalBoolean(group, 'HasDelay', `group ${name}`) ?? false,
-    prereqNames: childElements(group, 'PrereqTests').flatMap((p) => childElements(p, 'PrereqTest')).map((p) => textOf(p).trim()),
-    testCases: childElements(group, 'TestCases').flatMap((t) => childElements(t, 'TestCase')).map(parseTestCase),
+    prereqNames: childElements(group, 'PrereqTests')
+      .flatMap((p) => childElements(p, 'PrereqTest'))
+      .map((p) => textOf(p).trim()),
+    testCases: childElements(group, 'TestCases')
+      .flatMap((t) => childElements(t, 'TestCase'))
+      .map(parseTestCase),
   };
 }
 
@@ -73,7 +86,8 @@ function parseTestCase(testCase: Element): TestCaseDefinition {
   // Validator TestCaseFactory.DoesTestCategoryMatchTargetTestCategory: an empty or unknown category is an error.
   if (!category) throw new TestCasesError(`The category of ${name} TestCase is empty`);
   const known = categories.find((c) => c.toLowerCase() === category.trim().toLowerCase());
-  if (!known) throw new TestCasesError(`The category of ${name} TestCase is invalid ("${category}"; expected one of ${categories.join(', ')})`);
+  if (!known)
+    throw new TestCasesError(`The category of ${name} TestCase is invalid ("${category}"; expected one of ${categories.join(', ')})`);
   const requests = childElements(testCase, 'Requests')[0];
   if (!requests) throw new TestCasesError(`${where} has no <Requests>`);
   const cleanup = childElements(testCase, 'CleanupRequests')[0];
@@ -155,7 +169,8 @@ function parseValidator(validator: Element, at: string): ValidatorDefinition {
     case 'ResponseContentValidator': {
       const expectedResourceId = a['ExpectedResourceId'];
       const expectedBodyContent = a['ExpectedBodyContent'];
-      if (expectedResourceId && expectedBodyContent) throw new TestCasesError(`${where}: Both expectedBodyContent and resourceId are not null/empty.`);
+      if (expectedResourceId && expectedBodyContent)
+        throw new TestCasesError(`${where}: Both expectedBodyContent and resourceId are not null/empty.`);
       return { kind: 'ResponseContent', expectedResourceId, expectedBodyContent };
     }
     case 'And':
@@ -190,9 +205,12 @@ function parseProperty(property: Element, at: string): PropertyDefinition {
 }
 
 function checkTypedValue(kind: PropertyKind, value: string, where: string): void {
-  if (kind === 'BooleanProperty' && parseXmlBoolean(value) === undefined) throw new TestCasesError(`${where}: ExpectedValue "${value}" is not a boolean`);
-  if ((kind === 'IntegerProperty' || kind === 'ArrayLengthProperty') && !isXmlInteger(value, 32)) throw new TestCasesError(`${where}: ExpectedValue "${value}" is not a 32-bit integer`);
-  if (kind === 'LongProperty' && !isXmlInteger(value, 64)) throw new TestCasesError(`${where}: ExpectedValue "${value}" is not a 64-bit integer`);
+  if (kind === 'BooleanProperty' && parseXmlBoolean(value) === undefined)
+    throw new TestCasesError(`${where}: ExpectedValue "${value}" is not a boolean`);
+  if ((kind === 'IntegerProperty' || kind === 'ArrayLengthProperty') && !isXmlInteger(value, 32))
+    throw new TestCasesError(`${where}: ExpectedValue "${value}" is not a 32-bit integer`);
+  if (kind === 'LongProperty' && !isXmlInteger(value, 64))
+    throw new TestCasesError(`${where}: ExpectedValue "${value}" is not a 64-bit integer`);
   if (kind === 'StringRegexProperty') {
     try {
       new RegExp(value);
@@ -243,7 +261,11 @@ function elementsOf(nodes: XmlNode[]): Element[] {
   for (const node of nodes) {
     const name = Object.keys(node).find((k) => k !== ':@');
     if (name === undefined || name === '#text' || name.startsWith('?')) continue;
-    elements.push({ name, attributes: (node[':@'] as Record<string, string> | undefined) ?? {}, children: (node[name] as XmlNode[] | undefined) ?? [] });
+    elements.push({
+      name,
+      attributes: (node[':@'] as Record<string, string> | undefined) ?? {},
+      children: (node[name] as XmlNode[] | undefined) ?? [],
+    });
   }
   return elements;
 }

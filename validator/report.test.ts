@@ -5,8 +5,28 @@ import type { TestResult } from './runner.js';
 
 const token = 'eyJhbGciOiJIUzI1NiJ9.payload.signature123';
 
-const passed: TestResult = { group: 'Locks', name: 'DoubleLockSequence', category: 'WopiCore', status: 'passed', message: undefined, prerequisite: undefined, errors: [], requests: [], host: undefined };
-const skipped: TestResult = { group: 'Locks', name: 'UnlockUnlockedFile', category: 'WopiCore', status: 'skipped', message: 'argued reason', prerequisite: undefined, errors: [], requests: [], host: undefined };
+const passed: TestResult = {
+  group: 'Locks',
+  name: 'DoubleLockSequence',
+  category: 'WopiCore',
+  status: 'passed',
+  message: undefined,
+  prerequisite: undefined,
+  errors: [],
+  requests: [],
+  host: undefined,
+};
+const skipped: TestResult = {
+  group: 'Locks',
+  name: 'UnlockUnlockedFile',
+  category: 'WopiCore',
+  status: 'skipped',
+  message: 'argued reason',
+  prerequisite: undefined,
+  errors: [],
+  requests: [],
+  host: undefined,
+};
 const failed: TestResult = {
   group: 'FileVersion',
   name: 'files.LockReturnsVersion',
@@ -20,14 +40,29 @@ const failed: TestResult = {
     {
       operation: 'Lock',
       cleanup: false,
-      request: { method: 'POST', url: `https://h/wopi/files/f?access_token=${token}&access_token_ttl=0`, headers: [['X-WOPI-Lock', 'LockString'], ['Authorization', `Bearer ${token}`]], body: null },
+      request: {
+        method: 'POST',
+        url: `https://h/wopi/files/f?access_token=${token}&access_token_ttl=0`,
+        headers: [
+          ['X-WOPI-Lock', 'LockString'],
+          ['Authorization', `Bearer ${token}`],
+        ],
+        body: null,
+      },
       response: { status: 200, headers: new Map([['content-length', '0']]), body: Buffer.alloc(0), isTextResponse: true, elapsedMs: 3 },
       errors: [`'X-WOPI-ItemVersion' header is not present on the response`],
     },
     { operation: 'Unlock', cleanup: true, request: null, response: null, errors: ['no URL'] },
   ],
 };
-const prereqFailed: TestResult = { ...failed, group: 'AddActivities', name: 'files.AddActivitiesThreeComments', message: 'Prerequisites failed', prerequisite: 'AddActivitiesPrereq', requests: [] };
+const prereqFailed: TestResult = {
+  ...failed,
+  group: 'AddActivities',
+  name: 'files.AddActivitiesThreeComments',
+  message: 'Prerequisites failed',
+  prerequisite: 'AddActivitiesPrereq',
+  requests: [],
+};
 
 describe('formatResult', () => {
   test('pass and skip are one line', () => {
@@ -47,7 +82,10 @@ describe('formatResult', () => {
     );
   });
   test('a failed prerequisite says so', () => {
-    assert.equal(formatResult(prereqFailed, false), '  Fail: files.AddActivitiesThreeComments: prerequisite AddActivitiesPrereq failed (the validator reports the test as Skipped and the run as failed)');
+    assert.equal(
+      formatResult(prereqFailed, false),
+      '  Fail: files.AddActivitiesThreeComments: prerequisite AddActivitiesPrereq failed (the validator reports the test as Skipped and the run as failed)',
+    );
   });
   test('--verbose adds the exchange, tokens shortened', () => {
     assert.deepEqual(exchange(failed.requests[0]!), [
@@ -82,8 +120,16 @@ test('formatSummary: one row per group in run order, totals, and the final line'
 
 test('against our own mock, the group heading and the table say which host configuration each group ran under', () => {
   assert.equal(formatGroupHeading('Locks', undefined), 'Locks');
-  assert.equal(formatGroupHeading('PutRelativeFileUnsupported', 'capabilities.putRelativeFile=false'), 'PutRelativeFileUnsupported  (host: capabilities.putRelativeFile=false)');
-  const unsupported: TestResult = { ...passed, group: 'PutRelativeFileUnsupported', name: 'PutRelativeFileUnsupported.SuggestedName', host: 'capabilities.putRelativeFile=false' };
+  assert.equal(
+    formatGroupHeading('PutRelativeFileUnsupported', 'capabilities.putRelativeFile=false'),
+    'PutRelativeFileUnsupported  (host: capabilities.putRelativeFile=false)',
+  );
+  const unsupported: TestResult = {
+    ...passed,
+    group: 'PutRelativeFileUnsupported',
+    name: 'PutRelativeFileUnsupported.SuggestedName',
+    host: 'capabilities.putRelativeFile=false',
+  };
   assert.equal(
     formatSummary([{ ...passed, host: 'defaults' }, unsupported]),
     [
@@ -96,7 +142,9 @@ test('against our own mock, the group heading and the table say which host confi
     ].join('\n'),
   );
   const json = toJson([unsupported], false) as { groups: unknown; tests: Array<Record<string, unknown>> };
-  assert.deepEqual(json.groups, [{ group: 'PutRelativeFileUnsupported', passed: 1, failed: 0, skipped: 0, host: 'capabilities.putRelativeFile=false' }]);
+  assert.deepEqual(json.groups, [
+    { group: 'PutRelativeFileUnsupported', passed: 1, failed: 0, skipped: 0, host: 'capabilities.putRelativeFile=false' },
+  ]);
   assert.equal(json.tests[0]!['host'], 'capabilities.putRelativeFile=false');
 });
 

@@ -12,7 +12,9 @@ export function formatResult(result: TestResult, verbose: boolean): string {
   if (result.status === 'skipped') return `  Skip: ${result.name} (skip list: ${result.message})`;
   const lines = [`  Fail: ${result.name}: ${failureHeadline(result)}`];
   for (const record of result.requests) {
-    lines.push(`      ${record.cleanup ? 'cleanup ' : ''}${record.operation}, response code: ${record.response ? `${record.response.status} ${statusText(record.response.status)}` : 'not sent'}`);
+    lines.push(
+      `      ${record.cleanup ? 'cleanup ' : ''}${record.operation}, response code: ${record.response ? `${record.response.status} ${statusText(record.response.status)}` : 'not sent'}`,
+    );
     for (const error of record.errors) lines.push(`        ${error.replaceAll('\n', ' ')}`);
     if (verbose) lines.push(...exchange(record).map((l) => `          ${l}`));
   }
@@ -20,7 +22,8 @@ export function formatResult(result: TestResult, verbose: boolean): string {
 }
 
 function failureHeadline(result: TestResult): string {
-  if (result.prerequisite) return `prerequisite ${result.prerequisite} failed (the validator reports the test as Skipped and the run as failed)`;
+  if (result.prerequisite)
+    return `prerequisite ${result.prerequisite} failed (the validator reports the test as Skipped and the run as failed)`;
   return result.message ?? 'failed';
 }
 
@@ -36,7 +39,11 @@ export function exchange(record: RequestRecord): string[] {
     lines.push(`< ${record.response.status} ${statusText(record.response.status)}`);
     for (const [name, value] of record.response.headers) lines.push(`< ${name}: ${shortenTokens(value)}`);
     if (record.response.body.length > 0) {
-      lines.push(record.response.isTextResponse ? `< ${shortenTokens(bodyText(record.response).slice(0, bodyPreviewLimit))}` : `< (${record.response.body.length} bytes)`);
+      lines.push(
+        record.response.isTextResponse
+          ? `< ${shortenTokens(bodyText(record.response).slice(0, bodyPreviewLimit))}`
+          : `< (${record.response.body.length} bytes)`,
+      );
     }
   }
   return lines;
@@ -49,7 +56,8 @@ function preview(body: Buffer): string {
 
 /** Tokens are long and secret-ish: keep their first and last six characters. */
 export function shortenTokens(text: string): string {
-  const shorten = (_: string, prefix: string, token: string) => (token.length <= 16 ? prefix + token : `${prefix}${token.slice(0, 6)}…${token.slice(-6)}`);
+  const shorten = (_: string, prefix: string, token: string) =>
+    token.length <= 16 ? prefix + token : `${prefix}${token.slice(0, 6)}…${token.slice(-6)}`;
   return text.replace(/(access_token=)([^&#\s"]+)/gi, shorten).replace(/(Bearer )(\S+)/g, shorten);
 }
 

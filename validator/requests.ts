@@ -54,7 +54,10 @@ function nameMode(request: RequestDefinition): NameMode | 'Unknown' {
   const raw = attr(request, 'PutRelativeFileMode');
   if (raw === undefined || raw === '') return 'Unknown';
   const mode = (['Suggested', 'ExactName', 'Conflicting'] as const).find((m) => m.toLowerCase() === raw.trim().toLowerCase());
-  if (!mode) throw new RequestBuildError(`PutRelativeFileMode expected to be one of 'Suggested' or 'ExactName' or 'Conflicting' but is actually '${raw}'`);
+  if (!mode)
+    throw new RequestBuildError(
+      `PutRelativeFileMode expected to be one of 'Suggested' or 'ExactName' or 'Conflicting' but is actually '${raw}'`,
+    );
   return mode;
 }
 
@@ -67,7 +70,10 @@ function targetHeaders(request: RequestDefinition, name: string | undefined, wit
       return [[Header.SuggestedTarget, encoded]];
     case 'ExactName': {
       const overwrite = dotnetBoolean(attr(request, 'OverwriteRelative'));
-      return [[Header.RelativeTarget, encoded], ...(withOverwrite && overwrite !== undefined ? [[Header.OverwriteRelative, overwrite] as [string, string]] : [])];
+      return [
+        [Header.RelativeTarget, encoded],
+        ...(withOverwrite && overwrite !== undefined ? [[Header.OverwriteRelative, overwrite] as [string, string]] : []),
+      ];
     }
     case 'Conflicting':
       return [
@@ -75,12 +81,15 @@ function targetHeaders(request: RequestDefinition, name: string | undefined, wit
         [Header.RelativeTarget, encoded],
       ];
     case 'Unknown':
-      throw new RequestBuildError(`Unknown PutRelativeFileMode specified: Unknown (the <${request.operation}> element needs PutRelativeFileMode)`);
+      throw new RequestBuildError(
+        `Unknown PutRelativeFileMode specified: Unknown (the <${request.operation}> element needs PutRelativeFileMode)`,
+      );
   }
 }
 
 function requiredBody(request: RequestDefinition): Buffer {
-  if (request.requestBody === undefined || request.requestBody.trim() === '') throw new RequestBuildError(`No RequestBody specified for ${request.operation} operation`);
+  if (request.requestBody === undefined || request.requestBody.trim() === '')
+    throw new RequestBuildError(`No RequestBody specified for ${request.operation} operation`);
   return Buffer.from(request.requestBody, 'utf8');
 }
 
@@ -112,7 +121,12 @@ export const operations: Record<string, Operation> = {
   Lock: {
     method: 'POST',
     override: Override.Lock,
-    headers: (r) => [[Header.Lock, attr(r, 'Lock')], ...(attr(r, 'LockUserVisible') !== undefined ? [[Header.LockUserVisible, dotnetBoolean(attr(r, 'LockUserVisible'))] as [string, string]] : [])],
+    headers: (r) => [
+      [Header.Lock, attr(r, 'Lock')],
+      ...(attr(r, 'LockUserVisible') !== undefined
+        ? [[Header.LockUserVisible, dotnetBoolean(attr(r, 'LockUserVisible'))] as [string, string]]
+        : []),
+    ],
   },
   Unlock: { method: 'POST', override: Override.Unlock, headers: (r) => [[Header.Lock, attr(r, 'Lock')]] },
   RefreshLock: { method: 'POST', override: Override.RefreshLock, headers: (r) => [[Header.Lock, attr(r, 'Lock')]] },
@@ -136,11 +150,19 @@ export const operations: Record<string, Operation> = {
   },
   EnumerateAncestors: { method: 'GET', path: '/ancestry' },
   GetEcosystem: { method: 'GET', path: '/ecosystem_pointer' },
-  CreateChildContainer: { method: 'POST', override: Override.CreateChildContainer, headers: (r) => targetHeaders(r, attr(r, 'FolderName'), false) },
+  CreateChildContainer: {
+    method: 'POST',
+    override: Override.CreateChildContainer,
+    headers: (r) => targetHeaders(r, attr(r, 'FolderName'), false),
+  },
   CreateChildFile: { method: 'POST', override: Override.CreateChildFile, headers: (r) => targetHeaders(r, attr(r, 'Name'), true) },
   DeleteFile: { method: 'POST', override: Override.Delete, needsOverrideUrl: true },
   DeleteContainer: { method: 'POST', override: Override.DeleteContainer, needsOverrideUrl: true },
-  RenameContainer: { method: 'POST', override: Override.RenameContainer, headers: (r) => [[Header.RequestedName, dotnetUtf7(attr(r, 'Name') ?? '')]] },
+  RenameContainer: {
+    method: 'POST',
+    override: Override.RenameContainer,
+    headers: (r) => [[Header.RequestedName, dotnetUtf7(attr(r, 'Name') ?? '')]],
+  },
   RenameFile: {
     method: 'POST',
     override: Override.RenameFile,
@@ -149,7 +171,11 @@ export const operations: Record<string, Operation> = {
       [Header.Lock, attr(r, 'Lock')],
     ],
   },
-  GetShareUrl: { method: 'POST', override: Override.GetShareUrl, headers: (r) => (attr(r, 'UrlType') ? [[Header.UrlType, attr(r, 'UrlType')]] : []) },
+  GetShareUrl: {
+    method: 'POST',
+    override: Override.GetShareUrl,
+    headers: (r) => (attr(r, 'UrlType') ? [[Header.UrlType, attr(r, 'UrlType')]] : []),
+  },
   AddActivities: { method: 'POST', override: Override.AddActivities, body: requiredBody },
   PutUserInfo: { method: 'POST', override: Override.PutUserInfo, body: requiredBody },
 };
@@ -170,7 +196,10 @@ export function buildRequest(definition: RequestDefinition, context: BuildContex
   const unsupported = definition.mutators.find((m) => m.kind === 'Unsupported');
   if (unsupported) throw new RequestBuildError(`Unknown mutator: '${unsupported.element}'`);
   const operation = Object.hasOwn(operations, definition.operation) ? operations[definition.operation] : undefined;
-  if (!operation) throw new RequestBuildError(`<${definition.operation}> is not supported by this runner (only the WopiCore and OfficeNativeClient operations are)`);
+  if (!operation)
+    throw new RequestBuildError(
+      `<${definition.operation}> is not supported by this runner (only the WopiCore and OfficeNativeClient operations are)`,
+    );
 
   // WopiRequest.GetRequestUri: the override URL as is (its own token becomes the token), else WopiSrc + token + ttl.
   let url: string;
@@ -179,7 +208,10 @@ export function buildRequest(definition: RequestDefinition, context: BuildContex
     url = operation.path ? appendPath(overrideUrl, operation.path) : absoluteUrl(overrideUrl);
     accessToken = getQueryParameterValue(url, 'access_token') ?? '';
   } else {
-    if (operation.needsOverrideUrl) throw new RequestBuildError(`${definition.operation} has no URL: its OverrideUrl is missing or its saved value is empty (the validator never sends it to the WopiSrc)`);
+    if (operation.needsOverrideUrl)
+      throw new RequestBuildError(
+        `${definition.operation} has no URL: its OverrideUrl is missing or its saved value is empty (the validator never sends it to the WopiSrc)`,
+      );
     url = buildWopiUrl(context.target.wopiSrc, operation.path ?? '', context.target.accessToken, context.target.accessTokenTtl);
     accessToken = context.target.accessToken;
   }

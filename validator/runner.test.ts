@@ -7,7 +7,14 @@ import { Resources } from './resources.js';
 import { runTests, summarize, type TargetProvider } from './runner.js';
 import { Schemas } from './schemas.js';
 
-const testCase = (name: string): TestCaseDefinition => ({ name, category: 'WopiCore', description: '', failMessage: undefined, requests: [], cleanupRequests: [] });
+const testCase = (name: string): TestCaseDefinition => ({
+  name,
+  category: 'WopiCore',
+  description: '',
+  failMessage: undefined,
+  requests: [],
+  cleanupRequests: [],
+});
 
 test('runTests: skip list first, a setup failure fails the test, every acquired file is released', async () => {
   const calls: string[] = [];
@@ -58,7 +65,25 @@ const requiring = (name: string, property: string, expectedValue: string): TestC
     {
       operation: 'CheckFileInfo',
       attributes: {},
-      validators: [{ kind: 'JsonResponseContent', shouldExist: true, properties: [{ kind: 'BooleanProperty', name: property, isRequired: true, expectedValue, expectedStateKey: undefined, endsWith: undefined, shouldMatch: true, mustIncludeAccessToken: false, ignoreCase: false }] }],
+      validators: [
+        {
+          kind: 'JsonResponseContent',
+          shouldExist: true,
+          properties: [
+            {
+              kind: 'BooleanProperty',
+              name: property,
+              isRequired: true,
+              expectedValue,
+              expectedStateKey: undefined,
+              endsWith: undefined,
+              shouldMatch: true,
+              mustIncludeAccessToken: false,
+              ignoreCase: false,
+            },
+          ],
+        },
+      ],
       stateSavers: [],
       mutators: [],
       requestBody: undefined,
@@ -95,10 +120,24 @@ test('runTests: the host is configured once per group, from its prerequisites, b
     { transport, resources: new Resources([]), schemas: Schemas.fromObjects({}), userAgent: undefined },
   );
   transport.close();
-  assert.deepEqual(calls, ['configure {}', 'acquire A', 'acquire B', 'configure {"containers":false}', 'acquire C', 'configure {"putRelativeFile":false}']);
+  assert.deepEqual(calls, [
+    'configure {}',
+    'acquire A',
+    'acquire B',
+    'configure {"containers":false}',
+    'acquire C',
+    'configure {"putRelativeFile":false}',
+  ]);
   const setupFailure = 'setup failed: could not configure the host for group G3: PUT /api/config answered 507';
   assert.deepEqual(
-    results.map((r) => [r.group, r.name, r.status, r.host, r.prerequisite, r.status === 'failed' && !r.prerequisite ? r.message : undefined]),
+    results.map((r) => [
+      r.group,
+      r.name,
+      r.status,
+      r.host,
+      r.prerequisite,
+      r.status === 'failed' && !r.prerequisite ? r.message : undefined,
+    ]),
     [
       ['G1', 'A', 'passed', 'host {}', undefined, undefined],
       ['G1', 'B', 'passed', 'host {}', undefined, undefined],
@@ -115,13 +154,19 @@ test('runTests: the host is configured once per group, from its prerequisites, b
 });
 
 test('runTests: a provider that cannot configure the host (an external one) runs every group as the host is', async () => {
-  const provider: TargetProvider = { acquire: async (t) => ({ wopiSrc: `https://h/wopi/files/${t.name}`, accessToken: 'tok', accessTokenTtl: 0 }), release: async () => {} };
+  const provider: TargetProvider = {
+    acquire: async (t) => ({ wopiSrc: `https://h/wopi/files/${t.name}`, accessToken: 'tok', accessTokenTtl: 0 }),
+    release: async () => {},
+  };
   const results = await runTests([{ group: 'G', test: testCase('A'), prerequisites: [] }], new Map(), provider, {
     transport: new Transport(),
     resources: new Resources([]),
     schemas: Schemas.fromObjects({}),
     userAgent: undefined,
   });
-  assert.deepEqual(results.map((r) => [r.status, r.host]), [['passed', undefined]]);
+  assert.deepEqual(
+    results.map((r) => [r.status, r.host]),
+    [['passed', undefined]],
+  );
   assert.deepEqual(summarize(results).groups, [{ group: 'G', passed: 1, failed: 0, skipped: 0 }]);
 });

@@ -58,12 +58,30 @@ async function configureHost(provider: TargetProvider, selection: SelectedTest):
   try {
     return { ok: true, description: await provider.configureFor(hostRequirements(selection.prerequisites)) };
   } catch (error) {
-    return { ok: false, description: undefined, error: `could not configure the host for group ${selection.group}: ${(error as Error).message}` };
+    return {
+      ok: false,
+      description: undefined,
+      error: `could not configure the host for group ${selection.group}: ${(error as Error).message}`,
+    };
   }
 }
 
-async function runOne({ group, test, prerequisites }: SelectedTest, skips: ReadonlyMap<string, string>, provider: TargetProvider, context: Omit<ExecutionContext, 'target'>, host: HostSetup): Promise<TestResult> {
-  const base = { group, name: test.name, category: test.category, prerequisite: undefined, errors: [], requests: [], host: host.description };
+async function runOne(
+  { group, test, prerequisites }: SelectedTest,
+  skips: ReadonlyMap<string, string>,
+  provider: TargetProvider,
+  context: Omit<ExecutionContext, 'target'>,
+  host: HostSetup,
+): Promise<TestResult> {
+  const base = {
+    group,
+    name: test.name,
+    category: test.category,
+    prerequisite: undefined,
+    errors: [],
+    requests: [],
+    host: host.description,
+  };
   const skipReason = skips.get(test.name);
   if (skipReason !== undefined) return { ...base, status: 'skipped', message: skipReason };
   if (!host.ok) return { ...base, status: 'failed', message: `setup failed: ${host.error}` };
@@ -75,7 +93,14 @@ async function runOne({ group, test, prerequisites }: SelectedTest, skips: Reado
   }
   try {
     const outcome = await executeWithPrerequisites(test, prerequisites, { ...context, target });
-    return { ...base, status: outcome.passed ? 'passed' : 'failed', message: outcome.message, prerequisite: outcome.prerequisite, errors: outcome.errors, requests: outcome.requests };
+    return {
+      ...base,
+      status: outcome.passed ? 'passed' : 'failed',
+      message: outcome.message,
+      prerequisite: outcome.prerequisite,
+      errors: outcome.errors,
+      requests: outcome.requests,
+    };
   } finally {
     await provider.release(target).catch(() => {});
   }
@@ -96,7 +121,11 @@ export function summarize(results: TestResult[]): { groups: GroupSummary[]; tota
   const total = { passed: 0, failed: 0, skipped: 0 };
   for (const result of results) {
     let row = groups.get(result.group);
-    if (!row) groups.set(result.group, (row = { group: result.group, passed: 0, failed: 0, skipped: 0, ...(result.host !== undefined ? { host: result.host } : {}) }));
+    if (!row)
+      groups.set(
+        result.group,
+        (row = { group: result.group, passed: 0, failed: 0, skipped: 0, ...(result.host !== undefined ? { host: result.host } : {}) }),
+      );
     row[result.status]++;
     total[result.status]++;
   }

@@ -23,7 +23,8 @@ export interface SelectedTest {
  */
 export function selectTests(suite: TestSuite, selection: Selection): SelectedTest[] {
   for (const category of selection.categories) {
-    if (!supportedCategories.includes(category)) throw new SelectionError(`category ${category} is out of scope for this runner (it runs ${supportedCategories.join(' and ')})`);
+    if (!supportedCategories.includes(category))
+      throw new SelectionError(`category ${category} is out of scope for this runner (it runs ${supportedCategories.join(' and ')})`);
   }
   const inScope = (test: TestCaseDefinition) => test.category === Category.WopiCore || selection.categories.includes(test.category);
   const prereqs = new Map(suite.prereqCases.filter(inScope).map((p) => [p.name, p]));
@@ -31,7 +32,8 @@ export function selectTests(suite: TestSuite, selection: Selection): SelectedTes
   let groups: TestGroupDefinition[] = suite.groups;
   if (selection.group !== undefined) {
     groups = groups.filter((g) => g.name === selection.group);
-    if (groups.length === 0) throw new SelectionError(`no test group is named "${selection.group}"; groups: ${suite.groups.map((g) => g.name).join(', ')}`);
+    if (groups.length === 0)
+      throw new SelectionError(`no test group is named "${selection.group}"; groups: ${suite.groups.map((g) => g.name).join(', ')}`);
   }
 
   const selected: SelectedTest[] = [];
@@ -46,7 +48,10 @@ export function selectTests(suite: TestSuite, selection: Selection): SelectedTes
     for (const test of tests) selected.push({ group: group.name, test, prerequisites });
   }
   if (selection.test !== undefined) {
-    if (selected.length === 0) throw new SelectionError(`no test named "${selection.test}" in the chosen categories${selection.group !== undefined ? ` and group ${selection.group}` : ''}`);
+    if (selected.length === 0)
+      throw new SelectionError(
+        `no test named "${selection.test}" in the chosen categories${selection.group !== undefined ? ` and group ${selection.group}` : ''}`,
+      );
     // Validator TestExecutionData.GetDataForSpecificTest: the first test of that name.
     return selected.slice(0, 1);
   }
@@ -55,7 +60,10 @@ export function selectTests(suite: TestSuite, selection: Selection): SelectedTes
 
 /** `--category WopiCore,OfficeNativeClient`, names matched case-insensitively as the validator's enum parse does. */
 export function parseCategories(text: string): Category[] {
-  const names = text.split(',').map((n) => n.trim()).filter((n) => n !== '');
+  const names = text
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
   if (names.length === 0) throw new SelectionError('--category needs at least one category');
   return names.map((name) => {
     const category = Object.values(Category).find((c) => c.toLowerCase() === name.toLowerCase());

@@ -21,10 +21,12 @@ export function parseSkipList(text: string, knownTests: ReadonlySet<string>, sou
   const skips = new Map<string, string>();
   value.forEach((entry: unknown, index) => {
     const where = `${source} entry ${index + 1}`;
-    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) throw new SkipListError(`${where} must be an object with "test" and "reason"`);
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry))
+      throw new SkipListError(`${where} must be an object with "test" and "reason"`);
     const { test, reason, ...rest } = entry as Record<string, unknown>;
     const extra = Object.keys(rest);
-    if (extra.length > 0) throw new SkipListError(`${where} has unknown field${extra.length > 1 ? 's' : ''} ${extra.map((k) => `"${k}"`).join(', ')}`);
+    if (extra.length > 0)
+      throw new SkipListError(`${where} has unknown field${extra.length > 1 ? 's' : ''} ${extra.map((k) => `"${k}"`).join(', ')}`);
     if (typeof test !== 'string' || test.trim() === '') throw new SkipListError(`${where} needs a "test" name`);
     if (typeof reason !== 'string' || reason.trim() === '') throw new SkipListError(`${where} (${test}) needs a "reason" arguing the skip`);
     if (!knownTests.has(test)) throw new SkipListError(`${where} names "${test}", which is not a test in TestCases.xml`);

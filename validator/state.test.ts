@@ -4,16 +4,33 @@ import type { ResponseData } from './http.js';
 import { expectedFromState, readStateValue, resolveStateReference, StateError, type SavedState } from './state.js';
 
 function response(body: string, headers: Record<string, string> = {}, isTextResponse = true): ResponseData {
-  return { status: 200, headers: new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])), body: Buffer.from(body), isTextResponse, elapsedMs: 1 };
+  return {
+    status: 200,
+    headers: new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])),
+    body: Buffer.from(body),
+    isTextResponse,
+    elapsedMs: 1,
+  };
 }
 
 describe('readStateValue (StateEntry.GetValue)', () => {
-  const ancestry = JSON.stringify({ AncestorsWithRootFirst: [{ Url: 'https://h/wopi/containers/root?access_token=a' }, { Url: 'https://h/wopi/containers/parent?access_token=b' }] });
+  const ancestry = JSON.stringify({
+    AncestorsWithRootFirst: [
+      { Url: 'https://h/wopi/containers/root?access_token=a' },
+      { Url: 'https://h/wopi/containers/parent?access_token=b' },
+    ],
+  });
   test('a JSON path into the body: the last ancestor', () => {
-    assert.equal(readStateValue({ name: 'ParentContainerUrl', source: 'AncestorsWithRootFirst[-1:].Url', sourceType: 'JsonBody' }, response(ancestry)), 'https://h/wopi/containers/parent?access_token=b');
+    assert.equal(
+      readStateValue({ name: 'ParentContainerUrl', source: 'AncestorsWithRootFirst[-1:].Url', sourceType: 'JsonBody' }, response(ancestry)),
+      'https://h/wopi/containers/parent?access_token=b',
+    );
   });
   test('booleans are saved as .NET prints them', () => {
-    assert.equal(readStateValue({ name: 'IsEduUserParentContainer', source: 'IsEduUser', sourceType: 'JsonBody' }, response('{"IsEduUser":false}')), 'False');
+    assert.equal(
+      readStateValue({ name: 'IsEduUserParentContainer', source: 'IsEduUser', sourceType: 'JsonBody' }, response('{"IsEduUser":false}')),
+      'False',
+    );
   });
   test('missing, unparsable, non-text or object values save null', () => {
     const url = { name: 'NewFileUrl', source: 'Url', sourceType: 'JsonBody' } as const;
@@ -45,7 +62,9 @@ describe('resolveStateReference ($State:Name in OverrideUrl)', () => {
   test('an unknown name is the validator error', () => {
     assert.throws(
       () => resolveStateReference('$State:NewUrl2', state),
-      new StateError('OverrideUrl specified in definition but not found in state dictionary.  Did it depend on a request that failed? ($State:NewUrl2)'),
+      new StateError(
+        'OverrideUrl specified in definition but not found in state dictionary.  Did it depend on a request that failed? ($State:NewUrl2)',
+      ),
     );
   });
 });

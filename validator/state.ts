@@ -36,7 +36,10 @@ export function resolveStateReference(reference: string | undefined, state: Save
   if (reference === undefined || reference === '') return null;
   const key = reference.startsWith(stateToken) ? reference.slice(stateToken.length) : '';
   if (key === '') return reference;
-  if (!state.has(key)) throw new StateError(`OverrideUrl specified in definition but not found in state dictionary.  Did it depend on a request that failed? (${reference})`);
+  if (!state.has(key))
+    throw new StateError(
+      `OverrideUrl specified in definition but not found in state dictionary.  Did it depend on a request that failed? (${reference})`,
+    );
   return state.get(key) ?? null;
 }
 

@@ -48,7 +48,10 @@ describe('getQueryParameterValue', () => {
 
 describe('appendOrReplaceQueryParameter (the AccessToken mutator)', () => {
   test('replaces an existing value in place, keeping what follows', () => {
-    assert.equal(appendOrReplaceQueryParameter('https://h/x?access_token=old&z=1#frag', 'access_token', 'new value'), 'https://h/x?access_token=new+value&z=1#frag');
+    assert.equal(
+      appendOrReplaceQueryParameter('https://h/x?access_token=old&z=1#frag', 'access_token', 'new value'),
+      'https://h/x?access_token=new+value&z=1#frag',
+    );
   });
   test('appends with & when there is a query, ? when not, before a fragment', () => {
     assert.equal(appendOrReplaceQueryParameter('https://h/x?a=1', 'access_token', 'INVALID'), 'https://h/x?a=1&access_token=INVALID');
@@ -64,18 +67,33 @@ describe('buildWopiUrl (WopiRequest.BuildWopiUri)', () => {
     );
   });
   test('a WopiSrc with a query gets & (and nothing after a trailing &); the suffix goes after the raw string', () => {
-    assert.equal(buildWopiUrl('https://h/wopi/files/abc?x=1', '', 't', 0), 'https://h/wopi/files/abc?x=1&access_token=t&access_token_ttl=0');
-    assert.equal(buildWopiUrl('https://h/wopi/files/abc?x=1&', '', 't', 0), 'https://h/wopi/files/abc?x=1&access_token=t&access_token_ttl=0');
-    assert.equal(buildWopiUrl('https://h/wopi/files/abc?x=1', '/contents', 't', 0), 'https://h/wopi/files/abc?x=1/contents&access_token=t&access_token_ttl=0');
+    assert.equal(
+      buildWopiUrl('https://h/wopi/files/abc?x=1', '', 't', 0),
+      'https://h/wopi/files/abc?x=1&access_token=t&access_token_ttl=0',
+    );
+    assert.equal(
+      buildWopiUrl('https://h/wopi/files/abc?x=1&', '', 't', 0),
+      'https://h/wopi/files/abc?x=1&access_token=t&access_token_ttl=0',
+    );
+    assert.equal(
+      buildWopiUrl('https://h/wopi/files/abc?x=1', '/contents', 't', 0),
+      'https://h/wopi/files/abc?x=1/contents&access_token=t&access_token_ttl=0',
+    );
   });
 });
 
 describe('appendPath (UriBuilder.Path += suffix on a URL the host handed out)', () => {
   test('the suffix goes between path and query', () => {
-    assert.equal(appendPath('https://h:1/wopi/containers/c?access_token=t', '/children'), 'https://h:1/wopi/containers/c/children?access_token=t');
+    assert.equal(
+      appendPath('https://h:1/wopi/containers/c?access_token=t', '/children'),
+      'https://h:1/wopi/containers/c/children?access_token=t',
+    );
   });
   test('a trailing slash gives a double slash, as in the validator', () => {
-    assert.equal(appendPath('https://h:1/wopi/containers/c/?access_token=t', '/children'), 'https://h:1/wopi/containers/c//children?access_token=t');
+    assert.equal(
+      appendPath('https://h:1/wopi/containers/c/?access_token=t', '/children'),
+      'https://h:1/wopi/containers/c//children?access_token=t',
+    );
   });
 });
 

@@ -102,7 +102,9 @@ export function appendOrReplaceQueryParameter(url: string, name: string, value: 
  */
 export function buildWopiUrl(wopiSrc: string, pathSuffix: string, accessToken: string, accessTokenTtl: number): string {
   const separator = !wopiSrc.includes('?') ? '?' : wopiSrc.endsWith('&') ? '' : '&';
-  return absoluteUrl(`${wopiSrc}${pathSuffix}${separator}access_token=${urlKeyValueEncode(accessToken)}&access_token_ttl=${accessTokenTtl}`);
+  return absoluteUrl(
+    `${wopiSrc}${pathSuffix}${separator}access_token=${urlKeyValueEncode(accessToken)}&access_token_ttl=${accessTokenTtl}`,
+  );
 }
 
 /**

@@ -22,7 +22,12 @@ const resources = new Resources([
   { id: 'ZeroByteFile', name: 'ZeroByteFile.wopitest', filePath: 'Resources\\ZeroByteFile.wopitest' },
 ]);
 const schemas = Schemas.fromObjects({
-  Info: { $schema: 'http://json-schema.org/draft-04/schema#', type: 'object', required: ['BaseFileName'], properties: { BaseFileName: { type: 'string' }, Size: { type: 'integer' }, Url: { type: 'string', format: 'uri' } } },
+  Info: {
+    $schema: 'http://json-schema.org/draft-04/schema#',
+    type: 'object',
+    required: ['BaseFileName'],
+    properties: { BaseFileName: { type: 'string' }, Size: { type: 'integer' }, Url: { type: 'string', format: 'uri' } },
+  },
 });
 function context(state: Record<string, string | null> = {}): ValidationContext {
   return { state: new Map(Object.entries(state)) as SavedState, resources, schemas };
@@ -42,7 +47,9 @@ const header = (overrides: Partial<Extract<ValidatorDefinition, { kind: 'Respons
 describe('ResponseCodeValidator', () => {
   test('passes on the code, names both codes otherwise', () => {
     assert.deepEqual(validate({ kind: 'ResponseCode', expectedCode: 200 }, response(200), context()), []);
-    assert.deepEqual(validate({ kind: 'ResponseCode', expectedCode: 200 }, response(501), context()), ['Incorrect StatusCode. Expected: 200, Actual: 501']);
+    assert.deepEqual(validate({ kind: 'ResponseCode', expectedCode: 200 }, response(501), context()), [
+      'Incorrect StatusCode. Expected: 200, Actual: 501',
+    ]);
   });
 });
 
@@ -69,23 +76,45 @@ describe('ResponseHeaderValidator', () => {
   test('ShouldMatch=false: must differ, and an empty header is not a different value', () => {
     const check = header({ header: 'X-WOPI-ItemVersion', expectedStateKey: 'OriginalVersion', shouldMatch: false });
     assert.deepEqual(validate(check, response(200, { 'X-WOPI-ItemVersion': '2' }), context({ OriginalVersion: '1' })), []);
-    assert.deepEqual(validate(check, response(200, { 'X-WOPI-ItemVersion': '1' }), context({ OriginalVersion: '1' })), [`'X-WOPI-ItemVersion' header value should not be : '1'`]);
-    assert.deepEqual(validate(header({ expectedValue: '', shouldMatch: false }), response(200, { 'X-WOPI-Lock': '' }), context()), [`'X-WOPI-Lock' header value should be any non empty string.`]);
+    assert.deepEqual(validate(check, response(200, { 'X-WOPI-ItemVersion': '1' }), context({ OriginalVersion: '1' })), [
+      `'X-WOPI-ItemVersion' header value should not be : '1'`,
+    ]);
+    assert.deepEqual(validate(header({ expectedValue: '', shouldMatch: false }), response(200, { 'X-WOPI-Lock': '' }), context()), [
+      `'X-WOPI-Lock' header value should be any non empty string.`,
+    ]);
   });
   test('numeric comparators parse both sides as integers', () => {
     const check = header({ header: 'X-WOPI-SequenceNumber', comparator: '>', expectedStateKey: 'Seq' });
     assert.deepEqual(validate(check, response(200, { 'X-WOPI-SequenceNumber': '5' }), context({ Seq: '4' })), []);
-    assert.deepEqual(validate(check, response(200, { 'X-WOPI-SequenceNumber': '4' }), context({ Seq: '4' })), ['headerVal:4 > comparedValue:4 comparison failed']);
-    assert.deepEqual(validate({ ...check, comparator: '>=' } as ValidatorDefinition, response(200, { 'X-WOPI-SequenceNumber': '4' }), context({ Seq: '4' })), []);
-    assert.deepEqual(validate(check, response(200, { 'X-WOPI-SequenceNumber': 'x' }), context({ Seq: '4' })), [`'X-WOPI-SequenceNumber' header is present, but its value 'x' can not be parsed to integer`]);
-    assert.deepEqual(validate(check, response(200, { 'X-WOPI-SequenceNumber': '4' }), context()), [`expected value '' can not be parsed to integer`]);
-    assert.deepEqual(validate(header({ comparator: '!=' }), response(200, { 'X-WOPI-Lock': 'a' }), context()), [`Comparator '!=' is not valid`]);
+    assert.deepEqual(validate(check, response(200, { 'X-WOPI-SequenceNumber': '4' }), context({ Seq: '4' })), [
+      'headerVal:4 > comparedValue:4 comparison failed',
+    ]);
+    assert.deepEqual(
+      validate(
+        { ...check, comparator: '>=' } as ValidatorDefinition,
+        response(200, { 'X-WOPI-SequenceNumber': '4' }),
+        context({ Seq: '4' }),
+      ),
+      [],
+    );
+    assert.deepEqual(validate(check, response(200, { 'X-WOPI-SequenceNumber': 'x' }), context({ Seq: '4' })), [
+      `'X-WOPI-SequenceNumber' header is present, but its value 'x' can not be parsed to integer`,
+    ]);
+    assert.deepEqual(validate(check, response(200, { 'X-WOPI-SequenceNumber': '4' }), context()), [
+      `expected value '' can not be parsed to integer`,
+    ]);
+    assert.deepEqual(validate(header({ comparator: '!=' }), response(200, { 'X-WOPI-Lock': 'a' }), context()), [
+      `Comparator '!=' is not valid`,
+    ]);
   });
 });
 
 describe('LockMismatchValidator', () => {
   test('a 409 with the current lock', () => {
-    assert.deepEqual(validate({ kind: 'LockMismatch', expectedLock: 'LockString' }, response(409, { 'X-WOPI-Lock': 'LockString' }), context()), []);
+    assert.deepEqual(
+      validate({ kind: 'LockMismatch', expectedLock: 'LockString' }, response(409, { 'X-WOPI-Lock': 'LockString' }), context()),
+      [],
+    );
   });
   test('reports both a wrong code and a missing lock', () => {
     assert.deepEqual(validate({ kind: 'LockMismatch', expectedLock: 'LockString' }, response(200), context()), [
@@ -106,22 +135,46 @@ describe('And / Or', () => {
   const c404: ValidatorDefinition = { kind: 'ResponseCode', expectedCode: 404 };
   test('Or passes when one passes, else lists every error', () => {
     assert.deepEqual(validate({ kind: 'Or', validators: [c401, c404] }, response(404), context()), []);
-    assert.deepEqual(validate({ kind: 'Or', validators: [c401, c404] }, response(200), context()), ['Incorrect StatusCode. Expected: 401, Actual: 200', 'Incorrect StatusCode. Expected: 404, Actual: 200']);
+    assert.deepEqual(validate({ kind: 'Or', validators: [c401, c404] }, response(200), context()), [
+      'Incorrect StatusCode. Expected: 401, Actual: 200',
+      'Incorrect StatusCode. Expected: 404, Actual: 200',
+    ]);
   });
   test('And needs all', () => {
-    assert.deepEqual(validate({ kind: 'And', validators: [c401, c404] }, response(404), context()), ['Incorrect StatusCode. Expected: 401, Actual: 404']);
+    assert.deepEqual(validate({ kind: 'And', validators: [c401, c404] }, response(404), context()), [
+      'Incorrect StatusCode. Expected: 401, Actual: 404',
+    ]);
   });
 });
 
 describe('ResponseContentValidator', () => {
   test('compares with the synthetic resource content', () => {
     const v: ValidatorDefinition = { kind: 'ResponseContent', expectedResourceId: 'WordBlankDocument', expectedBodyContent: undefined };
-    assert.deepEqual(validate(v, response(200, {}, 'WordBlankDocumentResources\\WordBlankDocument.docxWordBlankDocument.docx', false), context()), []);
-    assert.deepEqual(validate(v, response(200, {}, 'other', false), context()), ['Response body does not match expected content. Expected stream length: 71, actual stream length: 5']);
+    assert.deepEqual(
+      validate(v, response(200, {}, 'WordBlankDocumentResources\\WordBlankDocument.docxWordBlankDocument.docx', false), context()),
+      [],
+    );
+    assert.deepEqual(validate(v, response(200, {}, 'other', false), context()), [
+      'Response body does not match expected content. Expected stream length: 71, actual stream length: 5',
+    ]);
   });
   test('ZeroByteFile is empty; ExpectedBodyContent may come from state', () => {
-    assert.deepEqual(validate({ kind: 'ResponseContent', expectedResourceId: 'ZeroByteFile', expectedBodyContent: undefined }, response(200, {}, '', false), context()), []);
-    assert.deepEqual(validate({ kind: 'ResponseContent', expectedResourceId: undefined, expectedBodyContent: '$State:Body' }, response(200, {}, 'hello'), context({ Body: 'hello' })), []);
+    assert.deepEqual(
+      validate(
+        { kind: 'ResponseContent', expectedResourceId: 'ZeroByteFile', expectedBodyContent: undefined },
+        response(200, {}, '', false),
+        context(),
+      ),
+      [],
+    );
+    assert.deepEqual(
+      validate(
+        { kind: 'ResponseContent', expectedResourceId: undefined, expectedBodyContent: '$State:Body' },
+        response(200, {}, 'hello'),
+        context({ Body: 'hello' }),
+      ),
+      [],
+    );
   });
 });
 
@@ -131,11 +184,17 @@ describe('JsonSchemaValidator', () => {
     assert.deepEqual(validate(v, response(200, {}, '{"BaseFileName":"a.wopitest","Size":3,"Url":"https://h/x"}'), context()), []);
   });
   test('reports missing, mistyped and malformed properties', () => {
-    assert.deepEqual(validate(v, response(200, {}, '{"Size":"3","Url":"not a uri"}'), context()), ['Property Required: BaseFileName', 'Size must be integer', 'Url must match format "uri"']);
+    assert.deepEqual(validate(v, response(200, {}, '{"Size":"3","Url":"not a uri"}'), context()), [
+      'Property Required: BaseFileName',
+      'Size must be integer',
+      'Url must match format "uri"',
+    ]);
   });
   test('an empty or non-JSON body', () => {
     assert.deepEqual(validate(v, response(200, {}, ''), context()), ["Couldn't read response content."]);
-    assert.deepEqual(validate(v, response(200, {}, '<html>'), context()), ['JsonReaderException thrown while parsing JSON. Are you sure the response is JSON?']);
+    assert.deepEqual(validate(v, response(200, {}, '<html>'), context()), [
+      'JsonReaderException thrown while parsing JSON. Are you sure the response is JSON?',
+    ]);
   });
 });
 
@@ -143,10 +202,14 @@ describe('implicit validators', () => {
   test('ContentLength: the declared length must match the body', () => {
     assert.deepEqual(contentLengthValidator(response(200, { 'Content-Length': '3' }, 'abc')), []);
     assert.deepEqual(contentLengthValidator(response(200, {}, 'abc')), []);
-    assert.deepEqual(contentLengthValidator(response(200, { 'Content-Length': '4' }, 'abc')), [`Actual content length '3' of response does not match value in header content-length '4'`]);
+    assert.deepEqual(contentLengthValidator(response(200, { 'Content-Length': '4' }, 'abc')), [
+      `Actual content length '3' of response does not match value in header content-length '4'`,
+    ]);
   });
   test('Exception: a request that got no response', () => {
-    assert.deepEqual(exceptionValidator(response(306, { 'X-WOPI-ValidatorError': 'ECONNREFUSED: connect ECONNREFUSED' })), ['ECONNREFUSED: connect ECONNREFUSED']);
+    assert.deepEqual(exceptionValidator(response(306, { 'X-WOPI-ValidatorError': 'ECONNREFUSED: connect ECONNREFUSED' })), [
+      'ECONNREFUSED: connect ECONNREFUSED',
+    ]);
     assert.deepEqual(exceptionValidator(response(500)), []);
   });
 });

@@ -33,7 +33,14 @@ export function validate(definition: ValidatorDefinition, response: ResponseData
       return [
         ...responseCode(409, response),
         ...responseHeader(
-          { header: Header.Lock, expectedValue: definition.expectedLock, expectedStateKey: undefined, comparator: '=', isRequired: !!definition.expectedLock, shouldMatch: true },
+          {
+            header: Header.Lock,
+            expectedValue: definition.expectedLock,
+            expectedStateKey: undefined,
+            comparator: '=',
+            isRequired: !!definition.expectedLock,
+            shouldMatch: true,
+          },
           response,
           context.state,
         ),
@@ -93,7 +100,8 @@ function headerEquals(check: HeaderCheck, actual: string, expected: string | und
   if (expected === undefined) return [];
   if (!check.shouldMatch && actual === '' && expected === '') return [`'${check.header}' header value should be any non empty string.`];
   const matches = actual.toUpperCase() === expected.toUpperCase();
-  if (check.shouldMatch && !matches) return [`'${check.header}' header value is different than expected. Expected: '${expected}', Actual: '${actual}'`];
+  if (check.shouldMatch && !matches)
+    return [`'${check.header}' header value is different than expected. Expected: '${expected}', Actual: '${actual}'`];
   if (!check.shouldMatch && matches) return [`'${check.header}' header value should not be : '${expected}'`];
   return [];
 }
@@ -114,7 +122,12 @@ function headerCompare(header: string, actual: string, comparator: '<' | '<=' | 
   return holds ? [] : [`headerVal:${a} ${comparator} comparedValue:${e} comparison failed`];
 }
 
-function responseContent(resourceId: string | undefined, bodyContent: string | undefined, response: ResponseData, context: ValidationContext): string[] {
+function responseContent(
+  resourceId: string | undefined,
+  bodyContent: string | undefined,
+  response: ResponseData,
+  context: ValidationContext,
+): string[] {
   let expected: Buffer;
   if (bodyContent) {
     const content = resolveStateReference(bodyContent, context.state);
@@ -122,7 +135,9 @@ function responseContent(resourceId: string | undefined, bodyContent: string | u
     expected = Buffer.from(content, 'utf8');
   } else expected = context.resources.content(resourceId);
   if (expected.equals(response.body)) return [];
-  return [`Response body does not match expected content. Expected stream length: ${expected.length}, actual stream length: ${response.body.length}`];
+  return [
+    `Response body does not match expected content. Expected stream length: ${expected.length}, actual stream length: ${response.body.length}`,
+  ];
 }
 
 /** Validator JsonSchemaValidator, including its check that Unix-second timestamps are within ten years of now. */
@@ -143,7 +158,9 @@ function jsonSchema(schema: string, response: ResponseData, schemas: Schemas): s
     for (const property of ['AccessTokenExpiry', 'ServerTime']) {
       const seconds = (value as Record<string, unknown>)[property];
       if (typeof seconds === 'number' && (seconds < now - tenYears || seconds > now + tenYears)) {
-        errors.push(`Property '${property}' has timestamp value '${seconds}' that is outside the valid range. Timestamps should be within 10 years of current time.`);
+        errors.push(
+          `Property '${property}' has timestamp value '${seconds}' that is outside the valid range. Timestamps should be within 10 years of current time.`,
+        );
       }
     }
   }

@@ -19,7 +19,11 @@ async function main(): Promise<void> {
   });
   serveParent({
     port: (server.address() as AddressInfo).port,
-    stop: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   });
 }
 

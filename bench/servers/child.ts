@@ -52,7 +52,17 @@ export function serveParent(options: {
         gc();
         const usage = process.memoryUsage();
         const log = options.log?.();
-        send({ type: 'memory', id: message.id, snapshot: { rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, external: usage.external, ...(log ? { log } : {}) } });
+        send({
+          type: 'memory',
+          id: message.id,
+          snapshot: {
+            rss: usage.rss,
+            heapUsed: usage.heapUsed,
+            heapTotal: usage.heapTotal,
+            external: usage.external,
+            ...(log ? { log } : {}),
+          },
+        });
         return;
       }
       case 'cpu':

@@ -9,7 +9,14 @@ import type { FaultRule } from '../state/config-schema.js';
 import type { IssuedTokens } from '../tokens/issued-tokens.js';
 import { bootstrapChallenge } from '../http/challenge.js';
 import { parseChallenge } from '../protocol/challenge.js';
-import { caFacts, caProfile, certificateContentType, certificateFileName, profileContentType, profileFileName } from '../http/device-setup.js';
+import {
+  caFacts,
+  caProfile,
+  certificateContentType,
+  certificateFileName,
+  profileContentType,
+  profileFileName,
+} from '../http/device-setup.js';
 import { deny, originGuard, tokenGuard } from './guard.js';
 import { streamEvents } from './sse.js';
 import { registerFileRoutes } from './files-routes.js';
@@ -50,7 +57,9 @@ export function createAdminApp(deps: AdminDeps): Express {
   app.use('/api', tokenGuard({ token: deps.token }));
   // Before the JSON parser: uploads take the raw body, whatever its content type.
   const fileChanges = registerFileRoutes(app, { files: deps.files, store: deps.store });
-  app.use(express.json({ limit: '1mb', strict: false, verify: (_req, res, body) => void ((res as Response).locals['jsonBytes'] = body.length) }));
+  app.use(
+    express.json({ limit: '1mb', strict: false, verify: (_req, res, body) => void ((res as Response).locals['jsonBytes'] = body.length) }),
+  );
   const { store, log, issuedTokens } = deps;
   const ca = caFacts(deps.caCertificatePem);
 
@@ -89,7 +98,10 @@ export function createAdminApp(deps: AdminDeps): Express {
   app.post('/api/faults', requireJsonDocument, async (req, res) => {
     const result = await store.addFault(req.body);
     if (!result.ok) return void res.status(400).json({ errors: result.errors });
-    res.status(201).location(`/api/faults/${encodeURIComponent(result.value.id)}`).json({ ...explainFault(result.value), warnings: result.warnings });
+    res
+      .status(201)
+      .location(`/api/faults/${encodeURIComponent(result.value.id)}`)
+      .json({ ...explainFault(result.value), warnings: result.warnings });
   });
   app.delete('/api/faults/:id', async (req, res) => {
     if (await store.removeFault(String(req.params['id']))) return void res.status(204).end();
@@ -111,7 +123,8 @@ export function createAdminApp(deps: AdminDeps): Express {
   app.get('/api/log', (req, res) => {
     const after = optionalInt(req.query['after']);
     const limit = optionalInt(req.query['limit']);
-    if (after === null || limit === null || (limit !== undefined && limit < 1)) return deny(res, 400, 'after and limit must be whole numbers (limit ≥ 1)');
+    if (after === null || limit === null || (limit !== undefined && limit < 1))
+      return deny(res, 400, 'after and limit must be whole numbers (limit ≥ 1)');
     res.json({ entries: log.list({ afterSeq: after, limit }), lastSeq: log.lastSeq, capacity: log.capacity });
   });
   app.get('/api/log/stream', (req, res) => streamEvents(req, res, { log, store, issuedTokens, files: fileChanges }));
@@ -143,7 +156,8 @@ export function createAdminApp(deps: AdminDeps): Express {
     const parserError = error as { type?: string; status?: number; message?: string };
     if (parserError.type === 'entity.parse.failed') return deny(res, 400, `the body is not valid JSON: ${parserError.message}`);
     if (parserError.type === 'entity.too.large') return deny(res, 413, 'the body is larger than 1 MB');
-    if (typeof parserError.status === 'number' && parserError.status < 500) return deny(res, parserError.status, parserError.message ?? 'bad request');
+    if (typeof parserError.status === 'number' && parserError.status < 500)
+      return deny(res, parserError.status, parserError.message ?? 'bad request');
     if (error instanceof PersistError) return deny(res, 507, `${error.message}; nothing was changed`);
     deny(res, 500, 'internal error in the admin API');
   });
@@ -155,7 +169,12 @@ export function createAdminApp(deps: AdminDeps): Express {
  * as `{}`, which PUT /api/config would take for "all defaults": an empty or non-JSON body is refused.
  */
 function requireJsonDocument(req: Request, res: Response, next: NextFunction): void {
-  if (req.is('application/json') === false) return deny(res, 415, `send the document as JSON with Content-Type: application/json, not ${JSON.stringify(req.headers['content-type'])}`);
+  if (req.is('application/json') === false)
+    return deny(
+      res,
+      415,
+      `send the document as JSON with Content-Type: application/json, not ${JSON.stringify(req.headers['content-type'])}`,
+    );
   if (!res.locals['jsonBytes']) return deny(res, 400, 'the body is empty; send a JSON document (POST /api/reset puts the defaults back)');
   next();
 }

@@ -2,7 +2,17 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
-import { bearer, browse, clientId, clientSecret, expectedChallenge, startHarness, withoutQuery, type Harness, type Reply } from '../http/host-fixture.js';
+import {
+  bearer,
+  browse,
+  clientId,
+  clientSecret,
+  expectedChallenge,
+  startHarness,
+  withoutQuery,
+  type Harness,
+  type Reply,
+} from '../../test-support/host-fixture.js';
 
 let h: Harness;
 let defaults: any;
@@ -31,7 +41,10 @@ async function challenge(): Promise<string[] | undefined> {
 }
 
 const bootstrapStatus = async (token: string) => (await h.request('GET', '/wopibootstrapper', { headers: bearer(token) })).status;
-const refresh = (refreshToken: string) => h.request('POST', '/oauth/token', { form: { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId, client_secret: clientSecret } });
+const refresh = (refreshToken: string) =>
+  h.request('POST', '/oauth/token', {
+    form: { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId, client_secret: clientSecret },
+  });
 
 describe('admin API guard', () => {
   test('no token, a wrong token or another scheme is a 401 with the admin challenge', async () => {
@@ -41,7 +54,10 @@ describe('admin API guard', () => {
       assert.deepEqual(reply.headers['www-authenticate'], ['Bearer realm="wopi-mock-host-admin"']);
       assert.equal(reply.json().errors[0].path, '$');
     }
-    const basic = await h.admin('GET', '/api/config', undefined, { token: null, headers: { authorization: `Basic ${Buffer.from('admin:' + h.engine.urls.adminToken).toString('base64')}` } });
+    const basic = await h.admin('GET', '/api/config', undefined, {
+      token: null,
+      headers: { authorization: `Basic ${Buffer.from('admin:' + h.engine.urls.adminToken).toString('base64')}` },
+    });
     assert.equal(basic.status, 401);
     // Mutations are guarded too, and nothing happens.
     assert.equal((await h.admin('POST', '/api/faults', { operation: '*', status: 500 }, { token: null })).status, 401);
@@ -50,10 +66,18 @@ describe('admin API guard', () => {
   });
 
   test('a Host other than loopback (DNS rebinding) is a 403, even with the token', async () => {
-    for (const host of ['evil.example', `evil.example:${adminPort()}`, '127.0.0.1', `127.0.0.1:${Number(adminPort()) + 1}`, `localhost.evil.example:${adminPort()}`]) {
+    for (const host of [
+      'evil.example',
+      `evil.example:${adminPort()}`,
+      '127.0.0.1',
+      `127.0.0.1:${Number(adminPort()) + 1}`,
+      `localhost.evil.example:${adminPort()}`,
+    ]) {
       const reply = await h.admin('GET', '/api/config', undefined, { headers: { host } });
       assert.equal(reply.status, 403, host);
-      assert.deepEqual(reply.json(), { errors: [{ path: '$', message: 'the admin API only answers to 127.0.0.1, localhost or [::1] as Host' }] });
+      assert.deepEqual(reply.json(), {
+        errors: [{ path: '$', message: 'the admin API only answers to 127.0.0.1, localhost or [::1] as Host' }],
+      });
     }
     for (const host of [`localhost:${adminPort()}`, `127.0.0.1:${adminPort()}`, `LOCALHOST:${adminPort()}`]) {
       assert.equal((await h.admin('GET', '/api/config', undefined, { headers: { host } })).status, 200, host);
@@ -61,7 +85,12 @@ describe('admin API guard', () => {
   });
 
   test('a foreign Origin is a 403; the admin origin itself is fine', async () => {
-    for (const origin of ['https://evil.example', 'null', `https://127.0.0.1:${adminPort()}`, `http://127.0.0.1:${Number(adminPort()) + 1}`]) {
+    for (const origin of [
+      'https://evil.example',
+      'null',
+      `https://127.0.0.1:${adminPort()}`,
+      `http://127.0.0.1:${Number(adminPort()) + 1}`,
+    ]) {
       const reply = await h.admin('PUT', '/api/config', defaults, { headers: { origin } });
       assert.equal(reply.status, 403, origin);
       assert.deepEqual(reply.json(), { errors: [{ path: '$', message: `cross-origin requests are refused (Origin ${origin})` }] });
@@ -83,7 +112,13 @@ describe('config', () => {
       providerId: 'WopiMockHost',
       urlSchemes: { iOS: [], Android: [], UWP: [] },
       tokenTtlSeconds: { authorizationCode: 600, oauthAccessToken: 3600, refreshToken: 2_592_000, wopiAccessToken: 36_000 },
-      oauth: { clientId: 'office-mobile', clientSecret: 'mock-client-secret', redirectUris: ['https://localhost'], sessionContext: '', alternativeTokenEndpoint: false },
+      oauth: {
+        clientId: 'office-mobile',
+        clientSecret: 'mock-client-secret',
+        redirectUris: ['https://localhost'],
+        sessionContext: '',
+        alternativeTokenEndpoint: false,
+      },
       users: [
         { id: 'alice', signInName: 'alice@contoso.test', friendlyName: 'Alice Adams' },
         { id: 'bob', signInName: 'bob@contoso.test', friendlyName: 'Bob Baker' },
@@ -106,7 +141,10 @@ describe('config', () => {
       assert.equal(carol.expires_in, 120);
       const { bootstrap, files } = await browse(h, carol.access_token);
       assert.equal(bootstrap.UserId, 'carol');
-      assert.deepEqual(files.map((f) => f.Name), ['Budget.xlsx', 'Pitch deck.pptx', 'Welcome.docx']);
+      assert.deepEqual(
+        files.map((f) => f.Name),
+        ['Budget.xlsx', 'Pitch deck.pptx', 'Welcome.docx'],
+      );
     } finally {
       await restoreDefaults();
     }
@@ -125,7 +163,10 @@ describe('config', () => {
         const later = await browse(h, access_token);
         const roots = [...racing, later].map((b) => withoutQuery(b.rootUrl));
         assert.deepEqual(roots, [roots[0], roots[0], roots[0], roots[0]], `${id} got more than one root`);
-        assert.deepEqual(later.files.map((f) => f.Name), ['Budget.xlsx', 'Pitch deck.pptx', 'Welcome.docx']);
+        assert.deepEqual(
+          later.files.map((f) => f.Name),
+          ['Budget.xlsx', 'Pitch deck.pptx', 'Welcome.docx'],
+        );
       }
     } finally {
       await restoreDefaults();
@@ -166,7 +207,9 @@ describe('config', () => {
     const badUser = structuredClone(defaults);
     badUser.users[0].id = 'a/b';
     badUser.users.splice(1, 1);
-    await refuse(badUser, [{ path: '$.users[0].id', message: 'must not contain any of \\ / : * ? " < > | # { } ^ [ ] ` % (Office iOS cannot load such ids)' }]);
+    await refuse(badUser, [
+      { path: '$.users[0].id', message: 'must not contain any of \\ / : * ? " < > | # { } ^ [ ] ` % (Office iOS cannot load such ids)' },
+    ]);
 
     const unknownField = { ...structuredClone(defaults), colour: 'blue' };
     await refuse(unknownField, [{ path: '$', message: 'unknown field: colour' }]);
@@ -198,13 +241,21 @@ describe('config', () => {
       const put = await putConfig({ ...defaults, providerId: 'tp_contoso' });
       assert.equal(put.status, 200);
       assert.deepEqual(put.json().warnings, [
-        { path: '$.providerId', message: 'contains characters outside [A-Za-z0-9], which the Bootstrap spec does not allow (its own sample "tp_contoso" does the same); accepted' },
+        {
+          path: '$.providerId',
+          message:
+            'contains characters outside [A-Za-z0-9], which the Bootstrap spec does not allow (its own sample "tp_contoso" does the same); accepted',
+        },
       ]);
-      assert.deepEqual(await challenge(), [`Bearer authorization_uri="${h.origin}/oauth/authorize",tokenIssuance_uri="${h.origin}/oauth/token",providerId="tp_contoso"`]);
+      assert.deepEqual(await challenge(), [
+        `Bearer authorization_uri="${h.origin}/oauth/authorize",tokenIssuance_uri="${h.origin}/oauth/token",providerId="tp_contoso"`,
+      ]);
       assert.deepEqual((await h.admin('GET', '/api/status')).json().warnings, put.json().warnings);
       // An empty providerId is left out of the challenge.
       assert.equal((await putConfig({ ...defaults, providerId: '' })).status, 200);
-      assert.deepEqual(await challenge(), [`Bearer authorization_uri="${h.origin}/oauth/authorize",tokenIssuance_uri="${h.origin}/oauth/token"`]);
+      assert.deepEqual(await challenge(), [
+        `Bearer authorization_uri="${h.origin}/oauth/authorize",tokenIssuance_uri="${h.origin}/oauth/token"`,
+      ]);
     } finally {
       await restoreDefaults();
     }
@@ -231,18 +282,26 @@ describe('compatibility switches', () => {
   test('expiresInAsString, unknownEcosystemOperation "notImplemented" and challengeErrorParameter', async () => {
     const { access_token } = await h.signIn('alice');
     try {
-      const put = await putConfig({ ...defaults, compatibility: { unknownEcosystemOperation: 'notImplemented', expiresInAsString: true, challengeErrorParameter: true } });
+      const put = await putConfig({
+        ...defaults,
+        compatibility: { unknownEcosystemOperation: 'notImplemented', expiresInAsString: true, challengeErrorParameter: true },
+      });
       assert.equal(put.status, 200);
 
       // The token issuance doc's sample: expires_in as a string.
       assert.equal((await h.signIn('alice')).expires_in, '3600' as unknown as number);
 
       // WopiHost's behaviour: an unknown operation is a 501, known ones and plain Bootstrap still work.
-      const ecosystemOperation = (operation: string) => h.request('POST', '/wopibootstrapper', { headers: { ...bearer(access_token), 'x-wopi-ecosystemoperation': operation } });
+      const ecosystemOperation = (operation: string) =>
+        h.request('POST', '/wopibootstrapper', { headers: { ...bearer(access_token), 'x-wopi-ecosystemoperation': operation } });
       assert.equal((await ecosystemOperation('FROBNICATE')).status, 501);
       assert.equal((await ecosystemOperation('GET_ROOT_CONTAINER')).status, 200);
       assert.equal((await h.request('POST', '/wopibootstrapper', { headers: bearer(access_token) })).status, 200);
-      assert.equal((await h.request('GET', '/wopibootstrapper', { headers: { ...bearer(access_token), 'x-wopi-ecosystemoperation': 'FROBNICATE' } })).status, 200);
+      assert.equal(
+        (await h.request('GET', '/wopibootstrapper', { headers: { ...bearer(access_token), 'x-wopi-ecosystemoperation': 'FROBNICATE' } }))
+          .status,
+        200,
+      );
       // Unauthenticated still comes first.
       assert.equal((await h.request('POST', '/wopibootstrapper', { headers: { 'x-wopi-ecosystemoperation': 'FROBNICATE' } })).status, 401);
 
@@ -287,7 +346,7 @@ describe('revoking and removing users', () => {
     assert.deepEqual(unknown.json(), { errors: [{ path: '$', message: 'no mock user with id "mallory"' }] });
   });
 
-  test("deleting a user invalidates their tokens, and re-adding the id does not bring them back", async () => {
+  test('deleting a user invalidates their tokens, and re-adding the id does not bring them back', async () => {
     const a = await h.signIn('alice');
     const b = await h.signIn('bob');
     const aliceFile = (await browse(h, a.access_token)).files[0]!;
@@ -297,7 +356,9 @@ describe('revoking and removing users', () => {
       assert.equal((await refresh(a.refresh_token)).json().error, 'invalid_grant');
       assert.equal((await h.request('GET', aliceFile.Url)).status, 401);
       assert.equal(await bootstrapStatus(b.access_token), 200);
-      const signIn = await h.request('POST', '/oauth/authorize', { form: { client_id: clientId, redirect_uri: 'https://localhost', response_type: 'code', user: 'alice' } });
+      const signIn = await h.request('POST', '/oauth/authorize', {
+        form: { client_id: clientId, redirect_uri: 'https://localhost', response_type: 'code', user: 'alice' },
+      });
       assert.equal(signIn.status, 400);
 
       await restoreDefaults();
@@ -324,7 +385,13 @@ describe('revoking and removing users', () => {
       assert.equal(bootstrap.UserId, 'alicia');
       assert.equal(files.length, 3);
       // alice's documents are not alicia's.
-      const fresh = await h.request('POST', '/wopibootstrapper', { headers: { ...bearer(alicia.access_token), 'x-wopi-ecosystemoperation': 'GET_NEW_ACCESS_TOKEN', 'x-wopi-wopisrc': withoutQuery(aliceFile.Url) } });
+      const fresh = await h.request('POST', '/wopibootstrapper', {
+        headers: {
+          ...bearer(alicia.access_token),
+          'x-wopi-ecosystemoperation': 'GET_NEW_ACCESS_TOKEN',
+          'x-wopi-wopisrc': withoutQuery(aliceFile.Url),
+        },
+      });
       assert.equal(fresh.status, 404);
     } finally {
       await restoreDefaults();
@@ -338,7 +405,12 @@ describe('persistence', () => {
     let second: Harness | undefined;
     try {
       const first = await startHarness({ dataDir });
-      const config = { ...defaults, providerId: 'Persisted', tokenTtlSeconds: { ...defaults.tokenTtlSeconds, wopiAccessToken: 7200 }, faults: [{ id: 'kept', operation: 'GetFile', status: 503 }] };
+      const config = {
+        ...defaults,
+        providerId: 'Persisted',
+        tokenTtlSeconds: { ...defaults.tokenTtlSeconds, wopiAccessToken: 7200 },
+        faults: [{ id: 'kept', operation: 'GetFile', status: 503 }],
+      };
       assert.equal((await first.admin('PUT', '/api/config', config)).status, 200);
       const a = await first.signIn('alice');
       const b = await first.signIn('bob');
@@ -350,7 +422,9 @@ describe('persistence', () => {
       assert.notEqual(second.origin, first.origin);
       assert.equal(second.ca, first.ca);
       assert.deepEqual((await second.admin('GET', '/api/config')).json(), config);
-      assert.deepEqual((await second.request('GET', '/wopibootstrapper')).headers['www-authenticate'], [expectedChallenge(second.origin, 'Persisted')]);
+      assert.deepEqual((await second.request('GET', '/wopibootstrapper')).headers['www-authenticate'], [
+        expectedChallenge(second.origin, 'Persisted'),
+      ]);
 
       const boot = await second.request('GET', '/wopibootstrapper', { headers: bearer(a.access_token) });
       assert.equal(boot.status, 200);
@@ -361,12 +435,19 @@ describe('persistence', () => {
       assert.equal(info.json().BaseFileName, aliceFile.Name);
       assert.equal(info.json().Size, aliceFile.Size);
       // The persisted fault rule still fires.
-      assert.equal((await second.request('GET', moved(`${withoutQuery(aliceFile.Url)}/contents${new URL(aliceFile.Url).search}`))).status, 503);
-      const refreshed = await second.request('POST', '/oauth/token', { form: { grant_type: 'refresh_token', refresh_token: a.refresh_token, client_id: clientId, client_secret: clientSecret } });
+      assert.equal(
+        (await second.request('GET', moved(`${withoutQuery(aliceFile.Url)}/contents${new URL(aliceFile.Url).search}`))).status,
+        503,
+      );
+      const refreshed = await second.request('POST', '/oauth/token', {
+        form: { grant_type: 'refresh_token', refresh_token: a.refresh_token, client_id: clientId, client_secret: clientSecret },
+      });
       assert.equal(refreshed.status, 200);
 
       assert.equal((await second.request('GET', '/wopibootstrapper', { headers: bearer(b.access_token) })).status, 401);
-      const bobRefresh = await second.request('POST', '/oauth/token', { form: { grant_type: 'refresh_token', refresh_token: b.refresh_token, client_id: clientId, client_secret: clientSecret } });
+      const bobRefresh = await second.request('POST', '/oauth/token', {
+        form: { grant_type: 'refresh_token', refresh_token: b.refresh_token, client_id: clientId, client_secret: clientSecret },
+      });
       assert.equal(bobRefresh.json().error, 'invalid_grant');
     } finally {
       await second?.close();

@@ -1,8 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendPath, startHarness, type Harness } from '../http/host-fixture.js';
-import { aliceRoot, override } from '../http/file-fixture.js';
-import { openStream } from './stream-fixture.js';
+import { appendPath, startHarness, type Harness } from '../../test-support/host-fixture.js';
+import { aliceRoot, override } from '../../test-support/file-fixture.js';
+import { openStream } from '../../test-support/stream-fixture.js';
 import type { ContainerNode, FileNode, UserTree } from './files-routes.js';
 
 let h: Harness;
@@ -21,8 +21,14 @@ after(async () => {
 const trees = async (): Promise<UserTree[]> => (await h.admin('GET', '/api/files')).json().users;
 const aliceTree = async (): Promise<ContainerNode> => (await trees()).find((t) => t.userId === 'alice')!.root;
 const fileIn = (tree: ContainerNode, name: string): FileNode | undefined => tree.files.find((f) => f.name === name);
-const upload = (name: string, body: string, query = '', headers: Record<string, string> = { 'content-type': 'application/octet-stream' }, container = rootId, user = 'alice') =>
-  h.admin('PUT', `/api/users/${user}/containers/${container}/files?name=${encodeURIComponent(name)}${query}`, body, { headers });
+const upload = (
+  name: string,
+  body: string,
+  query = '',
+  headers: Record<string, string> = { 'content-type': 'application/octet-stream' },
+  container = rootId,
+  user = 'alice',
+) => h.admin('PUT', `/api/users/${user}/containers/${container}/files?name=${encodeURIComponent(name)}${query}`, body, { headers });
 const wopiFileUrl = async (name: string) => {
   const children = (await h.request('GET', appendPath(wopiRoot, '/children'))).json();
   return children.ChildFiles.find((f: { Name: string }) => f.Name === name).Url as string;
@@ -31,11 +37,20 @@ const wopiFileUrl = async (name: string) => {
 describe('GET /api/files', () => {
   test('every configured user’s tree, with sizes, versions and times', async () => {
     const users = await trees();
-    assert.deepEqual(users.map((u) => [u.userId, u.configured, u.root.name]), [['alice', true, 'Documents'], ['bob', true, 'Documents']]);
+    assert.deepEqual(
+      users.map((u) => [u.userId, u.configured, u.root.name]),
+      [
+        ['alice', true, 'Documents'],
+        ['bob', true, 'Documents'],
+      ],
+    );
     const alice = users[0]!.root;
     assert.equal(alice.id, rootId);
     assert.deepEqual(alice.containers, []);
-    assert.deepEqual(alice.files.map((f) => f.name), ['Budget.xlsx', 'Pitch deck.pptx', 'Welcome.docx']);
+    assert.deepEqual(
+      alice.files.map((f) => f.name),
+      ['Budget.xlsx', 'Pitch deck.pptx', 'Welcome.docx'],
+    );
     for (const file of alice.files) {
       assert.equal(file.kind, 'file');
       assert.equal(file.version, '1');
@@ -51,12 +66,17 @@ describe('uploads', () => {
     const created = await upload('Upload.docx', 'uploaded');
     assert.equal(created.status, 201, created.text);
     const node: FileNode = created.json();
-    assert.deepEqual({ ...node, id: 'x' }, { kind: 'file', id: 'x', name: 'Upload.docx', size: 8, version: '1', lastModifiedTime: new Date(h.now()).toISOString(), lock: null });
+    assert.deepEqual(
+      { ...node, id: 'x' },
+      { kind: 'file', id: 'x', name: 'Upload.docx', size: 8, version: '1', lastModifiedTime: new Date(h.now()).toISOString(), lock: null },
+    );
     assert.equal((await h.request('GET', appendPath(await wopiFileUrl('Upload.docx'), '/contents'))).text, 'uploaded');
 
     const clash = await upload('upload.DOCX', 'again');
     assert.equal(clash.status, 409);
-    assert.deepEqual(clash.json(), { errors: [{ path: '$', message: 'a file named "upload.DOCX" exists already; add overwrite=true to replace it' }] });
+    assert.deepEqual(clash.json(), {
+      errors: [{ path: '$', message: 'a file named "upload.DOCX" exists already; add overwrite=true to replace it' }],
+    });
     const replaced = await upload('Upload.docx', 'replaced!', '&overwrite=true');
     assert.equal(replaced.status, 200);
     assert.equal(replaced.json().id, node.id);
@@ -92,7 +112,10 @@ describe('uploads', () => {
 
   test('every route needs the admin token', async () => {
     assert.equal((await h.admin('GET', '/api/files', undefined, { token: null })).status, 401);
-    assert.equal((await h.admin('PUT', `/api/users/alice/containers/${rootId}/files?name=sneaky.docx`, 'x', { token: 'wrong-token' })).status, 401);
+    assert.equal(
+      (await h.admin('PUT', `/api/users/alice/containers/${rootId}/files?name=sneaky.docx`, 'x', { token: 'wrong-token' })).status,
+      401,
+    );
     assert.equal((await h.admin('DELETE', '/api/files/whatever', undefined, { token: null })).status, 401);
     assert.equal(fileIn(await aliceTree(), 'sneaky.docx'), undefined);
   });
@@ -103,7 +126,10 @@ describe('locks and deletion', () => {
     const { id } = (await upload('Locked.docx', 'x')).json();
     const url = await wopiFileUrl('Locked.docx');
     assert.equal((await override(h, url, 'LOCK', { 'x-wopi-lock': 'OfficeLock' })).status, 200);
-    assert.deepEqual(fileIn(await aliceTree(), 'Locked.docx')!.lock, { id: 'OfficeLock', expiresAt: new Date(h.now() + 30 * 60_000).toISOString() });
+    assert.deepEqual(fileIn(await aliceTree(), 'Locked.docx')!.lock, {
+      id: 'OfficeLock',
+      expiresAt: new Date(h.now() + 30 * 60_000).toISOString(),
+    });
     const cleared = await h.admin('DELETE', `/api/files/${id}/lock`);
     assert.equal(cleared.status, 200);
     assert.equal(cleared.json().lock, null);

@@ -1,7 +1,14 @@
 import { Router, type Request, type Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import type { Store } from '../state/store.js';
-import { TooLargeError, type ContainerRecord, type FileChange, type FileRecord, type FileStore, type StoreFailure } from '../storage/file-store.js';
+import {
+  TooLargeError,
+  type ContainerRecord,
+  type FileChange,
+  type FileRecord,
+  type FileStore,
+  type StoreFailure,
+} from '../storage/file-store.js';
 import { nameProblem } from '../protocol/file-names.js';
 import { deny } from './guard.js';
 import { receivedActivitiesOf } from '../log/received-activities.js';
@@ -101,7 +108,14 @@ export function subscribeFileChanges(files: FileStore, send: (event: FilesEvent)
   };
 }
 
-const failureStatus: Record<StoreFailure['kind'], number> = { 'not-found': 404, 'lock-conflict': 409, 'name-conflict': 409, 'invalid-name': 400, 'not-empty': 409, root: 409 };
+const failureStatus: Record<StoreFailure['kind'], number> = {
+  'not-found': 404,
+  'lock-conflict': 409,
+  'name-conflict': 409,
+  'invalid-name': 400,
+  'not-empty': 409,
+  root: 409,
+};
 
 function refuse(res: Response, failure: StoreFailure): void {
   const message =
@@ -116,7 +130,10 @@ function refuse(res: Response, failure: StoreFailure): void {
 }
 
 /** Registers the routes; returns how the admin stream subscribes to `files` events. */
-export function registerFileRoutes(app: { use(router: Router): unknown }, deps: { files: FileStore; store: Store }): (send: (event: FilesEvent) => void) => () => void {
+export function registerFileRoutes(
+  app: { use(router: Router): unknown },
+  deps: { files: FileStore; store: Store },
+): (send: (event: FilesEvent) => void) => () => void {
   const { files, store } = deps;
   const router = Router();
 
@@ -150,12 +167,17 @@ export function registerFileRoutes(app: { use(router: Router): unknown }, deps: 
     const container = files.getOwned('container', containerId, userId);
     if (!container) return deny(res, 404, `user "${userId}" has no container ${containerId}`);
     const limit = store.config.maxFileSizeBytes;
-    if (Number(req.headers['content-length']) > limit) return deny(res.setHeader('Connection', 'close'), 413, `the body is larger than the ${limit}-byte limit (maxFileSizeBytes)`);
+    if (Number(req.headers['content-length']) > limit)
+      return deny(res.setHeader('Connection', 'close'), 413, `the body is larger than the ${limit}-byte limit (maxFileSizeBytes)`);
     let staged;
     try {
       staged = await files.stage(req.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>, limit);
     } catch (error) {
-      if (error instanceof TooLargeError) return void res.setHeader('Connection', 'close').status(413).json({ errors: [{ path: '$', message: error.message }] });
+      if (error instanceof TooLargeError)
+        return void res
+          .setHeader('Connection', 'close')
+          .status(413)
+          .json({ errors: [{ path: '$', message: error.message }] });
       throw error;
     }
     const result = await files.commands.createFile(container.id, userId, { mode: 'exact', name, overwrite: overwrite === 'true' }, staged);

@@ -31,7 +31,8 @@ export function originIsAdmin(origin: string, port: number): boolean {
 export function originGuard(options: { port: () => number }) {
   return (req: Request, res: Response, next: NextFunction) => {
     const port = options.port();
-    if (!hostIsLoopback(req.headers.host, port)) return deny(res, 403, 'the admin API only answers to 127.0.0.1, localhost or [::1] as Host');
+    if (!hostIsLoopback(req.headers.host, port))
+      return deny(res, 403, 'the admin API only answers to 127.0.0.1, localhost or [::1] as Host');
     const origin = req.headers.origin;
     if (origin !== undefined && !originIsAdmin(origin, port)) return deny(res, 403, `cross-origin requests are refused (Origin ${origin})`);
     next();
@@ -49,7 +50,11 @@ export function tokenGuard(options: { token: string }) {
     const parsed = parseBearerAuthorization(authorizationHeader(req));
     if (parsed.kind !== 'bearer' || !timingSafeEqual(digest(parsed.token), expected)) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="wopi-mock-host-admin"');
-      return deny(res, 401, parsed.kind === 'bearer' ? 'the admin token is wrong' : 'send the admin token as "Authorization: Bearer <token>"');
+      return deny(
+        res,
+        401,
+        parsed.kind === 'bearer' ? 'the admin token is wrong' : 'send the admin token as "Authorization: Bearer <token>"',
+      );
     }
     next();
   };

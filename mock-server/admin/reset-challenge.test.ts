@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expectedChallenge, startHarness, type Harness } from '../http/host-fixture.js';
-import { openStream } from './stream-fixture.js';
+import { expectedChallenge, startHarness, type Harness } from '../../test-support/host-fixture.js';
+import { openStream } from '../../test-support/stream-fixture.js';
 
 let h: Harness;
 let defaults: any;
@@ -59,7 +59,11 @@ describe('GET /api/challenge', () => {
     const initial = (await h.admin('GET', '/api/challenge')).json();
     assert.deepEqual(initial, {
       header: await realChallenge(),
-      parameters: { authorization_uri: `${h.origin}/oauth/authorize`, tokenIssuance_uri: `${h.origin}/oauth/token`, providerId: 'WopiMockHost' },
+      parameters: {
+        authorization_uri: `${h.origin}/oauth/authorize`,
+        tokenIssuance_uri: `${h.origin}/oauth/token`,
+        providerId: 'WopiMockHost',
+      },
     });
     assert.equal(initial.header, expectedChallenge(h.origin));
 
@@ -97,7 +101,9 @@ describe('GET /api/challenge', () => {
       if (seen.has(file)) return;
       seen.add(file);
       const source = await readFile(file, 'utf8');
-      for (const [, staticImport, dynamicImport] of source.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'";]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+      for (const [, staticImport, dynamicImport] of source.matchAll(
+        /(?:^|\n)\s*(?:import|export)\b[^'";]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g,
+      )) {
         const specifier = (staticImport ?? dynamicImport)!;
         assert.ok(specifier.startsWith('.'), `${path.basename(file)} imports ${specifier}, which a browser cannot load`);
         await visit(path.resolve(path.dirname(file), specifier));

@@ -24,7 +24,11 @@ export const StreamEvent = {
  * `Last-Event-ID` a reconnecting EventSource sends) is replayed to this subscriber only; then
  * live batches follow. A slow subscriber is dropped rather than buffered without bound.
  */
-export function streamEvents(req: Request, res: Response, deps: { log: RequestLog; store: Store; issuedTokens: IssuedTokens; files?: (send: (event: FilesEvent) => void) => () => void }): void {
+export function streamEvents(
+  req: Request,
+  res: Response,
+  deps: { log: RequestLog; store: Store; issuedTokens: IssuedTokens; files?: (send: (event: FilesEvent) => void) => () => void },
+): void {
   res.status(200);
   res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
   res.setHeader('Cache-Control', 'no-store');

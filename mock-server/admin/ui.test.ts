@@ -4,10 +4,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { startHarness, type Harness } from '../http/host-fixture.js';
+import { startHarness, type Harness } from '../../test-support/host-fixture.js';
 
-const policy = "default-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-const indexHtml = '<!doctype html><html><head><title>WOPI Mock Host</title><script type="module" src="/assets/index-3f2a9c.js"></script></head><body><div id="root"></div></body></html>\n';
+const policy =
+  "default-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+const indexHtml =
+  '<!doctype html><html><head><title>WOPI Mock Host</title><script type="module" src="/assets/index-3f2a9c.js"></script></head><body><div id="root"></div></body></html>\n';
 const script = 'console.log("ui");\n';
 
 let uiDir: string;
@@ -28,7 +30,8 @@ after(async () => {
   await rm(uiDir, { recursive: true, force: true });
 });
 
-const publicGet = (harness: Harness, urlPath: string, headers: Record<string, string> = {}) => harness.admin('GET', urlPath, undefined, { token: null, headers });
+const publicGet = (harness: Harness, urlPath: string, headers: Record<string, string> = {}) =>
+  harness.admin('GET', urlPath, undefined, { token: null, headers });
 
 function assertSecurityHeaders(headers: Record<string, string[]>, what: string): void {
   assert.deepEqual(headers['content-security-policy'], [policy], what);
@@ -82,7 +85,16 @@ describe('the UI on the admin listener', () => {
   });
 
   test('everything under /api still needs the token, however it is spelled', async () => {
-    for (const route of ['/api', '/api/', '/api/config', '/API/config', '/Api/Status', '/api/nothing', '/api/users/alice/tokens', '/api/ca.crt']) {
+    for (const route of [
+      '/api',
+      '/api/',
+      '/api/config',
+      '/API/config',
+      '/Api/Status',
+      '/api/nothing',
+      '/api/users/alice/tokens',
+      '/api/ca.crt',
+    ]) {
       const reply = await publicGet(h, route);
       assert.equal(reply.status, 401, route);
       assert.deepEqual(reply.headers['www-authenticate'], ['Bearer realm="wopi-mock-host-admin"'], route);
@@ -95,7 +107,9 @@ describe('the UI on the admin listener', () => {
     const port = new URL(h.engine.urls.adminUrl).port;
     const rebound = await publicGet(h, '/', { host: `evil.example:${port}` });
     assert.equal(rebound.status, 403);
-    assert.deepEqual(rebound.json(), { errors: [{ path: '$', message: 'the admin API only answers to 127.0.0.1, localhost or [::1] as Host' }] });
+    assert.deepEqual(rebound.json(), {
+      errors: [{ path: '$', message: 'the admin API only answers to 127.0.0.1, localhost or [::1] as Host' }],
+    });
     const foreign = await publicGet(h, '/assets/index-3f2a9c.js', { origin: 'https://evil.example' });
     assert.equal(foreign.status, 403);
     assert.equal((await publicGet(h, '/', { host: `localhost:${port}`, origin: `http://localhost:${port}` })).status, 200);

@@ -60,7 +60,8 @@ export function uiRoutes(uiDir: string): Router {
     res.sendFile(path.join(uiDir, 'index.html'), { headers: { 'Cache-Control': 'no-cache' } }, (error?: NodeJS.ErrnoException) => {
       if (!error) return;
       if (res.headersSent) return void res.destroy();
-      if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return void res.status(503).setHeader('Cache-Control', 'no-store').type('html').send(notBuiltPage(uiDir));
+      if (error.code === 'ENOENT' || error.code === 'ENOTDIR')
+        return void res.status(503).setHeader('Cache-Control', 'no-store').type('html').send(notBuiltPage(uiDir));
       next(error);
     });
   });

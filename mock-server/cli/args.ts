@@ -47,7 +47,8 @@ Docs: README.md (walk-through, config reference), docs/admin-api.md.`;
 
 function port(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new UsageError(`--${name} must be a port number from 0 to 65535, not "${value}"`);
+  if (!/^\d+$/.test(value) || Number(value) > 65535)
+    throw new UsageError(`--${name} must be a port number from 0 to 65535, not "${value}"`);
   return Number(value);
 }
 

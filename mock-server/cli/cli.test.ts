@@ -10,7 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.js');
-const packageVersion = (JSON.parse(await readFile(path.join(path.dirname(cli), '../../../package.json'), 'utf8')) as { version: string }).version;
+const packageVersion = (JSON.parse(await readFile(path.join(path.dirname(cli), '../../../package.json'), 'utf8')) as { version: string })
+  .version;
 const tempDirs: string[] = [];
 after(async () => Promise.all(tempDirs.map((d) => rm(d, { recursive: true, force: true }))));
 
@@ -33,7 +34,11 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
 
 /** Starts the CLI with --json and yields its event lines as they come. */
 function serve(args: string[]) {
-  const child = spawn(process.execPath, [cli, '--json', '--host', '127.0.0.1', '--port', '0', '--admin-port', '0', '--public-host', 'localhost', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [cli, '--json', '--host', '127.0.0.1', '--port', '0', '--admin-port', '0', '--public-host', 'localhost', ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const lines = createInterface({ input: child.stdout! });
   const events: Array<Record<string, unknown>> = [];
   const waiters: Array<() => void> = [];
@@ -75,7 +80,19 @@ describe('wopi-mock-host CLI', () => {
   test('--help lists every flag and exits 0', async () => {
     const { code, stdout } = await run(['--help']);
     assert.equal(code, 0);
-    for (const flag of ['--port', '--host', '--admin-port', '--public-host', '--data-dir', '--config', '--admin-token', '--json', '--help', '--version']) assert.match(stdout, new RegExp(`${flag}\\b`));
+    for (const flag of [
+      '--port',
+      '--host',
+      '--admin-port',
+      '--public-host',
+      '--data-dir',
+      '--config',
+      '--admin-token',
+      '--json',
+      '--help',
+      '--version',
+    ])
+      assert.match(stdout, new RegExp(`${flag}\\b`));
   });
 
   test('--version prints the package version', async () => {
@@ -132,7 +149,8 @@ describe('wopi-mock-host CLI', () => {
     const host = serve(['--data-dir', dataDir]);
     const ready = await host.next('ready');
     assert.equal(host.events[0]?.['event'], 'ready');
-    for (const key of ['wopiOrigin', 'bootstrapperUrl', 'adminUrl', 'adminToken', 'caCertificate']) assert.equal(typeof ready[key], 'string', key);
+    for (const key of ['wopiOrigin', 'bootstrapperUrl', 'adminUrl', 'adminToken', 'caCertificate'])
+      assert.equal(typeof ready[key], 'string', key);
     assert.match(String(ready['wopiOrigin']), /^https:\/\/localhost:\d+$/);
     assert.equal(ready['bootstrapperUrl'], `${String(ready['wopiOrigin'])}/wopibootstrapper`);
     assert.match(String(ready['adminUrl']), /^http:\/\/127\.0\.0\.1:\d+$/);
@@ -142,13 +160,34 @@ describe('wopi-mock-host CLI', () => {
     const ca = await readFile(String(ready['caCertificate']), 'utf8');
     assert.equal(await httpsStatus(String(ready['bootstrapperUrl']), ca), 401);
     const request = await host.next('request');
-    assert.deepEqual([request['operation'], request['method'], request['url'], request['status']], ['Bootstrap', 'GET', '/wopibootstrapper', 401]);
+    assert.deepEqual(
+      [request['operation'], request['method'], request['url'], request['status']],
+      ['Bootstrap', 'GET', '/wopibootstrapper', 401],
+    );
     assert.equal(await stop(host.child, host.exited), 0);
     assert.equal(host.events.at(-1)?.['event'], 'stopped');
   });
 
   test('human output names the UI URL (token in the fragment) and the phone set-up page', async () => {
-    const child = spawn(process.execPath, [cli, '--host', '127.0.0.1', '--port', '0', '--admin-port', '0', '--public-host', 'localhost', '--admin-token', 'cli-test-token', '--data-dir', await tempDir()], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        cli,
+        '--host',
+        '127.0.0.1',
+        '--port',
+        '0',
+        '--admin-port',
+        '0',
+        '--public-host',
+        'localhost',
+        '--admin-token',
+        'cli-test-token',
+        '--data-dir',
+        await tempDir(),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     const lines: string[] = [];
     for await (const line of createInterface({ input: child.stdout! })) {
@@ -169,9 +208,21 @@ describe('wopi-mock-host CLI', () => {
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     const busy = (blocker.address() as { port: number }).port;
     try {
-      const { code, stderr } = await run(['--host', '127.0.0.1', '--port', String(busy), '--admin-port', '0', '--data-dir', await tempDir()]);
+      const { code, stderr } = await run([
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(busy),
+        '--admin-port',
+        '0',
+        '--data-dir',
+        await tempDir(),
+      ]);
       assert.equal(code, 1);
-      assert.equal(stderr, `wopi-mock-host: the WOPI port ${busy} on 127.0.0.1 is already in use; choose another with --port (0 picks any free port)\n`);
+      assert.equal(
+        stderr,
+        `wopi-mock-host: the WOPI port ${busy} on 127.0.0.1 is already in use; choose another with --port (0 picks any free port)\n`,
+      );
     } finally {
       blocker.close();
     }
@@ -187,7 +238,12 @@ describe('wopi-mock-host CLI', () => {
     const keptAside = (await readdir(dataDir)).find((name) => name.startsWith('state.json.corrupt-'));
     assert.ok(keptAside, 'the unreadable file was kept');
     assert.equal(await readFile(path.join(dataDir, keptAside), 'utf8'), '{"schemaVersion": 1, "config": {"users": 42}');
-    assert.match(String(warning['message']), new RegExp(`persisted state ${path.join(dataDir, 'state.json').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} could not be read \\(not valid JSON`));
+    assert.match(
+      String(warning['message']),
+      new RegExp(
+        `persisted state ${path.join(dataDir, 'state.json').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} could not be read \\(not valid JSON`,
+      ),
+    );
     assert.ok(String(warning['message']).includes(path.join(dataDir, keptAside)));
     assert.equal(await stop(host.child, host.exited), 0);
   });
@@ -199,8 +255,13 @@ describe('wopi-mock-host CLI', () => {
     const first = serve(['--data-dir', dataDir, '--config', file]);
     await first.next('ready');
     assert.equal(await stop(first.child, first.exited), 0);
-    const persisted = JSON.parse(await readFile(path.join(dataDir, 'state.json'), 'utf8')) as { config: { providerId: string; users: Array<{ id: string }> } };
+    const persisted = JSON.parse(await readFile(path.join(dataDir, 'state.json'), 'utf8')) as {
+      config: { providerId: string; users: Array<{ id: string }> };
+    };
     assert.equal(persisted.config.providerId, 'FromFile');
-    assert.deepEqual(persisted.config.users.map((u) => u.id), ['carol']);
+    assert.deepEqual(
+      persisted.config.users.map((u) => u.id),
+      ['carol'],
+    );
   });
 });

@@ -7,7 +7,13 @@ import { readConfigFile } from './config-file.js';
 /** Exit codes, as --help documents them. */
 export const ExitCode = { Ok: 0, StartFailed: 1, Usage: 2 } as const;
 
-type Printer = { ready(engine: Engine, options: CliOptions): void; requests(entries: LogEntry[]): void; warning(message: string): void; stopped(): void; fatal(message: string): void };
+type Printer = {
+  ready(engine: Engine, options: CliOptions): void;
+  requests(entries: LogEntry[]): void;
+  warning(message: string): void;
+  stopped(): void;
+  fatal(message: string): void;
+};
 
 function jsonPrinter(): Printer {
   const line = (value: object) => process.stdout.write(JSON.stringify(value) + '\n');
@@ -15,10 +21,34 @@ function jsonPrinter(): Printer {
     ready(engine) {
       const { urls } = engine;
       const status = engine.status();
-      line({ event: 'ready', wopiOrigin: urls.wopiOrigin, bootstrapperUrl: urls.bootstrapperUrl, adminUrl: urls.adminUrl, uiUrl: urls.uiUrl, adminToken: urls.adminToken, deviceSetupUrl: urls.deviceSetupUrl, caCertificate: urls.caCertificatePath, caFingerprintSha256: urls.caFingerprintSha256, dataDir: status.dataDir, version: status.version });
+      line({
+        event: 'ready',
+        wopiOrigin: urls.wopiOrigin,
+        bootstrapperUrl: urls.bootstrapperUrl,
+        adminUrl: urls.adminUrl,
+        uiUrl: urls.uiUrl,
+        adminToken: urls.adminToken,
+        deviceSetupUrl: urls.deviceSetupUrl,
+        caCertificate: urls.caCertificatePath,
+        caFingerprintSha256: urls.caFingerprintSha256,
+        dataDir: status.dataDir,
+        version: status.version,
+      });
     },
     requests(entries) {
-      for (const e of entries) line({ event: 'request', seq: e.seq, time: e.time, operation: e.operation, method: e.method, url: e.url, status: e.status, durationMs: e.durationMs, userId: e.userId, faultId: e.faultId });
+      for (const e of entries)
+        line({
+          event: 'request',
+          seq: e.seq,
+          time: e.time,
+          operation: e.operation,
+          method: e.method,
+          url: e.url,
+          status: e.status,
+          durationMs: e.durationMs,
+          userId: e.userId,
+          faultId: e.faultId,
+        });
     },
     warning: (message) => line({ event: 'warning', message }),
     stopped: () => line({ event: 'stopped' }),
@@ -52,7 +82,9 @@ function humanPrinter(quiet: boolean): Printer {
       if (quiet) return;
       for (const e of entries) {
         const time = e.time.slice(11, 19);
-        out(`${time} ${String(e.status).padStart(3)} ${e.method.padEnd(4)} ${e.operation.padEnd(22)} ${e.url.replace(/access_token=[^&]+/, 'access_token=…').slice(0, 80)} ${e.userId ?? '-'} ${e.durationMs.toFixed(1)}ms${e.faultId ? ` fault ${e.faultId}` : ''}`);
+        out(
+          `${time} ${String(e.status).padStart(3)} ${e.method.padEnd(4)} ${e.operation.padEnd(22)} ${e.url.replace(/access_token=[^&]+/, 'access_token=…').slice(0, 80)} ${e.userId ?? '-'} ${e.durationMs.toFixed(1)}ms${e.faultId ? ` fault ${e.faultId}` : ''}`,
+        );
       }
     },
     warning: (message) => process.stderr.write(`warning: ${message}\n`),
@@ -72,8 +104,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  if (command.kind === 'help') return void process.stdout.write(helpText + '\n'), ExitCode.Ok;
-  if (command.kind === 'version') return void process.stdout.write(engineVersion + '\n'), ExitCode.Ok;
+  if (command.kind === 'help') return (void process.stdout.write(helpText + '\n'), ExitCode.Ok);
+  if (command.kind === 'version') return (void process.stdout.write(engineVersion + '\n'), ExitCode.Ok);
 
   const options = command.options;
   const printer = options.json ? jsonPrinter() : humanPrinter(options.quiet);

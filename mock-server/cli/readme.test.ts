@@ -17,7 +17,14 @@ let dir: string;
 
 before(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'wopi-readme-'));
-  engine = await startEngine({ dataDir: path.join(dir, 'data'), host: '127.0.0.1', port: 0, adminPort: 0, publicHost: 'localhost', adminToken: 'dev-admin-token' });
+  engine = await startEngine({
+    dataDir: path.join(dir, 'data'),
+    host: '127.0.0.1',
+    port: 0,
+    adminPort: 0,
+    publicHost: 'localhost',
+    adminToken: 'dev-admin-token',
+  });
 });
 after(async () => {
   await engine.stop();
@@ -35,7 +42,13 @@ test('README walk-through runs against a real host', async () => {
   const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = spawn('bash', ['-c', script], {
       cwd: dir,
-      env: { ...process.env, H: engine.urls.wopiOrigin, CA: engine.urls.caCertificatePath, ADMIN: engine.urls.adminUrl, ADMIN_TOKEN: 'dev-admin-token' },
+      env: {
+        ...process.env,
+        H: engine.urls.wopiOrigin,
+        CA: engine.urls.caCertificatePath,
+        ADMIN: engine.urls.adminUrl,
+        ADMIN_TOKEN: 'dev-admin-token',
+      },
     });
     let out = '';
     let err = '';

@@ -25,7 +25,10 @@ describe('explainRule', () => {
     [rules[0]!, 'Answer 401 on Bootstrap for user alice, for the next request'],
     [rules[1]!, 'Answer 500 on Bootstrap, until removed'],
     [rules[2]!, 'Delay 250 ms on POST every operation, until removed'],
-    [{ id: 'd', operation: 'GetFile', delayMs: 100, status: 503, remaining: 3 }, 'Delay 100 ms, then answer 503 on GetFile, for the next 3 requests'],
+    [
+      { id: 'd', operation: 'GetFile', delayMs: 100, status: 503, remaining: 3 },
+      'Delay 100 ms, then answer 503 on GetFile, for the next 3 requests',
+    ],
     [{ id: 'e', operation: 'CheckFileInfo', dropConnection: true }, 'Drop the connection on CheckFileInfo, until removed'],
   ];
   for (const [rule, sentence] of cases) test(sentence, () => assert.equal(explainRule(rule), sentence));

@@ -28,7 +28,12 @@ export function explainRule(rule: FaultRule): string {
   if (rule.status !== undefined) actions.push(`answer ${rule.status}`);
   const what = `${rule.method ? `${rule.method} ` : ''}${rule.operation === '*' ? 'every operation' : rule.operation}`;
   const who = rule.userId !== undefined ? ` for user ${rule.userId}` : '';
-  const howLong = rule.remaining === undefined ? 'until removed' : rule.remaining === 1 ? 'for the next request' : `for the next ${rule.remaining} requests`;
+  const howLong =
+    rule.remaining === undefined
+      ? 'until removed'
+      : rule.remaining === 1
+        ? 'for the next request'
+        : `for the next ${rule.remaining} requests`;
   const sentence = `${actions.join(', then ')} on ${what}${who}, ${howLong}`;
   return sentence.charAt(0).toUpperCase() + sentence.slice(1);
 }

@@ -24,7 +24,15 @@ export function activityHandlers(context: HostContext) {
     const answers = parsed.activities.map((activity) => ({ activity, answer: answerActivity(activity) }));
     activities.add(
       record.id,
-      answers.map(({ activity, answer }) => ({ receivedAt, userId: user.id, id: activity.id, type: activity.type, status: answer.Status, message: answer.Message, activity: activity.body })),
+      answers.map(({ activity, answer }) => ({
+        receivedAt,
+        userId: user.id,
+        id: activity.id,
+        type: activity.type,
+        status: answer.Status,
+        message: answer.Message,
+        activity: activity.body,
+      })),
     );
     for (const { answer } of answers) call.notes.push(`activity ${answer.Id}: Status ${answer.Status}, ${answer.Message}`);
     res.json({ ActivityResponses: answers.map(({ answer }) => answer) });

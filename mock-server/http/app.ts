@@ -80,9 +80,11 @@ export function createWopiApp(context: HostContext): Express {
   const unhandled: Handler = (req, _res, call) => {
     // A known resource with an operation this host lacks is "not implemented"; anything else is not ours.
     if (call.resource && call.operation === Operation.Unknown && req.method !== 'GET' && req.method !== 'HEAD') {
-      if (req.method !== 'POST') throw notImplemented(`${req.method} is not a WOPI method: reads are GET, changes are POST with X-WOPI-Override`);
+      if (req.method !== 'POST')
+        throw notImplemented(`${req.method} is not a WOPI method: reads are GET, changes are POST with X-WOPI-Override`);
       const override = JSON.stringify(String(req.headers['x-wopi-override'] ?? ''));
-      if (call.resource.kind === 'file' && /\/contents\/?$/.test(req.path)) throw notImplemented(`X-WOPI-Override ${override} is not implemented for file contents; PutFile takes "PUT"`);
+      if (call.resource.kind === 'file' && /\/contents\/?$/.test(req.path))
+        throw notImplemented(`X-WOPI-Override ${override} is not implemented for file contents; PutFile takes "PUT"`);
       throw notImplemented(`X-WOPI-Override ${override} is not implemented for ${call.resource.kind}s`);
     }
     if (call.operation !== Operation.Unknown) throw notImplemented(`${call.operation} is not implemented by this host`);

@@ -1,7 +1,19 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { appendPath, bearer, browse, clientId, clientSecret, expectedChallenge, startHarness, tokenOf, withoutQuery, type Harness, type Reply } from './host-fixture.js';
+import {
+  appendPath,
+  bearer,
+  browse,
+  clientId,
+  clientSecret,
+  expectedChallenge,
+  startHarness,
+  tokenOf,
+  withoutQuery,
+  type Harness,
+  type Reply,
+} from '../../test-support/host-fixture.js';
 
 let h: Harness;
 before(async () => {
@@ -32,14 +44,22 @@ function getNewAccessToken(token: string | null, wopiSrc?: string, extra: Record
 /** Reads the hidden fields of the sign-in form, as a browser would submit them. */
 function hiddenFields(html: string): Array<[string, string]> {
   const form = html.slice(html.indexOf('<form'), html.indexOf('</form>'));
-  const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const unescape = (s: string) =>
+    s
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
   return [...form.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)].map((m) => [unescape(m[1]!), unescape(m[2]!)]);
 }
 
 describe('Office mobile, end to end', () => {
   test('unauthenticated Bootstrap → sign-in → token → Bootstrap → ecosystem → root → children → GetNewAccessToken → CheckFileInfo → GetFile', async () => {
     // 1. Unauthenticated Bootstrap: 401 with exactly one Bearer challenge.
-    const first = await h.request('GET', '/wopibootstrapper', { headers: { 'user-agent': 'Word/1.22.16051600 CFNetwork/758.2.8 Darwin/15.4.0' } });
+    const first = await h.request('GET', '/wopibootstrapper', {
+      headers: { 'user-agent': 'Word/1.22.16051600 CFNetwork/758.2.8 Darwin/15.4.0' },
+    });
     assertChallenge(first);
     const authorizationUri = `${h.origin}/oauth/authorize`;
     const tokenUri = `${h.origin}/oauth/token`;
@@ -50,15 +70,39 @@ describe('Office mobile, end to end', () => {
     assert.equal(page.status, 200);
     assert.match(page.header('content-type')!, /^text\/html(;|$)/);
     assert.equal(page.header('cache-control'), 'no-store');
-    for (const shown of ['Alice Adams', 'alice@contoso.test', 'Bob Baker', 'bob@contoso.test', 'name="user" value="alice"', 'name="user" value="bob"']) {
+    for (const shown of [
+      'Alice Adams',
+      'alice@contoso.test',
+      'Bob Baker',
+      'bob@contoso.test',
+      'name="user" value="alice"',
+      'name="user" value="bob"',
+    ]) {
       assert.ok(page.text.includes(shown), `sign-in page lacks ${shown}`);
     }
-    for (const [name, value] of [['rs', 'en-US'], ['build', '16.0.7030'], ['platform', 'iOS'], ['client_id', clientId], ['redirect_uri', 'https://localhost'], ['response_type', 'code'], ['state', 's &amp;1']]) {
+    for (const [name, value] of [
+      ['rs', 'en-US'],
+      ['build', '16.0.7030'],
+      ['platform', 'iOS'],
+      ['client_id', clientId],
+      ['redirect_uri', 'https://localhost'],
+      ['response_type', 'code'],
+      ['state', 's &amp;1'],
+    ]) {
       assert.ok(page.text.includes(`<tr><th scope="row">${name}</th><td>${value}</td></tr>`), `parameter ${name} not echoed as ${value}`);
     }
     assert.ok(page.text.includes('<tr><th scope="row">scope</th><td><span class="absent">(empty)</span></td></tr>'));
     const fields = hiddenFields(page.text);
-    assert.deepEqual(fields, [['rs', 'en-US'], ['build', '16.0.7030'], ['platform', 'iOS'], ['client_id', clientId], ['redirect_uri', 'https://localhost'], ['response_type', 'code'], ['scope', ''], ['state', 's &1']]);
+    assert.deepEqual(fields, [
+      ['rs', 'en-US'],
+      ['build', '16.0.7030'],
+      ['platform', 'iOS'],
+      ['client_id', clientId],
+      ['redirect_uri', 'https://localhost'],
+      ['response_type', 'code'],
+      ['scope', ''],
+      ['state', 's &1'],
+    ]);
 
     // 3. The person picks alice: 302 to the redirect URI with the code and the state.
     const signedIn = await h.request('POST', authorizationUri, { form: Object.fromEntries([...fields, ['user', 'alice']]) });
@@ -86,13 +130,18 @@ describe('Office mobile, end to end', () => {
     assert.notEqual(tokens.access_token, tokens.refresh_token);
 
     // 5. Authenticated Bootstrap (the profile call).
-    const boot = await h.request('GET', '/wopibootstrapper', { headers: { ...bearer(tokens.access_token), 'user-agent': 'Microsoft Office Identity Service' } });
+    const boot = await h.request('GET', '/wopibootstrapper', {
+      headers: { ...bearer(tokens.access_token), 'user-agent': 'Microsoft Office Identity Service' },
+    });
     assert.equal(boot.status, 200);
     assert.match(boot.header('content-type')!, /^application\/json(;|$)/);
     assert.equal(boot.headers['www-authenticate'], undefined);
     const bootstrap = boot.json().Bootstrap;
     assert.deepEqual(Object.keys(boot.json()), ['Bootstrap']);
-    assert.deepEqual({ ...bootstrap, EcosystemUrl: '…' }, { EcosystemUrl: '…', UserId: 'alice', SignInName: 'alice@contoso.test', UserFriendlyName: 'Alice Adams' });
+    assert.deepEqual(
+      { ...bootstrap, EcosystemUrl: '…' },
+      { EcosystemUrl: '…', UserId: 'alice', SignInName: 'alice@contoso.test', UserFriendlyName: 'Alice Adams' },
+    );
     const ecosystemToken = tokenOf(bootstrap.EcosystemUrl);
     assert.equal(bootstrap.EcosystemUrl, `${h.origin}/wopi/ecosystem?access_token=${ecosystemToken}`);
     assert.notEqual(ecosystemToken, tokens.access_token, 'EcosystemUrl must carry a WOPI token, not the OAuth one');
@@ -112,7 +161,9 @@ describe('Office mobile, end to end', () => {
     assert.equal(rootFromEcosystem.ContainerInfo.LicenseCheckForEditIsEnabled, false);
 
     // 7. GetRootContainer through the bootstrapper, as Office starts browsing.
-    const rootReply = await h.request('POST', '/wopibootstrapper', { headers: { ...bearer(tokens.access_token), 'x-wopi-ecosystemoperation': 'GET_ROOT_CONTAINER' } });
+    const rootReply = await h.request('POST', '/wopibootstrapper', {
+      headers: { ...bearer(tokens.access_token), 'x-wopi-ecosystemoperation': 'GET_ROOT_CONTAINER' },
+    });
     assert.equal(rootReply.status, 200);
     const rootInfo = rootReply.json();
     assert.deepEqual(Object.keys(rootInfo), ['Bootstrap', 'RootContainerInfo']);
@@ -126,7 +177,10 @@ describe('Office mobile, end to end', () => {
     assert.equal(children.status, 200);
     const listing = children.json();
     assert.deepEqual(listing.ChildContainers, []);
-    assert.deepEqual(listing.ChildFiles.map((f: { Name: string }) => f.Name), ['Budget.xlsx', 'Pitch deck.pptx', 'Welcome.docx']);
+    assert.deepEqual(
+      listing.ChildFiles.map((f: { Name: string }) => f.Name),
+      ['Budget.xlsx', 'Pitch deck.pptx', 'Welcome.docx'],
+    );
     for (const file of listing.ChildFiles) {
       assert.match(file.Url, new RegExp(`^${h.origin}/wopi/files/[A-Za-z0-9_-]+\\?access_token=[^&]+$`));
       assert.equal(file.Version, '1');
@@ -173,7 +227,12 @@ describe('Office mobile, end to end', () => {
 describe('Bootstrap authentication', () => {
   test('both "Bearer <t>" and "Bearer: <t>" are accepted, in any case', async () => {
     const { access_token } = await h.signIn('alice');
-    for (const authorization of [`Bearer ${access_token}`, `Bearer: ${access_token}`, `bearer ${access_token}`, `  Bearer:   ${access_token}  `]) {
+    for (const authorization of [
+      `Bearer ${access_token}`,
+      `Bearer: ${access_token}`,
+      `bearer ${access_token}`,
+      `  Bearer:   ${access_token}  `,
+    ]) {
       const reply = await h.request('GET', '/wopibootstrapper', { headers: { authorization } });
       assert.equal(reply.status, 200, authorization);
       assert.equal(reply.json().Bootstrap.UserId, 'alice');
@@ -196,7 +255,9 @@ describe('Bootstrap authentication', () => {
     for (const headers of cases) {
       assertChallenge(await h.request('GET', '/wopibootstrapper', { headers }));
       // POST with a shortcut operation, and POST with none, answer the same.
-      assertChallenge(await h.request('POST', '/wopibootstrapper', { headers: { ...headers, 'x-wopi-ecosystemoperation': 'GET_ROOT_CONTAINER' } }));
+      assertChallenge(
+        await h.request('POST', '/wopibootstrapper', { headers: { ...headers, 'x-wopi-ecosystemoperation': 'GET_ROOT_CONTAINER' } }),
+      );
       assertChallenge(await h.request('POST', '/wopibootstrapper', { headers }));
     }
   });

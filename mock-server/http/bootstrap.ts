@@ -13,7 +13,11 @@ import { checkSessionContext } from './session-context.js';
 /** The signed-in user, or a 401 (which map-errors turns into the Bearer challenge). */
 export function requireOAuthUser(call: Call): MockUser {
   if (call.auth?.ok) return call.auth.user;
-  throw unauthenticated(call.auth ? call.auth.reason : call.notes.find((n) => n.startsWith('Authorization')) ?? 'no OAuth access token in the Authorization header');
+  throw unauthenticated(
+    call.auth
+      ? call.auth.reason
+      : (call.notes.find((n) => n.startsWith('Authorization')) ?? 'no OAuth access token in the Authorization header'),
+  );
 }
 
 async function bootstrapInfo(context: HostContext, user: MockUser) {
@@ -30,8 +34,14 @@ export function bootstrapHandlers(context: HostContext) {
     const user = requireOAuthUser(call);
     const operation = req.headers['x-wopi-ecosystemoperation'];
     if (req.method === 'POST') checkSessionContext(req, call, context.store.config);
-    if (req.method === 'POST' && operation !== undefined && context.store.config.compatibility.unknownEcosystemOperation === 'notImplemented') {
-      throw notImplemented(`X-WOPI-EcosystemOperation ${String(operation)} is not implemented (compatibility.unknownEcosystemOperation is "notImplemented")`);
+    if (
+      req.method === 'POST' &&
+      operation !== undefined &&
+      context.store.config.compatibility.unknownEcosystemOperation === 'notImplemented'
+    ) {
+      throw notImplemented(
+        `X-WOPI-EcosystemOperation ${String(operation)} is not implemented (compatibility.unknownEcosystemOperation is "notImplemented")`,
+      );
     }
     res.json({ Bootstrap: await bootstrapInfo(context, user) });
   };
@@ -69,4 +79,3 @@ export function bootstrapHandlers(context: HostContext) {
 
   return { bootstrap, getNewAccessToken, getRootContainer };
 }
-

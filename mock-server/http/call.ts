@@ -25,7 +25,10 @@ export class Call implements Classified {
   responseChunks: Buffer[] = [];
   responseBytes = 0;
 
-  constructor(classified: Classified, readonly startedAt: number) {
+  constructor(
+    classified: Classified,
+    readonly startedAt: number,
+  ) {
     this.operation = classified.operation;
     this.resource = classified.resource;
   }

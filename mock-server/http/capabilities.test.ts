@@ -1,7 +1,7 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendPath, bearer, browse, startHarness, type Harness, type Reply } from './host-fixture.js';
-import { fileInfo, newFile, override, utf7 } from './file-fixture.js';
+import { appendPath, bearer, browse, startHarness, type Harness, type Reply } from '../../test-support/host-fixture.js';
+import { fileInfo, newFile, override, utf7 } from '../../test-support/file-fixture.js';
 
 let h: Harness;
 let alice: string;
@@ -66,10 +66,16 @@ describe('capabilities.putRelativeFile = false', () => {
       { 'x-wopi-relativetarget': utf7('Relative.docx'), 'x-wopi-overwriterelativetarget': 'true' },
       { 'x-wopi-suggestedtarget': utf7('Both.docx'), 'x-wopi-relativetarget': utf7('Both.docx') },
     ]) {
-      assert501(await override(h, url, 'PUT_RELATIVE', headers, 'new content'), 'PutRelativeFile is switched off: capabilities.putRelativeFile is false');
+      assert501(
+        await override(h, url, 'PUT_RELATIVE', headers, 'new content'),
+        'PutRelativeFile is switched off: capabilities.putRelativeFile is false',
+      );
     }
     const logged = await lastLogEntry();
-    assert.deepEqual([logged.operation, logged.status, logged.notes], ['PutRelativeFile', 501, ['PutRelativeFile is switched off: capabilities.putRelativeFile is false']]);
+    assert.deepEqual(
+      [logged.operation, logged.status, logged.notes],
+      ['PutRelativeFile', 501, ['PutRelativeFile is switched off: capabilities.putRelativeFile is false']],
+    );
     assert.equal((await h.request('GET', appendPath(root, '/children'))).json().ChildFiles.length, before);
     // The rest of the file surface is untouched: CreateChildFile still makes files.
     assert.equal((await override(h, root, 'CREATE_CHILD_FILE', { 'x-wopi-relativetarget': utf7('Still works.docx') })).status, 200);
@@ -121,13 +127,22 @@ describe('capabilities.containers = false', () => {
 
   test('the bootstrapper shortcut GET_ROOT_CONTAINER is answered as a plain Bootstrap, as for any shortcut a host lacks', async () => {
     assert.equal((await setCapabilities({ putRelativeFile: true, containers: false })).status, 200);
-    const reply = await h.request('POST', '/wopibootstrapper', { headers: { ...bearer(alice), 'x-wopi-ecosystemoperation': 'GET_ROOT_CONTAINER' } });
+    const reply = await h.request('POST', '/wopibootstrapper', {
+      headers: { ...bearer(alice), 'x-wopi-ecosystemoperation': 'GET_ROOT_CONTAINER' },
+    });
     assert.equal(reply.status, 200, reply.text);
     const body = reply.json();
     assert.deepEqual(Object.keys(body), ['Bootstrap']);
     assert.equal(body.Bootstrap.UserId, 'alice');
     const logged = await lastLogEntry();
-    assert.deepEqual([logged.operation, logged.status, logged.notes], ['GetRootContainer(bootstrapper)', 200, ['GetRootContainer(bootstrapper) answered as a plain Bootstrap: capabilities.containers is false']]);
+    assert.deepEqual(
+      [logged.operation, logged.status, logged.notes],
+      [
+        'GetRootContainer(bootstrapper)',
+        200,
+        ['GetRootContainer(bootstrapper) answered as a plain Bootstrap: capabilities.containers is false'],
+      ],
+    );
     // Without a token it is a Bootstrap's 401 with the challenge, not a 501.
     const anonymous = await h.request('POST', '/wopibootstrapper', { headers: { 'x-wopi-ecosystemoperation': 'GET_ROOT_CONTAINER' } });
     assert.equal(anonymous.status, 401);

@@ -33,8 +33,12 @@ export function parseExtensionFilter(header: string | string[] | undefined): Set
   if (header === undefined) return null;
   const value = Array.isArray(header) ? header.join(',') : header;
   if (value.trim() === '') return null;
-  const extensions = value.split(',').map((e) => e.trim().toLowerCase()).filter((e) => e !== '');
-  for (const extension of extensions) if (!/^\.[^.\s/\\]+$/.test(extension)) throw badRequest(`X-WOPI-FileExtensionFilterList has an invalid extension "${extension}"`);
+  const extensions = value
+    .split(',')
+    .map((e) => e.trim().toLowerCase())
+    .filter((e) => e !== '');
+  for (const extension of extensions)
+    if (!/^\.[^.\s/\\]+$/.test(extension)) throw badRequest(`X-WOPI-FileExtensionFilterList has an invalid extension "${extension}"`);
   return new Set(extensions);
 }
 
@@ -56,7 +60,9 @@ export function containerHandlers(context: HostContext) {
     const visibleFiles = filter ? files.filter((f) => filter.has(extensionOf(f.name))) : files;
     // Spec: both arrays are always present, and there is no paging.
     res.json({
-      ChildContainers: await Promise.all(containers.map(async (c) => ({ Url: await resourceUrlWithToken(context, user, c, inherited), Name: officeSafeName(c.name) }))),
+      ChildContainers: await Promise.all(
+        containers.map(async (c) => ({ Url: await resourceUrlWithToken(context, user, c, inherited), Name: officeSafeName(c.name) })),
+      ),
       ChildFiles: await Promise.all(
         visibleFiles.map(async (f) => ({
           Url: await resourceUrlWithToken(context, user, f, inherited),
@@ -72,7 +78,11 @@ export function containerHandlers(context: HostContext) {
   const enumerateAncestors: Handler = async (_req, res, call) => {
     const { user, record, inherited } = requireResource(call, context, 'container');
     const ancestors = context.files.ancestors(record);
-    res.json({ AncestorsWithRootFirst: await Promise.all(ancestors.map(async (a) => ({ Url: await resourceUrlWithToken(context, user, a, inherited), Name: officeSafeName(a.name) }))) });
+    res.json({
+      AncestorsWithRootFirst: await Promise.all(
+        ancestors.map(async (a) => ({ Url: await resourceUrlWithToken(context, user, a, inherited), Name: officeSafeName(a.name) })),
+      ),
+    });
   };
 
   // Spec: https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/rest/containers/createchildfile
@@ -113,5 +123,13 @@ export function containerHandlers(context: HostContext) {
     res.json({ Name: officeSafeName(result.value.name) });
   };
 
-  return { checkContainerInfo, enumerateChildren, enumerateAncestors, createChildFile, createChildContainer, deleteContainer, renameContainer };
+  return {
+    checkContainerInfo,
+    enumerateChildren,
+    enumerateAncestors,
+    createChildFile,
+    createChildContainer,
+    deleteContainer,
+    renameContainer,
+  };
 }

@@ -6,13 +6,28 @@ import type { NetworkInterfaceInfo } from 'node:os';
 import os from 'node:os';
 import path from 'node:path';
 import { parse as parsePlist } from 'plist';
-import { startHarness, type Harness } from './host-fixture.js';
+import { startHarness, type Harness } from '../../test-support/host-fixture.js';
 
 const interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = {
   lo: [{ address: '127.0.0.1', netmask: '255.0.0.0', family: 'IPv4', mac: '00:00:00:00:00:00', internal: true, cidr: '127.0.0.1/8' }],
   eth0: [
-    { address: '192.168.1.20', netmask: '255.255.255.0', family: 'IPv4', mac: '02:00:00:00:00:01', internal: false, cidr: '192.168.1.20/24' },
-    { address: 'fe80::1', netmask: 'ffff:ffff:ffff:ffff::', family: 'IPv6', mac: '02:00:00:00:00:01', internal: false, cidr: 'fe80::1/64', scopeid: 2 },
+    {
+      address: '192.168.1.20',
+      netmask: '255.255.255.0',
+      family: 'IPv4',
+      mac: '02:00:00:00:00:01',
+      internal: false,
+      cidr: '192.168.1.20/24',
+    },
+    {
+      address: 'fe80::1',
+      netmask: 'ffff:ffff:ffff:ffff::',
+      family: 'IPv6',
+      mac: '02:00:00:00:00:01',
+      internal: false,
+      cidr: 'fe80::1/64',
+      scopeid: 2,
+    },
   ],
 };
 
@@ -116,16 +131,20 @@ describe('connect a device: /ca.mobileconfig', () => {
     assert.equal(certificate.header('content-type'), 'application/x-x509-ca-cert');
     assert.equal(certificate.header('content-disposition'), 'attachment; filename="wopi-mock-host-ca.crt"');
     assert.equal(certificate.text, h.ca);
-    for (const route of ['/api/ca.mobileconfig', '/api/ca.crt']) assert.equal((await h.admin('GET', route, undefined, { token: null })).status, 401, route);
+    for (const route of ['/api/ca.mobileconfig', '/api/ca.crt'])
+      assert.equal((await h.admin('GET', route, undefined, { token: null })).status, 401, route);
   });
 });
 
 describe('connect a device: /setup', () => {
-  test('a phone page with both platforms\' steps, both downloads, the fingerprint and the bootstrapper URL', async () => {
+  test("a phone page with both platforms' steps, both downloads, the fingerprint and the bootstrapper URL", async () => {
     const reply = await h.request('GET', '/setup');
     assert.equal(reply.status, 200);
     assert.equal(reply.header('content-type'), 'text/html; charset=utf-8');
-    assert.equal(reply.header('content-security-policy'), "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+    assert.equal(
+      reply.header('content-security-policy'),
+      "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    );
     assert.equal(reply.header('cache-control'), 'no-store');
     const page = reply.text;
     for (const expected of [
@@ -158,11 +177,14 @@ describe('connect a device: /setup', () => {
     await h.request('GET', '/ca.mobileconfig');
     await h.request('GET', '/setup');
     const { entries } = (await h.admin('GET', '/api/log?limit=3')).json();
-    assert.deepEqual(entries.map((e: { operation: string; url: string; status: number }) => [e.operation, e.url, e.status]), [
-      ['CaCertificate', '/ca.crt', 200],
-      ['CaMobileConfig', '/ca.mobileconfig', 200],
-      ['DeviceSetup', '/setup', 200],
-    ]);
+    assert.deepEqual(
+      entries.map((e: { operation: string; url: string; status: number }) => [e.operation, e.url, e.status]),
+      [
+        ['CaCertificate', '/ca.crt', 200],
+        ['CaMobileConfig', '/ca.mobileconfig', 200],
+        ['DeviceSetup', '/setup', 200],
+      ],
+    );
     assert.equal((await h.admin('POST', '/api/faults', { operation: 'DeviceSetup', status: 503, remaining: 1 })).status, 201);
     assert.equal((await h.request('GET', '/setup')).status, 503);
     assert.equal((await h.request('GET', '/setup')).status, 200);

@@ -62,7 +62,9 @@ export function caProfile(ca: CaFacts, host: string): string {
     '<plist version="1.0">\n<dict>\n' +
     '\t<key>PayloadContent</key>\n\t<array>\n\t\t<dict>\n' +
     inner('PayloadCertificateFileName', 'wopi-mock-host-ca.cer') +
-    '\t\t\t<key>PayloadContent</key>\n\t\t\t<data>\n' + base64 + '\t\t\t</data>\n' +
+    '\t\t\t<key>PayloadContent</key>\n\t\t\t<data>\n' +
+    base64 +
+    '\t\t\t</data>\n' +
     inner('PayloadDescription', `Adds the ${productName} CA certificate`) +
     inner('PayloadDisplayName', `${productName} CA`) +
     inner('PayloadIdentifier', `${identifier}.root`) +
@@ -70,7 +72,10 @@ export function caProfile(ca: CaFacts, host: string): string {
     inner('PayloadUUID', nameBasedUuid(`root:${ca.fingerprintSha256}`)) +
     '\t\t\t<key>PayloadVersion</key>\n\t\t\t<integer>1</integer>\n' +
     '\t\t</dict>\n\t</array>\n' +
-    entry('PayloadDescription', `Lets this device trust the HTTPS certificates of the ${productName} on ${host} (a test server). After installing, enable full trust in Settings › General › About › Certificate Trust Settings. CA SHA-256: ${ca.fingerprintSha256}`) +
+    entry(
+      'PayloadDescription',
+      `Lets this device trust the HTTPS certificates of the ${productName} on ${host} (a test server). After installing, enable full trust in Settings › General › About › Certificate Trust Settings. CA SHA-256: ${ca.fingerprintSha256}`,
+    ) +
     entry('PayloadDisplayName', `${productName} CA (${host})`) +
     entry('PayloadIdentifier', identifier) +
     '\t<key>PayloadRemovalDisallowed</key>\n\t<false/>\n' +

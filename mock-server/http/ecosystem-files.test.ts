@@ -1,7 +1,17 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeJwt } from 'jose';
-import { appendPath, bearer, browse, startHarness, tokenOf, withoutQuery, type ChildFile, type Harness, type Reply } from './host-fixture.js';
+import {
+  appendPath,
+  bearer,
+  browse,
+  startHarness,
+  tokenOf,
+  withoutQuery,
+  type ChildFile,
+  type Harness,
+  type Reply,
+} from '../../test-support/host-fixture.js';
 
 let h: Harness;
 let alice: string;
@@ -95,7 +105,8 @@ describe('containers', () => {
   });
 
   test('EnumerateChildren filters on X-WOPI-FileExtensionFilterList, case-insensitively', async () => {
-    const children = (filter: string) => h.request('GET', appendPath(aliceBrowse.rootUrl, '/children'), { headers: { 'x-wopi-fileextensionfilterlist': filter } });
+    const children = (filter: string) =>
+      h.request('GET', appendPath(aliceBrowse.rootUrl, '/children'), { headers: { 'x-wopi-fileextensionfilterlist': filter } });
     const names = async (filter: string) => (await children(filter)).json().ChildFiles.map((f: ChildFile) => f.Name);
     assert.deepEqual(await names('.DOCX,.xlsx'), ['Budget.xlsx', 'Welcome.docx']);
     assert.deepEqual(await names('.pptx'), ['Pitch deck.pptx']);
@@ -108,7 +119,10 @@ describe('containers', () => {
     const file = await h.request('GET', appendPath(aliceBrowse.files[0]!.Url, '/ancestry'));
     assert.equal(file.status, 200);
     const ancestors = file.json().AncestorsWithRootFirst;
-    assert.deepEqual(ancestors.map((a: { Name: string }) => a.Name), ['Documents']);
+    assert.deepEqual(
+      ancestors.map((a: { Name: string }) => a.Name),
+      ['Documents'],
+    );
     assert.equal(withoutQuery(ancestors[0].Url), withoutQuery(aliceBrowse.rootUrl));
     assert.equal(expOf(ancestors[0].Url), expOf(aliceBrowse.files[0]!.Url));
     const root = await h.request('GET', appendPath(aliceBrowse.rootUrl, '/ancestry'));
@@ -191,7 +205,9 @@ describe('token scoping', () => {
     assert.equal(expOf(back.Url), ecosystemExp);
 
     // Tokens minted from OAuth start a fresh lifetime.
-    const rootViaBootstrapper = await h.request('POST', '/wopibootstrapper', { headers: { ...bearer(alice), 'x-wopi-ecosystemoperation': 'GET_ROOT_CONTAINER' } });
+    const rootViaBootstrapper = await h.request('POST', '/wopibootstrapper', {
+      headers: { ...bearer(alice), 'x-wopi-ecosystemoperation': 'GET_ROOT_CONTAINER' },
+    });
     assert.equal(expOf(rootViaBootstrapper.json().RootContainerInfo.ContainerPointer.Url), h.now() / 1000 + 36_000);
   });
 });
@@ -202,7 +218,9 @@ describe('expiry by a short TTL', () => {
     try {
       const { access_token } = await h.signIn('alice');
       const file = fileNamed(aliceBrowse.files, 'Welcome.docx');
-      const reply = await h.request('POST', '/wopibootstrapper', { headers: { ...bearer(access_token), 'x-wopi-ecosystemoperation': 'GET_NEW_ACCESS_TOKEN', 'x-wopi-wopisrc': withoutQuery(file.Url) } });
+      const reply = await h.request('POST', '/wopibootstrapper', {
+        headers: { ...bearer(access_token), 'x-wopi-ecosystemoperation': 'GET_NEW_ACCESS_TOKEN', 'x-wopi-wopisrc': withoutQuery(file.Url) },
+      });
       const { AccessToken, AccessTokenExpiry } = reply.json().AccessTokenInfo;
       assert.equal(AccessTokenExpiry, h.now() + 60_000);
       const ecosystemUrl: string = reply.json().Bootstrap.EcosystemUrl;
@@ -216,7 +234,9 @@ describe('expiry by a short TTL', () => {
       assertWopi401(await h.request('GET', appendPath(withToken(file.Url, AccessToken), '/contents')));
       assertWopi401(await h.request('GET', ecosystemUrl));
       // The OAuth token (3600 s) still gets a fresh WOPI token.
-      const again = await h.request('POST', '/wopibootstrapper', { headers: { ...bearer(access_token), 'x-wopi-ecosystemoperation': 'GET_NEW_ACCESS_TOKEN', 'x-wopi-wopisrc': withoutQuery(file.Url) } });
+      const again = await h.request('POST', '/wopibootstrapper', {
+        headers: { ...bearer(access_token), 'x-wopi-ecosystemoperation': 'GET_NEW_ACCESS_TOKEN', 'x-wopi-wopisrc': withoutQuery(file.Url) },
+      });
       assert.equal(again.status, 200);
       assert.equal((await h.request('GET', withToken(file.Url, again.json().AccessTokenInfo.AccessToken))).status, 200);
     } finally {
@@ -234,7 +254,9 @@ describe('expiry by a short TTL', () => {
       h.advance(1);
       const reply = await h.request('GET', '/wopibootstrapper', { headers: bearer(access_token) });
       assert.equal(reply.status, 401);
-      assert.deepEqual(reply.headers['www-authenticate'], [`Bearer authorization_uri="${h.origin}/oauth/authorize",tokenIssuance_uri="${h.origin}/oauth/token",providerId="WopiMockHost"`]);
+      assert.deepEqual(reply.headers['www-authenticate'], [
+        `Bearer authorization_uri="${h.origin}/oauth/authorize",tokenIssuance_uri="${h.origin}/oauth/token",providerId="WopiMockHost"`,
+      ]);
     } finally {
       await updateConfig((config) => (config.tokenTtlSeconds.oauthAccessToken = 3600));
     }
@@ -243,7 +265,14 @@ describe('expiry by a short TTL', () => {
 
 test('paths that are not WOPI resources are 404s', async () => {
   const token = tokenOf(aliceBrowse.files[0]!.Url);
-  for (const path of ['/', '/wopi', '/wopi/files', `/wopi/files/${idOf(aliceBrowse.files[0]!.Url)}/children`, '/wopi/things/x', '/favicon.ico']) {
+  for (const path of [
+    '/',
+    '/wopi',
+    '/wopi/files',
+    `/wopi/files/${idOf(aliceBrowse.files[0]!.Url)}/children`,
+    '/wopi/things/x',
+    '/favicon.ico',
+  ]) {
     assert.equal((await h.request('GET', `${path}?access_token=${token}`)).status, 404, path);
   }
 });

@@ -2,7 +2,17 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { bearer, browse, clientId, clientSecret, expectedChallenge, startHarness, withoutQuery, type ChildFile, type Harness } from './host-fixture.js';
+import {
+  bearer,
+  browse,
+  clientId,
+  clientSecret,
+  expectedChallenge,
+  startHarness,
+  withoutQuery,
+  type ChildFile,
+  type Harness,
+} from '../../test-support/host-fixture.js';
 
 let h: Harness;
 let alice: string;
@@ -46,7 +56,9 @@ describe('fault rules', () => {
       warnings: [],
     });
     assert.equal(created.header('location'), `/api/faults/${rule.id}`);
-    assert.deepEqual((await h.admin('GET', '/api/faults')).json().faults, [{ operation: 'Bootstrap', status: 401, remaining: 1, id: rule.id, explanation: rule.explanation }]);
+    assert.deepEqual((await h.admin('GET', '/api/faults')).json().faults, [
+      { operation: 'Bootstrap', status: 401, remaining: 1, id: rule.id, explanation: rule.explanation },
+    ]);
 
     const forced = await bootstrapAs(alice);
     assert.equal(forced.status, 401);
@@ -62,7 +74,9 @@ describe('fault rules', () => {
 
   test('404 on GetNewAccessToken, whatever the WopiSrc', async () => {
     await addFault({ operation: 'GetNewAccessToken', status: 404 });
-    const reply = await h.request('POST', '/wopibootstrapper', { headers: { ...bearer(alice), 'x-wopi-ecosystemoperation': 'GET_NEW_ACCESS_TOKEN', 'x-wopi-wopisrc': withoutQuery(aliceFile.Url) } });
+    const reply = await h.request('POST', '/wopibootstrapper', {
+      headers: { ...bearer(alice), 'x-wopi-ecosystemoperation': 'GET_NEW_ACCESS_TOKEN', 'x-wopi-wopisrc': withoutQuery(aliceFile.Url) },
+    });
     assert.equal(reply.status, 404);
     assert.equal(reply.headers['www-authenticate'], undefined);
     // Plain Bootstrap is another operation and is untouched.
@@ -71,11 +85,16 @@ describe('fault rules', () => {
 
   test('500 on Token answers RFC 6749 server_error JSON', async () => {
     const rule = await addFault({ operation: 'Token', status: 500, remaining: 1 });
-    const reply = await h.request('POST', '/oauth/token', { form: { grant_type: 'refresh_token', refresh_token: 'x', client_id: clientId, client_secret: clientSecret } });
+    const reply = await h.request('POST', '/oauth/token', {
+      form: { grant_type: 'refresh_token', refresh_token: 'x', client_id: clientId, client_secret: clientSecret },
+    });
     assert.equal(reply.status, 500);
     assert.match(reply.header('content-type')!, /^application\/json(;|$)/);
     assert.equal(reply.header('cache-control'), 'no-store');
-    assert.deepEqual(reply.json(), { error: 'server_error', error_description: `forced by fault rule ${rule.id}: Answer 500 on Token, for the next request` });
+    assert.deepEqual(reply.json(), {
+      error: 'server_error',
+      error_description: `forced by fault rule ${rule.id}: Answer 500 on Token, for the next request`,
+    });
     const [entry] = await lastEntries(1);
     assert.deepEqual(entry.notes, [`forced by fault rule ${rule.id}: Answer 500 on Token, for the next request`]);
     // Spent: the next token request is handled for real.
@@ -142,7 +161,10 @@ describe('fault rules', () => {
 
   test('remaining counts down in GET /api/faults and the rule removes itself at zero', async () => {
     const rule = await addFault({ operation: 'CheckFileInfo', status: 500, remaining: 3 });
-    const remaining = async () => (await h.admin('GET', '/api/faults')).json().faults.map((f: { id: string; remaining: number; explanation: string }) => [f.id, f.remaining, f.explanation]);
+    const remaining = async () =>
+      (await h.admin('GET', '/api/faults'))
+        .json()
+        .faults.map((f: { id: string; remaining: number; explanation: string }) => [f.id, f.remaining, f.explanation]);
     assert.deepEqual(await remaining(), [[rule.id, 3, 'Answer 500 on CheckFileInfo, for the next 3 requests']]);
     assert.equal((await h.request('GET', aliceFile.Url)).status, 500);
     assert.deepEqual(await remaining(), [[rule.id, 2, 'Answer 500 on CheckFileInfo, for the next 2 requests']]);
@@ -169,7 +191,10 @@ describe('fault rules', () => {
     assert.equal(removed.status, 204);
     assert.equal(removed.text, '');
     assert.equal((await bootstrapAs(alice)).status, 200);
-    assert.deepEqual((await h.admin('GET', '/api/faults')).json().faults.map((f: { id: string }) => f.id), [two.id, three.id]);
+    assert.deepEqual(
+      (await h.admin('GET', '/api/faults')).json().faults.map((f: { id: string }) => f.id),
+      [two.id, three.id],
+    );
     const again = await h.admin('DELETE', `/api/faults/${one.id}`);
     assert.equal(again.status, 404);
     assert.deepEqual(again.json(), { errors: [{ path: '$', message: `no fault rule with id "${one.id}"` }] });
@@ -187,18 +212,26 @@ describe('fault rules', () => {
       const reply = await h.admin('POST', '/api/faults', rule);
       assert.equal(reply.status, 400, JSON.stringify(rule));
       const body = reply.json();
-      assert.deepEqual(body.errors.map((e: { path: string }) => e.path), errors.map((e) => e.path));
+      assert.deepEqual(
+        body.errors.map((e: { path: string }) => e.path),
+        errors.map((e) => e.path),
+      );
       body.errors.forEach((e: { message: string }, i: number) => assert.match(e.message, errors[i]!.message));
     };
     await refuse({ operation: 'Bootstrap' }, [{ path: '$', message: /at least one of status, delayMs or dropConnection/ }]);
     await refuse({ operation: 'Frobnicate', status: 500 }, [{ path: '$.operation', message: /must be "\*" or one of/ }]);
     await refuse({ operation: 'Bootstrap', status: 700 }, [{ path: '$.status', message: /./ }]);
-    await refuse({ operation: 'Bootstrap', dropConnection: true, status: 500 }, [{ path: '$.status', message: /cannot also send a status/ }]);
+    await refuse({ operation: 'Bootstrap', dropConnection: true, status: 500 }, [
+      { path: '$.status', message: /cannot also send a status/ },
+    ]);
     await refuse({ operation: 'Bootstrap', status: 500, extra: 1 }, [{ path: '$', message: /extra/ }]);
     const kept = await addFault({ id: 'mine', operation: 'Bootstrap', status: 500 });
     assert.equal(kept.id, 'mine');
     await refuse({ id: 'mine', operation: 'Bootstrap', status: 500 }, [{ path: '$.id', message: /exists already/ }]);
-    assert.deepEqual((await h.admin('GET', '/api/faults')).json().faults.map((f: { id: string }) => f.id), ['mine']);
+    assert.deepEqual(
+      (await h.admin('GET', '/api/faults')).json().faults.map((f: { id: string }) => f.id),
+      ['mine'],
+    );
   });
 
   test('a countdown that races an admin change is neither undone in memory nor lost on disk', async () => {

@@ -2,8 +2,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startHarness, type Harness } from './host-fixture.js';
-import { aliceRoot, fileInfo, getFile, newFile, override, putFile } from './file-fixture.js';
+import { startHarness, type Harness } from '../../test-support/host-fixture.js';
+import { aliceRoot, fileInfo, getFile, newFile, override, putFile } from '../../test-support/file-fixture.js';
 
 /**
  * Many requests on one file at once, over real HTTPS: every change lands exactly once (no lost
@@ -27,7 +27,9 @@ const idOf = (url: string) => new URL(url).pathname.split('/').pop()!;
 /** Distinct bodies of different sizes, some spanning many TCP chunks. */
 const bodyFor = (i: number) => Buffer.from(`body ${i};`.repeat(1 + ((i * 7919) % 40) * 500));
 
-async function diskIndex(): Promise<{ resources: Record<string, { kind: string; blob?: string | null; size?: number; version?: number; lock?: { id: string } }> }> {
+async function diskIndex(): Promise<{
+  resources: Record<string, { kind: string; blob?: string | null; size?: number; version?: number; lock?: { id: string } }>;
+}> {
   await h.engine.files.flush();
   return JSON.parse(await readFile(path.join(h.dataDir, 'storage', 'index.json'), 'utf8'));
 }
@@ -46,7 +48,10 @@ describe('concurrent requests on one file', () => {
       assert.equal(reply.status, 200);
       bodyByVersion.set(reply.header('x-wopi-itemversion')!, bodyFor(i));
     });
-    assert.deepEqual([...bodyByVersion.keys()].map(Number).sort((a, b) => a - b), Array.from({ length: 41 }, (_, i) => start + i));
+    assert.deepEqual(
+      [...bodyByVersion.keys()].map(Number).sort((a, b) => a - b),
+      Array.from({ length: 41 }, (_, i) => start + i),
+    );
     for (const reply of read) {
       assert.equal(reply.status, 200);
       const expected = bodyByVersion.get(reply.header('x-wopi-itemversion')!);
@@ -89,10 +94,14 @@ describe('concurrent requests on one file', () => {
   });
 
   test('parallel CreateChildFile: one exact name is created once; suggested names are all distinct', async () => {
-    const exact = await Promise.all(Array.from({ length: 15 }, () => override(h, root, 'CREATE_CHILD_FILE', { 'x-wopi-relativetarget': 'Race.docx' })));
+    const exact = await Promise.all(
+      Array.from({ length: 15 }, () => override(h, root, 'CREATE_CHILD_FILE', { 'x-wopi-relativetarget': 'Race.docx' })),
+    );
     assert.equal(exact.filter((r) => r.status === 200).length, 1);
     assert.equal(exact.filter((r) => r.status === 409).length, 14);
-    const suggested = await Promise.all(Array.from({ length: 15 }, () => override(h, root, 'CREATE_CHILD_FILE', { 'x-wopi-suggestedtarget': 'Suggested.docx' })));
+    const suggested = await Promise.all(
+      Array.from({ length: 15 }, () => override(h, root, 'CREATE_CHILD_FILE', { 'x-wopi-suggestedtarget': 'Suggested.docx' })),
+    );
     const names = suggested.map((r) => r.json().Name as string);
     assert.equal(new Set(names).size, 15);
     assert.ok(names.includes('Suggested.docx') && names.includes('Suggested (15).docx'));

@@ -1,8 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeJwt } from 'jose';
-import { appendPath, startHarness, tokenOf, withoutQuery, type Harness, type Reply } from './host-fixture.js';
-import { aliceRoot, fileInfo, getFile, newFile, override, putFile, utf7 } from './file-fixture.js';
+import { appendPath, startHarness, tokenOf, withoutQuery, type Harness, type Reply } from '../../test-support/host-fixture.js';
+import { aliceRoot, fileInfo, getFile, newFile, override, putFile, utf7 } from '../../test-support/file-fixture.js';
 
 let h: Harness;
 let root: string;
@@ -21,7 +21,8 @@ async function setMaxFileSize(bytes: number): Promise<void> {
   assert.equal((await h.admin('PUT', '/api/config', config)).status, 200);
 }
 
-const putRelative = (url: string, headers: Record<string, string>, body = 'relative content') => override(h, url, 'PUT_RELATIVE', headers, body);
+const putRelative = (url: string, headers: Record<string, string>, body = 'relative content') =>
+  override(h, url, 'PUT_RELATIVE', headers, body);
 
 async function childNames(): Promise<string[]> {
   return (await h.request('GET', appendPath(root, '/children'))).json().ChildFiles.map((f: { Name: string }) => f.Name);
@@ -36,7 +37,10 @@ describe('PutFile size limit', () => {
       assert.equal(declared.status, 413);
       assert.equal(declared.header('x-wopi-servererror'), 'the body is 11 bytes, over the 10-byte limit (maxFileSizeBytes)');
       // Chunked: no Content-Length, so the limit is found while receiving.
-      const chunked = await h.request('POST', appendPath(url, '/contents'), { headers: { 'x-wopi-override': 'PUT', 'transfer-encoding': 'chunked' }, body: '12345678901' });
+      const chunked = await h.request('POST', appendPath(url, '/contents'), {
+        headers: { 'x-wopi-override': 'PUT', 'transfer-encoding': 'chunked' },
+        body: '12345678901',
+      });
       assert.equal(chunked.status, 413);
       assert.equal((await fileInfo(h, url)).Size, 0);
       assert.equal((await putFile(h, url, '1234567890')).status, 200);
@@ -90,12 +94,20 @@ describe('PutRelativeFile', () => {
     const { url } = await newFile(h, root, 'source');
     const first = await putRelative(url, { 'x-wopi-relativetarget': 'Taken name.docx' }, 'first');
     const { Url } = first.json();
-    for (const headers of <Array<Record<string, string>>>[{}, { 'x-wopi-overwriterelativetarget': 'false' }, { 'x-wopi-overwriterelativetarget': 'False' }]) {
+    for (const headers of <Array<Record<string, string>>>[
+      {},
+      { 'x-wopi-overwriterelativetarget': 'false' },
+      { 'x-wopi-overwriterelativetarget': 'False' },
+    ]) {
       const clash = await putRelative(url, { 'x-wopi-relativetarget': 'taken NAME.docx', ...headers });
       assert.equal(clash.status, 409);
       assert.equal(clash.header('x-wopi-validrelativetarget'), utf7('taken NAME (2).docx'));
     }
-    const replaced = await putRelative(url, { 'x-wopi-relativetarget': 'Taken name.docx', 'x-wopi-overwriterelativetarget': 'True' }, 'second');
+    const replaced = await putRelative(
+      url,
+      { 'x-wopi-relativetarget': 'Taken name.docx', 'x-wopi-overwriterelativetarget': 'True' },
+      'second',
+    );
     assert.equal(replaced.status, 200);
     assert.equal(withoutQuery(replaced.json().Url), withoutQuery(Url), 'overwriting keeps the file');
     assert.equal((await getFile(h, Url)).text, 'second');

@@ -54,7 +54,8 @@ export function optionalLockId(req: Request): string | undefined {
 export function nameTarget(req: Request): NameTarget {
   const suggested = nameHeader(single(req, WopiHeader.SuggestedTarget));
   const relative = nameHeader(single(req, WopiHeader.RelativeTarget));
-  if (suggested !== undefined && relative !== undefined) throw notImplemented('X-WOPI-SuggestedTarget and X-WOPI-RelativeTarget are mutually exclusive');
+  if (suggested !== undefined && relative !== undefined)
+    throw notImplemented('X-WOPI-SuggestedTarget and X-WOPI-RelativeTarget are mutually exclusive');
   if (suggested !== undefined) {
     if (suggested.trim() === '') throw badRequest('X-WOPI-SuggestedTarget is empty');
     return { mode: 'suggested', name: suggested };
@@ -62,7 +63,8 @@ export function nameTarget(req: Request): NameTarget {
   if (relative === undefined) throw badRequest('X-WOPI-SuggestedTarget or X-WOPI-RelativeTarget is required');
   if (relative === '') throw badRequest('X-WOPI-RelativeTarget is empty');
   const overwrite = single(req, WopiHeader.OverwriteRelativeTarget)?.trim().toLowerCase();
-  if (overwrite !== undefined && overwrite !== 'true' && overwrite !== 'false') throw badRequest('X-WOPI-OverwriteRelativeTarget must be true or false');
+  if (overwrite !== undefined && overwrite !== 'true' && overwrite !== 'false')
+    throw badRequest('X-WOPI-OverwriteRelativeTarget must be true or false');
   return { mode: 'exact', name: relative, overwrite: overwrite === 'true' };
 }
 
@@ -120,7 +122,11 @@ export function storeFailure(res: Response, failure: StoreFailure): HostError {
     case 'lock-conflict':
       res.setHeader(WopiHeader.Lock, failure.currentLock);
       res.setHeader(WopiHeader.LockFailureReason, failure.reason);
-      return conflict(failure.currentLock === '' ? failure.reason : `${failure.reason} (current lock ${JSON.stringify(failure.currentLock.slice(0, 100))})`);
+      return conflict(
+        failure.currentLock === ''
+          ? failure.reason
+          : `${failure.reason} (current lock ${JSON.stringify(failure.currentLock.slice(0, 100))})`,
+      );
     case 'name-conflict':
       res.setHeader(WopiHeader.ValidRelativeTarget, encodeNameHeader(failure.validName));
       return conflict(`an item named "${failure.name}" exists already; "${failure.validName}" is free`);

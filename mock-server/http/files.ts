@@ -16,7 +16,14 @@ import { supportedShareUrlTypes } from '../protocol/share-url.js';
 
 // Spec: https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/rest/files/checkfileinfo
 
-export function checkFileInfo(file: FileRecord, user: MockUser, owner: MockUser | undefined, userInfo: string, fileUrl: string, capabilities: Capabilities) {
+export function checkFileInfo(
+  file: FileRecord,
+  user: MockUser,
+  owner: MockUser | undefined,
+  userInfo: string,
+  fileUrl: string,
+  capabilities: Capabilities,
+) {
   return {
     BaseFileName: officeSafeName(file.name),
     OwnerId: file.ownerId,
@@ -63,7 +70,16 @@ export function fileHandlers(context: HostContext) {
     const { user, record, inherited } = requireResource(call, context, 'file');
     const { token } = await issueWopiToken(context, user, `file:${record.id}`, inherited);
     const fileUrl = withAccessToken(`${resourceUrl(context.origin(), 'file', record.id)}/contents`, token);
-    res.json(checkFileInfo(record, user, context.store.findUser(record.ownerId), context.files.userInfo(user.id), fileUrl, context.store.config.capabilities));
+    res.json(
+      checkFileInfo(
+        record,
+        user,
+        context.store.findUser(record.ownerId),
+        context.files.userInfo(user.id),
+        fileUrl,
+        context.store.config.capabilities,
+      ),
+    );
   };
 
   const getFile: Handler = async (req, res, call) => {
@@ -76,7 +92,8 @@ export function fileHandlers(context: HostContext) {
       if (typeof maxHeader === 'string' && maxHeader.trim() !== '') {
         if (!/^\s*\d+\s*$/.test(maxHeader)) throw badRequest('X-WOPI-MaxExpectedSize is not a whole number');
         // Spec (GetFile): 412 when the file is larger than X-WOPI-MaxExpectedSize.
-        if (current.size > Number(maxHeader)) throw preconditionFailed(`the file is ${current.size} bytes, over X-WOPI-MaxExpectedSize ${maxHeader.trim()}`);
+        if (current.size > Number(maxHeader))
+          throw preconditionFailed(`the file is ${current.size} bytes, over X-WOPI-MaxExpectedSize ${maxHeader.trim()}`);
       }
     } catch (error) {
       stream.destroy();
@@ -96,7 +113,11 @@ export function fileHandlers(context: HostContext) {
   const enumerateAncestors: Handler = async (_req, res, call) => {
     const { user, record, inherited } = requireResource(call, context, 'file');
     const ancestors = context.files.ancestors(record);
-    res.json({ AncestorsWithRootFirst: await Promise.all(ancestors.map(async (a) => ({ Url: await resourceUrlWithToken(context, user, a, inherited), Name: officeSafeName(a.name) }))) });
+    res.json({
+      AncestorsWithRootFirst: await Promise.all(
+        ancestors.map(async (a) => ({ Url: await resourceUrlWithToken(context, user, a, inherited), Name: officeSafeName(a.name) })),
+      ),
+    });
   };
 
   const getEcosystem: Handler = async (_req, res, call) => {

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, type Harness, type Reply } from './host-fixture.js';
-import { aliceRoot, fileInfo, newFile, override, putFile } from './file-fixture.js';
+import { startHarness, type Harness, type Reply } from '../../test-support/host-fixture.js';
+import { aliceRoot, fileInfo, newFile, override, putFile } from '../../test-support/file-fixture.js';
 
 let h: Harness;
 let root: string;
@@ -142,7 +142,11 @@ describe('locks', () => {
     assert.equal(entries[0].operation, 'Lock');
     assert.equal(entries[0].status, 401);
     const bob = (await h.signIn('bob')).access_token;
-    const bobRoot = (await h.request('POST', '/wopibootstrapper', { headers: { authorization: `Bearer ${bob}`, 'x-wopi-ecosystemoperation': 'GET_ROOT_CONTAINER' } })).json();
+    const bobRoot = (
+      await h.request('POST', '/wopibootstrapper', {
+        headers: { authorization: `Bearer ${bob}`, 'x-wopi-ecosystemoperation': 'GET_ROOT_CONTAINER' },
+      })
+    ).json();
     const bobToken = new URL(bobRoot.RootContainerInfo.ContainerPointer.Url).searchParams.get('access_token')!;
     const id = new URL(url).pathname.split('/').pop();
     assert.equal((await override(h, `/wopi/files/${id}?access_token=${bobToken}`, 'LOCK', { 'x-wopi-lock': 'L' })).status, 404);

@@ -48,7 +48,10 @@ export function lockHandlers(context: HostContext) {
     const { user, record } = requireResource(call, context, 'file');
     const newLock = requiredLockId(req);
     const oldLock = requiredLockId(req, WopiHeader.OldLock);
-    answer(res, await context.files.changeLock(record.id, user.id, (current, now) => locks.unlockAndRelock(current, oldLock, newLock, now)));
+    answer(
+      res,
+      await context.files.changeLock(record.id, user.id, (current, now) => locks.unlockAndRelock(current, oldLock, newLock, now)),
+    );
   };
 
   return { lock, getLock, refreshLock, unlock, unlockAndRelock };

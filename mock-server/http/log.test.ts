@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openStream as openAdminStream } from '../admin/stream-fixture.js';
-import { bearer, browse, clientId, clientSecret, startHarness, withoutQuery, type Harness } from './host-fixture.js';
+import { openStream as openAdminStream } from '../../test-support/stream-fixture.js';
+import { bearer, browse, clientId, clientSecret, startHarness, withoutQuery, type Harness } from '../../test-support/host-fixture.js';
 
 let h: Harness;
 before(async () => {
@@ -21,7 +21,9 @@ describe('log entries', () => {
   test('each request is one entry with operation, status, user, timing and both header lists', async () => {
     const { access_token } = await h.signIn('alice');
     const before = (await entries()).lastSeq;
-    await h.request('GET', '/wopibootstrapper', { headers: { ...bearer(access_token), 'user-agent': 'Microsoft Office Identity Service' } });
+    await h.request('GET', '/wopibootstrapper', {
+      headers: { ...bearer(access_token), 'user-agent': 'Microsoft Office Identity Service' },
+    });
     const { entries: list, lastSeq } = await entries(`?after=${before}`);
     assert.equal(list.length, 1);
     assert.equal(lastSeq, before + 1);
@@ -37,8 +39,14 @@ describe('log entries', () => {
     assert.equal(entry.userId, 'alice');
     assert.equal(entry.faultId, null);
     assert.equal(entry.aborted, false);
-    assert.deepEqual(entry.requestHeaders.find((l: { name: string }) => l.name === 'user-agent'), { name: 'user-agent', value: 'Microsoft Office Identity Service' });
-    assert.deepEqual(entry.requestHeaders.find((l: { name: string }) => l.name === 'authorization'), { name: 'authorization', value: `Bearer ${access_token}` });
+    assert.deepEqual(
+      entry.requestHeaders.find((l: { name: string }) => l.name === 'user-agent'),
+      { name: 'user-agent', value: 'Microsoft Office Identity Service' },
+    );
+    assert.deepEqual(
+      entry.requestHeaders.find((l: { name: string }) => l.name === 'authorization'),
+      { name: 'authorization', value: `Bearer ${access_token}` },
+    );
     assert.match(entry.responseHeaders.find((l: { name: string }) => l.name === 'content-type').value, /^application\/json/);
     assert.equal(entry.responseBody.encoding, 'utf8');
     assert.equal(JSON.parse(entry.responseBody.text).Bootstrap.UserId, 'alice');
@@ -50,13 +58,24 @@ describe('log entries', () => {
     await h.request('GET', '/wopibootstrapper');
     const { access_token } = await h.signIn('bob');
     const { files } = await browse(h, access_token);
-    const fresh = await h.request('POST', '/wopibootstrapper', { headers: { ...bearer(access_token), 'x-wopi-ecosystemoperation': 'GET_NEW_ACCESS_TOKEN', 'x-wopi-wopisrc': withoutQuery(files[0]!.Url) } });
+    const fresh = await h.request('POST', '/wopibootstrapper', {
+      headers: {
+        ...bearer(access_token),
+        'x-wopi-ecosystemoperation': 'GET_NEW_ACCESS_TOKEN',
+        'x-wopi-wopisrc': withoutQuery(files[0]!.Url),
+      },
+    });
     const fileUrl = `${withoutQuery(files[0]!.Url)}?access_token=${fresh.json().AccessTokenInfo.AccessToken}`;
     await h.request('GET', fileUrl);
     await h.request('GET', `${withoutQuery(files[0]!.Url)}/contents${new URL(fileUrl).search}`);
     const list = (await entries(`?after=${before}`)).entries;
     assert.deepEqual(
-      list.map((e: { operation: string; method: string; status: number; userId: string | null }) => [e.operation, e.method, e.status, e.userId]),
+      list.map((e: { operation: string; method: string; status: number; userId: string | null }) => [
+        e.operation,
+        e.method,
+        e.status,
+        e.userId,
+      ]),
       [
         ['Bootstrap', 'GET', 401, null],
         ['Authorize', 'POST', 302, 'bob'],
@@ -80,19 +99,39 @@ describe('log entries', () => {
   test('the client secret never reaches the log or the HAR export, whether posted or sent as Basic', async () => {
     const before = (await entries()).lastSeq;
     await h.signIn('alice');
-    const basicCode = new URL((await h.request('POST', '/oauth/authorize', { form: { client_id: clientId, redirect_uri: 'https://localhost', response_type: 'code', user: 'alice' } })).header('location')!).searchParams.get('code')!;
+    const basicCode = new URL(
+      (
+        await h.request('POST', '/oauth/authorize', {
+          form: { client_id: clientId, redirect_uri: 'https://localhost', response_type: 'code', user: 'alice' },
+        })
+      ).header('location')!,
+    ).searchParams.get('code')!;
     const basic = 'Basic ' + Buffer.from(`${clientId}:${clientSecret}`).toString('base64');
-    assert.equal((await h.request('POST', '/oauth/token', { headers: { authorization: basic }, form: { grant_type: 'authorization_code', code: basicCode, redirect_uri: 'https://localhost' } })).status, 200);
+    assert.equal(
+      (
+        await h.request('POST', '/oauth/token', {
+          headers: { authorization: basic },
+          form: { grant_type: 'authorization_code', code: basicCode, redirect_uri: 'https://localhost' },
+        })
+      ).status,
+      200,
+    );
 
     const list = (await entries(`?after=${before}`)).entries;
     const tokens = list.filter((e: { operation: string }) => e.operation === 'Token');
     assert.equal(tokens.length, 2);
     const posted = tokens[0].requestBody;
     assert.equal(posted.encoding, 'utf8');
-    assert.match(posted.text, /^grant_type=authorization_code&code=[^&]+&redirect_uri=https%3A%2F%2Flocalhost&client_id=office-mobile&client_secret=%5Bredacted%5D$/);
+    assert.match(
+      posted.text,
+      /^grant_type=authorization_code&code=[^&]+&redirect_uri=https%3A%2F%2Flocalhost&client_id=office-mobile&client_secret=%5Bredacted%5D$/,
+    );
     // `size` is what was sent, before redaction.
     assert.equal(posted.size, Buffer.byteLength(posted.text) - '%5Bredacted%5D'.length + clientSecret.length);
-    assert.deepEqual(tokens[1].requestHeaders.find((l: { name: string }) => l.name === 'authorization'), { name: 'authorization', value: 'Basic [redacted]' });
+    assert.deepEqual(
+      tokens[1].requestHeaders.find((l: { name: string }) => l.name === 'authorization'),
+      { name: 'authorization', value: 'Basic [redacted]' },
+    );
 
     const logText = JSON.stringify(list);
     const harText = (await h.admin('GET', '/api/log/har')).text;
@@ -103,7 +142,10 @@ describe('log entries', () => {
     }
     const har = JSON.parse(harText);
     const harToken = har.log.entries.find((e: { _seq: number }) => e._seq === tokens[0].seq);
-    assert.deepEqual(harToken.request.postData.params.find((p: { name: string }) => p.name === 'client_secret'), { name: 'client_secret', value: '[redacted]' });
+    assert.deepEqual(
+      harToken.request.postData.params.find((p: { name: string }) => p.name === 'client_secret'),
+      { name: 'client_secret', value: '[redacted]' },
+    );
   });
 
   test('a body cut at the capture limit is still redacted, and is marked truncated only when cut', async () => {
@@ -115,7 +157,13 @@ describe('log entries', () => {
       const body = (await small.admin('GET', '/api/log?limit=1')).json().entries[0].requestBody;
       const sent = new URLSearchParams(form).toString();
       assert.equal(sent.slice(0, 45), 'client_id=office-mobile&client_secret=mock-cl');
-      assert.deepEqual(body, { text: 'client_id=office-mobile&client_secret=%5Bredacted%5D', encoding: 'utf8', size: sent.length, truncated: true, mimeType: 'application/x-www-form-urlencoded' });
+      assert.deepEqual(body, {
+        text: 'client_id=office-mobile&client_secret=%5Bredacted%5D',
+        encoding: 'utf8',
+        size: sent.length,
+        truncated: true,
+        mimeType: 'application/x-www-form-urlencoded',
+      });
     } finally {
       await small.close();
     }
@@ -170,7 +218,10 @@ describe('live stream', () => {
       assert.match(stream.response.headers['content-type']!, /^text\/event-stream/);
       const sent = performance.now();
       await h.request('GET', '/ca.crt?from=stream-test');
-      const event = await stream.next((e) => e.event === 'log' && e.data.some((entry: { url: string }) => entry.url === '/ca.crt?from=stream-test'), 1000);
+      const event = await stream.next(
+        (e) => e.event === 'log' && e.data.some((entry: { url: string }) => entry.url === '/ca.crt?from=stream-test'),
+        1000,
+      );
       assert.ok(performance.now() - sent < 1000);
       const entry = event.data.find((e: { url: string }) => e.url === '/ca.crt?from=stream-test');
       assert.equal(entry.operation, 'CaCertificate');
@@ -188,10 +239,16 @@ describe('live stream', () => {
     const stream = await openStream(`/api/log/stream?after=${mark}`);
     try {
       const replay = await stream.next((e) => e.event === 'log', 1000);
-      assert.deepEqual(replay.data.map((e: { url: string }) => e.url), ['/ca.crt?n=1', '/ca.crt?n=2']);
+      assert.deepEqual(
+        replay.data.map((e: { url: string }) => e.url),
+        ['/ca.crt?n=1', '/ca.crt?n=2'],
+      );
       await h.request('GET', '/ca.crt?n=3');
       const live = await stream.next((e) => e.event === 'log', 1000);
-      assert.deepEqual(live.data.map((e: { url: string }) => e.url), ['/ca.crt?n=3']);
+      assert.deepEqual(
+        live.data.map((e: { url: string }) => e.url),
+        ['/ca.crt?n=3'],
+      );
     } finally {
       stream.close();
     }
@@ -209,7 +266,10 @@ describe('live stream', () => {
       assert.deepEqual(event.data, { lastSeq });
       await h.request('GET', '/ca.crt');
       const after = (await entries()).entries;
-      assert.deepEqual(after.map((e: { seq: number }) => e.seq), [lastSeq + 1]);
+      assert.deepEqual(
+        after.map((e: { seq: number }) => e.seq),
+        [lastSeq + 1],
+      );
       assert.equal((await h.admin('GET', `/api/log/${lastSeq}`)).status, 404);
     } finally {
       stream.close();
@@ -227,10 +287,22 @@ test('the ring is bounded: capacity 10, 25 requests, the latest 10 kept', async 
     const all = (await small.admin('GET', '/api/log')).json();
     assert.equal(all.capacity, 10);
     assert.equal(all.lastSeq, 25);
-    assert.deepEqual(all.entries.map((e: { seq: number }) => e.seq), [16, 17, 18, 19, 20, 21, 22, 23, 24, 25]);
-    assert.deepEqual(all.entries.map((e: { url: string }) => e.url), Array.from({ length: 10 }, (_, i) => `/ca.crt?i=${i + 16}`));
-    assert.deepEqual((await small.admin('GET', '/api/log?after=22')).json().entries.map((e: { seq: number }) => e.seq), [23, 24, 25]);
-    assert.deepEqual((await small.admin('GET', '/api/log?limit=2')).json().entries.map((e: { seq: number }) => e.seq), [24, 25]);
+    assert.deepEqual(
+      all.entries.map((e: { seq: number }) => e.seq),
+      [16, 17, 18, 19, 20, 21, 22, 23, 24, 25],
+    );
+    assert.deepEqual(
+      all.entries.map((e: { url: string }) => e.url),
+      Array.from({ length: 10 }, (_, i) => `/ca.crt?i=${i + 16}`),
+    );
+    assert.deepEqual(
+      (await small.admin('GET', '/api/log?after=22')).json().entries.map((e: { seq: number }) => e.seq),
+      [23, 24, 25],
+    );
+    assert.deepEqual(
+      (await small.admin('GET', '/api/log?limit=2')).json().entries.map((e: { seq: number }) => e.seq),
+      [24, 25],
+    );
     assert.equal((await small.admin('GET', '/api/log?limit=0')).status, 400);
     assert.equal((await small.admin('GET', '/api/log?after=abc')).status, 400);
     assert.equal((await small.admin('GET', '/api/log/3')).status, 404);

@@ -39,7 +39,15 @@ export function respondWithError(error: unknown, req: Request, res: Response, ca
 }
 
 /** Writes an error the way the operation's family expects; also used by forced-status fault rules. */
-export function writeError(req: Request, res: Response, call: Call, context: HostContext, status: number, detail: string, oauthError?: OAuthCode): void {
+export function writeError(
+  req: Request,
+  res: Response,
+  call: Call,
+  context: HostContext,
+  status: number,
+  detail: string,
+  oauthError?: OAuthCode,
+): void {
   call.notes.push(detail);
   const family = familyOf(call.operation);
   res.status(status);
@@ -87,5 +95,11 @@ function clientWentAway(error: unknown, req: Request, res: Response): boolean {
 }
 
 function isBodyParserError(error: unknown): error is { status: number; message: string; type: string } {
-  return typeof error === 'object' && error !== null && 'type' in error && typeof (error as { status?: unknown }).status === 'number' && (error as unknown as { status: number }).status < 500;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'type' in error &&
+    typeof (error as { status?: unknown }).status === 'number' &&
+    (error as unknown as { status: number }).status < 500
+  );
 }

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bearer, clientId, clientSecret, redirectUri, startHarness, type Harness, type Reply } from './host-fixture.js';
+import { bearer, clientId, clientSecret, redirectUri, startHarness, type Harness, type Reply } from '../../test-support/host-fixture.js';
 
 let h: Harness;
 before(async () => {
@@ -10,7 +10,15 @@ after(async () => {
   await h.close();
 });
 
-const officeParams = { client_id: clientId, redirect_uri: redirectUri, response_type: 'code', rs: 'en-US', build: '16.0.7030', platform: 'iOS', scope: '' };
+const officeParams = {
+  client_id: clientId,
+  redirect_uri: redirectUri,
+  response_type: 'code',
+  rs: 'en-US',
+  build: '16.0.7030',
+  platform: 'iOS',
+  scope: '',
+};
 
 function authorizeQuery(params: Record<string, string>): string {
   return '/oauth/authorize?' + new URLSearchParams(params).toString();
@@ -66,10 +74,21 @@ describe('authorization endpoint', () => {
   test('an unknown client_id or an unconfigured redirect_uri gets an HTML error page and no redirect', async () => {
     for (const method of ['GET', 'POST']) {
       const send = (params: Record<string, string>) =>
-        method === 'GET' ? h.request('GET', authorizeQuery(params)) : h.request('POST', '/oauth/authorize', { form: { ...params, user: 'alice' } });
-      assertErrorPage(await send({ ...officeParams, client_id: 'someone-else' }), /client_id &quot;someone-else&quot; is not the configured OAuth client/);
-      assertErrorPage(await send({ ...officeParams, redirect_uri: 'https://evil.example/steal' }), /redirect_uri &quot;https:\/\/evil.example\/steal&quot; is not one of the configured redirect URIs/);
-      assertErrorPage(await send({ ...officeParams, redirect_uri: 'https://localhost.evil.example' }), /is not one of the configured redirect URIs/);
+        method === 'GET'
+          ? h.request('GET', authorizeQuery(params))
+          : h.request('POST', '/oauth/authorize', { form: { ...params, user: 'alice' } });
+      assertErrorPage(
+        await send({ ...officeParams, client_id: 'someone-else' }),
+        /client_id &quot;someone-else&quot; is not the configured OAuth client/,
+      );
+      assertErrorPage(
+        await send({ ...officeParams, redirect_uri: 'https://evil.example/steal' }),
+        /redirect_uri &quot;https:\/\/evil.example\/steal&quot; is not one of the configured redirect URIs/,
+      );
+      assertErrorPage(
+        await send({ ...officeParams, redirect_uri: 'https://localhost.evil.example' }),
+        /is not one of the configured redirect URIs/,
+      );
       const { client_id: _omitted, ...withoutClient } = officeParams;
       assertErrorPage(await send(withoutClient), /client_id is missing/);
     }
@@ -100,7 +119,10 @@ describe('authorization endpoint', () => {
   test('response_type=token redirects with error=unsupported_response_type', async () => {
     for (const method of ['GET', 'POST']) {
       const params = { ...officeParams, response_type: 'token', state: 'st' };
-      const reply = method === 'GET' ? await h.request('GET', authorizeQuery(params)) : await h.request('POST', '/oauth/authorize', { form: { ...params, user: 'alice' } });
+      const reply =
+        method === 'GET'
+          ? await h.request('GET', authorizeQuery(params))
+          : await h.request('POST', '/oauth/authorize', { form: { ...params, user: 'alice' } });
       assert.equal(reply.status, 302, method);
       const location = new URL(reply.header('location')!);
       assert.equal(location.searchParams.get('error'), 'unsupported_response_type');
@@ -133,12 +155,17 @@ describe('token endpoint', () => {
     const other = await h.signIn('alice');
     const code = await codeFor('alice');
     const first = (await redeemCode(code)).json();
-    const refreshed = (await redeem({ grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: clientId, client_secret: clientSecret })).json();
+    const refreshed = (
+      await redeem({ grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: clientId, client_secret: clientSecret })
+    ).json();
     assert.equal(await bootstrapStatus(refreshed.access_token), 200);
 
     const replay = await redeemCode(code);
     assertOAuthError(replay, 400, 'invalid_grant');
-    assert.equal(replay.json().error_description, 'the code was already used; the tokens issued for it are revoked (RFC 6749 section 4.1.2)');
+    assert.equal(
+      replay.json().error_description,
+      'the code was already used; the tokens issued for it are revoked (RFC 6749 section 4.1.2)',
+    );
     for (const access of [first.access_token, refreshed.access_token]) assert.equal(await bootstrapStatus(access), 401);
     for (const refresh of [first.refresh_token, refreshed.refresh_token]) {
       const reply = await redeem({ grant_type: 'refresh_token', refresh_token: refresh, client_id: clientId, client_secret: clientSecret });
@@ -173,14 +200,20 @@ describe('token endpoint', () => {
     const wrong = await redeemCode(code, { client_secret: 'nope' });
     assertOAuthError(wrong, 400, 'invalid_client');
     assert.equal(wrong.headers['www-authenticate'], undefined);
-    assertOAuthError(await redeem({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: clientId }), 400, 'invalid_client');
+    assertOAuthError(
+      await redeem({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: clientId }),
+      400,
+      'invalid_client',
+    );
     assertOAuthError(await redeemCode(code, { client_id: 'office-desktop' }), 400, 'invalid_client');
     // The code was not burnt by the failed client authentication.
     assert.equal((await redeemCode(code)).status, 200);
   });
 
   test('HTTP Basic client authentication works; a wrong one is 401 invalid_client with a Basic challenge', async () => {
-    const basic = (id: string, secret: string) => ({ authorization: 'Basic ' + Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64') });
+    const basic = (id: string, secret: string) => ({
+      authorization: 'Basic ' + Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64'),
+    });
     const code = await codeFor('bob');
     const wrong = await redeem({ grant_type: 'authorization_code', code, redirect_uri: redirectUri }, basic(clientId, 'wrong'));
     assertOAuthError(wrong, 401, 'invalid_client');
@@ -188,7 +221,14 @@ describe('token endpoint', () => {
     const garbled = await redeem({ grant_type: 'authorization_code', code, redirect_uri: redirectUri }, { authorization: 'Basic !!!' });
     assertOAuthError(garbled, 401, 'invalid_client');
     // Credentials in both places are refused outright.
-    assertOAuthError(await redeem({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_secret: clientSecret }, basic(clientId, clientSecret)), 400, 'invalid_request');
+    assertOAuthError(
+      await redeem(
+        { grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_secret: clientSecret },
+        basic(clientId, clientSecret),
+      ),
+      400,
+      'invalid_request',
+    );
 
     const ok = await redeem({ grant_type: 'authorization_code', code, redirect_uri: redirectUri }, basic(clientId, clientSecret));
     assert.equal(ok.status, 200, ok.text);
@@ -204,23 +244,47 @@ describe('token endpoint', () => {
     assertOAuthError(await redeem(client), 400, 'invalid_request');
     assertOAuthError(await redeem({ ...client, grant_type: 'authorization_code' }), 400, 'invalid_request');
     assertOAuthError(await redeem({ ...client, grant_type: 'refresh_token' }), 400, 'invalid_request');
-    assertOAuthError(await redeem({ ...client, grant_type: 'authorization_code', code: 'not-a-code', redirect_uri: redirectUri }), 400, 'invalid_grant');
+    assertOAuthError(
+      await redeem({ ...client, grant_type: 'authorization_code', code: 'not-a-code', redirect_uri: redirectUri }),
+      400,
+      'invalid_grant',
+    );
     assertOAuthError(await h.request('GET', '/oauth/token'), 400, 'invalid_request');
-    assertOAuthError(await h.request('POST', '/oauth/token', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...client, grant_type: 'refresh_token' }) }), 400, 'invalid_request');
+    assertOAuthError(
+      await h.request('POST', '/oauth/token', {
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...client, grant_type: 'refresh_token' }),
+      }),
+      400,
+      'invalid_request',
+    );
   });
 
   test('tokens of other kinds are not grants: an access or refresh token as a code, an access token as a refresh token', async () => {
     const { access_token, refresh_token } = await h.signIn('alice');
     const client = { client_id: clientId, client_secret: clientSecret };
-    assertOAuthError(await redeem({ ...client, grant_type: 'authorization_code', code: access_token, redirect_uri: redirectUri }), 400, 'invalid_grant');
-    assertOAuthError(await redeem({ ...client, grant_type: 'authorization_code', code: refresh_token, redirect_uri: redirectUri }), 400, 'invalid_grant');
+    assertOAuthError(
+      await redeem({ ...client, grant_type: 'authorization_code', code: access_token, redirect_uri: redirectUri }),
+      400,
+      'invalid_grant',
+    );
+    assertOAuthError(
+      await redeem({ ...client, grant_type: 'authorization_code', code: refresh_token, redirect_uri: redirectUri }),
+      400,
+      'invalid_grant',
+    );
     assertOAuthError(await redeem({ ...client, grant_type: 'refresh_token', refresh_token: access_token }), 400, 'invalid_grant');
   });
 
   test('the refresh_token grant issues a working access token', async () => {
     const first = await h.signIn('alice');
     h.advance(10_000);
-    const refreshed = await redeem({ grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: clientId, client_secret: clientSecret });
+    const refreshed = await redeem({
+      grant_type: 'refresh_token',
+      refresh_token: first.refresh_token,
+      client_id: clientId,
+      client_secret: clientSecret,
+    });
     assert.equal(refreshed.status, 200, refreshed.text);
     assert.equal(refreshed.header('cache-control'), 'no-store');
     const body = refreshed.json();
@@ -251,7 +315,8 @@ describe('token endpoint', () => {
     await updateConfig((config) => (config.tokenTtlSeconds.refreshToken = 120));
     try {
       const { refresh_token } = await h.signIn('bob');
-      const refreshWith = (token: string) => redeem({ grant_type: 'refresh_token', refresh_token: token, client_id: clientId, client_secret: clientSecret });
+      const refreshWith = (token: string) =>
+        redeem({ grant_type: 'refresh_token', refresh_token: token, client_id: clientId, client_secret: clientSecret });
       h.advance(119_999);
       const early = await refreshWith(refresh_token);
       assert.equal(early.status, 200);
@@ -267,7 +332,11 @@ describe('token endpoint', () => {
   test('a refresh token stops working once its user is revoked', async () => {
     const { refresh_token } = await h.signIn('alice');
     assert.equal((await h.admin('POST', '/api/users/alice/revoke')).status, 200);
-    assertOAuthError(await redeem({ grant_type: 'refresh_token', refresh_token, client_id: clientId, client_secret: clientSecret }), 400, 'invalid_grant');
+    assertOAuthError(
+      await redeem({ grant_type: 'refresh_token', refresh_token, client_id: clientId, client_secret: clientSecret }),
+      400,
+      'invalid_grant',
+    );
   });
 
   test('a code expires after tokenTtlSeconds.authorizationCode (600 s)', async () => {
@@ -317,14 +386,25 @@ describe('session context (sc) and alternative token endpoint (tk)', () => {
       assert.equal(viaTk.status, 200, viaTk.text);
       assert.deepEqual(await lastNotes(), ['token request sent to the tk URL returned at sign-in']);
 
-      const refresh = await redeem({ grant_type: 'refresh_token', refresh_token: viaTk.json().refresh_token, client_id: clientId, client_secret: clientSecret });
+      const refresh = await redeem({
+        grant_type: 'refresh_token',
+        refresh_token: viaTk.json().refresh_token,
+        client_id: clientId,
+        client_secret: clientSecret,
+      });
       assert.equal(refresh.status, 200);
       assert.deepEqual(await lastNotes(), [
         'token request sent to tokenIssuance_uri although sign-in returned tk; clients must use tk for all later code exchanges and refreshes (notes §4.3)',
         'X-WOPI-SessionContext missing: sign-in returned sc="hello:World", which the client should echo (notes §4.3)',
       ]);
 
-      const gnat = await h.request('POST', '/wopibootstrapper', { headers: { ...bearer(viaTk.json().access_token), 'X-WOPI-EcosystemOperation': 'GET_ROOT_CONTAINER', 'X-WOPI-SessionContext': 'other' } });
+      const gnat = await h.request('POST', '/wopibootstrapper', {
+        headers: {
+          ...bearer(viaTk.json().access_token),
+          'X-WOPI-EcosystemOperation': 'GET_ROOT_CONTAINER',
+          'X-WOPI-SessionContext': 'other',
+        },
+      });
       assert.equal(gnat.status, 200);
       assert.deepEqual(await lastNotes(), ['X-WOPI-SessionContext "other" differs from the sc="hello:World" returned at sign-in']);
     } finally {

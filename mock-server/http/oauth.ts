@@ -67,7 +67,14 @@ export function oauthHandlers(context: HostContext) {
   }
 
   /** An error the client may see, sent back through the (already trusted) redirect. */
-  function redirectError(res: Response, call: Call, redirectUri: string, error: string, description: string, state: string | undefined): void {
+  function redirectError(
+    res: Response,
+    call: Call,
+    redirectUri: string,
+    error: string,
+    description: string,
+    state: string | undefined,
+  ): void {
     call.notes.push(`${error}: ${description}`);
     res.redirect(302, redirectWith(redirectUri, { error, error_description: description, state }));
   }
@@ -76,23 +83,43 @@ export function oauthHandlers(context: HostContext) {
     const { params, received: sent, repeated } = readParams(req.method === 'POST' ? req.body : req.query);
     // The page echoes what it received, and the log keeps the page: a client secret sent here by mistake must not be in it.
     const received = sent.filter(([name]) => name !== 'client_secret');
-    if (received.length < sent.length) call.notes.push('client_secret was sent to the authorization endpoint (it belongs only in the token request); not echoed');
+    if (received.length < sent.length)
+      call.notes.push('client_secret was sent to the authorization endpoint (it belongs only in the token request); not echoed');
     const redirectUri = trustedRedirect(params, repeated);
     const state = params.get('state');
     const responseType = params.get('response_type');
     if (responseType === undefined) call.notes.push('response_type not sent; treated as "code"');
-    else if (responseType !== 'code') return redirectError(res, call, redirectUri, OAuthErrorCode.UnsupportedResponseType, `response_type "${responseType}" is not supported; use "code"`, state);
+    else if (responseType !== 'code')
+      return redirectError(
+        res,
+        call,
+        redirectUri,
+        OAuthErrorCode.UnsupportedResponseType,
+        `response_type "${responseType}" is not supported; use "code"`,
+        state,
+      );
 
     if (req.method !== 'POST') {
       res.setHeader('Cache-Control', 'no-store');
       res.type('html').send(renderSignInPage({ providerId: context.store.config.providerId, users: context.store.config.users, received }));
       return;
     }
-    if (params.get('action') === 'deny') return redirectError(res, call, redirectUri, OAuthErrorCode.AccessDenied, 'the user denied access', state);
+    if (params.get('action') === 'deny')
+      return redirectError(res, call, redirectUri, OAuthErrorCode.AccessDenied, 'the user denied access', state);
     const userId = params.get('user');
     const user = userId === undefined ? undefined : context.store.findUser(userId);
     if (!user) {
-      res.status(400).type('html').send(renderSignInPage({ providerId: context.store.config.providerId, users: context.store.config.users, received, error: userId === undefined ? 'Choose a user to sign in as.' : `There is no mock user "${userId}".` }));
+      res
+        .status(400)
+        .type('html')
+        .send(
+          renderSignInPage({
+            providerId: context.store.config.providerId,
+            users: context.store.config.users,
+            received,
+            error: userId === undefined ? 'Choose a user to sign in as.' : `There is no mock user "${userId}".`,
+          }),
+        );
       call.notes.push(userId === undefined ? 'sign-in form sent without a user' : `sign-in as unknown user "${userId}"`);
       return;
     }
@@ -101,7 +128,12 @@ export function oauthHandlers(context: HostContext) {
 
   async function issueCode(res: Response, call: Call, user: MockUser, redirectUri: string, state: string | undefined): Promise<void> {
     const { config } = context.store;
-    const { token } = await context.tokens.issue('code', { userId: user.id, epoch: context.store.epochOf(user.id)! }, { cid: config.oauth.clientId, ru: redirectUri }, { ttlSeconds: config.tokenTtlSeconds.authorizationCode });
+    const { token } = await context.tokens.issue(
+      'code',
+      { userId: user.id, epoch: context.store.epochOf(user.id)! },
+      { cid: config.oauth.clientId, ru: redirectUri },
+      { ttlSeconds: config.tokenTtlSeconds.authorizationCode },
+    );
     call.userId = user.id;
     res.redirect(302, redirectWith(redirectUri, { code: token, state, ...signInExtras(config, context.origin() + Route.Token) }));
   }
@@ -115,21 +147,35 @@ export function oauthHandlers(context: HostContext) {
     const bodyId = params.get('client_id');
     const bodySecret = params.get('client_secret');
     if (basic === null) throw oauthFailure(OAuthErrorCode.InvalidClient, 'the Basic Authorization header cannot be read');
-    if (basic && bodySecret !== undefined) throw oauthFailure(OAuthErrorCode.InvalidRequest, 'client credentials were sent both in the Authorization header and in the body');
+    if (basic && bodySecret !== undefined)
+      throw oauthFailure(OAuthErrorCode.InvalidRequest, 'client credentials were sent both in the Authorization header and in the body');
     const id = basic ? basic.username : bodyId;
     const secret = basic ? basic.password : bodySecret;
-    if (basic && bodyId !== undefined && bodyId !== basic.username) throw oauthFailure(OAuthErrorCode.InvalidRequest, 'client_id in the body differs from the Basic credentials');
+    if (basic && bodyId !== undefined && bodyId !== basic.username)
+      throw oauthFailure(OAuthErrorCode.InvalidRequest, 'client_id in the body differs from the Basic credentials');
     const { clientId, clientSecret } = context.store.config.oauth;
-    if (id === undefined || secret === undefined) throw oauthFailure(OAuthErrorCode.InvalidClient, 'client authentication is missing (send client_id and client_secret)');
-    if (id !== clientId || secret !== clientSecret) throw oauthFailure(OAuthErrorCode.InvalidClient, 'unknown client or wrong client secret');
+    if (id === undefined || secret === undefined)
+      throw oauthFailure(OAuthErrorCode.InvalidClient, 'client authentication is missing (send client_id and client_secret)');
+    if (id !== clientId || secret !== clientSecret)
+      throw oauthFailure(OAuthErrorCode.InvalidClient, 'unknown client or wrong client secret');
   }
 
   /** `grant`: the code the chain started from, carried on so a replayed code can revoke it all. */
   async function issueTokens(res: Response, call: Call, user: MockUser, grant: string): Promise<void> {
     const { config } = context.store;
     const subject = { userId: user.id, epoch: context.store.epochOf(user.id)! };
-    const access = await context.tokens.issue('access', subject, { cid: config.oauth.clientId, gr: grant }, { ttlSeconds: config.tokenTtlSeconds.oauthAccessToken });
-    const refresh = await context.tokens.issue('refresh', subject, { cid: config.oauth.clientId, gr: grant }, { ttlSeconds: config.tokenTtlSeconds.refreshToken });
+    const access = await context.tokens.issue(
+      'access',
+      subject,
+      { cid: config.oauth.clientId, gr: grant },
+      { ttlSeconds: config.tokenTtlSeconds.oauthAccessToken },
+    );
+    const refresh = await context.tokens.issue(
+      'refresh',
+      subject,
+      { cid: config.oauth.clientId, gr: grant },
+      { ttlSeconds: config.tokenTtlSeconds.refreshToken },
+    );
     const expiresIn = expiresInSeconds(access.expiresAtMs, context.clock());
     call.userId = user.id;
     res.setHeader('Cache-Control', 'no-store');
@@ -145,7 +191,8 @@ export function oauthHandlers(context: HostContext) {
 
   const token: Handler = async (req, res, call) => {
     if (req.method !== 'POST') throw oauthFailure(OAuthErrorCode.InvalidRequest, 'the token endpoint takes POST');
-    if (!req.is('application/x-www-form-urlencoded')) throw oauthFailure(OAuthErrorCode.InvalidRequest, 'the body must be application/x-www-form-urlencoded');
+    if (!req.is('application/x-www-form-urlencoded'))
+      throw oauthFailure(OAuthErrorCode.InvalidRequest, 'the body must be application/x-www-form-urlencoded');
     const { params, repeated } = readParams(req.body);
     if (repeated.length > 0) throw oauthFailure(OAuthErrorCode.InvalidRequest, `${repeated.join(', ')} sent more than once`);
     authenticateClient(req, params);
@@ -158,14 +205,19 @@ export function oauthHandlers(context: HostContext) {
       if (!params.get('code')) throw oauthFailure(OAuthErrorCode.InvalidRequest, 'code is missing');
       if (!call.auth?.ok) throw oauthFailure(OAuthErrorCode.InvalidGrant, call.auth?.reason ?? 'the code is invalid');
       const claims = call.auth.claims as CodeClaims;
-      if (claims.cid !== context.store.config.oauth.clientId) throw oauthFailure(OAuthErrorCode.InvalidGrant, 'the code was issued to another client');
+      if (claims.cid !== context.store.config.oauth.clientId)
+        throw oauthFailure(OAuthErrorCode.InvalidGrant, 'the code was issued to another client');
       const redirectUri = params.get('redirect_uri');
       // Spec: RFC 6749 §4.1.3: redirect_uri must be identical to the one the code was issued for.
       if (redirectUri === undefined) call.notes.push('redirect_uri not sent with the code (RFC 6749 §4.1.3 requires it); accepted');
-      else if (!sameRedirectUri(redirectUri, claims.ru)) throw oauthFailure(OAuthErrorCode.InvalidGrant, 'redirect_uri differs from the one the code was issued for');
+      else if (!sameRedirectUri(redirectUri, claims.ru))
+        throw oauthFailure(OAuthErrorCode.InvalidGrant, 'redirect_uri differs from the one the code was issued for');
       if (!context.usedCodes.markUsed(claims.jti, claims.exp * 1000)) {
         context.usedCodes.revokeGrant(claims.jti);
-        throw oauthFailure(OAuthErrorCode.InvalidGrant, 'the code was already used; the tokens issued for it are revoked (RFC 6749 section 4.1.2)');
+        throw oauthFailure(
+          OAuthErrorCode.InvalidGrant,
+          'the code was already used; the tokens issued for it are revoked (RFC 6749 section 4.1.2)',
+        );
       }
       return issueTokens(res, call, call.auth.user, claims.jti);
     }
@@ -173,10 +225,14 @@ export function oauthHandlers(context: HostContext) {
       if (!params.get('refresh_token')) throw oauthFailure(OAuthErrorCode.InvalidRequest, 'refresh_token is missing');
       if (!call.auth?.ok) throw oauthFailure(OAuthErrorCode.InvalidGrant, call.auth?.reason ?? 'the refresh token is invalid');
       const claims = call.auth.claims as RefreshClaims;
-      if (claims.cid !== context.store.config.oauth.clientId) throw oauthFailure(OAuthErrorCode.InvalidGrant, 'the refresh token was issued to another client');
+      if (claims.cid !== context.store.config.oauth.clientId)
+        throw oauthFailure(OAuthErrorCode.InvalidGrant, 'the refresh token was issued to another client');
       return issueTokens(res, call, call.auth.user, claims.gr ?? claims.jti);
     }
-    throw oauthFailure(OAuthErrorCode.UnsupportedGrantType, `grant_type "${grantType}" is not supported; use authorization_code or refresh_token`);
+    throw oauthFailure(
+      OAuthErrorCode.UnsupportedGrantType,
+      `grant_type "${grantType}" is not supported; use authorization_code or refresh_token`,
+    );
   };
 
   return { authorize, token };

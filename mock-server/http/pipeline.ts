@@ -71,8 +71,10 @@ export async function identifyCaller(req: Request, call: Call, context: HostCont
     }
     case 'token': {
       const body = (req.body ?? {}) as Record<string, unknown>;
-      if (body['grant_type'] === 'authorization_code' && typeof body['code'] === 'string') call.auth = await authenticate('code', body['code'], context);
-      else if (body['grant_type'] === 'refresh_token' && typeof body['refresh_token'] === 'string') call.auth = await authenticate('refresh', body['refresh_token'], context);
+      if (body['grant_type'] === 'authorization_code' && typeof body['code'] === 'string')
+        call.auth = await authenticate('code', body['code'], context);
+      else if (body['grant_type'] === 'refresh_token' && typeof body['refresh_token'] === 'string')
+        call.auth = await authenticate('refresh', body['refresh_token'], context);
       break;
     }
     case 'authorize': {

@@ -17,7 +17,10 @@ export function captureResponseBodies(app: Express, limit: number): void {
   const keep = (res: Response, chunk: unknown, encoding: unknown) => {
     const call = res.locals['call'] as Call | undefined;
     if (!call || chunk === undefined || chunk === null || typeof chunk === 'function') return;
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8') : Buffer.from(chunk as Uint8Array);
+    const buffer =
+      typeof chunk === 'string'
+        ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8')
+        : Buffer.from(chunk as Uint8Array);
     const room = limit - call.responseBytes;
     call.responseBytes += buffer.length;
     if (room > 0) call.responseChunks.push(room >= buffer.length ? buffer : buffer.subarray(0, room));
@@ -57,7 +60,12 @@ export function recordExchange(req: Request, res: Response, call: Call, context:
 
 function responseBody(res: Response, call: Call): RawBody {
   const bytes = call.responseChunks.length === 1 ? call.responseChunks[0]! : Buffer.concat(call.responseChunks);
-  return { bytes, size: call.responseBytes, truncated: bytes.length < call.responseBytes, mimeType: String(res.getHeader('content-type') ?? '') };
+  return {
+    bytes,
+    size: call.responseBytes,
+    truncated: bytes.length < call.responseBytes,
+    mimeType: String(res.getHeader('content-type') ?? ''),
+  };
 }
 
 /** Client credentials sent with HTTP Basic are the client secret in disguise: never stored. */
@@ -65,7 +73,8 @@ function withoutBasicCredentials(raw: string[]): string[] {
   for (let i = 0; i < raw.length; i += 2) {
     if (raw[i]!.length === 13 && /^authorization$/i.test(raw[i]!) && /^\s*basic\s/i.test(raw[i + 1]!)) {
       const copy = [...raw];
-      for (let j = i; j < copy.length; j += 2) if (/^authorization$/i.test(copy[j]!) && /^\s*basic\s/i.test(copy[j + 1]!)) copy[j + 1] = `Basic ${redacted}`;
+      for (let j = i; j < copy.length; j += 2)
+        if (/^authorization$/i.test(copy[j]!) && /^\s*basic\s/i.test(copy[j + 1]!)) copy[j + 1] = `Basic ${redacted}`;
       return copy;
     }
   }
@@ -75,7 +84,12 @@ function withoutBasicCredentials(raw: string[]): string[] {
 /** Cut at the cap first, then redact: a redacted copy must not look truncated, nor a cut one complete. */
 function requestBody(body: Buffer, req: Request, limit: number): RawBody {
   const kept = body.length > limit ? body.subarray(0, limit) : body;
-  return { bytes: redactBody(kept, req), size: body.length, truncated: kept.length < body.length, mimeType: req.headers['content-type'] ?? '' };
+  return {
+    bytes: redactBody(kept, req),
+    size: body.length,
+    truncated: kept.length < body.length,
+    mimeType: req.headers['content-type'] ?? '',
+  };
 }
 
 /** The client secret in a token request body never reaches the log, the HAR export or the UI. */

@@ -24,13 +24,18 @@ export function checkSessionContext(req: Request, call: Call, config: Pick<Confi
   const expected = config.oauth.sessionContext;
   if (!expected) return;
   const sent = req.headers[WopiHeader.SessionContext];
-  if (sent === undefined) call.notes.push(`X-WOPI-SessionContext missing: sign-in returned sc="${expected}", which the client should echo (notes §4.3)`);
-  else if (sent !== expected) call.notes.push(`X-WOPI-SessionContext "${String(sent)}" differs from the sc="${expected}" returned at sign-in`);
+  if (sent === undefined)
+    call.notes.push(`X-WOPI-SessionContext missing: sign-in returned sc="${expected}", which the client should echo (notes §4.3)`);
+  else if (sent !== expected)
+    call.notes.push(`X-WOPI-SessionContext "${String(sent)}" differs from the sc="${expected}" returned at sign-in`);
 }
 
 /** Token requests should go to the `tk` URL once sign-in handed one out. */
 export function checkTokenEndpointChoice(req: Request, call: Call, config: Pick<Config, 'oauth'>): void {
   const viaTk = req.query[viaTkParameter] === 'tk';
   if (viaTk) call.notes.push('token request sent to the tk URL returned at sign-in');
-  else if (config.oauth.alternativeTokenEndpoint) call.notes.push('token request sent to tokenIssuance_uri although sign-in returned tk; clients must use tk for all later code exchanges and refreshes (notes §4.3)');
+  else if (config.oauth.alternativeTokenEndpoint)
+    call.notes.push(
+      'token request sent to tokenIssuance_uri although sign-in returned tk; clients must use tk for all later code exchanges and refreshes (notes §4.3)',
+    );
 }

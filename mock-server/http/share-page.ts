@@ -85,7 +85,11 @@ ${footer(input)}`,
   );
 }
 
-export function renderSharedContainer(container: ContainerRecord, children: { containers: ContainerRecord[]; files: FileRecord[] }, input: SharePageInput): string {
+export function renderSharedContainer(
+  container: ContainerRecord,
+  children: { containers: ContainerRecord[]; files: FileRecord[] },
+  input: SharePageInput,
+): string {
   const rows = [
     ...children.containers.map((c) => `<tr><td>${escapeHtml(c.name)}</td><td>folder</td><td class="size"></td></tr>`),
     ...children.files.map((f) => `<tr><td>${escapeHtml(f.name)}</td><td>file</td><td class="size">${formatSize(f.size)}</td></tr>`),

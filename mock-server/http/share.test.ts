@@ -1,8 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeJwt } from 'jose';
-import { browse, startHarness, tokenOf, withoutQuery, type Harness, type Reply } from './host-fixture.js';
-import { fileInfo, newFile, override } from './file-fixture.js';
+import { browse, startHarness, tokenOf, withoutQuery, type Harness, type Reply } from '../../test-support/host-fixture.js';
+import { fileInfo, newFile, override } from '../../test-support/file-fixture.js';
 
 let h: Harness;
 let aliceRoot: string;
@@ -17,7 +17,8 @@ after(async () => {
   await h.close();
 });
 
-const getShareUrl = (url: string, urlType?: string) => override(h, url, 'GET_SHARE_URL', urlType === undefined ? {} : { 'x-wopi-urltype': urlType });
+const getShareUrl = (url: string, urlType?: string) =>
+  override(h, url, 'GET_SHARE_URL', urlType === undefined ? {} : { 'x-wopi-urltype': urlType });
 const idOf = (url: string) => decodeURIComponent(new URL(url).pathname.split('/').pop()!);
 
 async function shareUrlOf(url: string, urlType: string): Promise<string> {
@@ -34,7 +35,10 @@ const shareTokenOf = (shareUrl: string) => decodeURIComponent(new URL(shareUrl).
 
 function assertPageHeaders(reply: Reply): void {
   assert.match(reply.header('content-type')!, /^text\/html/);
-  assert.equal(reply.header('content-security-policy'), "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+  assert.equal(
+    reply.header('content-security-policy'),
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  );
   assert.equal(reply.header('referrer-policy'), 'no-referrer');
   assert.equal(reply.header('cache-control'), 'no-store');
 }
@@ -94,7 +98,10 @@ describe('GetShareUrl (files)', () => {
       const unknown = await getShareUrl(target, 'UnknownType');
       assert.equal(unknown.status, 501);
       assert.equal(unknown.text, '');
-      assert.equal(unknown.header('x-wopi-servererror'), 'X-WOPI-UrlType "UnknownType" is not a share URL type this host supports (ReadOnly, ReadWrite)');
+      assert.equal(
+        unknown.header('x-wopi-servererror'),
+        'X-WOPI-UrlType "UnknownType" is not a share URL type this host supports (ReadOnly, ReadWrite)',
+      );
       const missing = await getShareUrl(target);
       assert.equal(missing.status, 501);
       assert.equal(missing.header('x-wopi-servererror'), 'X-WOPI-UrlType is missing');
@@ -129,9 +136,19 @@ describe('GetShareUrl (containers)', () => {
     assertPageHeaders(page);
     assert.ok(page.text.includes('<p class="lead">Folder shared by Alice Adams (alice) from the WOPI Mock Host</p>'));
     assert.ok(page.text.includes('<h1 id="name">Shared folder</h1>'));
-    assert.ok(page.text.includes('<tbody><tr><td>Inner</td><td>folder</td><td class="size"></td></tr>\n<tr><td>Notes.docx</td><td>file</td><td class="size">3 bytes</td></tr></tbody>'), page.text);
+    assert.ok(
+      page.text.includes(
+        '<tbody><tr><td>Inner</td><td>folder</td><td class="size"></td></tr>\n<tr><td>Notes.docx</td><td>file</td><td class="size">3 bytes</td></tr></tbody>',
+      ),
+      page.text,
+    );
     assert.ok(!page.text.includes('id="download"'));
-    assertErrorPage(await h.request('GET', `${shareUrl}/content`), 404, 'Nothing to download', 'A shared folder has no download; open its page instead.');
+    assertErrorPage(
+      await h.request('GET', `${shareUrl}/content`),
+      404,
+      'Nothing to download',
+      'A shared folder has no download; open its page instead.',
+    );
   });
 });
 
@@ -142,8 +159,18 @@ describe('the share page', () => {
     const asWopi = await h.request('GET', `${withoutQuery(url)}?access_token=${encodeURIComponent(token)}`);
     assert.equal(asWopi.status, 401);
     assert.equal(asWopi.header('x-wopi-servererror'), `the access token is for share:ReadWrite:file:${idOf(url)}, not file:${idOf(url)}`);
-    assertErrorPage(await h.request('GET', `/share/${encodeURIComponent(tokenOf(url))}`), 404, 'No such share link', `This address carries a token for file:${idOf(url)}, not a share link.`);
-    assertErrorPage(await h.request('GET', '/share/not-a-token'), 404, 'No such share link', 'This address is not a share link of this host.');
+    assertErrorPage(
+      await h.request('GET', `/share/${encodeURIComponent(tokenOf(url))}`),
+      404,
+      'No such share link',
+      `This address carries a token for file:${idOf(url)}, not a share link.`,
+    );
+    assertErrorPage(
+      await h.request('GET', '/share/not-a-token'),
+      404,
+      'No such share link',
+      'This address is not a share link of this host.',
+    );
   });
 
   test("revoking the owner's tokens revokes the link: 410", async () => {
@@ -174,7 +201,12 @@ describe('the share page', () => {
     const pastExpiry = decodeJwt(shareTokenOf(expiring)).exp! * 1000 - h.now();
     h.advance(pastExpiry);
     try {
-      assertErrorPage(await h.request('GET', expiring), 410, 'Share link expired', 'This share link has expired. Ask the owner for a new one.');
+      assertErrorPage(
+        await h.request('GET', expiring),
+        410,
+        'Share link expired',
+        'This share link has expired. Ask the owner for a new one.',
+      );
     } finally {
       h.advance(-pastExpiry);
     }
@@ -186,7 +218,12 @@ describe('the share page', () => {
     await h.request('GET', shareUrl);
     await h.request('GET', `${shareUrl}/content`);
     await getShareUrl(aliceRoot, 'Nope');
-    const entries = (await h.admin('GET', '/api/log?limit=4')).json().entries as Array<{ operation: string; status: number; userId: string | null; notes: string[] }>;
+    const entries = (await h.admin('GET', '/api/log?limit=4')).json().entries as Array<{
+      operation: string;
+      status: number;
+      userId: string | null;
+      notes: string[];
+    }>;
     assert.deepEqual(
       entries.map((e) => [e.operation, e.status, e.userId]),
       [

@@ -23,7 +23,9 @@ export function shareUrl(origin: string, token: string): string {
   return `${origin}${Route.Share}/${encodeURIComponent(token)}`;
 }
 
-type Opened = { ok: true; user: MockUser; item: SharedItem; record: ResourceRecord; expiresAtMs: number } | { ok: false; status: number; title: string; detail: string };
+type Opened =
+  | { ok: true; user: MockUser; item: SharedItem; record: ResourceRecord; expiresAtMs: number }
+  | { ok: false; status: number; title: string; detail: string };
 
 export function shareHandlers(context: HostContext) {
   const getShareUrl =
@@ -39,7 +41,12 @@ export function shareHandlers(context: HostContext) {
 
   /** Checks the link's token and finds what it shares; a failure says what to tell the visitor. */
   const open = async (req: Request, call: Call): Promise<Opened> => {
-    const notALink: Opened = { ok: false, status: 404, title: 'No such share link', detail: 'This address is not a share link of this host.' };
+    const notALink: Opened = {
+      ok: false,
+      status: 404,
+      title: 'No such share link',
+      detail: 'This address is not a share link of this host.',
+    };
     let token: string;
     try {
       token = decodeURIComponent(req.path.split('/')[2] ?? '');
@@ -47,7 +54,10 @@ export function shareHandlers(context: HostContext) {
       return notALink;
     }
     const verified = await context.tokens.verify('wopi', token);
-    if (!verified.ok) return verified.failure === 'expired' ? { ok: false, status: 410, title: 'Share link expired', detail: 'This share link has expired. Ask the owner for a new one.' } : notALink;
+    if (!verified.ok)
+      return verified.failure === 'expired'
+        ? { ok: false, status: 410, title: 'Share link expired', detail: 'This share link has expired. Ask the owner for a new one.' }
+        : notALink;
     const auth = await authenticate('wopi', token, context);
     if (!auth.ok) {
       call.userId = auth.userId;
@@ -57,7 +67,13 @@ export function shareHandlers(context: HostContext) {
     const item = parseShareScope(auth.claims.res);
     if (!item) return { ...notALink, detail: `This address carries a token for ${auth.claims.res}, not a share link.` };
     const record = context.files.getOwned(item.kind, item.id, auth.user.id);
-    if (!record) return { ok: false, status: 404, title: 'Shared item not found', detail: `The shared ${item.kind === 'file' ? 'file' : 'folder'} no longer exists.` };
+    if (!record)
+      return {
+        ok: false,
+        status: 404,
+        title: 'Shared item not found',
+        detail: `The shared ${item.kind === 'file' ? 'file' : 'folder'} no longer exists.`,
+      };
     return { ok: true, user: auth.user, item, record, expiresAtMs: auth.claims.exp * 1000 };
   };
 
@@ -75,7 +91,9 @@ export function shareHandlers(context: HostContext) {
     const input = { type: item.type, owner: { id: user.id, friendlyName: user.friendlyName }, expiresAtMs };
     call.notes.push(`${item.type} share link to ${item.kind} ${record.id} (${record.name})`);
     const html =
-      record.kind === 'file' ? renderSharedFile(record, `${req.path.replace(/\/$/, '')}/content`, input) : renderSharedContainer(record, context.files.children(record.id), input);
+      record.kind === 'file'
+        ? renderSharedFile(record, `${req.path.replace(/\/$/, '')}/content`, input)
+        : renderSharedContainer(record, context.files.children(record.id), input);
     res.status(200).type('html').send(html);
   };
 
@@ -84,9 +102,16 @@ export function shareHandlers(context: HostContext) {
     if (!allowGet(req, res, call)) return;
     const opened = await open(req, call);
     if (!opened.ok) return refuse(res, call, opened);
-    if (opened.record.kind !== 'file') return refuse(res, call, { ok: false, status: 404, title: 'Nothing to download', detail: 'A shared folder has no download; open its page instead.' });
+    if (opened.record.kind !== 'file')
+      return refuse(res, call, {
+        ok: false,
+        status: 404,
+        title: 'Nothing to download',
+        detail: 'A shared folder has no download; open its page instead.',
+      });
     const content = await context.files.openContent(opened.record.id, opened.user.id);
-    if (!content) return refuse(res, call, { ok: false, status: 404, title: 'Shared item not found', detail: 'The shared file no longer exists.' });
+    if (!content)
+      return refuse(res, call, { ok: false, status: 404, title: 'Shared item not found', detail: 'The shared file no longer exists.' });
     res.status(200);
     res.setHeader('Content-Type', 'application/octet-stream');
     res.setHeader('Content-Length', String(content.record.size));
@@ -113,6 +138,9 @@ function allowGet(req: Request, res: Response, call: Call): boolean {
   if (req.method === 'GET' || req.method === 'HEAD') return true;
   res.setHeader('Allow', 'GET, HEAD');
   call.notes.push(`${req.method} is not allowed on a share link`);
-  res.status(405).type('html').send(renderShareError('Method not allowed', `A share link is opened with GET, not ${req.method}.`));
+  res
+    .status(405)
+    .type('html')
+    .send(renderShareError('Method not allowed', `A share link is opened with GET, not ${req.method}.`));
   return false;
 }

@@ -1,7 +1,16 @@
 import type { MockUser } from '../state/config-schema.js';
 
 /** The parameters Office sends to the authorization endpoint (notes §4.2), shown to the person signing in. */
-export const officeAuthorizeParameters = ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'rs', 'build', 'platform'] as const;
+export const officeAuthorizeParameters = [
+  'client_id',
+  'redirect_uri',
+  'response_type',
+  'scope',
+  'state',
+  'rs',
+  'build',
+  'platform',
+] as const;
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -63,11 +72,15 @@ export function renderSignInPage(input: SignInPageInput): string {
       return `<tr><th scope="row">${name}</th><td>${value === undefined ? '<span class="absent">not sent</span>' : value === '' ? '<span class="absent">(empty)</span>' : escapeHtml(value)}</td></tr>`;
     })
     .join('');
-  const users = input.users.length === 0
-    ? '<p>No mock users are configured. Add one in the WOPI Mock Host app or its config.</p>'
-    : input.users
-        .map((user) => `<button class="user" type="submit" name="user" value="${escapeHtml(user.id)}"><strong>${escapeHtml(user.friendlyName || user.id)}</strong><small>${escapeHtml(user.signInName)} · id ${escapeHtml(user.id)}</small></button>`)
-        .join('');
+  const users =
+    input.users.length === 0
+      ? '<p>No mock users are configured. Add one in the WOPI Mock Host app or its config.</p>'
+      : input.users
+          .map(
+            (user) =>
+              `<button class="user" type="submit" name="user" value="${escapeHtml(user.id)}"><strong>${escapeHtml(user.friendlyName || user.id)}</strong><small>${escapeHtml(user.signInName)} · id ${escapeHtml(user.id)}</small></button>`,
+          )
+          .join('');
   return page(
     'Sign in · WOPI Mock Host',
     `<h1>Sign in to ${escapeHtml(input.providerId || 'WOPI Mock Host')}</h1>

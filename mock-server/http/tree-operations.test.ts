@@ -1,8 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeJwt } from 'jose';
-import { appendPath, startHarness, tokenOf, withoutQuery, type Harness } from './host-fixture.js';
-import { aliceRoot, fileInfo, getFile, newFile, override, putFile, utf7 } from './file-fixture.js';
+import { appendPath, startHarness, tokenOf, withoutQuery, type Harness } from '../../test-support/host-fixture.js';
+import { aliceRoot, fileInfo, getFile, newFile, override, putFile, utf7 } from '../../test-support/file-fixture.js';
 
 let h: Harness;
 let root: string;
@@ -17,7 +17,8 @@ after(async () => {
 
 const containerInfo = async (url: string) => (await h.request('GET', url)).json();
 const createContainer = (parent: string, headers: Record<string, string>) => override(h, parent, 'CREATE_CHILD_CONTAINER', headers);
-const ancestors = async (url: string) => (await h.request('GET', appendPath(url, '/ancestry'))).json().AncestorsWithRootFirst as Array<{ Name: string; Url: string }>;
+const ancestors = async (url: string) =>
+  (await h.request('GET', appendPath(url, '/ancestry'))).json().AncestorsWithRootFirst as Array<{ Name: string; Url: string }>;
 
 describe('CheckFileInfo and CheckContainerInfo', () => {
   test('advertise exactly what is implemented, with the mobile licensing fields equal on file and container', async () => {
@@ -50,7 +51,17 @@ describe('CheckFileInfo and CheckContainerInfo', () => {
     assert.equal(info.Version, '2');
     const rootInfo = await containerInfo(root);
     assert.deepEqual(info.SupportedShareUrlTypes, ['ReadOnly', 'ReadWrite']);
-    assert.deepEqual(rootInfo, { Name: 'Documents', SupportedShareUrlTypes: ['ReadOnly', 'ReadWrite'], IsEduUser: false, LicenseCheckForEditIsEnabled: false, IsAnonymousUser: false, UserCanCreateChildContainer: true, UserCanCreateChildFile: true, UserCanDelete: false, UserCanRename: true });
+    assert.deepEqual(rootInfo, {
+      Name: 'Documents',
+      SupportedShareUrlTypes: ['ReadOnly', 'ReadWrite'],
+      IsEduUser: false,
+      LicenseCheckForEditIsEnabled: false,
+      IsAnonymousUser: false,
+      UserCanCreateChildContainer: true,
+      UserCanCreateChildFile: true,
+      UserCanDelete: false,
+      UserCanRename: true,
+    });
   });
 
   test('FileUrl serves the current content as is, with a token for that file that keeps the caller’s expiry', async () => {
@@ -133,11 +144,23 @@ describe('containers', () => {
     const inner = (await createContainer(ContainerPointer.Url, { 'x-wopi-relativetarget': utf7('Q3_plans') })).json().ContainerPointer;
     assert.equal(inner.Name, 'Q3_plans');
     const file = await newFile(h, inner.Url, 'deep', 'Deep.docx');
-    assert.deepEqual((await ancestors(file.url)).map((a) => a.Name), ['Documents', 'Projects', 'Q3_plans']);
-    assert.deepEqual((await ancestors(inner.Url)).map((a) => a.Name), ['Documents', 'Projects']);
-    assert.deepEqual((await ancestors(root)).map((a) => a.Name), []);
+    assert.deepEqual(
+      (await ancestors(file.url)).map((a) => a.Name),
+      ['Documents', 'Projects', 'Q3_plans'],
+    );
+    assert.deepEqual(
+      (await ancestors(inner.Url)).map((a) => a.Name),
+      ['Documents', 'Projects'],
+    );
+    assert.deepEqual(
+      (await ancestors(root)).map((a) => a.Name),
+      [],
+    );
     const children = (await h.request('GET', appendPath(ContainerPointer.Url, '/children'))).json();
-    assert.deepEqual(children.ChildContainers.map((c: { Name: string }) => c.Name), ['Q3_plans']);
+    assert.deepEqual(
+      children.ChildContainers.map((c: { Name: string }) => c.Name),
+      ['Q3_plans'],
+    );
     assert.deepEqual(children.ChildFiles, []);
     const ecosystem = (await h.request('GET', appendPath(inner.Url, '/ecosystem_pointer'))).json();
     assert.equal(withoutQuery(ecosystem.Url), `${h.origin}/wopi/ecosystem`);
@@ -156,7 +179,10 @@ describe('containers', () => {
     assert.equal(clash.status, 409);
     assert.equal(clash.header('x-wopi-validrelativetarget'), utf7('New (3).docx'));
     // Overwrite empties the existing file (a created file is always 0 bytes) and keeps its id.
-    const overwritten = await override(h, root, 'CREATE_CHILD_FILE', { 'x-wopi-relativetarget': 'New.docx', 'x-wopi-overwriterelativetarget': 'true' });
+    const overwritten = await override(h, root, 'CREATE_CHILD_FILE', {
+      'x-wopi-relativetarget': 'New.docx',
+      'x-wopi-overwriterelativetarget': 'true',
+    });
     assert.equal(withoutQuery(overwritten.json().Url), withoutQuery(Url));
     assert.equal((await fileInfo(h, Url)).Size, 0);
   });

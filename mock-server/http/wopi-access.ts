@@ -24,7 +24,11 @@ function requireWopiToken(call: Call): Access {
  * The caller's access to the resource in the path. Unknown and other users' resources are both
  * 404, so ids cannot be probed; a token for a different resource of the same user is a 401.
  */
-export function requireResource<K extends 'file' | 'container'>(call: Call, context: HostContext, kind: K): Access & { record: K extends 'file' ? FileRecord : ContainerRecord } {
+export function requireResource<K extends 'file' | 'container'>(
+  call: Call,
+  context: HostContext,
+  kind: K,
+): Access & { record: K extends 'file' ? FileRecord : ContainerRecord } {
   const access = requireWopiToken(call);
   const id = call.resource?.id ?? '';
   const record = context.files.getOwned(kind, id, access.user.id);

@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import { toCurl } from './curl.js';
-import { logEntry as entry } from './entry-fixture.js';
+import { logEntry as entry } from '../../test-support/entry-fixture.js';
 
 const origin = 'https://192.168.1.5:8443';
-
 
 const bootstrap401 = entry({
   operation: 'Bootstrap',
@@ -238,11 +237,9 @@ test('query string is passed through undecoded', () => {
   const command = toCurl(queryEntry, { origin });
   assert.equal(
     command,
-    [
-      'curl \\',
-      '  --insecure \\',
-      "  'https://192.168.1.5:8443/wopi/files/folder%2Fdoc.docx?access_token=x%2Fy%2Bz&q=a+b&k=1&k=2'",
-    ].join('\n'),
+    ['curl \\', '  --insecure \\', "  'https://192.168.1.5:8443/wopi/files/folder%2Fdoc.docx?access_token=x%2Fy%2Bz&q=a+b&k=1&k=2'"].join(
+      '\n',
+    ),
   );
   assert.deepEqual(invoke(command).args, [
     '--insecure',

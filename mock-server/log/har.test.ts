@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LogEntry } from './entry.js';
-import { logEntry as entry } from './entry-fixture.js';
+import { logEntry as entry } from '../../test-support/entry-fixture.js';
 import { absoluteUrl, parseQueryString, reasonPhrase, toHar } from './har.js';
 
 const origin = 'https://192.168.1.5:8443';
 const creator = { name: 'WOPI Mock Host', version: '0.1.0' };
-
 
 const challenge =
   'Bearer authorization_uri="https://192.168.1.5:8443/oauth/authorize",tokenIssuance_uri="https://192.168.1.5:8443/oauth/token"';
@@ -112,8 +111,7 @@ const abortedGetFile = entry({
   aborted: true,
 });
 
-const queryUrl =
-  '/wopi/files/folder%2Fdoc.docx?access_token=x%2Fy%2Bz&q=a+b&k=1&k=2&empty=&flag&&bad=%E0%A4%A&utf=%E2%9C%93&sp%20ace=1';
+const queryUrl = '/wopi/files/folder%2Fdoc.docx?access_token=x%2Fy%2Bz&q=a+b&k=1&k=2&empty=&flag&&bad=%E0%A4%A&utf=%E2%9C%93&sp%20ace=1';
 
 const queryEntry = entry({ seq: 7, operation: 'CheckFileInfo', url: queryUrl });
 
@@ -355,13 +353,15 @@ class HarChecker {
 function harErrors(har: unknown): string[] {
   const check = new HarChecker();
   const root = check.fields(har, 'har', { log: ['object', true] });
-  const log = root && check.fields(root.log, 'har.log', {
-    version: ['string', true],
-    creator: ['object', true],
-    browser: ['object', false],
-    pages: ['array', false],
-    entries: ['array', true],
-  });
+  const log =
+    root &&
+    check.fields(root.log, 'har.log', {
+      version: ['string', true],
+      creator: ['object', true],
+      browser: ['object', false],
+      pages: ['array', false],
+      entries: ['array', true],
+    });
   if (!log) return check.errors;
   if (log.version !== '1.2') check.errors.push(`har.log.version: expected "1.2", got ${String(log.version)}`);
   check.creator(log.creator, 'har.log.creator');

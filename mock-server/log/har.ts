@@ -206,9 +206,7 @@ function toHarRequest(entry: LogEntry, origin: string): HarRequest {
     method: entry.method,
     url: absoluteUrl(origin, entry.url),
     httpVersion: `HTTP/${entry.httpVersion}`,
-    cookies: entry.requestHeaders
-      .filter((h) => h.name.toLowerCase() === 'cookie')
-      .flatMap((h) => parseCookieHeader(h.value)),
+    cookies: entry.requestHeaders.filter((h) => h.name.toLowerCase() === 'cookie').flatMap((h) => parseCookieHeader(h.value)),
     headers: copyHeaders(entry.requestHeaders),
     queryString: parseQueryString(entry.url),
     ...(entry.requestBody ? { postData: toPostData(entry.requestBody) } : {}),
@@ -245,9 +243,7 @@ function toHarResponse(entry: LogEntry): HarResponse {
     status: entry.status,
     statusText: reasonPhrase(entry.status),
     httpVersion: `HTTP/${entry.httpVersion}`,
-    cookies: entry.responseHeaders
-      .filter((h) => h.name.toLowerCase() === 'set-cookie')
-      .map((h) => parseSetCookie(h.value)),
+    cookies: entry.responseHeaders.filter((h) => h.name.toLowerCase() === 'set-cookie').map((h) => parseSetCookie(h.value)),
     headers: copyHeaders(entry.responseHeaders),
     content,
     redirectURL: headerValue(entry.responseHeaders, 'location') ?? '',
@@ -343,11 +339,7 @@ function parseCookieHeader(value: string): HarCookie[] {
     if (trimmed === '') continue;
     const eq = trimmed.indexOf('=');
     // RFC 6265bis: a pair without `=` is a cookie with an empty name.
-    cookies.push(
-      eq === -1
-        ? { name: '', value: trimmed }
-        : { name: trimmed.slice(0, eq).trim(), value: trimmed.slice(eq + 1).trim() },
-    );
+    cookies.push(eq === -1 ? { name: '', value: trimmed } : { name: trimmed.slice(0, eq).trim(), value: trimmed.slice(eq + 1).trim() });
   }
   return cookies;
 }

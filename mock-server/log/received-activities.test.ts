@@ -6,15 +6,29 @@ import path from 'node:path';
 import { FileStore } from '../storage/file-store.js';
 import { ReceivedActivities, receivedActivitiesOf, type ReceivedActivity } from './received-activities.js';
 
-const entry = (id: string): ReceivedActivity => ({ receivedAt: '2026-01-01T00:00:00.000Z', userId: 'alice', id, type: 'comment', status: 0, message: '', activity: { Id: id } });
+const entry = (id: string): ReceivedActivity => ({
+  receivedAt: '2026-01-01T00:00:00.000Z',
+  userId: 'alice',
+  id,
+  type: 'comment',
+  status: 0,
+  message: '',
+  activity: { Id: id },
+});
 
 test('keeps the newest entries per file, oldest first', () => {
   const kept = new ReceivedActivities(3, 10);
   kept.add('f1', [entry('a'), entry('b')]);
   kept.add('f1', [entry('c'), entry('d')]);
   kept.add('f2', [entry('x')]);
-  assert.deepEqual(kept.list('f1').map((e) => e.id), ['b', 'c', 'd']);
-  assert.deepEqual(kept.list('f2').map((e) => e.id), ['x']);
+  assert.deepEqual(
+    kept.list('f1').map((e) => e.id),
+    ['b', 'c', 'd'],
+  );
+  assert.deepEqual(
+    kept.list('f2').map((e) => e.id),
+    ['x'],
+  );
   assert.deepEqual(kept.list('unknown'), []);
   kept.forget('f1');
   assert.deepEqual(kept.list('f1'), []);

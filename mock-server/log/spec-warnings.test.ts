@@ -2,9 +2,9 @@ import { describe, test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import type { CapturedBody, HeaderLine, LogEntry } from './entry.js';
-import { logEntry } from './entry-fixture.js';
+import { logEntry } from '../../test-support/entry-fixture.js';
 import { specWarnings, SpecRule, SpecSource } from './spec-warnings.js';
-import { appendPath, bearer, startHarness, tokenOf, withoutQuery, type Harness } from '../http/host-fixture.js';
+import { appendPath, bearer, startHarness, tokenOf, withoutQuery, type Harness } from '../../test-support/host-fixture.js';
 
 const time = '2026-11-23T18:00:00.000Z';
 const timeMs = Date.parse(time);
@@ -21,54 +21,128 @@ const exp = timeMs / 1000 + 3600;
 const accessToken = jwt('wopi-mock-access+jwt', { sub: 'alice', exp });
 const wopiToken = jwt('wopi-mock-wopi+jwt', { sub: 'alice', res: 'ecosystem', exp });
 
-const json = (value: unknown, mimeType = 'application/json; charset=utf-8'): CapturedBody => ({ text: typeof value === 'string' ? value : JSON.stringify(value), encoding: 'utf8', size: 0, truncated: false, mimeType });
+const json = (value: unknown, mimeType = 'application/json; charset=utf-8'): CapturedBody => ({
+  text: typeof value === 'string' ? value : JSON.stringify(value),
+  encoding: 'utf8',
+  size: 0,
+  truncated: false,
+  mimeType,
+});
 const jsonType: HeaderLine = { name: 'content-type', value: 'application/json; charset=utf-8' };
 const challenge = (value: string): HeaderLine => ({ name: 'www-authenticate', value });
-const bootstrap401 = (...headers: HeaderLine[]) => logEntry({ time, operation: 'Bootstrap', url: '/wopibootstrapper', status: 401, responseHeaders: headers });
+const bootstrap401 = (...headers: HeaderLine[]) =>
+  logEntry({ time, operation: 'Bootstrap', url: '/wopibootstrapper', status: 401, responseHeaders: headers });
 const ok = (operation: LogEntry['operation'], body: unknown, overrides: Partial<LogEntry> = {}) =>
   logEntry({ time, operation, status: 200, responseHeaders: [jsonType], responseBody: json(body), ...overrides });
-const goodBootstrap = { EcosystemUrl: `${origin}/wopi/ecosystem?access_token=${wopiToken}`, UserId: 'alice', SignInName: 'alice@contoso.test', UserFriendlyName: 'Alice Adams' };
-const goodFileInfo = { BaseFileName: 'Welcome.docx', OwnerId: 'alice', Size: 10, UserId: 'alice', Version: '1', IsEduUser: false, LicenseCheckForEditIsEnabled: false };
+const goodBootstrap = {
+  EcosystemUrl: `${origin}/wopi/ecosystem?access_token=${wopiToken}`,
+  UserId: 'alice',
+  SignInName: 'alice@contoso.test',
+  UserFriendlyName: 'Alice Adams',
+};
+const goodFileInfo = {
+  BaseFileName: 'Welcome.docx',
+  OwnerId: 'alice',
+  Size: 10,
+  UserId: 'alice',
+  Version: '1',
+  IsEduUser: false,
+  LicenseCheckForEditIsEnabled: false,
+};
 
 const rulesOf = (entry: LogEntry) => specWarnings(entry).map((w) => `${w.level} ${w.rule}`);
 
 describe('specWarnings: the bootstrapper 401 challenge', () => {
   const table: Array<[string, LogEntry, string[]]> = [
-    ['the host\'s own challenge', bootstrap401(challenge(goodChallenge)), []],
-    ['the spec sample: tp_contoso breaks the charset, and Android lists are triples', bootstrap401(challenge(specSample)), ['warning provider-id-characters', 'warning url-schemes-shape']],
+    ["the host's own challenge", bootstrap401(challenge(goodChallenge)), []],
+    [
+      'the spec sample: tp_contoso breaks the charset, and Android lists are triples',
+      bootstrap401(challenge(specSample)),
+      ['warning provider-id-characters', 'warning url-schemes-shape'],
+    ],
     ['no challenge at all', bootstrap401(), ['error challenge-missing']],
     ['only a non-Bearer challenge', bootstrap401(challenge('Basic realm="x"')), ['error challenge-missing']],
-    ['a second Bearer challenge', bootstrap401(challenge(goodChallenge), challenge('Bearer realm="other"')), ['error challenge-not-single']],
+    [
+      'a second Bearer challenge',
+      bootstrap401(challenge(goodChallenge), challenge('Bearer realm="other"')),
+      ['error challenge-not-single'],
+    ],
     ['a Basic challenge beside the Bearer one is allowed', bootstrap401(challenge('Basic realm="x"'), challenge(goodChallenge)), []],
-    ['parameter names in the wrong case', bootstrap401(challenge(`Bearer authorization_uri="${origin}/a",tokenissuance_uri="${origin}/t"`)), ['error challenge-parameter-casing', 'error challenge-missing-parameter']],
+    [
+      'parameter names in the wrong case',
+      bootstrap401(challenge(`Bearer authorization_uri="${origin}/a",tokenissuance_uri="${origin}/t"`)),
+      ['error challenge-parameter-casing', 'error challenge-missing-parameter'],
+    ],
     ['a trailing comma', bootstrap401(challenge(goodChallenge + ',')), ['error challenge-trailing-comma']],
-    ['an unquoted value', bootstrap401(challenge(`Bearer authorization_uri=${origin}/a,tokenIssuance_uri="${origin}/t"`)), ['error challenge-unquoted-value']],
+    [
+      'an unquoted value',
+      bootstrap401(challenge(`Bearer authorization_uri=${origin}/a,tokenIssuance_uri="${origin}/t"`)),
+      ['error challenge-unquoted-value'],
+    ],
     ['lower-case scheme', bootstrap401(challenge(goodChallenge.replace('Bearer', 'bearer'))), ['warning challenge-scheme-casing']],
-    ['plain http URIs', bootstrap401(challenge(`Bearer authorization_uri="http://h/a",tokenIssuance_uri="http://h/t"`)), ['error challenge-uri-not-https', 'error challenge-uri-not-https']],
-    ['a query string in authorization_uri', bootstrap401(challenge(`Bearer authorization_uri="https://h/a?x=1",tokenIssuance_uri="https://h/t"`)), ['warning challenge-unsafe-value']],
-    ['RFC 6750 error parameter (the compatibility switch)', bootstrap401(challenge(goodChallenge + ',error="invalid_token"')), ['warning challenge-unknown-parameter']],
+    [
+      'plain http URIs',
+      bootstrap401(challenge(`Bearer authorization_uri="http://h/a",tokenIssuance_uri="http://h/t"`)),
+      ['error challenge-uri-not-https', 'error challenge-uri-not-https'],
+    ],
+    [
+      'a query string in authorization_uri',
+      bootstrap401(challenge(`Bearer authorization_uri="https://h/a?x=1",tokenIssuance_uri="https://h/t"`)),
+      ['warning challenge-unsafe-value'],
+    ],
+    [
+      'RFC 6750 error parameter (the compatibility switch)',
+      bootstrap401(challenge(goodChallenge + ',error="invalid_token"')),
+      ['warning challenge-unknown-parameter'],
+    ],
     ['a duplicated parameter', bootstrap401(challenge(goodChallenge + ',providerId="Other"')), ['error challenge-duplicate-parameter']],
-    ['UrlSchemes not percent-encoded JSON', bootstrap401(challenge(goodChallenge + ',UrlSchemes="%7Bios"')), ['error url-schemes-not-encoded']],
-    ['UrlSchemes with an unknown platform and a non-list', bootstrap401(challenge(goodChallenge + `,UrlSchemes="${encodeURIComponent('{"Windows":["a"],"iOS":"a"}')}"`)), ['warning url-schemes-shape', 'error url-schemes-shape']],
+    [
+      'UrlSchemes not percent-encoded JSON',
+      bootstrap401(challenge(goodChallenge + ',UrlSchemes="%7Bios"')),
+      ['error url-schemes-not-encoded'],
+    ],
+    [
+      'UrlSchemes with an unknown platform and a non-list',
+      bootstrap401(challenge(goodChallenge + `,UrlSchemes="${encodeURIComponent('{"Windows":["a"],"iOS":"a"}')}"`)),
+      ['warning url-schemes-shape', 'error url-schemes-shape'],
+    ],
     ['garbage', bootstrap401(challenge('Bearer ===')), ['error challenge-unparseable']],
-    ['a challenge on a 200', ok('Bootstrap', { Bootstrap: goodBootstrap }, { responseHeaders: [jsonType, challenge(goodChallenge)] }), ['warning challenge-on-non-401']],
+    [
+      'a challenge on a 200',
+      ok('Bootstrap', { Bootstrap: goodBootstrap }, { responseHeaders: [jsonType, challenge(goodChallenge)] }),
+      ['warning challenge-on-non-401'],
+    ],
   ];
   for (const [name, entry, expected] of table) test(name, () => assert.deepEqual(rulesOf(entry), expected));
 
   test('a missing challenge on GetNewAccessToken cites that document', () => {
-    assert.deepEqual(specWarnings(logEntry({ time, operation: 'GetNewAccessToken', method: 'POST', status: 401, requestHeaders: [{ name: 'X-WOPI-WopiSrc', value: `${origin}/wopi/files/f` }] })), [
-      {
-        rule: SpecRule.ChallengeMissing,
-        level: 'error',
-        message: '401 from the bootstrapper without a WWW-Authenticate: Bearer challenge; the client cannot learn where to sign in.',
-        sources: [SpecSource.GetNewAccessTokenStatus, SpecSource.ChallengeFormat],
-      },
-    ]);
+    assert.deepEqual(
+      specWarnings(
+        logEntry({
+          time,
+          operation: 'GetNewAccessToken',
+          method: 'POST',
+          status: 401,
+          requestHeaders: [{ name: 'X-WOPI-WopiSrc', value: `${origin}/wopi/files/f` }],
+        }),
+      ),
+      [
+        {
+          rule: SpecRule.ChallengeMissing,
+          level: 'error',
+          message: '401 from the bootstrapper without a WWW-Authenticate: Bearer challenge; the client cannot learn where to sign in.',
+          sources: [SpecSource.GetNewAccessTokenStatus, SpecSource.ChallengeFormat],
+        },
+      ],
+    );
   });
 
   test('the casing warning names both spellings', () => {
     const [casing] = specWarnings(bootstrap401(challenge(`Bearer Authorization_URI="${origin}/a",tokenIssuance_uri="${origin}/t"`)));
-    assert.equal(casing?.message, 'The parameter is named "Authorization_URI"; it must be "authorization_uri" (clients look names up case-sensitively).');
+    assert.equal(
+      casing?.message,
+      'The parameter is named "Authorization_URI"; it must be "authorization_uri" (clients look names up case-sensitively).',
+    );
     assert.deepEqual(casing?.sources, ['Bootstrap.txt, WWW-Authenticate response header format', 'protocol notes §9 (Known pitfalls)']);
   });
 
@@ -79,29 +153,103 @@ describe('specWarnings: the bootstrapper 401 challenge', () => {
 
 describe('specWarnings: authenticated bootstrapper answers', () => {
   const table: Array<[string, LogEntry, string[]]> = [
-    ['a good Bootstrap', ok('Bootstrap', { Bootstrap: goodBootstrap }, { requestHeaders: [{ name: 'Authorization', value: `Bearer ${accessToken}` }] }), []],
-    ['Bootstrap 200 that is not JSON', logEntry({ time, operation: 'Bootstrap', status: 200, responseHeaders: [{ name: 'content-type', value: 'text/plain' }], responseBody: json('ok', 'text/plain') }), ['error json-content-type', 'error not-json']],
-    ['Bootstrap 200 with an empty body', logEntry({ time, operation: 'Bootstrap', status: 200, responseHeaders: [jsonType] }), ['error not-json']],
+    [
+      'a good Bootstrap',
+      ok('Bootstrap', { Bootstrap: goodBootstrap }, { requestHeaders: [{ name: 'Authorization', value: `Bearer ${accessToken}` }] }),
+      [],
+    ],
+    [
+      'Bootstrap 200 that is not JSON',
+      logEntry({
+        time,
+        operation: 'Bootstrap',
+        status: 200,
+        responseHeaders: [{ name: 'content-type', value: 'text/plain' }],
+        responseBody: json('ok', 'text/plain'),
+      }),
+      ['error json-content-type', 'error not-json'],
+    ],
+    [
+      'Bootstrap 200 with an empty body',
+      logEntry({ time, operation: 'Bootstrap', status: 200, responseHeaders: [jsonType] }),
+      ['error not-json'],
+    ],
     ['properties at top level, no Bootstrap wrapper', ok('Bootstrap', goodBootstrap), ['error missing-property']],
-    ['SignInName and UserId missing', ok('Bootstrap', { Bootstrap: { EcosystemUrl: goodBootstrap.EcosystemUrl } }), ['error missing-property']],
-    ['EcosystemUrl without a token', ok('Bootstrap', { Bootstrap: { ...goodBootstrap, EcosystemUrl: `${origin}/wopi/ecosystem` } }), ['error ecosystem-url-without-token']],
-    ['EcosystemUrl with the OAuth token', ok('Bootstrap', { Bootstrap: { ...goodBootstrap, EcosystemUrl: `${origin}/wopi/ecosystem?access_token=${accessToken}` } }), ['error ecosystem-url-oauth-token']],
-    ['EcosystemUrl ending in a slash', ok('Bootstrap', { Bootstrap: { ...goodBootstrap, EcosystemUrl: `${origin}/wopi/ecosystem/?access_token=${wopiToken}` } }), ['warning ecosystem-url-trailing-slash']],
-    ['null RootContainerInfo and AccessTokenInfo on plain Bootstrap', ok('Bootstrap', { Bootstrap: goodBootstrap, RootContainerInfo: null, AccessTokenInfo: null }), ['warning null-properties']],
-    ['a truncated body is not judged', logEntry({ time, operation: 'Bootstrap', status: 200, responseHeaders: [jsonType], responseBody: { ...json('{"Boot'), truncated: true } }), []],
-    ['unknown shortcut answered 501', logEntry({ time, operation: 'Bootstrap', method: 'POST', status: 501, requestHeaders: [{ name: 'X-WOPI-EcosystemOperation', value: 'SOMETHING_NEW' }] }), ['warning shortcut-not-implemented']],
-    ['GetRootContainer without ContainerPointer', ok('GetRootContainer(bootstrapper)', { Bootstrap: goodBootstrap, RootContainerInfo: {} }), ['error missing-property']],
-    ['GetRootContainer (ecosystem) without Name', ok('GetRootContainer', { ContainerPointer: { Url: `${origin}/wopi/containers/c?access_token=t` } }), ['error missing-property']],
+    [
+      'SignInName and UserId missing',
+      ok('Bootstrap', { Bootstrap: { EcosystemUrl: goodBootstrap.EcosystemUrl } }),
+      ['error missing-property'],
+    ],
+    [
+      'EcosystemUrl without a token',
+      ok('Bootstrap', { Bootstrap: { ...goodBootstrap, EcosystemUrl: `${origin}/wopi/ecosystem` } }),
+      ['error ecosystem-url-without-token'],
+    ],
+    [
+      'EcosystemUrl with the OAuth token',
+      ok('Bootstrap', { Bootstrap: { ...goodBootstrap, EcosystemUrl: `${origin}/wopi/ecosystem?access_token=${accessToken}` } }),
+      ['error ecosystem-url-oauth-token'],
+    ],
+    [
+      'EcosystemUrl ending in a slash',
+      ok('Bootstrap', { Bootstrap: { ...goodBootstrap, EcosystemUrl: `${origin}/wopi/ecosystem/?access_token=${wopiToken}` } }),
+      ['warning ecosystem-url-trailing-slash'],
+    ],
+    [
+      'null RootContainerInfo and AccessTokenInfo on plain Bootstrap',
+      ok('Bootstrap', { Bootstrap: goodBootstrap, RootContainerInfo: null, AccessTokenInfo: null }),
+      ['warning null-properties'],
+    ],
+    [
+      'a truncated body is not judged',
+      logEntry({
+        time,
+        operation: 'Bootstrap',
+        status: 200,
+        responseHeaders: [jsonType],
+        responseBody: { ...json('{"Boot'), truncated: true },
+      }),
+      [],
+    ],
+    [
+      'unknown shortcut answered 501',
+      logEntry({
+        time,
+        operation: 'Bootstrap',
+        method: 'POST',
+        status: 501,
+        requestHeaders: [{ name: 'X-WOPI-EcosystemOperation', value: 'SOMETHING_NEW' }],
+      }),
+      ['warning shortcut-not-implemented'],
+    ],
+    [
+      'GetRootContainer without ContainerPointer',
+      ok('GetRootContainer(bootstrapper)', { Bootstrap: goodBootstrap, RootContainerInfo: {} }),
+      ['error missing-property'],
+    ],
+    [
+      'GetRootContainer (ecosystem) without Name',
+      ok('GetRootContainer', { ContainerPointer: { Url: `${origin}/wopi/containers/c?access_token=t` } }),
+      ['error missing-property'],
+    ],
   ];
   for (const [name, entry, expected] of table) test(name, () => assert.deepEqual(rulesOf(entry), expected));
 
   const gnat = (expiry: unknown, headers: HeaderLine[] = [{ name: 'X-WOPI-WopiSrc', value: `${origin}/wopi/files/f` }]) =>
-    ok('GetNewAccessToken', { Bootstrap: goodBootstrap, AccessTokenInfo: { AccessToken: wopiToken, AccessTokenExpiry: expiry } }, { method: 'POST', requestHeaders: headers });
+    ok(
+      'GetNewAccessToken',
+      { Bootstrap: goodBootstrap, AccessTokenInfo: { AccessToken: wopiToken, AccessTokenExpiry: expiry } },
+      { method: 'POST', requestHeaders: headers },
+    );
   const expiryTable: Array<[string, LogEntry, string[]]> = [
     ['AccessTokenExpiry in ms', gnat(timeMs + 36_000_000), []],
     ['AccessTokenExpiry 0 (unknown)', gnat(0), []],
     ['AccessTokenExpiry in seconds', gnat(timeMs / 1000 + 36_000), ['error access-token-expiry-seconds']],
-    ['the spec sample value 1234567890 (seconds, 2009: too old for ms and for s within ten years)', gnat(1234567890), ['error access-token-expiry-implausible']],
+    [
+      'the spec sample value 1234567890 (seconds, 2009: too old for ms and for s within ten years)',
+      gnat(1234567890),
+      ['error access-token-expiry-implausible'],
+    ],
     ['AccessTokenExpiry as a string', gnat(String(timeMs)), ['error property-type']],
     ['AccessTokenExpiry missing', gnat(undefined), ['error missing-property']],
     ['no X-WOPI-WopiSrc yet a 200', gnat(timeMs + 1000, []), ['error wopi-src-missing']],
@@ -110,7 +258,10 @@ describe('specWarnings: authenticated bootstrapper answers', () => {
 
   test('the seconds warning gives the instant it would mean and the ms value', () => {
     const [warning] = specWarnings(gnat(1795471200));
-    assert.equal(warning?.message, 'AccessTokenExpiry 1795471200 looks like seconds since the epoch (2026-11-23T22:00:00.000Z); it must be milliseconds (1795471200000).');
+    assert.equal(
+      warning?.message,
+      'AccessTokenExpiry 1795471200 looks like seconds since the epoch (2026-11-23T22:00:00.000Z); it must be milliseconds (1795471200000).',
+    );
     assert.deepEqual(warning?.sources, ['GetNewAccessToken.txt, Response (AccessTokenInfo)', 'protocol notes §5.1 (Units and semantics)']);
   });
 
@@ -123,14 +274,34 @@ describe('specWarnings: authenticated bootstrapper answers', () => {
 describe('specWarnings: WOPI and token endpoint answers', () => {
   const table: Array<[string, LogEntry, string[]]> = [
     ['a good CheckFileInfo', ok('CheckFileInfo', goodFileInfo, { url: `/wopi/files/f?access_token=${wopiToken}` }), []],
-    ['CheckFileInfo without the mobile-required booleans', ok('CheckFileInfo', { ...goodFileInfo, IsEduUser: undefined, LicenseCheckForEditIsEnabled: 'false' }), ['error mobile-required-property', 'error mobile-required-property']],
-    ['CheckFileInfo with a numeric Version and a fractional Size', ok('CheckFileInfo', { ...goodFileInfo, Version: 3, Size: 1.5 }), ['error property-type', 'error property-type']],
+    [
+      'CheckFileInfo without the mobile-required booleans',
+      ok('CheckFileInfo', { ...goodFileInfo, IsEduUser: undefined, LicenseCheckForEditIsEnabled: 'false' }),
+      ['error mobile-required-property', 'error mobile-required-property'],
+    ],
+    [
+      'CheckFileInfo with a numeric Version and a fractional Size',
+      ok('CheckFileInfo', { ...goodFileInfo, Version: 3, Size: 1.5 }),
+      ['error property-type', 'error property-type'],
+    ],
     ['CheckFileInfo without OwnerId', ok('CheckFileInfo', { ...goodFileInfo, OwnerId: undefined }), ['error missing-property']],
     ['a # in BaseFileName', ok('CheckFileInfo', { ...goodFileInfo, BaseFileName: 'Q#1.docx' }), ['error office-invalid-characters']],
-    ['CheckContainerInfo without Name', ok('CheckContainerInfo', { IsEduUser: false, LicenseCheckForEditIsEnabled: false }), ['error missing-property']],
+    [
+      'CheckContainerInfo without Name',
+      ok('CheckContainerInfo', { IsEduUser: false, LicenseCheckForEditIsEnabled: false }),
+      ['error missing-property'],
+    ],
     ['EnumerateChildren without ChildContainers', ok('EnumerateChildren', { ChildFiles: [] }), ['error missing-property']],
-    ['EnumerateChildren with a relative child URL', ok('EnumerateChildren', { ChildContainers: [], ChildFiles: [{ Url: '/wopi/files/f?access_token=t', Name: 'a.docx' }] }), ['error child-url-without-token']],
-    ['Token with expires_in as a string (the compatibility switch)', ok('Token', { access_token: 'a', token_type: 'bearer', expires_in: '3600' }), ['warning expires-in-not-number']],
+    [
+      'EnumerateChildren with a relative child URL',
+      ok('EnumerateChildren', { ChildContainers: [], ChildFiles: [{ Url: '/wopi/files/f?access_token=t', Name: 'a.docx' }] }),
+      ['error child-url-without-token'],
+    ],
+    [
+      'Token with expires_in as a string (the compatibility switch)',
+      ok('Token', { access_token: 'a', token_type: 'bearer', expires_in: '3600' }),
+      ['warning expires-in-not-number'],
+    ],
     ['Token without token_type', ok('Token', { access_token: 'a', expires_in: 3600 }), ['error missing-property']],
     ['a forced 404 is not judged by the 200 rules', logEntry({ time, operation: 'CheckFileInfo', status: 404 }), []],
   ];
@@ -139,19 +310,79 @@ describe('specWarnings: WOPI and token endpoint answers', () => {
 
 describe('specWarnings: where tokens travel', () => {
   const table: Array<[string, LogEntry, string[]]> = [
-    ['WOPI token only in the Authorization header', logEntry({ time, operation: 'CheckFileInfo', url: '/wopi/files/f', status: 404, requestHeaders: [{ name: 'Authorization', value: `Bearer ${wopiToken}` }] }), ['warning wopi-token-in-header']],
-    ['query token and header both sent (as the validator does)', logEntry({ time, operation: 'CheckFileInfo', url: `/wopi/files/f?access_token=${wopiToken}`, status: 404, requestHeaders: [{ name: 'Authorization', value: `Bearer ${wopiToken}` }] }), []],
-    ['a WOPI token sent to the bootstrapper', logEntry({ time, operation: 'Bootstrap', url: '/wopibootstrapper', status: 401, requestHeaders: [{ name: 'Authorization', value: `Bearer: ${wopiToken}` }], responseHeaders: [challenge(goodChallenge)] }), ['error wopi-token-at-bootstrapper']],
-    ['an OAuth access token sent to a WOPI endpoint', logEntry({ time, operation: 'CheckEcosystem', url: `/wopi/ecosystem?access_token=${accessToken}`, status: 401 }), ['error oauth-token-at-wopi-endpoint']],
-    ['access_token_ttl in seconds', logEntry({ time, operation: 'CheckFileInfo', url: `/wopi/files/f?access_token=${wopiToken}&access_token_ttl=${timeMs / 1000 + 60}`, status: 404 }), ['error access-token-ttl-not-ms']],
-    ['access_token_ttl as a duration', logEntry({ time, operation: 'CheckFileInfo', url: `/wopi/files/f?access_token=${wopiToken}&access_token_ttl=36000000`, status: 404 }), ['error access-token-ttl-not-ms']],
-    ['access_token_ttl in ms, and 0', logEntry({ time, operation: 'CheckFileInfo', url: `/wopi/files/f?access_token=${wopiToken}&access_token_ttl=${timeMs + 60_000}`, status: 404 }), []],
+    [
+      'WOPI token only in the Authorization header',
+      logEntry({
+        time,
+        operation: 'CheckFileInfo',
+        url: '/wopi/files/f',
+        status: 404,
+        requestHeaders: [{ name: 'Authorization', value: `Bearer ${wopiToken}` }],
+      }),
+      ['warning wopi-token-in-header'],
+    ],
+    [
+      'query token and header both sent (as the validator does)',
+      logEntry({
+        time,
+        operation: 'CheckFileInfo',
+        url: `/wopi/files/f?access_token=${wopiToken}`,
+        status: 404,
+        requestHeaders: [{ name: 'Authorization', value: `Bearer ${wopiToken}` }],
+      }),
+      [],
+    ],
+    [
+      'a WOPI token sent to the bootstrapper',
+      logEntry({
+        time,
+        operation: 'Bootstrap',
+        url: '/wopibootstrapper',
+        status: 401,
+        requestHeaders: [{ name: 'Authorization', value: `Bearer: ${wopiToken}` }],
+        responseHeaders: [challenge(goodChallenge)],
+      }),
+      ['error wopi-token-at-bootstrapper'],
+    ],
+    [
+      'an OAuth access token sent to a WOPI endpoint',
+      logEntry({ time, operation: 'CheckEcosystem', url: `/wopi/ecosystem?access_token=${accessToken}`, status: 401 }),
+      ['error oauth-token-at-wopi-endpoint'],
+    ],
+    [
+      'access_token_ttl in seconds',
+      logEntry({
+        time,
+        operation: 'CheckFileInfo',
+        url: `/wopi/files/f?access_token=${wopiToken}&access_token_ttl=${timeMs / 1000 + 60}`,
+        status: 404,
+      }),
+      ['error access-token-ttl-not-ms'],
+    ],
+    [
+      'access_token_ttl as a duration',
+      logEntry({ time, operation: 'CheckFileInfo', url: `/wopi/files/f?access_token=${wopiToken}&access_token_ttl=36000000`, status: 404 }),
+      ['error access-token-ttl-not-ms'],
+    ],
+    [
+      'access_token_ttl in ms, and 0',
+      logEntry({
+        time,
+        operation: 'CheckFileInfo',
+        url: `/wopi/files/f?access_token=${wopiToken}&access_token_ttl=${timeMs + 60_000}`,
+        status: 404,
+      }),
+      [],
+    ],
   ];
   for (const [name, entry, expected] of table) test(name, () => assert.deepEqual(rulesOf(entry), expected));
 
   test('the seconds hint is in the message', () => {
     const [warning] = specWarnings(table[4]![1]);
-    assert.equal(warning?.message, `access_token_ttl=${timeMs / 1000 + 60} is not an expiry instant in milliseconds since the epoch (it looks like seconds); despite its name it is not a duration, and 0 means unknown.`);
+    assert.equal(
+      warning?.message,
+      `access_token_ttl=${timeMs / 1000 + 60} is not an expiry instant in milliseconds since the epoch (it looks like seconds); despite its name it is not a duration, and 0 means unknown.`,
+    );
   });
 });
 
@@ -162,9 +393,17 @@ describe('specWarnings: locks', () => {
     ['Lock 200 with ItemVersion', logEntry({ time, operation: 'Lock', status: 200, responseHeaders: [version] }), []],
     ['Lock 200 without ItemVersion', logEntry({ time, operation: 'Lock', status: 200 }), ['error item-version-missing']],
     ['PutFile 200 without ItemVersion', logEntry({ time, operation: 'PutFile', status: 200 }), ['error item-version-missing']],
-    ['Lock 200 that sends X-WOPI-Lock', logEntry({ time, operation: 'Lock', status: 200, responseHeaders: [version, lockHeader] }), ['warning lock-header-on-success']],
+    [
+      'Lock 200 that sends X-WOPI-Lock',
+      logEntry({ time, operation: 'Lock', status: 200, responseHeaders: [version, lockHeader] }),
+      ['warning lock-header-on-success'],
+    ],
     ['Unlock 409 without X-WOPI-Lock', logEntry({ time, operation: 'Unlock', status: 409 }), ['error lock-header-missing']],
-    ['Unlock 409 with an empty X-WOPI-Lock', logEntry({ time, operation: 'Unlock', status: 409, responseHeaders: [{ name: 'X-WOPI-Lock', value: '' }] }), []],
+    [
+      'Unlock 409 with an empty X-WOPI-Lock',
+      logEntry({ time, operation: 'Unlock', status: 409, responseHeaders: [{ name: 'X-WOPI-Lock', value: '' }] }),
+      [],
+    ],
     ['GetLock 200 without X-WOPI-Lock', logEntry({ time, operation: 'GetLock', status: 200 }), ['error lock-header-missing']],
     ['GetLock 200 with X-WOPI-Lock', logEntry({ time, operation: 'GetLock', status: 200, responseHeaders: [lockHeader] }), []],
   ];
@@ -188,12 +427,18 @@ describe('specWarnings on the real engine', () => {
     const tokens = await h.signIn('alice');
     const headers = bearer(tokens.access_token);
     await h.request('GET', '/wopibootstrapper', { headers });
-    const root = (await h.request('POST', '/wopibootstrapper', { headers: { ...headers, 'x-wopi-ecosystemoperation': 'GET_ROOT_CONTAINER' } })).json();
+    const root = (
+      await h.request('POST', '/wopibootstrapper', { headers: { ...headers, 'x-wopi-ecosystemoperation': 'GET_ROOT_CONTAINER' } })
+    ).json();
     const rootUrl: string = root.RootContainerInfo.ContainerPointer.Url;
     await h.request('GET', rootUrl);
     const children = (await h.request('GET', appendPath(rootUrl, '/children'))).json();
     const fileUrl: string = children.ChildFiles[0].Url;
-    const fresh = (await h.request('POST', '/wopibootstrapper', { headers: { ...headers, 'x-wopi-ecosystemoperation': 'GET_NEW_ACCESS_TOKEN', 'x-wopi-wopisrc': withoutQuery(fileUrl) } })).json();
+    const fresh = (
+      await h.request('POST', '/wopibootstrapper', {
+        headers: { ...headers, 'x-wopi-ecosystemoperation': 'GET_NEW_ACCESS_TOKEN', 'x-wopi-wopisrc': withoutQuery(fileUrl) },
+      })
+    ).json();
     await h.request('GET', `${withoutQuery(fileUrl)}?access_token=${fresh.AccessTokenInfo.AccessToken}`);
     await h.request('GET', appendPath(fileUrl, '/contents'));
     const ecosystem = (await h.request('GET', '/wopibootstrapper', { headers })).json().Bootstrap.EcosystemUrl as string;
@@ -220,7 +465,15 @@ describe('specWarnings on the real engine', () => {
   test('a forced 401 still carries a good challenge; the compatibility switches are flagged', async () => {
     const tokens = await h.signIn('bob');
     const config = (await h.admin('GET', '/api/config')).json();
-    assert.equal((await h.admin('PUT', '/api/config', { ...config, compatibility: { ...config.compatibility, expiresInAsString: true, challengeErrorParameter: true } })).status, 200);
+    assert.equal(
+      (
+        await h.admin('PUT', '/api/config', {
+          ...config,
+          compatibility: { ...config.compatibility, expiresInAsString: true, challengeErrorParameter: true },
+        })
+      ).status,
+      200,
+    );
     assert.equal((await h.admin('POST', '/api/faults', { operation: 'Bootstrap', status: 401, remaining: 1 })).status, 201);
     const start = await lastSeq();
     await h.request('GET', '/wopibootstrapper', { headers: bearer(tokens.access_token) });

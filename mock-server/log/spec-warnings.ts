@@ -106,7 +106,8 @@ type Json = Record<string, unknown>;
 /** Every spec violation visible in one exchange, most fundamental first. */
 export function specWarnings(entry: LogEntry): SpecWarning[] {
   const warnings: SpecWarning[] = [];
-  const warn = (rule: SpecRule, level: SpecWarning['level'], message: string, ...sources: string[]) => warnings.push({ rule, level, message, sources });
+  const warn = (rule: SpecRule, level: SpecWarning['level'], message: string, ...sources: string[]) =>
+    warnings.push({ rule, level, message, sources });
   const atBootstrapper = bootstrapperOperations.has(entry.operation);
   const atWopiEndpoint = /^\/wopi\//.test(entry.url);
 
@@ -126,22 +127,44 @@ function requestTokenRules(entry: LogEntry, atBootstrapper: boolean, atWopiEndpo
   const time = Date.parse(entry.time);
 
   if (atBootstrapper && bearer !== undefined && insightOf(bearer, time)?.kind === 'wopi') {
-    warn(SpecRule.WopiTokenAtBootstrapper, 'error', 'The Authorization header carries a WOPI access token; the bootstrapper expects the OAuth 2.0 access token from the token endpoint.', SpecSource.BootstrapRequestHeaders, SpecSource.NotesBearerForm);
+    warn(
+      SpecRule.WopiTokenAtBootstrapper,
+      'error',
+      'The Authorization header carries a WOPI access token; the bootstrapper expects the OAuth 2.0 access token from the token endpoint.',
+      SpecSource.BootstrapRequestHeaders,
+      SpecSource.NotesBearerForm,
+    );
   }
   if (!atWopiEndpoint) return;
   if (queryToken === null && bearer !== undefined) {
-    warn(SpecRule.WopiTokenInHeader, 'warning', 'The WOPI access token came only in the Authorization header; WOPI URLs carry it in the access_token query parameter, which is where hosts are expected to read it.', SpecSource.NotesUnits);
+    warn(
+      SpecRule.WopiTokenInHeader,
+      'warning',
+      'The WOPI access token came only in the Authorization header; WOPI URLs carry it in the access_token query parameter, which is where hosts are expected to read it.',
+      SpecSource.NotesUnits,
+    );
   }
   const wopiToken = queryToken ?? bearer;
   const kind = wopiToken !== undefined && wopiToken !== null ? insightOf(wopiToken, time)?.kind : undefined;
   if (kind === 'access' || kind === 'refresh' || kind === 'code') {
-    warn(SpecRule.OAuthTokenAtWopiEndpoint, 'error', `A WOPI endpoint was called with an OAuth ${kind} token; WOPI endpoints take the WOPI access token that Bootstrap's EcosystemUrl and the child URLs carry.`, SpecSource.BootstrapAuthenticated, SpecSource.NotesAuthenticated);
+    warn(
+      SpecRule.OAuthTokenAtWopiEndpoint,
+      'error',
+      `A WOPI endpoint was called with an OAuth ${kind} token; WOPI endpoints take the WOPI access token that Bootstrap's EcosystemUrl and the child URLs carry.`,
+      SpecSource.BootstrapAuthenticated,
+      SpecSource.NotesAuthenticated,
+    );
   }
   const ttl = query?.get('access_token_ttl');
   if (ttl !== null && ttl !== undefined && ttl !== '0') {
     const value = Number(ttl);
     if (!Number.isFinite(value) || !plausibleEpochMs(value, time)) {
-      warn(SpecRule.AccessTokenTtlNotMs, 'error', `access_token_ttl=${ttl} is not an expiry instant in milliseconds since the epoch${looksLikeEpochSeconds(value, time) ? ' (it looks like seconds)' : ''}; despite its name it is not a duration, and 0 means unknown.`, SpecSource.NotesUnits);
+      warn(
+        SpecRule.AccessTokenTtlNotMs,
+        'error',
+        `access_token_ttl=${ttl} is not an expiry instant in milliseconds since the epoch${looksLikeEpochSeconds(value, time) ? ' (it looks like seconds)' : ''}; despite its name it is not a duration, and 0 means unknown.`,
+        SpecSource.NotesUnits,
+      );
     }
   }
 }
@@ -151,23 +174,56 @@ function bootstrapperRules(entry: LogEntry, warn: Warn): void {
   const bearerChallenges = challenges.filter((h) => /^\s*bearer\b/i.test(h.value));
   if (entry.status !== 401) {
     if (bearerChallenges.length > 0 && entry.status !== 0) {
-      warn(SpecRule.ChallengeOnNon401, 'warning', `A ${entry.status} answer carries a WWW-Authenticate Bearer challenge; it belongs only on a 401.`, SpecSource.GetNewAccessTokenHeaders);
+      warn(
+        SpecRule.ChallengeOnNon401,
+        'warning',
+        `A ${entry.status} answer carries a WWW-Authenticate Bearer challenge; it belongs only on a 401.`,
+        SpecSource.GetNewAccessTokenHeaders,
+      );
     }
-    if (entry.operation === Operation.Bootstrap && entry.status === 501 && headerValue(entry.requestHeaders, 'x-wopi-ecosystemoperation') !== undefined) {
-      warn(SpecRule.ShortcutNotImplemented, 'warning', 'An unknown X-WOPI-EcosystemOperation was answered 501; the spec says a host that does not implement a shortcut answers it as a plain Bootstrap.', SpecSource.NotesShortcuts);
+    if (
+      entry.operation === Operation.Bootstrap &&
+      entry.status === 501 &&
+      headerValue(entry.requestHeaders, 'x-wopi-ecosystemoperation') !== undefined
+    ) {
+      warn(
+        SpecRule.ShortcutNotImplemented,
+        'warning',
+        'An unknown X-WOPI-EcosystemOperation was answered 501; the spec says a host that does not implement a shortcut answers it as a plain Bootstrap.',
+        SpecSource.NotesShortcuts,
+      );
     }
     if (entry.operation === Operation.GetNewAccessToken && headerValue(entry.requestHeaders, 'x-wopi-wopisrc') === undefined) {
       const answered = entry.status === 200 ? ' and the host answered 200 where it should answer 404 Not Found' : '';
-      warn(SpecRule.WopiSrcMissing, 'error', `GetNewAccessToken was sent without the X-WOPI-WopiSrc header${answered}.`, SpecSource.GetNewAccessTokenHeaders, SpecSource.NotesGetNewAccessToken);
+      warn(
+        SpecRule.WopiSrcMissing,
+        'error',
+        `GetNewAccessToken was sent without the X-WOPI-WopiSrc header${answered}.`,
+        SpecSource.GetNewAccessTokenHeaders,
+        SpecSource.NotesGetNewAccessToken,
+      );
     }
     return;
   }
-  const sources401 = entry.operation === Operation.GetNewAccessToken ? [SpecSource.GetNewAccessTokenStatus, SpecSource.ChallengeFormat] : [SpecSource.BootstrapUnauthenticated, SpecSource.ChallengeFormat];
+  const sources401 =
+    entry.operation === Operation.GetNewAccessToken
+      ? [SpecSource.GetNewAccessTokenStatus, SpecSource.ChallengeFormat]
+      : [SpecSource.BootstrapUnauthenticated, SpecSource.ChallengeFormat];
   if (bearerChallenges.length === 0) {
-    return warn(SpecRule.ChallengeMissing, 'error', '401 from the bootstrapper without a WWW-Authenticate: Bearer challenge; the client cannot learn where to sign in.', ...sources401);
+    return warn(
+      SpecRule.ChallengeMissing,
+      'error',
+      '401 from the bootstrapper without a WWW-Authenticate: Bearer challenge; the client cannot learn where to sign in.',
+      ...sources401,
+    );
   }
   if (bearerChallenges.length > 1) {
-    return warn(SpecRule.ChallengeNotSingle, 'error', `The 401 carries ${bearerChallenges.length} WWW-Authenticate headers with the Bearer qualifier; there must be exactly one.`, SpecSource.ChallengeFormat);
+    return warn(
+      SpecRule.ChallengeNotSingle,
+      'error',
+      `The 401 carries ${bearerChallenges.length} WWW-Authenticate headers with the Bearer qualifier; there must be exactly one.`,
+      SpecSource.ChallengeFormat,
+    );
   }
   challengeRules(bearerChallenges[0]!.value, warn);
 }
@@ -175,23 +231,52 @@ function bootstrapperRules(entry: LogEntry, warn: Warn): void {
 function challengeRules(header: string, warn: Warn): void {
   const parsed = parseChallenge(header);
   if (!parsed) {
-    return warn(SpecRule.ChallengeUnparseable, 'error', `The WWW-Authenticate value cannot be split into name="value" parameters: ${header}`, SpecSource.ChallengeFormat, SpecSource.NotesChallenge);
+    return warn(
+      SpecRule.ChallengeUnparseable,
+      'error',
+      `The WWW-Authenticate value cannot be split into name="value" parameters: ${header}`,
+      SpecSource.ChallengeFormat,
+      SpecSource.NotesChallenge,
+    );
   }
   if (parsed.scheme !== 'Bearer') {
-    warn(SpecRule.ChallengeSchemeCasing, 'warning', `The scheme is written "${parsed.scheme}"; clients look for "Bearer" exactly.`, SpecSource.ChallengeFormat, SpecSource.NotesChallenge);
+    warn(
+      SpecRule.ChallengeSchemeCasing,
+      'warning',
+      `The scheme is written "${parsed.scheme}"; clients look for "Bearer" exactly.`,
+      SpecSource.ChallengeFormat,
+      SpecSource.NotesChallenge,
+    );
   }
   if (/,\s*$/.test(header)) {
-    warn(SpecRule.ChallengeTrailingComma, 'error', 'The challenge ends with a comma; there must be no comma after the last parameter.', SpecSource.ChallengeFormat);
+    warn(
+      SpecRule.ChallengeTrailingComma,
+      'error',
+      'The challenge ends with a comma; there must be no comma after the last parameter.',
+      SpecSource.ChallengeFormat,
+    );
   }
   const seen = new Set<string>();
   for (const [name] of parsed.ordered) {
-    if (seen.has(name)) warn(SpecRule.ChallengeDuplicateParameter, 'error', `The parameter ${name} appears more than once.`, SpecSource.ChallengeFormat);
+    if (seen.has(name))
+      warn(SpecRule.ChallengeDuplicateParameter, 'error', `The parameter ${name} appears more than once.`, SpecSource.ChallengeFormat);
     seen.add(name);
     const known = challengeParameters.find((p) => p.toLowerCase() === name.toLowerCase());
     if (known !== undefined && known !== name) {
-      warn(SpecRule.ChallengeParameterCasing, 'error', `The parameter is named "${name}"; it must be "${known}" (clients look names up case-sensitively).`, SpecSource.ChallengeFormat, SpecSource.NotesPitfalls);
+      warn(
+        SpecRule.ChallengeParameterCasing,
+        'error',
+        `The parameter is named "${name}"; it must be "${known}" (clients look names up case-sensitively).`,
+        SpecSource.ChallengeFormat,
+        SpecSource.NotesPitfalls,
+      );
     } else if (known === undefined) {
-      warn(SpecRule.ChallengeUnknownParameter, 'warning', `The parameter ${name} is not one the WOPI docs define; Office is not known to read it, and naive parsers may trip over it.`, SpecSource.NotesChallenge);
+      warn(
+        SpecRule.ChallengeUnknownParameter,
+        'warning',
+        `The parameter ${name} is not one the WOPI docs define; Office is not known to read it, and naive parsers may trip over it.`,
+        SpecSource.NotesChallenge,
+      );
     }
     if (!new RegExp(`(?:^|[\\s,])${escapeRegExp(name)}\\s*=\\s*"`).test(header)) {
       warn(SpecRule.ChallengeUnquotedValue, 'error', `The value of ${name} is not in double quotes.`, SpecSource.ChallengeFormat);
@@ -204,15 +289,31 @@ function challengeRules(header: string, warn: Warn): void {
     if (value === undefined || value === '') {
       warn(SpecRule.ChallengeMissingParameter, 'error', `The challenge has no ${required}; it is required.`, SpecSource.ChallengeFormat);
     } else if (!/^https:\/\/[^/]/i.test(value)) {
-      warn(SpecRule.ChallengeUriNotHttps, 'error', `${required} "${value}" is not an absolute https:// URL.`, SpecSource.ChallengeFormat, SpecSource.NotesPitfalls);
+      warn(
+        SpecRule.ChallengeUriNotHttps,
+        'error',
+        `${required} "${value}" is not an absolute https:// URL.`,
+        SpecSource.ChallengeFormat,
+        SpecSource.NotesPitfalls,
+      );
     }
   }
-  for (const problem of challengeProblems({ authorizationUri: params['authorization_uri'] ?? '', tokenIssuanceUri: params['tokenIssuance_uri'] ?? '', providerId: params['providerId'] })) {
+  for (const problem of challengeProblems({
+    authorizationUri: params['authorization_uri'] ?? '',
+    tokenIssuanceUri: params['tokenIssuance_uri'] ?? '',
+    providerId: params['providerId'],
+  })) {
     warn(SpecRule.ChallengeUnsafeValue, 'warning', `${problem}.`, SpecSource.NotesChallenge, SpecSource.NotesPitfalls);
   }
   const providerId = params['providerId'];
   if (providerId !== undefined && !/^[A-Za-z0-9]+$/.test(providerId)) {
-    warn(SpecRule.ProviderIdCharacters, 'warning', `providerId "${providerId}" has characters outside [A-Za-z0-9] (the spec allows only those, though its own sample is tp_contoso).`, SpecSource.ChallengeFormat, SpecSource.NotesPitfalls);
+    warn(
+      SpecRule.ProviderIdCharacters,
+      'warning',
+      `providerId "${providerId}" has characters outside [A-Za-z0-9] (the spec allows only those, though its own sample is tp_contoso).`,
+      SpecSource.ChallengeFormat,
+      SpecSource.NotesPitfalls,
+    );
   }
   const schemes = params['UrlSchemes'];
   if (schemes !== undefined) urlSchemesRules(schemes, warn);
@@ -221,15 +322,31 @@ function challengeRules(header: string, warn: Warn): void {
 function urlSchemesRules(value: string, warn: Warn): void {
   const decoded = decodeUrlSchemes(value);
   if (/[{}[\]":,\s]/.test(value) || decoded === null) {
-    return warn(SpecRule.UrlSchemesNotEncoded, 'error', 'UrlSchemes is not percent-encoded JSON; the value itself must be URL encoded.', SpecSource.ChallengeFormat, SpecSource.NotesPitfalls);
+    return warn(
+      SpecRule.UrlSchemesNotEncoded,
+      'error',
+      'UrlSchemes is not percent-encoded JSON; the value itself must be URL encoded.',
+      SpecSource.ChallengeFormat,
+      SpecSource.NotesPitfalls,
+    );
   }
   for (const [platform, list] of Object.entries(decoded)) {
     if (!(urlSchemePlatforms as readonly string[]).includes(platform)) {
-      warn(SpecRule.UrlSchemesShape, 'warning', `UrlSchemes names the platform "${platform}"; Office knows ${urlSchemePlatforms.join(', ')}.`, SpecSource.ChallengeFormat);
+      warn(
+        SpecRule.UrlSchemesShape,
+        'warning',
+        `UrlSchemes names the platform "${platform}"; Office knows ${urlSchemePlatforms.join(', ')}.`,
+        SpecSource.ChallengeFormat,
+      );
     } else if (!Array.isArray(list) || list.some((s) => typeof s !== 'string')) {
       warn(SpecRule.UrlSchemesShape, 'error', `UrlSchemes.${platform} is not an ordered list of strings.`, SpecSource.ChallengeFormat);
     } else if (platform === 'Android' && list.length % 3 !== 0) {
-      warn(SpecRule.UrlSchemesShape, 'warning', `UrlSchemes.Android has ${list.length} entries; Android entries are triples (version code, package, auth activity).`, SpecSource.NotesChallenge);
+      warn(
+        SpecRule.UrlSchemesShape,
+        'warning',
+        `UrlSchemes.Android has ${list.length} entries; Android entries are triples (version code, package, auth activity).`,
+        SpecSource.NotesChallenge,
+      );
     }
   }
 }
@@ -240,12 +357,22 @@ function successBodyRules(entry: LogEntry, warn: Warn): void {
   if (!expectsJson) return;
   const contentType = headerValue(entry.responseHeaders, 'content-type') ?? '';
   if (!/^application\/json\b/i.test(contentType.trim())) {
-    warn(SpecRule.JsonContentType, 'error', `${entry.operation} answered 200 with Content-Type "${contentType}"; the response must be application/json.`, ...expectsJson.sources);
+    warn(
+      SpecRule.JsonContentType,
+      'error',
+      `${entry.operation} answered 200 with Content-Type "${contentType}"; the response must be application/json.`,
+      ...expectsJson.sources,
+    );
   }
   if (entry.responseBody?.truncated) return;
   const body = jsonBody(entry);
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    return warn(SpecRule.NotJson, 'error', `${entry.operation} answered 200 but the body is not a JSON object${entry.responseBody ? '' : ' (it is empty)'}.`, ...expectsJson.sources);
+    return warn(
+      SpecRule.NotJson,
+      'error',
+      `${entry.operation} answered 200 but the body is not a JSON object${entry.responseBody ? '' : ' (it is empty)'}.`,
+      ...expectsJson.sources,
+    );
   }
   expectsJson.check(body as Json, entry, warn);
 }
@@ -256,58 +383,151 @@ interface JsonOperation {
 }
 
 const jsonOperations = new Map<OperationName, JsonOperation>([
-  [Operation.Bootstrap, { sources: [SpecSource.BootstrapAuthenticated, SpecSource.NotesAuthenticated], check: (body, entry, warn) => {
-    if (bootstrapObject(body, entry, warn)) {
-      const nulls = ['RootContainerInfo', 'AccessTokenInfo'].filter((k) => k in body && body[k] === null);
-      if (nulls.length > 0) warn(SpecRule.NullProperties, 'warning', `A plain Bootstrap answer carries ${nulls.join(' and ')} as null; leave them out.`, SpecSource.NotesAuthenticated);
-    }
-  } }],
-  [Operation.GetNewAccessToken, { sources: [SpecSource.GetNewAccessTokenResponse], check: (body, entry, warn) => accessTokenInfo(body, entry, warn) }],
-  [Operation.GetRootContainerBootstrapper, { sources: [SpecSource.NotesShortcuts], check: (body, entry, warn) => {
-    bootstrapObject(body, entry, warn);
-    containerPointer(object(object(body, 'RootContainerInfo'), 'ContainerPointer'), 'RootContainerInfo.ContainerPointer', SpecSource.NotesShortcuts, warn);
-  } }],
-  [Operation.GetRootContainer, { sources: [SpecSource.NotesEcosystem], check: (body, _entry, warn) => containerPointer(object(body, 'ContainerPointer'), 'ContainerPointer', SpecSource.NotesEcosystem, warn) }],
-  [Operation.Token, { sources: [SpecSource.NotesTokenResponse], check: (body, _entry, warn) => {
-    missing(body, ['access_token', 'token_type'], 'The token response', SpecSource.NotesTokenResponse, warn);
-    if ('expires_in' in body && typeof body['expires_in'] !== 'number') {
-      warn(SpecRule.ExpiresInNotNumber, 'warning', `expires_in is ${JSON.stringify(body['expires_in'])}, not a JSON number; clients such as WOPIAuth then treat the token as never expiring.`, SpecSource.NotesTokenResponse, SpecSource.NotesPitfalls);
-    }
-  } }],
-  [Operation.CheckFileInfo, { sources: [SpecSource.NotesCheckFileInfo], check: (body, _entry, warn) => {
-    missing(body, ['BaseFileName', 'OwnerId', 'Size', 'UserId', 'Version'], 'CheckFileInfo', SpecSource.NotesCheckFileInfo, warn);
-    mobileRequired(body, 'CheckFileInfo', warn);
-    if ('Version' in body && typeof body['Version'] !== 'string') warn(SpecRule.PropertyType, 'error', `CheckFileInfo.Version is ${JSON.stringify(body['Version'])}; it must be a string.`, SpecSource.NotesCheckFileInfo);
-    if ('Size' in body && !Number.isInteger(body['Size'])) warn(SpecRule.PropertyType, 'error', `CheckFileInfo.Size is ${JSON.stringify(body['Size'])}; it must be a whole number of bytes.`, SpecSource.NotesCheckFileInfo);
-    officeNames(body, ['BaseFileName', 'UserId', 'OwnerId'], 'CheckFileInfo', warn);
-  } }],
-  [Operation.CheckContainerInfo, { sources: [SpecSource.NotesCheatSheet], check: (body, _entry, warn) => {
-    missing(body, ['Name'], 'CheckContainerInfo', SpecSource.NotesCheatSheet, warn);
-    mobileRequired(body, 'CheckContainerInfo', warn);
-    officeNames(body, ['Name'], 'CheckContainerInfo', warn);
-  } }],
-  [Operation.EnumerateChildren, { sources: [SpecSource.NotesCheatSheet], check: (body, _entry, warn) => {
-    for (const key of ['ChildContainers', 'ChildFiles']) {
-      if (!Array.isArray(body[key])) warn(SpecRule.MissingProperty, 'error', `EnumerateChildren has no ${key} array; both arrays must be present, even when empty.`, SpecSource.NotesCheatSheet, SpecSource.NotesPitfalls);
-    }
-    for (const key of ['ChildContainers', 'ChildFiles']) {
-      const children = body[key];
-      if (!Array.isArray(children)) continue;
-      children.forEach((child: unknown, i) => {
-        const url = child !== null && typeof child === 'object' ? (child as Json)['Url'] : undefined;
-        if (typeof url !== 'string' || !/^https?:\/\//i.test(url) || !queryOf(url)?.get('access_token')) {
-          warn(SpecRule.ChildUrlWithoutToken, 'error', `${key}[${i}].Url is not an absolute URL with an access_token.`, SpecSource.NotesCheatSheet, SpecSource.NotesPitfalls);
+  [
+    Operation.Bootstrap,
+    {
+      sources: [SpecSource.BootstrapAuthenticated, SpecSource.NotesAuthenticated],
+      check: (body, entry, warn) => {
+        if (bootstrapObject(body, entry, warn)) {
+          const nulls = ['RootContainerInfo', 'AccessTokenInfo'].filter((k) => k in body && body[k] === null);
+          if (nulls.length > 0)
+            warn(
+              SpecRule.NullProperties,
+              'warning',
+              `A plain Bootstrap answer carries ${nulls.join(' and ')} as null; leave them out.`,
+              SpecSource.NotesAuthenticated,
+            );
         }
-      });
-    }
-  } }],
+      },
+    },
+  ],
+  [
+    Operation.GetNewAccessToken,
+    { sources: [SpecSource.GetNewAccessTokenResponse], check: (body, entry, warn) => accessTokenInfo(body, entry, warn) },
+  ],
+  [
+    Operation.GetRootContainerBootstrapper,
+    {
+      sources: [SpecSource.NotesShortcuts],
+      check: (body, entry, warn) => {
+        bootstrapObject(body, entry, warn);
+        containerPointer(
+          object(object(body, 'RootContainerInfo'), 'ContainerPointer'),
+          'RootContainerInfo.ContainerPointer',
+          SpecSource.NotesShortcuts,
+          warn,
+        );
+      },
+    },
+  ],
+  [
+    Operation.GetRootContainer,
+    {
+      sources: [SpecSource.NotesEcosystem],
+      check: (body, _entry, warn) =>
+        containerPointer(object(body, 'ContainerPointer'), 'ContainerPointer', SpecSource.NotesEcosystem, warn),
+    },
+  ],
+  [
+    Operation.Token,
+    {
+      sources: [SpecSource.NotesTokenResponse],
+      check: (body, _entry, warn) => {
+        missing(body, ['access_token', 'token_type'], 'The token response', SpecSource.NotesTokenResponse, warn);
+        if ('expires_in' in body && typeof body['expires_in'] !== 'number') {
+          warn(
+            SpecRule.ExpiresInNotNumber,
+            'warning',
+            `expires_in is ${JSON.stringify(body['expires_in'])}, not a JSON number; clients such as WOPIAuth then treat the token as never expiring.`,
+            SpecSource.NotesTokenResponse,
+            SpecSource.NotesPitfalls,
+          );
+        }
+      },
+    },
+  ],
+  [
+    Operation.CheckFileInfo,
+    {
+      sources: [SpecSource.NotesCheckFileInfo],
+      check: (body, _entry, warn) => {
+        missing(body, ['BaseFileName', 'OwnerId', 'Size', 'UserId', 'Version'], 'CheckFileInfo', SpecSource.NotesCheckFileInfo, warn);
+        mobileRequired(body, 'CheckFileInfo', warn);
+        if ('Version' in body && typeof body['Version'] !== 'string')
+          warn(
+            SpecRule.PropertyType,
+            'error',
+            `CheckFileInfo.Version is ${JSON.stringify(body['Version'])}; it must be a string.`,
+            SpecSource.NotesCheckFileInfo,
+          );
+        if ('Size' in body && !Number.isInteger(body['Size']))
+          warn(
+            SpecRule.PropertyType,
+            'error',
+            `CheckFileInfo.Size is ${JSON.stringify(body['Size'])}; it must be a whole number of bytes.`,
+            SpecSource.NotesCheckFileInfo,
+          );
+        officeNames(body, ['BaseFileName', 'UserId', 'OwnerId'], 'CheckFileInfo', warn);
+      },
+    },
+  ],
+  [
+    Operation.CheckContainerInfo,
+    {
+      sources: [SpecSource.NotesCheatSheet],
+      check: (body, _entry, warn) => {
+        missing(body, ['Name'], 'CheckContainerInfo', SpecSource.NotesCheatSheet, warn);
+        mobileRequired(body, 'CheckContainerInfo', warn);
+        officeNames(body, ['Name'], 'CheckContainerInfo', warn);
+      },
+    },
+  ],
+  [
+    Operation.EnumerateChildren,
+    {
+      sources: [SpecSource.NotesCheatSheet],
+      check: (body, _entry, warn) => {
+        for (const key of ['ChildContainers', 'ChildFiles']) {
+          if (!Array.isArray(body[key]))
+            warn(
+              SpecRule.MissingProperty,
+              'error',
+              `EnumerateChildren has no ${key} array; both arrays must be present, even when empty.`,
+              SpecSource.NotesCheatSheet,
+              SpecSource.NotesPitfalls,
+            );
+        }
+        for (const key of ['ChildContainers', 'ChildFiles']) {
+          const children = body[key];
+          if (!Array.isArray(children)) continue;
+          children.forEach((child: unknown, i) => {
+            const url = child !== null && typeof child === 'object' ? (child as Json)['Url'] : undefined;
+            if (typeof url !== 'string' || !/^https?:\/\//i.test(url) || !queryOf(url)?.get('access_token')) {
+              warn(
+                SpecRule.ChildUrlWithoutToken,
+                'error',
+                `${key}[${i}].Url is not an absolute URL with an access_token.`,
+                SpecSource.NotesCheatSheet,
+                SpecSource.NotesPitfalls,
+              );
+            }
+          });
+        }
+      },
+    },
+  ],
 ]);
 
 /** The `Bootstrap` object every bootstrapper 200 carries; false when it is missing. */
 function bootstrapObject(body: Json, entry: LogEntry, warn: Warn): boolean {
   const bootstrap = object(body, 'Bootstrap');
   if (!bootstrap) {
-    warn(SpecRule.MissingProperty, 'error', 'The answer has no Bootstrap object; the response must include a single Bootstrap property.', SpecSource.BootstrapAuthenticated);
+    warn(
+      SpecRule.MissingProperty,
+      'error',
+      'The answer has no Bootstrap object; the response must include a single Bootstrap property.',
+      SpecSource.BootstrapAuthenticated,
+    );
     return false;
   }
   missing(bootstrap, ['EcosystemUrl', 'UserId', 'SignInName'], 'Bootstrap', SpecSource.BootstrapAuthenticated, warn);
@@ -315,40 +535,87 @@ function bootstrapObject(body: Json, entry: LogEntry, warn: Warn): boolean {
   if (typeof ecosystemUrl !== 'string') return true;
   const token = queryOf(ecosystemUrl)?.get('access_token');
   if (!token) {
-    warn(SpecRule.EcosystemUrlWithoutToken, 'error', 'Bootstrap.EcosystemUrl carries no access_token; it must have a WOPI access token appended.', SpecSource.BootstrapAuthenticated, SpecSource.NotesPitfalls);
+    warn(
+      SpecRule.EcosystemUrlWithoutToken,
+      'error',
+      'Bootstrap.EcosystemUrl carries no access_token; it must have a WOPI access token appended.',
+      SpecSource.BootstrapAuthenticated,
+      SpecSource.NotesPitfalls,
+    );
   } else {
     const bearer = bearerToken(entry);
     const kind = insightOf(token, Date.parse(entry.time))?.kind;
     if (token === bearer || kind === 'access' || kind === 'refresh') {
-      warn(SpecRule.EcosystemUrlOAuthToken, 'error', 'Bootstrap.EcosystemUrl carries the OAuth token; it must carry a WOPI access token, which clients replay against /wopi/*.', SpecSource.BootstrapAuthenticated, SpecSource.NotesAuthenticated);
+      warn(
+        SpecRule.EcosystemUrlOAuthToken,
+        'error',
+        'Bootstrap.EcosystemUrl carries the OAuth token; it must carry a WOPI access token, which clients replay against /wopi/*.',
+        SpecSource.BootstrapAuthenticated,
+        SpecSource.NotesAuthenticated,
+      );
     }
   }
   try {
     if (new URL(ecosystemUrl).pathname.endsWith('/')) {
-      warn(SpecRule.EcosystemUrlTrailingSlash, 'warning', 'Bootstrap.EcosystemUrl ends in "/"; clients append /root_container_pointer to its path, which would give "//".', SpecSource.NotesEcosystem, SpecSource.NotesPitfalls);
+      warn(
+        SpecRule.EcosystemUrlTrailingSlash,
+        'warning',
+        'Bootstrap.EcosystemUrl ends in "/"; clients append /root_container_pointer to its path, which would give "//".',
+        SpecSource.NotesEcosystem,
+        SpecSource.NotesPitfalls,
+      );
     }
   } catch {
-    warn(SpecRule.PropertyType, 'error', `Bootstrap.EcosystemUrl "${ecosystemUrl}" is not an absolute URL.`, SpecSource.BootstrapAuthenticated);
+    warn(
+      SpecRule.PropertyType,
+      'error',
+      `Bootstrap.EcosystemUrl "${ecosystemUrl}" is not an absolute URL.`,
+      SpecSource.BootstrapAuthenticated,
+    );
   }
   return true;
 }
 
 function accessTokenInfo(body: Json, entry: LogEntry, warn: Warn): void {
   const info = object(body, 'AccessTokenInfo');
-  if (!info) return warn(SpecRule.MissingProperty, 'error', 'The answer has no AccessTokenInfo object; it is required.', SpecSource.GetNewAccessTokenResponse);
+  if (!info)
+    return warn(
+      SpecRule.MissingProperty,
+      'error',
+      'The answer has no AccessTokenInfo object; it is required.',
+      SpecSource.GetNewAccessTokenResponse,
+    );
   missing(info, ['AccessToken', 'AccessTokenExpiry'], 'AccessTokenInfo', SpecSource.GetNewAccessTokenResponse, warn);
   const expiry = info['AccessTokenExpiry'];
   if (expiry === undefined) return;
   if (typeof expiry !== 'number' || !Number.isInteger(expiry)) {
-    return warn(SpecRule.PropertyType, 'error', `AccessTokenExpiry is ${JSON.stringify(expiry)}; it must be a long (milliseconds since the epoch).`, SpecSource.GetNewAccessTokenResponse, SpecSource.NotesUnits);
+    return warn(
+      SpecRule.PropertyType,
+      'error',
+      `AccessTokenExpiry is ${JSON.stringify(expiry)}; it must be a long (milliseconds since the epoch).`,
+      SpecSource.GetNewAccessTokenResponse,
+      SpecSource.NotesUnits,
+    );
   }
   const time = Date.parse(entry.time);
   // Spec: 0 means unknown; anything else is an instant in milliseconds, as access_token_ttl.
   if (expiry === 0 || plausibleEpochMs(expiry, time)) return;
   if (looksLikeEpochSeconds(expiry, time)) {
-    warn(SpecRule.AccessTokenExpirySeconds, 'error', `AccessTokenExpiry ${expiry} looks like seconds since the epoch (${new Date(expiry * 1000).toISOString()}); it must be milliseconds (${expiry * 1000}).`, SpecSource.GetNewAccessTokenResponse, SpecSource.NotesUnits);
+    warn(
+      SpecRule.AccessTokenExpirySeconds,
+      'error',
+      `AccessTokenExpiry ${expiry} looks like seconds since the epoch (${new Date(expiry * 1000).toISOString()}); it must be milliseconds (${expiry * 1000}).`,
+      SpecSource.GetNewAccessTokenResponse,
+      SpecSource.NotesUnits,
+    );
   } else {
-    warn(SpecRule.AccessTokenExpiryImplausible, 'error', `AccessTokenExpiry ${expiry} is not within ten years of the request in milliseconds since the epoch.`, SpecSource.GetNewAccessTokenResponse, SpecSource.NotesUnits);
+    warn(
+      SpecRule.AccessTokenExpiryImplausible,
+      'error',
+      `AccessTokenExpiry ${expiry} is not within ten years of the request in milliseconds since the epoch.`,
+      SpecSource.GetNewAccessTokenResponse,
+      SpecSource.NotesUnits,
+    );
   }
 }
 
@@ -359,7 +626,14 @@ function containerPointer(pointer: Json | undefined, path: string, source: strin
 
 function mobileRequired(body: Json, what: string, warn: Warn): void {
   for (const key of ['IsEduUser', 'LicenseCheckForEditIsEnabled']) {
-    if (typeof body[key] !== 'boolean') warn(SpecRule.MobileRequiredProperty, 'error', `${what} has no boolean ${key}; Office mobile requires it.`, SpecSource.NotesMobileRequired, SpecSource.NotesPitfalls);
+    if (typeof body[key] !== 'boolean')
+      warn(
+        SpecRule.MobileRequiredProperty,
+        'error',
+        `${what} has no boolean ${key}; Office mobile requires it.`,
+        SpecSource.NotesMobileRequired,
+        SpecSource.NotesPitfalls,
+      );
   }
 }
 
@@ -367,32 +641,75 @@ function officeNames(body: Json, keys: string[], what: string, warn: Warn): void
   for (const key of keys) {
     const value = body[key];
     if (typeof value === 'string' && officeSafeName(value) !== value) {
-      warn(SpecRule.OfficeInvalidCharacters, 'error', `${what}.${key} "${value}" contains characters Office for iOS cannot load (\\ / : * ? " < > | # { } ^ [ ] \` %).`, SpecSource.NotesCheckFileInfo);
+      warn(
+        SpecRule.OfficeInvalidCharacters,
+        'error',
+        `${what}.${key} "${value}" contains characters Office for iOS cannot load (\\ / : * ? " < > | # { } ^ [ ] \` %).`,
+        SpecSource.NotesCheckFileInfo,
+      );
     }
   }
 }
 
 function missing(body: Json, keys: string[], what: string, source: string, warn: Warn): void {
   const absent = keys.filter((k) => body[k] === undefined || body[k] === null);
-  if (absent.length > 0) warn(SpecRule.MissingProperty, 'error', `${what} lacks the required ${absent.length === 1 ? 'property' : 'properties'} ${absent.join(', ')}.`, source);
+  if (absent.length > 0)
+    warn(
+      SpecRule.MissingProperty,
+      'error',
+      `${what} lacks the required ${absent.length === 1 ? 'property' : 'properties'} ${absent.join(', ')}.`,
+      source,
+    );
 }
 
-const lockConflictOperations: ReadonlySet<OperationName> = new Set([Operation.Lock, Operation.Unlock, Operation.RefreshLock, Operation.UnlockAndRelock, Operation.PutFile]);
+const lockConflictOperations: ReadonlySet<OperationName> = new Set([
+  Operation.Lock,
+  Operation.Unlock,
+  Operation.RefreshLock,
+  Operation.UnlockAndRelock,
+  Operation.PutFile,
+]);
 const itemVersionOperations: ReadonlySet<OperationName> = new Set([Operation.Lock, Operation.Unlock, Operation.PutFile]);
 
 function lockRules(entry: LogEntry, warn: Warn): void {
   const lock = headerValue(entry.responseHeaders, 'x-wopi-lock');
-  if (entry.status === 200 && itemVersionOperations.has(entry.operation) && headerValue(entry.responseHeaders, 'x-wopi-itemversion') === undefined) {
-    warn(SpecRule.ItemVersionMissing, 'error', `${entry.operation} answered 200 without X-WOPI-ItemVersion; Office mobile requires it on PutFile, Lock and Unlock.`, SpecSource.NotesMobileRequired);
+  if (
+    entry.status === 200 &&
+    itemVersionOperations.has(entry.operation) &&
+    headerValue(entry.responseHeaders, 'x-wopi-itemversion') === undefined
+  ) {
+    warn(
+      SpecRule.ItemVersionMissing,
+      'error',
+      `${entry.operation} answered 200 without X-WOPI-ItemVersion; Office mobile requires it on PutFile, Lock and Unlock.`,
+      SpecSource.NotesMobileRequired,
+    );
   }
   if (entry.status === 200 && entry.operation === Operation.GetLock && lock === undefined) {
-    warn(SpecRule.LockHeaderMissing, 'error', 'GetLock answered 200 without X-WOPI-Lock; it must always be sent (empty when the file is unlocked).', SpecSource.NotesCheatSheet, SpecSource.NotesPitfalls);
+    warn(
+      SpecRule.LockHeaderMissing,
+      'error',
+      'GetLock answered 200 without X-WOPI-Lock; it must always be sent (empty when the file is unlocked).',
+      SpecSource.NotesCheatSheet,
+      SpecSource.NotesPitfalls,
+    );
   }
   if (entry.status === 409 && lockConflictOperations.has(entry.operation) && lock === undefined) {
-    warn(SpecRule.LockHeaderMissing, 'error', `${entry.operation} answered 409 without X-WOPI-Lock; a lock conflict must name the current lock ("" when unlocked).`, SpecSource.NotesCheatSheet, SpecSource.NotesPitfalls);
+    warn(
+      SpecRule.LockHeaderMissing,
+      'error',
+      `${entry.operation} answered 409 without X-WOPI-Lock; a lock conflict must name the current lock ("" when unlocked).`,
+      SpecSource.NotesCheatSheet,
+      SpecSource.NotesPitfalls,
+    );
   }
   if (entry.status === 200 && lockConflictOperations.has(entry.operation) && lock !== undefined) {
-    warn(SpecRule.LockHeaderOnSuccess, 'warning', `${entry.operation} answered 200 with X-WOPI-Lock; the header should only be sent on 200 by GetLock.`, SpecSource.NotesCheatSheet);
+    warn(
+      SpecRule.LockHeaderOnSuccess,
+      'warning',
+      `${entry.operation} answered 200 with X-WOPI-Lock; the header should only be sent on 200 by GetLock.`,
+      SpecSource.NotesCheatSheet,
+    );
   }
 }
 

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { TokenService } from '../tokens/token-service.js';
-import { logEntry } from './entry-fixture.js';
+import { logEntry } from '../../test-support/entry-fixture.js';
 import { decodeToken, tokensInEntry, TokenPlace, type TokenInsight } from './token-insight.js';
 
 const now = Date.UTC(2026, 10, 23, 18, 0, 0);
@@ -65,7 +65,9 @@ describe('decodeToken: tokens the engine mints', async () => {
 
 describe('decodeToken: foreign and broken tokens', () => {
   test('a JWT from elsewhere decodes with kind unknown', () => {
-    const insight = insightOf(jwt({ alg: 'RS256', typ: 'JWT' }, { sub: 'someone@contoso.com', iat: nowSeconds - 100, exp: nowSeconds - 1 }));
+    const insight = insightOf(
+      jwt({ alg: 'RS256', typ: 'JWT' }, { sub: 'someone@contoso.com', iat: nowSeconds - 100, exp: nowSeconds - 1 }),
+    );
     assert.deepEqual(insight, {
       kind: 'unknown',
       typ: 'JWT',
@@ -98,9 +100,17 @@ describe('decodeToken: foreign and broken tokens', () => {
     ['opaque string', '1234567890abcdef', 'not a JWT (expected three base64url parts separated by dots)'],
     ['two parts', 'abc.def', 'not a JWT (expected three base64url parts separated by dots)'],
     ['characters outside base64url', 'a+b.c/d.e', 'not a JWT (expected three base64url parts separated by dots)'],
-    ['header not JSON', `${Buffer.from('nope').toString('base64url')}.${Buffer.from('{}').toString('base64url')}.x`, 'the JWT header is not base64url-encoded JSON'],
+    [
+      'header not JSON',
+      `${Buffer.from('nope').toString('base64url')}.${Buffer.from('{}').toString('base64url')}.x`,
+      'the JWT header is not base64url-encoded JSON',
+    ],
     ['payload a JSON array', jwt({ alg: 'HS256' }, '[1,2]'), 'the JWT payload is not base64url-encoded JSON'],
-    ['payload not UTF-8', `${Buffer.from('{}').toString('base64url')}.${Buffer.from([0xff, 0xfe]).toString('base64url')}.x`, 'the JWT payload is not base64url-encoded JSON'],
+    [
+      'payload not UTF-8',
+      `${Buffer.from('{}').toString('base64url')}.${Buffer.from([0xff, 0xfe]).toString('base64url')}.x`,
+      'the JWT payload is not base64url-encoded JSON',
+    ],
   ];
   for (const [name, token, reason] of bad) {
     test(`${name} → ${reason}`, () => assert.deepEqual(decodeToken(token, now), { ok: false, reason }));
@@ -113,8 +123,15 @@ describe('tokensInEntry', () => {
   const wopi2 = jwt({ alg: 'HS256', typ: 'wopi-mock-wopi+jwt' }, { sub: 'alice', res: 'file:f-1', exp: nowSeconds + 60 });
   const code = jwt({ alg: 'HS256', typ: 'wopi-mock-code+jwt' }, { sub: 'bob', exp: nowSeconds + 60 });
   const refresh = jwt({ alg: 'HS256', typ: 'wopi-mock-refresh+jwt' }, { sub: 'bob', exp: nowSeconds + 60 });
-  const json = (value: unknown) => ({ text: JSON.stringify(value), encoding: 'utf8' as const, size: 0, truncated: false, mimeType: 'application/json' });
-  const places = (seen: ReturnType<typeof tokensInEntry>) => seen.map((s) => [s.direction, s.place, s.path ?? null, s.decoded.ok ? s.decoded.insight.kind : 'bad']);
+  const json = (value: unknown) => ({
+    text: JSON.stringify(value),
+    encoding: 'utf8' as const,
+    size: 0,
+    truncated: false,
+    mimeType: 'application/json',
+  });
+  const places = (seen: ReturnType<typeof tokensInEntry>) =>
+    seen.map((s) => [s.direction, s.place, s.path ?? null, s.decoded.ok ? s.decoded.insight.kind : 'bad']);
 
   test('authenticated Bootstrap: the bearer token in, the WOPI token in EcosystemUrl out', () => {
     const seen = tokensInEntry(
@@ -139,7 +156,10 @@ describe('tokensInEntry', () => {
     const seen = tokensInEntry(
       logEntry({
         url: `/wopi/containers/c-1/children?access_token=${wopi}`,
-        responseBody: json({ ChildContainers: [], ChildFiles: [{ Url: `https://h/wopi/files/f-1?access_token=${wopi2}`, Name: 'a.docx' }] }),
+        responseBody: json({
+          ChildContainers: [],
+          ChildFiles: [{ Url: `https://h/wopi/files/f-1?access_token=${wopi2}`, Name: 'a.docx' }],
+        }),
       }),
       now,
     );
@@ -150,11 +170,20 @@ describe('tokensInEntry', () => {
   });
 
   test('sign-in redirect and code redemption', () => {
-    const redirect = tokensInEntry(logEntry({ responseHeaders: [{ name: 'location', value: `https://localhost/?code=${code}&state=s` }] }), now);
+    const redirect = tokensInEntry(
+      logEntry({ responseHeaders: [{ name: 'location', value: `https://localhost/?code=${code}&state=s` }] }),
+      now,
+    );
     assert.deepEqual(places(redirect), [['response', TokenPlace.LocationCode, null, 'code']]);
     const redeem = tokensInEntry(
       logEntry({
-        requestBody: { text: `grant_type=authorization_code&code=${code}&client_secret=%5Bredacted%5D`, encoding: 'utf8', size: 0, truncated: false, mimeType: 'application/x-www-form-urlencoded' },
+        requestBody: {
+          text: `grant_type=authorization_code&code=${code}&client_secret=%5Bredacted%5D`,
+          encoding: 'utf8',
+          size: 0,
+          truncated: false,
+          mimeType: 'application/x-www-form-urlencoded',
+        },
         responseBody: json({ access_token: access, token_type: 'bearer', expires_in: 3600, refresh_token: refresh }),
       }),
       now,
@@ -175,7 +204,13 @@ describe('tokensInEntry', () => {
   test('nothing to read: no token, a truncated or binary body, Basic credentials', () => {
     const truncated = { ...json({ access_token: access }), truncated: true };
     assert.deepEqual(tokensInEntry(logEntry({ responseBody: truncated }), now), []);
-    assert.deepEqual(tokensInEntry(logEntry({ responseBody: { text: 'AAEC', encoding: 'base64', size: 3, truncated: false, mimeType: 'application/octet-stream' } }), now), []);
+    assert.deepEqual(
+      tokensInEntry(
+        logEntry({ responseBody: { text: 'AAEC', encoding: 'base64', size: 3, truncated: false, mimeType: 'application/octet-stream' } }),
+        now,
+      ),
+      [],
+    );
     assert.deepEqual(tokensInEntry(logEntry({ requestHeaders: [{ name: 'Authorization', value: 'Basic [redacted]' }] }), now), []);
   });
 });

@@ -21,7 +21,11 @@ test("the validator's sample: one comment, kept with every property as sent", ()
   assert.equal(activity!.id, '00000009-0000-0000-0000-000000000000');
   assert.equal(activity!.type, 'comment');
   assert.deepEqual(activity!.body, JSON.parse(validatorSample).Activities[0]);
-  assert.deepEqual(answerActivity(activity!), { Id: '00000009-0000-0000-0000-000000000000', Status: 0, Message: 'comment created (ContentId cid123) received' });
+  assert.deepEqual(answerActivity(activity!), {
+    Id: '00000009-0000-0000-0000-000000000000',
+    Status: 0,
+    Message: 'comment created (ContentId cid123) received',
+  });
 });
 
 test('answers: unknown types are Status 3 with or without Data; the type is matched case-insensitively; long ContentIds are cut in the message', () => {
@@ -30,11 +34,20 @@ test('answers: unknown types are Status 3 with or without Data; the type is matc
     assert.ok(parsed.ok, JSON.stringify(parsed));
     return parsed.activities.map(answerActivity);
   };
-  assert.deepEqual(answers({ Activities: [{ Type: 'unsupported', Id: 'A' }, { Type: 'Comment', Id: 'B', Data: { ContentId: 'x'.repeat(41), ContentAction: 'updated' } }, { Type: 'mention', Id: 'C', Data: 7 }] }), [
-    { Id: 'A', Status: 3, Message: 'activity type "unsupported" is not supported (this host keeps comment)' },
-    { Id: 'B', Status: 0, Message: `Comment updated (ContentId ${'x'.repeat(40)}…) received` },
-    { Id: 'C', Status: 3, Message: 'activity type "mention" is not supported (this host keeps comment)' },
-  ]);
+  assert.deepEqual(
+    answers({
+      Activities: [
+        { Type: 'unsupported', Id: 'A' },
+        { Type: 'Comment', Id: 'B', Data: { ContentId: 'x'.repeat(41), ContentAction: 'updated' } },
+        { Type: 'mention', Id: 'C', Data: 7 },
+      ],
+    }),
+    [
+      { Id: 'A', Status: 3, Message: 'activity type "unsupported" is not supported (this host keeps comment)' },
+      { Id: 'B', Status: 0, Message: `Comment updated (ContentId ${'x'.repeat(40)}…) received` },
+      { Id: 'C', Status: 3, Message: 'activity type "mention" is not supported (this host keeps comment)' },
+    ],
+  );
   assert.deepEqual(answers({ Activities: [] }), []);
 });
 
@@ -47,9 +60,15 @@ test('bodies refused whole, each with its reason', () => {
     ['{"Activities": [{"Type": "comment", "Id": "  "}]}', 'Activities[0].Id must be a non-empty string'],
     [`{"Activities": [{"Type": "x", "Id": "${'i'.repeat(1025)}"}]}`, 'Activities[0].Id is longer than 1024 characters'],
     ['{"Activities": [{"Id": "a", "Type": 3}]}', 'Activities[0].Type must be a non-empty string'],
-    ['{"Activities": [{"Id": "a", "Type": "comment", "Data": {"ContentId": "c", "ContentAction": ""}}]}', 'Activities[0] is a comment without Data.ContentId and Data.ContentAction'],
+    [
+      '{"Activities": [{"Id": "a", "Type": "comment", "Data": {"ContentId": "c", "ContentAction": ""}}]}',
+      'Activities[0] is a comment without Data.ContentId and Data.ContentAction',
+    ],
     ['{"Activities": [{"Id": "a", "Type": "comment"}]}', 'Activities[0] is a comment without Data.ContentId and Data.ContentAction'],
-    [JSON.stringify({ Activities: Array.from({ length: 101 }, (_, i) => ({ Id: String(i), Type: 'x' })) }), 'at most 100 activities per request, not 101'],
+    [
+      JSON.stringify({ Activities: Array.from({ length: 101 }, (_, i) => ({ Id: String(i), Type: 'x' })) }),
+      'at most 100 activities per request, not 101',
+    ],
   ];
   for (const [body, reason] of table) assert.deepEqual(parseActivities(body), { ok: false, reason }, body.slice(0, 60));
 });

@@ -47,9 +47,11 @@ export function parseActivities(text: string): ParsedActivities {
   } catch (error) {
     return { ok: false, reason: `the body is not JSON (${(error as Error).message})` };
   }
-  if (!isObject(document) || !Array.isArray(document['Activities'])) return { ok: false, reason: 'the body must be a JSON object with an "Activities" array' };
+  if (!isObject(document) || !Array.isArray(document['Activities']))
+    return { ok: false, reason: 'the body must be a JSON object with an "Activities" array' };
   const list: unknown[] = document['Activities'];
-  if (list.length > maxActivitiesPerRequest) return { ok: false, reason: `at most ${maxActivitiesPerRequest} activities per request, not ${list.length}` };
+  if (list.length > maxActivitiesPerRequest)
+    return { ok: false, reason: `at most ${maxActivitiesPerRequest} activities per request, not ${list.length}` };
   const activities: Activity[] = [];
   for (const [index, item] of list.entries()) {
     const where = `Activities[${index}]`;
@@ -76,8 +78,16 @@ function isSupported(type: string): boolean {
 /** The answer to one activity; the Id is echoed exactly as sent. */
 export function answerActivity(activity: Activity): ActivityResponse {
   if (!isSupported(activity.type)) {
-    return { Id: activity.id, Status: ActivityStatus.NotSupported, Message: `activity type ${JSON.stringify(activity.type)} is not supported (this host keeps ${supportedActivityTypes.join(', ')})` };
+    return {
+      Id: activity.id,
+      Status: ActivityStatus.NotSupported,
+      Message: `activity type ${JSON.stringify(activity.type)} is not supported (this host keeps ${supportedActivityTypes.join(', ')})`,
+    };
   }
   const data = activity.body['Data'] as { ContentId: string; ContentAction: string };
-  return { Id: activity.id, Status: ActivityStatus.Success, Message: `${activity.type} ${data.ContentAction} (ContentId ${data.ContentId.length > 40 ? `${data.ContentId.slice(0, 40)}…` : data.ContentId}) received` };
+  return {
+    Id: activity.id,
+    Status: ActivityStatus.Success,
+    Message: `${activity.type} ${data.ContentAction} (ContentId ${data.ContentId.length > 40 ? `${data.ContentId.slice(0, 40)}…` : data.ContentId}) received`,
+  };
 }

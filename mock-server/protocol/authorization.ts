@@ -2,9 +2,7 @@
 export type BearerForm = 'Bearer' | 'Bearer:';
 
 export type AuthorizationParse =
-  | { kind: 'bearer'; token: string; form: BearerForm }
-  | { kind: 'missing' }
-  | { kind: 'malformed'; reason: string };
+  { kind: 'bearer'; token: string; form: BearerForm } | { kind: 'missing' } | { kind: 'malformed'; reason: string };
 
 // Spec: https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/rest/bootstrapper/bootstrap
 // The docs write `Bearer: <TOKEN>`; WOPIAuth and OAuth frameworks send `Bearer <TOKEN>` (notes §1.3).

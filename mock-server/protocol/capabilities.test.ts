@@ -6,7 +6,10 @@ import { describeCapabilities, explainSwitchedOff, switchedOff } from './capabil
 const on = { putRelativeFile: true, containers: true };
 
 test('with every capability on, no operation is switched off', () => {
-  assert.deepEqual(operationNames.filter((op) => switchedOff(op, on) !== null), []);
+  assert.deepEqual(
+    operationNames.filter((op) => switchedOff(op, on) !== null),
+    [],
+  );
 });
 
 test('putRelativeFile off takes PutRelativeFile away, nothing else', () => {
@@ -41,8 +44,17 @@ test('containers off takes every container operation away (SupportsContainers), 
 });
 
 test('explanations and descriptions name the config path', () => {
-  assert.equal(explainSwitchedOff('CreateChildFile', { capability: 'containers', answer: 'not-implemented' }), 'CreateChildFile is switched off: capabilities.containers is false');
-  assert.equal(explainSwitchedOff('GetRootContainer(bootstrapper)', { capability: 'containers', answer: 'bootstrap' }), 'GetRootContainer(bootstrapper) answered as a plain Bootstrap: capabilities.containers is false');
+  assert.equal(
+    explainSwitchedOff('CreateChildFile', { capability: 'containers', answer: 'not-implemented' }),
+    'CreateChildFile is switched off: capabilities.containers is false',
+  );
+  assert.equal(
+    explainSwitchedOff('GetRootContainer(bootstrapper)', { capability: 'containers', answer: 'bootstrap' }),
+    'GetRootContainer(bootstrapper) answered as a plain Bootstrap: capabilities.containers is false',
+  );
   assert.equal(describeCapabilities(on), '');
-  assert.equal(describeCapabilities({ putRelativeFile: false, containers: false }), 'capabilities.putRelativeFile=false, capabilities.containers=false');
+  assert.equal(
+    describeCapabilities({ putRelativeFile: false, containers: false }),
+    'capabilities.putRelativeFile=false, capabilities.containers=false',
+  );
 });

@@ -40,7 +40,8 @@ const containerOperations: ReadonlySet<OperationName> = new Set([
 /** Whether the capabilities take the operation away, and how it is answered then. */
 export function switchedOff(operation: OperationName, capabilities: Capabilities): SwitchedOff | null {
   // Spec (PutRelativeFile): a host that does not implement it sets UserCanNotWriteRelative and answers 501.
-  if (!capabilities.putRelativeFile && operation === Operation.PutRelativeFile) return { capability: 'putRelativeFile', answer: 'not-implemented' };
+  if (!capabilities.putRelativeFile && operation === Operation.PutRelativeFile)
+    return { capability: 'putRelativeFile', answer: 'not-implemented' };
   if (!capabilities.containers) {
     // Spec (bootstrapper shortcuts): a shortcut the host does not implement is answered as a standard Bootstrap.
     if (operation === Operation.GetRootContainerBootstrapper) return { capability: 'containers', answer: 'bootstrap' };

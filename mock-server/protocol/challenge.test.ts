@@ -5,7 +5,8 @@ import { decodeUrlSchemes, encodeUrlSchemes, formatBootstrapChallenge, parseChal
 // The Bootstrap spec's sample header, verbatim (note the mixed "," and ", " separators).
 const specSample =
   'Bearer authorization_uri="https://contoso.com/api/oauth2/authorize",tokenIssuance_uri="https://contoso.com/api/oauth2/token",providerId="tp_contoso", UrlSchemes="%7B%22iOS%22%20%3A%20%5B%22contoso%22%2C%22contoso-EMM%22%5D%2C%20%22Android%22%20%3A%20%5B%22contoso%22%2C%22contoso-EMM%22%5D%2C%20%22UWP%22%3A%20%5B%22contoso%22%2C%22contoso-EMM%22%5D%7D"';
-const specSampleSchemesDecoded = '{"iOS" : ["contoso","contoso-EMM"], "Android" : ["contoso","contoso-EMM"], "UWP": ["contoso","contoso-EMM"]}';
+const specSampleSchemesDecoded =
+  '{"iOS" : ["contoso","contoso-EMM"], "Android" : ["contoso","contoso-EMM"], "UWP": ["contoso","contoso-EMM"]}';
 
 describe('formatBootstrapChallenge', () => {
   test('spec sample: encodeURIComponent of the decoded UrlSchemes reproduces the sample byte for byte', () => {
@@ -41,7 +42,10 @@ describe('formatBootstrapChallenge', () => {
   });
 
   test('an empty providerId is left out rather than sent as ""', () => {
-    assert.doesNotMatch(formatBootstrapChallenge({ authorizationUri: 'https://a/x', tokenIssuanceUri: 'https://a/y', providerId: '' }), /providerId/);
+    assert.doesNotMatch(
+      formatBootstrapChallenge({ authorizationUri: 'https://a/x', tokenIssuanceUri: 'https://a/y', providerId: '' }),
+      /providerId/,
+    );
   });
 
   test('quotes and backslashes in values are escaped as quoted-string', () => {

@@ -54,7 +54,12 @@ export function classifyRequest(method: string, pathname: string, headers: Heade
   switch (path) {
     case '/wopibootstrapper':
       // Spec (shortcuts): an operation the host does not implement is answered as a plain Bootstrap.
-      return { operation: method === 'POST' ? (ecosystemOperations[header(headers, 'x-wopi-ecosystemoperation')] ?? Operation.Bootstrap) : Operation.Bootstrap };
+      return {
+        operation:
+          method === 'POST'
+            ? (ecosystemOperations[header(headers, 'x-wopi-ecosystemoperation')] ?? Operation.Bootstrap)
+            : Operation.Bootstrap,
+      };
     case '/oauth/authorize':
       return { operation: Operation.Authorize };
     case '/oauth/token':

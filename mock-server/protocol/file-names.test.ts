@@ -28,10 +28,11 @@ describe('legalizeName', () => {
     ['name...', 'name'],
     ['x'.repeat(300) + '.docx', 'x'.repeat(250) + '.docx'],
   ];
-  for (const [input, expected] of cases) test(`${JSON.stringify(input.slice(0, 20))} → ${JSON.stringify(expected.slice(0, 20))}`, () => {
-    assert.equal(legalizeName(input), expected);
-    assert.equal(nameProblem(legalizeName(input)), null);
-  });
+  for (const [input, expected] of cases)
+    test(`${JSON.stringify(input.slice(0, 20))} → ${JSON.stringify(expected.slice(0, 20))}`, () => {
+      assert.equal(legalizeName(input), expected);
+      assert.equal(nameProblem(legalizeName(input)), null);
+    });
 });
 
 describe('names', () => {

@@ -39,7 +39,8 @@ export function splitExtension(name: string): { base: string; extension: string 
 /** Why the host will not store an item under this name, or null when it will. */
 export function nameProblem(name: string): string | null {
   if (name.trim() === '') return 'the name is empty';
-  if (hasInvalidCharacter.test(name)) return 'the name contains a character Office cannot load (\\ / : * ? " < > | # { } ^ [ ] ` % or a control character)';
+  if (hasInvalidCharacter.test(name))
+    return 'the name contains a character Office cannot load (\\ / : * ? " < > | # { } ^ [ ] ` % or a control character)';
   if (hasLoneSurrogate.test(name)) return 'the name is not valid Unicode (half of a surrogate pair)';
   if (name !== name.trim()) return 'the name starts or ends with whitespace';
   // The validator's CheckFileInfo schema test: BaseFileName must be a full name, not ".ext".
@@ -60,7 +61,10 @@ export function legalizeName(name: string): string {
   if (legal === '' || legal.startsWith('.')) legal = fallbackBase + legal;
   if (legal.length > maxNameLength) {
     const { base, extension } = splitExtension(legal);
-    legal = extension.length < 32 ? truncate(base, maxNameLength - extension.length).trimEnd() + extension : dropTrailing(truncate(legal, maxNameLength));
+    legal =
+      extension.length < 32
+        ? truncate(base, maxNameLength - extension.length).trimEnd() + extension
+        : dropTrailing(truncate(legal, maxNameLength));
   }
   return legal;
 }

@@ -1,6 +1,17 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { activeLock, changeLockedFile, lock, lockIdProblem, lockLifetimeMs, putFile, refreshLock, unlock, unlockAndRelock, type Lock } from './locks.js';
+import {
+  activeLock,
+  changeLockedFile,
+  lock,
+  lockIdProblem,
+  lockLifetimeMs,
+  putFile,
+  refreshLock,
+  unlock,
+  unlockAndRelock,
+  type Lock,
+} from './locks.js';
 
 const now = 1_800_000_000_000;
 const held: Lock = { id: 'A', expiresAt: now + 1000 };
@@ -12,22 +23,42 @@ describe('lock decisions', () => {
     ['Lock with another id', lock(held, 'B', now), { ok: false, currentLock: 'A', reason: 'the file is locked with a different lock id' }],
     ['RefreshLock with the id', refreshLock(held, 'A', now), { ok: true, lock: { id: 'A', expiresAt: now + lockLifetimeMs } }],
     ['RefreshLock unlocked', refreshLock(null, 'A', now), { ok: false, currentLock: '', reason: 'the file is not locked' }],
-    ['RefreshLock mismatch', refreshLock(held, 'B', now), { ok: false, currentLock: 'A', reason: 'the file is locked with a different lock id' }],
+    [
+      'RefreshLock mismatch',
+      refreshLock(held, 'B', now),
+      { ok: false, currentLock: 'A', reason: 'the file is locked with a different lock id' },
+    ],
     ['Unlock with the id', unlock(held, 'A'), { ok: true, lock: null }],
     ['Unlock unlocked (validator UnlockUnlockedFile)', unlock(null, 'A'), { ok: false, currentLock: '', reason: 'the file is not locked' }],
     ['Unlock mismatch', unlock(held, 'B'), { ok: false, currentLock: 'A', reason: 'the file is locked with a different lock id' }],
     ['UnlockAndRelock', unlockAndRelock(held, 'A', 'B', now), { ok: true, lock: { id: 'B', expiresAt: now + lockLifetimeMs } }],
-    ['UnlockAndRelock with a wrong old lock', unlockAndRelock(held, 'X', 'B', now), { ok: false, currentLock: 'A', reason: 'the file is locked with a different lock id' }],
+    [
+      'UnlockAndRelock with a wrong old lock',
+      unlockAndRelock(held, 'X', 'B', now),
+      { ok: false, currentLock: 'A', reason: 'the file is locked with a different lock id' },
+    ],
     ['UnlockAndRelock unlocked', unlockAndRelock(null, 'A', 'B', now), { ok: false, currentLock: '', reason: 'the file is not locked' }],
     ['PutFile with the lock', putFile(held, 'A', 10), { ok: true, lock: held }],
-    ['PutFile without the lock on a locked file', putFile(held, undefined, 0), { ok: false, currentLock: 'A', reason: 'the file is locked with a different lock id' }],
+    [
+      'PutFile without the lock on a locked file',
+      putFile(held, undefined, 0),
+      { ok: false, currentLock: 'A', reason: 'the file is locked with a different lock id' },
+    ],
     ['PutFile on an unlocked 0-byte file', putFile(null, undefined, 0), { ok: true, lock: null }],
     ['PutFile with a lock id on an unlocked 0-byte file', putFile(null, 'A', 0), { ok: true, lock: null }],
-    ['PutFile on an unlocked non-empty file', putFile(null, 'A', 1), { ok: false, currentLock: '', reason: 'the file is not locked and is not empty' }],
+    [
+      'PutFile on an unlocked non-empty file',
+      putFile(null, 'A', 1),
+      { ok: false, currentLock: '', reason: 'the file is not locked and is not empty' },
+    ],
     ['Rename/Delete unlocked', changeLockedFile(null, undefined), { ok: true, lock: null }],
     ['Rename with the lock', changeLockedFile(held, 'A'), { ok: true, lock: held }],
     ['Delete of a locked file', changeLockedFile(held, undefined), { ok: false, currentLock: 'A', reason: 'the file is locked' }],
-    ['Rename with a wrong lock', changeLockedFile(held, 'B'), { ok: false, currentLock: 'A', reason: 'the file is locked with a different lock id' }],
+    [
+      'Rename with a wrong lock',
+      changeLockedFile(held, 'B'),
+      { ok: false, currentLock: 'A', reason: 'the file is locked with a different lock id' },
+    ],
   ];
   for (const [name, actual, expected] of cases) test(name, () => assert.deepEqual(actual, expected));
 });

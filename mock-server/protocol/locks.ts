@@ -73,6 +73,7 @@ export function putFile(current: Lock | null, requested: string | undefined, siz
 
 /** RenameFile, DeleteFile, overwriting: allowed on an unlocked file, or with the lock it holds. */
 export function changeLockedFile(current: Lock | null, requested: string | undefined): LockDecision {
-  if (current && requested !== current.id) return conflict(current, requested === undefined ? 'the file is locked' : 'the file is locked with a different lock id');
+  if (current && requested !== current.id)
+    return conflict(current, requested === undefined ? 'the file is locked' : 'the file is locked with a different lock id');
   return { ok: true, lock: current };
 }

@@ -11,7 +11,10 @@ test('parseShareUrlType: the two supported types, tolerantly; anything else is a
     [undefined, { ok: false, reason: 'X-WOPI-UrlType is missing' }],
     ['', { ok: false, reason: 'X-WOPI-UrlType "" is not a share URL type this host supports (ReadOnly, ReadWrite)' }],
     ['UnknownType', { ok: false, reason: 'X-WOPI-UrlType "UnknownType" is not a share URL type this host supports (ReadOnly, ReadWrite)' }],
-    [['ReadOnly', 'ReadWrite'], { ok: false, reason: 'X-WOPI-UrlType "ReadOnly,ReadWrite" is not a share URL type this host supports (ReadOnly, ReadWrite)' }],
+    [
+      ['ReadOnly', 'ReadWrite'],
+      { ok: false, reason: 'X-WOPI-UrlType "ReadOnly,ReadWrite" is not a share URL type this host supports (ReadOnly, ReadWrite)' },
+    ],
   ];
   for (const [header, expected] of table) assert.deepEqual(parseShareUrlType(header), expected, JSON.stringify(header));
 });
@@ -20,7 +23,15 @@ test('share scopes round-trip and never look like a WOPI operation scope', () =>
   const scope = shareScope({ type: 'ReadWrite', kind: 'container', id: 'a:b' });
   assert.equal(scope, 'share:ReadWrite:container:a:b');
   assert.deepEqual(parseShareScope(scope), { type: 'ReadWrite', kind: 'container', id: 'a:b' });
-  for (const other of ['file:abc', 'container:abc', 'ecosystem', 'share:ReadOnly:file:', 'share:Edit:file:abc', 'share:ReadOnly:folder:abc', 'xshare:ReadOnly:file:abc']) {
+  for (const other of [
+    'file:abc',
+    'container:abc',
+    'ecosystem',
+    'share:ReadOnly:file:',
+    'share:Edit:file:abc',
+    'share:ReadOnly:folder:abc',
+    'xshare:ReadOnly:file:abc',
+  ]) {
     assert.equal(parseShareScope(other), null, other);
   }
 });

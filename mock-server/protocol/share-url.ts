@@ -21,7 +21,11 @@ export function parseShareUrlType(header: string | string[] | undefined): { ok: 
   if (header === undefined) return { ok: false, reason: 'X-WOPI-UrlType is missing' };
   const value = (Array.isArray(header) ? header.join(',') : header).trim();
   const type = supportedShareUrlTypes.find((t) => t.toLowerCase() === value.toLowerCase());
-  if (!type) return { ok: false, reason: `X-WOPI-UrlType ${JSON.stringify(value)} is not a share URL type this host supports (${supportedShareUrlTypes.join(', ')})` };
+  if (!type)
+    return {
+      ok: false,
+      reason: `X-WOPI-UrlType ${JSON.stringify(value)} is not a share URL type this host supports (${supportedShareUrlTypes.join(', ')})`,
+    };
   return { ok: true, type };
 }
 

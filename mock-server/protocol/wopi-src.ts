@@ -1,8 +1,6 @@
 export type ResourceKind = 'file' | 'container';
 
-export type WopiSrcResolution =
-  | { ok: true; kind: ResourceKind; id: string }
-  | { ok: false; reason: string };
+export type WopiSrcResolution = { ok: true; kind: ResourceKind; id: string } | { ok: false; reason: string };
 
 export interface WopiSrcContext {
   /** Lowercased host names and IP literals (IPv6 without brackets) this host answers to. */

@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import fc from 'fast-check';
-import { startHarness, type Harness } from '../http/host-fixture.js';
+import { startHarness, type Harness } from '../../test-support/host-fixture.js';
 import { operationNames } from '../protocol/operations.js';
-import { anyJson, notJson } from './arbitraries.js';
-import { checkAsync } from './fuzz.js';
-import { wireTo, type Wire, type WireReply } from './wire.js';
+import { anyJson, notJson } from '../../test-support/arbitraries.js';
+import { checkAsync } from '../../test-support/fuzz.js';
+import { wireTo, type Wire, type WireReply } from '../../test-support/wire.js';
 
 /**
  * The admin API's documents and bodies under generated input. A document is either refused
@@ -54,9 +54,18 @@ const forbiddenInIds = /[\\/:*?"<>|#{}^[\]`%]/;
 function assertValidConfig(config: any): void {
   assert.equal(typeof config.providerId, 'string');
   assert.ok(config.providerId.length <= 128);
-  for (const platform of ['iOS', 'Android', 'UWP']) assert.ok(Array.isArray(config.urlSchemes[platform]) && config.urlSchemes[platform].every((s: unknown) => typeof s === 'string' && s !== '' && !/\s/.test(s)));
+  for (const platform of ['iOS', 'Android', 'UWP'])
+    assert.ok(
+      Array.isArray(config.urlSchemes[platform]) &&
+        config.urlSchemes[platform].every((s: unknown) => typeof s === 'string' && s !== '' && !/\s/.test(s)),
+    );
   const ttl = config.tokenTtlSeconds;
-  for (const [name, max] of [['authorizationCode', 3600], ['oauthAccessToken', 366 * 86400], ['refreshToken', 10 * 366 * 86400], ['wopiAccessToken', 366 * 86400]] as const) {
+  for (const [name, max] of [
+    ['authorizationCode', 3600],
+    ['oauthAccessToken', 366 * 86400],
+    ['refreshToken', 10 * 366 * 86400],
+    ['wopiAccessToken', 366 * 86400],
+  ] as const) {
     assert.ok(Number.isInteger(ttl[name]) && ttl[name] >= 1 && ttl[name] <= max, `${name} ${ttl[name]}`);
   }
   assert.ok(typeof config.oauth.clientId === 'string' && config.oauth.clientId !== '');
@@ -65,7 +74,14 @@ function assertValidConfig(config: any): void {
   const ids = config.users.map((u: any) => u.id);
   assert.equal(new Set(ids).size, ids.length, 'user ids are unique');
   for (const user of config.users) {
-    assert.ok(typeof user.id === 'string' && user.id.length >= 1 && user.id.length <= 64 && !forbiddenInIds.test(user.id) && user.id.trim() === user.id, user.id);
+    assert.ok(
+      typeof user.id === 'string' &&
+        user.id.length >= 1 &&
+        user.id.length <= 64 &&
+        !forbiddenInIds.test(user.id) &&
+        user.id.trim() === user.id,
+      user.id,
+    );
     assert.ok(typeof user.signInName === 'string' && user.signInName !== '');
     assert.equal(typeof user.friendlyName, 'string');
   }
@@ -103,15 +119,48 @@ const validRule = fc.record(
   { requiredKeys: ['operation', 'status'] },
 );
 /** Configs that satisfy every documented rule, so acceptance is exercised as often as refusal. */
-const validConfig = fc.record({
-  providerId: fc.stringMatching(/^[A-Za-z0-9]{0,30}$/),
-  tokenTtlSeconds: fc.record({ authorizationCode: fc.integer({ min: 1, max: 3600 }), oauthAccessToken: fc.integer({ min: 1, max: 86400 }), refreshToken: fc.integer({ min: 1, max: 86400 * 30 }), wopiAccessToken: fc.integer({ min: 1, max: 86400 }) }, { requiredKeys: [] }),
-  users: fc.uniqueArray(fc.record({ id: safeId, signInName: fc.emailAddress(), friendlyName: fc.string({ maxLength: 20 }) }), { selector: (u) => u.id, maxLength: 5 }),
-  faults: fc.array(validRule, { maxLength: 3 }),
-}, { requiredKeys: [] });
+const validConfig = fc.record(
+  {
+    providerId: fc.stringMatching(/^[A-Za-z0-9]{0,30}$/),
+    tokenTtlSeconds: fc.record(
+      {
+        authorizationCode: fc.integer({ min: 1, max: 3600 }),
+        oauthAccessToken: fc.integer({ min: 1, max: 86400 }),
+        refreshToken: fc.integer({ min: 1, max: 86400 * 30 }),
+        wopiAccessToken: fc.integer({ min: 1, max: 86400 }),
+      },
+      { requiredKeys: [] },
+    ),
+    users: fc.uniqueArray(fc.record({ id: safeId, signInName: fc.emailAddress(), friendlyName: fc.string({ maxLength: 20 }) }), {
+      selector: (u) => u.id,
+      maxLength: 5,
+    }),
+    faults: fc.array(validRule, { maxLength: 3 }),
+  },
+  { requiredKeys: [] },
+);
 
 /** The defaults with one value somewhere replaced by arbitrary JSON: near misses of a valid config. */
-const paths: Array<Array<string | number>> = [['providerId'], ['urlSchemes'], ['urlSchemes', 'iOS'], ['urlSchemes', 'Android', 0], ['tokenTtlSeconds', 'wopiAccessToken'], ['tokenTtlSeconds'], ['oauth', 'clientSecret'], ['oauth', 'redirectUris'], ['oauth', 'redirectUris', 0], ['users'], ['users', 0], ['users', 0, 'id'], ['users', 1, 'friendlyName'], ['faults'], ['faults', 0], ['faults', 0, 'status'], ['compatibility', 'unknownEcosystemOperation'], ['surprise']];
+const paths: Array<Array<string | number>> = [
+  ['providerId'],
+  ['urlSchemes'],
+  ['urlSchemes', 'iOS'],
+  ['urlSchemes', 'Android', 0],
+  ['tokenTtlSeconds', 'wopiAccessToken'],
+  ['tokenTtlSeconds'],
+  ['oauth', 'clientSecret'],
+  ['oauth', 'redirectUris'],
+  ['oauth', 'redirectUris', 0],
+  ['users'],
+  ['users', 0],
+  ['users', 0, 'id'],
+  ['users', 1, 'friendlyName'],
+  ['faults'],
+  ['faults', 0],
+  ['faults', 0, 'status'],
+  ['compatibility', 'unknownEcosystemOperation'],
+  ['surprise'],
+];
 const nearMiss = fc.tuple(fc.constantFrom(...paths), anyJson).map(([where, value]) => {
   const document = structuredClone(defaults);
   let node = document;
@@ -125,29 +174,43 @@ const nearMiss = fc.tuple(fc.constantFrom(...paths), anyJson).map(([where, value
 
 describe('PUT /api/config', () => {
   test('generated documents: refused and nothing changes, or stored, returned and valid', async (t) => {
-    await checkAsync(t, [fc.oneof({ weight: 3, arbitrary: validConfig }, { weight: 3, arbitrary: nearMiss }, { weight: 1, arbitrary: anyJson })], async (document) => {
-      const before = await snapshot();
-      const reply = await put(document);
-      if (reply.status === 400) {
-        assertErrors(reply, 400);
-        assert.deepEqual(await snapshot(), before, 'a refused document changed nothing, in memory or on disk');
-        return;
-      }
-      assert.equal(reply.status, 200, reply.text);
-      const { config, warnings } = reply.json();
-      assertValidConfig(config);
-      assert.ok(Array.isArray(warnings));
-      const after = await snapshot();
-      assert.deepEqual(after.config, config);
-      assert.deepEqual(JSON.parse(after.file).config, config);
-      // What the document said is what was stored; the rest took its default.
-      for (const [key, value] of Object.entries(JSON.parse(JSON.stringify(document)) as object)) {
-        if (key === 'faults') assert.deepEqual(config.faults.map(({ id: _id, ...rule }: any) => rule), value);
-        else if (key === 'tokenTtlSeconds' || key === 'oauth' || key === 'urlSchemes' || key === 'compatibility') assert.deepEqual(config[key], { ...config[key], ...(value as object) });
-        else if (key === 'users') assert.deepEqual(config.users, (value as any[]).map((u) => ({ friendlyName: '', ...u })));
-        else assert.deepEqual(config[key], value);
-      }
-    }, { examples: [[{}], [{ users: [] }]] });
+    await checkAsync(
+      t,
+      [fc.oneof({ weight: 3, arbitrary: validConfig }, { weight: 3, arbitrary: nearMiss }, { weight: 1, arbitrary: anyJson })],
+      async (document) => {
+        const before = await snapshot();
+        const reply = await put(document);
+        if (reply.status === 400) {
+          assertErrors(reply, 400);
+          assert.deepEqual(await snapshot(), before, 'a refused document changed nothing, in memory or on disk');
+          return;
+        }
+        assert.equal(reply.status, 200, reply.text);
+        const { config, warnings } = reply.json();
+        assertValidConfig(config);
+        assert.ok(Array.isArray(warnings));
+        const after = await snapshot();
+        assert.deepEqual(after.config, config);
+        assert.deepEqual(JSON.parse(after.file).config, config);
+        // What the document said is what was stored; the rest took its default.
+        for (const [key, value] of Object.entries(JSON.parse(JSON.stringify(document)) as object)) {
+          if (key === 'faults')
+            assert.deepEqual(
+              config.faults.map(({ id: _id, ...rule }: any) => rule),
+              value,
+            );
+          else if (key === 'tokenTtlSeconds' || key === 'oauth' || key === 'urlSchemes' || key === 'compatibility')
+            assert.deepEqual(config[key], { ...config[key], ...(value as object) });
+          else if (key === 'users')
+            assert.deepEqual(
+              config.users,
+              (value as any[]).map((u) => ({ friendlyName: '', ...u })),
+            );
+          else assert.deepEqual(config[key], value);
+        }
+      },
+      { examples: [[{}], [{ users: [] }]] },
+    );
     assert.equal((await put(defaults)).status, 200);
   });
 
@@ -156,25 +219,49 @@ describe('PUT /api/config', () => {
       notJson.map((text) => ({ text, type: 'application/json', status: 400, message: /^the body is not valid JSON: / })),
       fc.constantFrom(
         { text: '', type: 'application/json', status: 400, message: /^the body is empty; send a JSON document/ },
-        { text: '{}', type: 'text/plain', status: 415, message: /^send the document as JSON with Content-Type: application\/json, not "text\/plain"$/ },
-        { text: 'providerId=x', type: 'application/x-www-form-urlencoded', status: 415, message: /^send the document as JSON with Content-Type: application\/json/ },
+        {
+          text: '{}',
+          type: 'text/plain',
+          status: 415,
+          message: /^send the document as JSON with Content-Type: application\/json, not "text\/plain"$/,
+        },
+        {
+          text: 'providerId=x',
+          type: 'application/x-www-form-urlencoded',
+          status: 415,
+          message: /^send the document as JSON with Content-Type: application\/json/,
+        },
         { text: '{}', type: 'application/json; charset=latin9', status: 415, message: /^unsupported charset "LATIN9"$/ },
       ),
-      fc.integer({ min: 1_048_577, max: 1_300_000 }).map((n) => ({ text: JSON.stringify({ providerId: 'x'.repeat(n) }), type: 'application/json', status: 413, message: /^the body is larger than 1 MB$/ })),
+      fc.integer({ min: 1_048_577, max: 1_300_000 }).map((n) => ({
+        text: JSON.stringify({ providerId: 'x'.repeat(n) }),
+        type: 'application/json',
+        status: 413,
+        message: /^the body is larger than 1 MB$/,
+      })),
     );
-    await checkAsync(t, [body, fc.constantFrom('PUT /api/config', 'POST /api/faults')], async (b, endpoint) => {
-      const [method, url] = endpoint.split(' ') as [string, string];
-      const before = await snapshot();
-      const reply = await wire.admin(method, url, { headers: { 'content-type': b.type }, body: b.text });
-      assertErrors(reply, b.status);
-      assert.match(reply.json().errors[0].message, b.message);
-      assert.deepEqual(await snapshot(), before);
-    }, { weight: 0.5 });
+    await checkAsync(
+      t,
+      [body, fc.constantFrom('PUT /api/config', 'POST /api/faults')],
+      async (b, endpoint) => {
+        const [method, url] = endpoint.split(' ') as [string, string];
+        const before = await snapshot();
+        const reply = await wire.admin(method, url, { headers: { 'content-type': b.type }, body: b.text });
+        assertErrors(reply, b.status);
+        assert.match(reply.json().errors[0].message, b.message);
+        assert.deepEqual(await snapshot(), before);
+      },
+      { weight: 0.5 },
+    );
   });
 });
 
 describe('POST /api/faults', () => {
-  const field = <T>(valid: fc.Arbitrary<T>) => fc.oneof({ weight: 4, arbitrary: valid.map((v) => ({ v, ok: true })) }, { weight: 1, arbitrary: anyJson.map((v) => ({ v, ok: false })) });
+  const field = <T>(valid: fc.Arbitrary<T>) =>
+    fc.oneof(
+      { weight: 4, arbitrary: valid.map((v) => ({ v, ok: true })) },
+      { weight: 1, arbitrary: anyJson.map((v) => ({ v, ok: false })) },
+    );
   const ruleCase = fc.record(
     {
       operation: field(fc.constantFrom('*', ...operationNames)),
@@ -204,53 +291,86 @@ describe('POST /api/faults', () => {
   /** Random JSON can land on a valid value by chance; judge it by the same rules. */
   function isAlsoValid(name: string, v: unknown): boolean {
     switch (name) {
-      case 'operation': return v === '*' || operationNames.includes(v as never);
-      case 'status': return Number.isInteger(v) && (v as number) >= 200 && (v as number) <= 599;
-      case 'delayMs': return Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 300_000;
-      case 'dropConnection': return typeof v === 'boolean';
-      case 'userId': return typeof v === 'string' && v.length >= 1;
-      case 'method': return typeof v === 'string' && /^[A-Z]+$/.test(v);
-      case 'remaining': return Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 1_000_000;
-      case 'id': return typeof v === 'string' && v.length >= 1 && v.length <= 64;
-      default: return false;
+      case 'operation':
+        return v === '*' || operationNames.includes(v as never);
+      case 'status':
+        return Number.isInteger(v) && (v as number) >= 200 && (v as number) <= 599;
+      case 'delayMs':
+        return Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 300_000;
+      case 'dropConnection':
+        return typeof v === 'boolean';
+      case 'userId':
+        return typeof v === 'string' && v.length >= 1;
+      case 'method':
+        return typeof v === 'string' && /^[A-Z]+$/.test(v);
+      case 'remaining':
+        return Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 1_000_000;
+      case 'id':
+        return typeof v === 'string' && v.length >= 1 && v.length <= 64;
+      default:
+        return false;
     }
   }
 
   test('generated rules: 201 and stored as sent with an id and explanation, or 400 and the list unchanged', async (t) => {
     await wire.admin('DELETE', '/api/faults');
-    await checkAsync(t, [ruleCase], async (fields) => {
-      const rule = Object.fromEntries(Object.entries(fields).filter(([, f]) => f.v !== undefined).map(([k, { v }]) => [k, v]));
-      const before = (await wire.admin('GET', '/api/faults')).json().faults;
-      const reply = await wire.admin('POST', '/api/faults', { body: JSON.stringify(rule) });
-      const expectedProblem = problem(Object.fromEntries(Object.entries(fields).filter(([, f]) => f.v !== undefined)), new Set(before.map((f: { id: string }) => f.id)));
-      if (expectedProblem !== null) {
-        assertErrors(reply, 400);
-        assert.deepEqual((await wire.admin('GET', '/api/faults')).json().faults, before, expectedProblem);
-        return;
-      }
-      assert.equal(reply.status, 201, `${JSON.stringify(rule)} → ${reply.text}`);
-      const stored = reply.json();
-      const { id, explanation, warnings, ...rest } = stored;
-      assert.deepEqual(rest, Object.fromEntries(Object.entries(rule).filter(([k]) => k !== 'id')));
-      if (rule['id'] !== undefined) assert.equal(id, rule['id']);
-      else assert.match(id, /^f-[0-9a-f]{8}$/);
-      assert.equal(reply.header('location'), `/api/faults/${encodeURIComponent(id)}`);
-      assert.ok(typeof explanation === 'string' && explanation.length > 0);
-      assert.deepEqual(warnings, typeof rule['userId'] === 'string' && !['alice', 'bob'].includes(rule['userId']) ? [{ path: '$.userId', message: `no mock user has id "${rule['userId']}" yet; the rule fires once one does` }] : []);
-      assertValidRule(stored);
-      const listed = (await wire.admin('GET', '/api/faults')).json().faults;
-      assert.deepEqual(listed, [...before, { ...rule, id, explanation }]);
-      // Keep the list short and the WOPI origin free of forced answers.
-      assert.equal((await wire.admin('DELETE', `/api/faults/${encodeURIComponent(id)}`)).status, 204);
-    }, { weight: 2 });
+    await checkAsync(
+      t,
+      [ruleCase],
+      async (fields) => {
+        const rule = Object.fromEntries(
+          Object.entries(fields)
+            .filter(([, f]) => f.v !== undefined)
+            .map(([k, { v }]) => [k, v]),
+        );
+        const before = (await wire.admin('GET', '/api/faults')).json().faults;
+        const reply = await wire.admin('POST', '/api/faults', { body: JSON.stringify(rule) });
+        const expectedProblem = problem(
+          Object.fromEntries(Object.entries(fields).filter(([, f]) => f.v !== undefined)),
+          new Set(before.map((f: { id: string }) => f.id)),
+        );
+        if (expectedProblem !== null) {
+          assertErrors(reply, 400);
+          assert.deepEqual((await wire.admin('GET', '/api/faults')).json().faults, before, expectedProblem);
+          return;
+        }
+        assert.equal(reply.status, 201, `${JSON.stringify(rule)} → ${reply.text}`);
+        const stored = reply.json();
+        const { id, explanation, warnings, ...rest } = stored;
+        assert.deepEqual(rest, Object.fromEntries(Object.entries(rule).filter(([k]) => k !== 'id')));
+        if (rule['id'] !== undefined) assert.equal(id, rule['id']);
+        else assert.match(id, /^f-[0-9a-f]{8}$/);
+        assert.equal(reply.header('location'), `/api/faults/${encodeURIComponent(id)}`);
+        assert.ok(typeof explanation === 'string' && explanation.length > 0);
+        assert.deepEqual(
+          warnings,
+          typeof rule['userId'] === 'string' && !['alice', 'bob'].includes(rule['userId'])
+            ? [{ path: '$.userId', message: `no mock user has id "${rule['userId']}" yet; the rule fires once one does` }]
+            : [],
+        );
+        assertValidRule(stored);
+        const listed = (await wire.admin('GET', '/api/faults')).json().faults;
+        assert.deepEqual(listed, [...before, { ...rule, id, explanation }]);
+        // Keep the list short and the WOPI origin free of forced answers.
+        assert.equal((await wire.admin('DELETE', `/api/faults/${encodeURIComponent(id)}`)).status, 204);
+      },
+      { weight: 2 },
+    );
   });
 
   test('the 1001st rule is refused, so the saved state always loads again', async () => {
-    const full = { ...defaults, faults: Array.from({ length: 1000 }, (_, i) => ({ id: `r${i}`, operation: 'Bootstrap', delayMs: 0, userId: 'nobody' })) };
+    const full = {
+      ...defaults,
+      faults: Array.from({ length: 1000 }, (_, i) => ({ id: `r${i}`, operation: 'Bootstrap', delayMs: 0, userId: 'nobody' })),
+    };
     assert.equal((await put(full)).status, 200);
-    const reply = await wire.admin('POST', '/api/faults', { body: JSON.stringify({ operation: 'Bootstrap', delayMs: 0, userId: 'nobody' }) });
+    const reply = await wire.admin('POST', '/api/faults', {
+      body: JSON.stringify({ operation: 'Bootstrap', delayMs: 0, userId: 'nobody' }),
+    });
     assertErrors(reply, 400);
-    assert.deepEqual(reply.json().errors, [{ path: '$', message: 'there are 1000 fault rules already, the most a config holds; remove some first' }]);
+    assert.deepEqual(reply.json().errors, [
+      { path: '$', message: 'there are 1000 fault rules already, the most a config holds; remove some first' },
+    ]);
     await h.engine.store.flush();
     const restarted = await startHarness({ dataDir: h.dataDir });
     try {
@@ -265,16 +385,75 @@ describe('POST /api/faults', () => {
 
 describe('every admin route', () => {
   test('generated methods, paths and bodies with the token: a JSON answer, never a 5xx', async (t) => {
-    const segment = fc.oneof(fc.constantFrom('api', 'API', 'config', 'faults', 'users', 'alice', 'bob', 'revoke', 'tokens', 'log', 'har', 'curl', '1', '0', 'status', 'challenge', 'reset', 'files', 'containers', 'content', 'lock', 'ca.crt', '..', '%2e%2e', '%00', '%ZZ', ''), fc.string({ maxLength: 8 }).map(encodeURIComponent));
-    const route = fc.array(segment, { minLength: 1, maxLength: 5 }).map((s) => '/api/' + s.join('/')).filter((p) => !/stream/i.test(p));
-    const query = fc.constantFrom('', '?after=1', '?limit=0', '?limit=-1', '?after=x', '?name=a.docx', '?name=', '?overwrite=maybe', '?after=1&after=2');
-    const body = fc.option(fc.oneof(anyJson.map((v) => JSON.stringify(v)), notJson), { nil: undefined });
-    await checkAsync(t, [fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'), route, query, body], async (method, url, q, payload) => {
-      const reply = await wire.admin(method, url + q, payload === undefined ? {} : { body: payload.length > 100_000 ? payload.slice(0, 100_000) : payload });
-      assert.ok(reply.status < 500, `${method} ${url}${q} → ${reply.status} ${reply.text.slice(0, 200)}`);
-      assert.equal(Object.keys(reply.headers).filter((n) => n.startsWith('access-control-')).length, 0);
-      if (reply.status >= 400 && method !== 'HEAD') assertErrors(reply, reply.status);
-    }, { weight: 2 });
+    const segment = fc.oneof(
+      fc.constantFrom(
+        'api',
+        'API',
+        'config',
+        'faults',
+        'users',
+        'alice',
+        'bob',
+        'revoke',
+        'tokens',
+        'log',
+        'har',
+        'curl',
+        '1',
+        '0',
+        'status',
+        'challenge',
+        'reset',
+        'files',
+        'containers',
+        'content',
+        'lock',
+        'ca.crt',
+        '..',
+        '%2e%2e',
+        '%00',
+        '%ZZ',
+        '',
+      ),
+      fc.string({ maxLength: 8 }).map(encodeURIComponent),
+    );
+    const route = fc
+      .array(segment, { minLength: 1, maxLength: 5 })
+      .map((s) => '/api/' + s.join('/'))
+      .filter((p) => !/stream/i.test(p));
+    const query = fc.constantFrom(
+      '',
+      '?after=1',
+      '?limit=0',
+      '?limit=-1',
+      '?after=x',
+      '?name=a.docx',
+      '?name=',
+      '?overwrite=maybe',
+      '?after=1&after=2',
+    );
+    const body = fc.option(
+      fc.oneof(
+        anyJson.map((v) => JSON.stringify(v)),
+        notJson,
+      ),
+      { nil: undefined },
+    );
+    await checkAsync(
+      t,
+      [fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'), route, query, body],
+      async (method, url, q, payload) => {
+        const reply = await wire.admin(
+          method,
+          url + q,
+          payload === undefined ? {} : { body: payload.length > 100_000 ? payload.slice(0, 100_000) : payload },
+        );
+        assert.ok(reply.status < 500, `${method} ${url}${q} → ${reply.status} ${reply.text.slice(0, 200)}`);
+        assert.equal(Object.keys(reply.headers).filter((n) => n.startsWith('access-control-')).length, 0);
+        if (reply.status >= 400 && method !== 'HEAD') assertErrors(reply, reply.status);
+      },
+      { weight: 2 },
+    );
     // Whatever ran above, the host still answers and its state still loads.
     assert.equal((await put(defaults)).status, 200);
   });

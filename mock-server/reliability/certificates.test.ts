@@ -7,10 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { parse as parsePlist } from 'plist';
-import { startHarness, type Harness } from '../http/host-fixture.js';
-import { traversalSegment } from './arbitraries.js';
-import { checkAsync } from './fuzz.js';
-import { wireTo, type Wire, type WireReply } from './wire.js';
+import { startHarness, type Harness } from '../../test-support/host-fixture.js';
+import { traversalSegment } from '../../test-support/arbitraries.js';
+import { checkAsync } from '../../test-support/fuzz.js';
+import { wireTo, type Wire, type WireReply } from '../../test-support/wire.js';
 
 /**
  * The private keys stay in the data dir: no URL of either listener serves them, whole or in
@@ -36,9 +36,19 @@ before(async () => {
   const scalar = (pem: string) => Buffer.from(createPrivateKey(pem).export({ format: 'jwk' }).d!, 'base64url');
   const derOf = (pem: string) => createPrivateKey(pem).export({ format: 'der', type: 'pkcs8' });
   keyMaterial = [];
-  for (const [name, pem] of [['CA key', caKeyPem], ['leaf key', leafKeyPem]] as const) {
-    keyMaterial.push([`${name} scalar`, scalar(pem)], [`${name} scalar (hex)`, Buffer.from(scalar(pem).toString('hex'))], [`${name} scalar (base64)`, Buffer.from(scalar(pem).toString('base64'))]);
-    keyMaterial.push([`${name} PKCS#8 (base64 run)`, Buffer.from(derOf(pem).toString('base64').slice(24, 64))], [`${name} PEM run`, Buffer.from(pem.split('\n')[1]!.slice(0, 40))]);
+  for (const [name, pem] of [
+    ['CA key', caKeyPem],
+    ['leaf key', leafKeyPem],
+  ] as const) {
+    keyMaterial.push(
+      [`${name} scalar`, scalar(pem)],
+      [`${name} scalar (hex)`, Buffer.from(scalar(pem).toString('hex'))],
+      [`${name} scalar (base64)`, Buffer.from(scalar(pem).toString('base64'))],
+    );
+    keyMaterial.push(
+      [`${name} PKCS#8 (base64 run)`, Buffer.from(derOf(pem).toString('base64').slice(24, 64))],
+      [`${name} PEM run`, Buffer.from(pem.split('\n')[1]!.slice(0, 40))],
+    );
   }
   keyMaterial.push(['token-signing key', Buffer.from(signing)], ['token-signing key bytes', Buffer.from(signing, 'base64url')]);
 });
@@ -54,12 +64,53 @@ function assertNoKey(reply: WireReply, what: string): void {
 
 describe('the keys never leave the data dir', () => {
   test('no path on either listener, with or without the admin token, serves any part of a key', async (t) => {
-    const named = fc.constantFrom('/ca.key', '/tls/ca.key', '/leaf.key', '/tls/leaf.key', '/keys/token-signing.key', '/api/ca.key', '/api/tls/ca.key', '/ca.crt', '/ca.mobileconfig', '/setup', '/api/ca.crt', '/api/ca.mobileconfig', '/api/status', '/api/log/har', '/api/log', '/api/config', '/index.html', '/ca.pem', '/ca.p12', '/ca.pfx');
-    const traversal = fc.array(fc.oneof(traversalSegment, fc.constantFrom('tls', 'ca.key', 'leaf.key', 'keys', 'assets', 'api', 'data')), { minLength: 1, maxLength: 6 }).map((s) => '/' + s.join('/'));
-    await checkAsync(t, [fc.oneof(named, traversal), fc.constantFrom('wopi' as const, 'admin' as const), fc.boolean()], async (route, listener, withToken) => {
-      const reply = listener === 'wopi' ? await wire.wopi('GET', route) : await wire.admin('GET', route, withToken ? {} : { headers: { authorization: undefined } });
-      assertNoKey(reply, `${listener} ${route}`);
-    }, { examples: [['/ca.crt', 'wopi', false], ['/api/ca.crt', 'admin', true], ['/ca.mobileconfig', 'wopi', false], ['/api/log/har', 'admin', true]] });
+    const named = fc.constantFrom(
+      '/ca.key',
+      '/tls/ca.key',
+      '/leaf.key',
+      '/tls/leaf.key',
+      '/keys/token-signing.key',
+      '/api/ca.key',
+      '/api/tls/ca.key',
+      '/ca.crt',
+      '/ca.mobileconfig',
+      '/setup',
+      '/api/ca.crt',
+      '/api/ca.mobileconfig',
+      '/api/status',
+      '/api/log/har',
+      '/api/log',
+      '/api/config',
+      '/index.html',
+      '/ca.pem',
+      '/ca.p12',
+      '/ca.pfx',
+    );
+    const traversal = fc
+      .array(fc.oneof(traversalSegment, fc.constantFrom('tls', 'ca.key', 'leaf.key', 'keys', 'assets', 'api', 'data')), {
+        minLength: 1,
+        maxLength: 6,
+      })
+      .map((s) => '/' + s.join('/'));
+    await checkAsync(
+      t,
+      [fc.oneof(named, traversal), fc.constantFrom('wopi' as const, 'admin' as const), fc.boolean()],
+      async (route, listener, withToken) => {
+        const reply =
+          listener === 'wopi'
+            ? await wire.wopi('GET', route)
+            : await wire.admin('GET', route, withToken ? {} : { headers: { authorization: undefined } });
+        assertNoKey(reply, `${listener} ${route}`);
+      },
+      {
+        examples: [
+          ['/ca.crt', 'wopi', false],
+          ['/api/ca.crt', 'admin', true],
+          ['/ca.mobileconfig', 'wopi', false],
+          ['/api/log/har', 'admin', true],
+        ],
+      },
+    );
   });
 
   test('/ca.crt and /api/ca.crt are exactly the CA certificate: one PEM block, the key pair of ca.key, nothing else', async () => {
@@ -86,15 +137,31 @@ describe('the keys never leave the data dir', () => {
 
 describe("the leaf passes Node's TLS verification", () => {
   /** Dials an address with the CA trusted, checking the name as a client using that address would. */
-  function handshake(connectTo: string, name: string, ca: string | undefined, servername?: string): Promise<{ authorized: boolean; error: string | null; peer: DetailedPeerCertificate }> {
+  function handshake(
+    connectTo: string,
+    name: string,
+    ca: string | undefined,
+    servername?: string,
+  ): Promise<{ authorized: boolean; error: string | null; peer: DetailedPeerCertificate }> {
     const port = Number(new URL(h.origin).port);
     return new Promise((resolve, reject) => {
-      const socket = tlsConnect({ host: connectTo, port, ...(ca ? { ca } : {}), ...(servername ? { servername } : {}), rejectUnauthorized: false }, () => {
-        const peer = socket.getPeerCertificate(true);
-        const identity = checkServerIdentity(name, peer);
-        resolve({ authorized: socket.authorized, error: socket.authorizationError ? String((socket.authorizationError as Error & { code?: string }).code ?? socket.authorizationError) : identity ? String((identity as Error & { code?: string }).code) : null, peer });
-        socket.destroy();
-      });
+      const socket = tlsConnect(
+        { host: connectTo, port, ...(ca ? { ca } : {}), ...(servername ? { servername } : {}), rejectUnauthorized: false },
+        () => {
+          const peer = socket.getPeerCertificate(true);
+          const identity = checkServerIdentity(name, peer);
+          resolve({
+            authorized: socket.authorized,
+            error: socket.authorizationError
+              ? String((socket.authorizationError as Error & { code?: string }).code ?? socket.authorizationError)
+              : identity
+                ? String((identity as Error & { code?: string }).code)
+                : null,
+            peer,
+          });
+          socket.destroy();
+        },
+      );
       socket.once('error', reject);
     });
   }
@@ -115,10 +182,12 @@ describe("the leaf passes Node's TLS verification", () => {
       const [type, value] = [san.slice(0, san.indexOf(':')), san.slice(san.indexOf(':') + 1)];
       let outcome;
       try {
-        outcome = type === 'DNS' ? await handshake('127.0.0.1', value, caCertPem, value) : await handshake(dialable(value), value, caCertPem);
+        outcome =
+          type === 'DNS' ? await handshake('127.0.0.1', value, caCertPem, value) : await handshake(dialable(value), value, caCertPem);
       } catch (error) {
         // An address of an interface that is down cannot be dialled; the certificate is then checked for it over loopback.
-        if (!['EADDRNOTAVAIL', 'ENETUNREACH', 'EHOSTUNREACH', 'EINVAL'].includes(String((error as NodeJS.ErrnoException).code))) throw error;
+        if (!['EADDRNOTAVAIL', 'ENETUNREACH', 'EHOSTUNREACH', 'EINVAL'].includes(String((error as NodeJS.ErrnoException).code)))
+          throw error;
         viaLoopback.push(san);
         outcome = await handshake('127.0.0.1', value, caCertPem);
         assert.equal(outcome.error, null, san);
@@ -126,7 +195,9 @@ describe("the leaf passes Node's TLS verification", () => {
       assert.deepEqual([outcome.authorized, outcome.error], [true, null], san);
       assert.equal(new X509Certificate(outcome.peer.issuerCertificate.raw).fingerprint256, caFingerprint, `${san}: issued by our CA`);
     }
-    t.diagnostic(`${sans.length} names and addresses: ${sans.join(', ')}${viaLoopback.length ? `; not dialable, checked over loopback: ${viaLoopback.join(', ')}` : ''}`);
+    t.diagnostic(
+      `${sans.length} names and addresses: ${sans.join(', ')}${viaLoopback.length ? `; not dialable, checked over loopback: ${viaLoopback.join(', ')}` : ''}`,
+    );
   });
 
   test('and refuses as it should: without the CA, or at a name the certificate does not list', async () => {

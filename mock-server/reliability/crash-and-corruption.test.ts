@@ -5,8 +5,8 @@ import { get as httpsGet } from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { adminCall, spawnCli, testListenFlags, type CliProcess } from './cli-process.js';
-import { checkAsync } from './fuzz.js';
+import { adminCall, spawnCli, testListenFlags, type CliProcess } from '../../test-support/cli-process.js';
+import { checkAsync } from '../../test-support/fuzz.js';
 
 /**
  * The process killed outright while it saves, and state files that cannot be read. After a
@@ -37,7 +37,11 @@ function bigConfig(tag: string): unknown {
   const long = (what: string, i: number) => `${tag}-${what}-${i}-`.padEnd(250, tag.toLowerCase());
   return {
     providerId: `Doc${tag}`,
-    urlSchemes: { iOS: Array.from({ length: 32 }, (_, i) => `${tag.toLowerCase()}${i}://${long('ios', i).replace(/-/g, '')}`.slice(0, 256)), Android: [], UWP: [] },
+    urlSchemes: {
+      iOS: Array.from({ length: 32 }, (_, i) => `${tag.toLowerCase()}${i}://${long('ios', i).replace(/-/g, '')}`.slice(0, 256)),
+      Android: [],
+      UWP: [],
+    },
     users: Array.from({ length: 60 }, (_, i) => ({ id: `user-${i}`, signInName: long('mail', i), friendlyName: long('name', i) })),
   };
 }
@@ -55,7 +59,10 @@ describe('SIGKILL during config writes', () => {
     host = spawnCli(['--json', ...testListenFlags, '--data-dir', dataDir], { json: true });
     await host.next('ready');
     await stop(host);
-    assert.deepEqual((await readdir(dataDir)).filter((name) => name.endsWith('.tmp')), ['notes.tmp']);
+    assert.deepEqual(
+      (await readdir(dataDir)).filter((name) => name.endsWith('.tmp')),
+      ['notes.tmp'],
+    );
     assert.equal(await readFile(path.join(dataDir, 'state.json'), 'utf8'), before);
   });
 
@@ -74,44 +81,71 @@ describe('SIGKILL during config writes', () => {
     assert.equal((await adminCall(ready, 'PUT', '/api/config', JSON.stringify(initial))).status, 200);
     const known = [...stored.values()].map((c) => JSON.stringify(c));
     let kills = 0;
-    await checkAsync(t, [fc.integer({ min: 5, max: 400 }), fc.integer({ min: 1, max: 4 })], async (killAfterMs, inFlight) => {
-      // This start is also the check of the previous kill: it must come up clean from what was left.
-      if (kills > 0) {
-        host = spawnCli(['--json', ...testListenFlags, '--data-dir', dataDir], { json: true });
-        ready = await host.next('ready');
-        assert.deepEqual(host.events.filter((e) => e['event'] === 'warning'), [], 'the restart found nothing to keep aside');
-        const onDisk = JSON.parse(await readFile(path.join(dataDir, 'state.json'), 'utf8')).config;
-        assert.equal((await adminCall(ready, 'GET', '/api/config')).text, JSON.stringify(onDisk));
-      }
-      let hammering = true;
-      const hammer = async (lane: number) => {
-        for (let i = lane; hammering; i++) await adminCall(ready, 'PUT', '/api/config', JSON.stringify(bigConfig(i % 2 === 0 ? 'A' : 'B'))).catch(() => (hammering = false));
-      };
-      const lanes = Array.from({ length: inFlight }, (_, lane) => hammer(lane));
-      await new Promise((r) => setTimeout(r, killAfterMs));
-      host.child.kill('SIGKILL');
-      assert.deepEqual(await host.exited, { code: null, signal: 'SIGKILL' });
-      hammering = false;
-      await Promise.all(lanes);
-      kills++;
-      const text = await readFile(path.join(dataDir, 'state.json'), 'utf8');
-      let parsed: { schemaVersion: number; config: unknown; userEpochs: Record<string, string> };
-      try {
-        parsed = JSON.parse(text);
-      } catch (error) {
-        assert.fail(`torn state.json after a kill at ${killAfterMs} ms: ${(error as Error).message}; ${text.length} bytes`);
-      }
-      assert.equal(parsed.schemaVersion, 1);
-      assert.ok(known.includes(JSON.stringify(parsed.config)), `state.json holds a document that was never sent (kill at ${killAfterMs} ms)`);
-      const users = (parsed.config as { users: Array<{ id: string }> }).users.map((u) => u.id).sort();
-      assert.deepEqual(Object.keys(parsed.userEpochs).sort(), users, 'epochs match the users of the same document');
-    }, { weight: 0.06, examples: [[5, 4], [50, 1]] });
+    await checkAsync(
+      t,
+      [fc.integer({ min: 5, max: 400 }), fc.integer({ min: 1, max: 4 })],
+      async (killAfterMs, inFlight) => {
+        // This start is also the check of the previous kill: it must come up clean from what was left.
+        if (kills > 0) {
+          host = spawnCli(['--json', ...testListenFlags, '--data-dir', dataDir], { json: true });
+          ready = await host.next('ready');
+          assert.deepEqual(
+            host.events.filter((e) => e['event'] === 'warning'),
+            [],
+            'the restart found nothing to keep aside',
+          );
+          const onDisk = JSON.parse(await readFile(path.join(dataDir, 'state.json'), 'utf8')).config;
+          assert.equal((await adminCall(ready, 'GET', '/api/config')).text, JSON.stringify(onDisk));
+        }
+        let hammering = true;
+        const hammer = async (lane: number) => {
+          for (let i = lane; hammering; i++)
+            await adminCall(ready, 'PUT', '/api/config', JSON.stringify(bigConfig(i % 2 === 0 ? 'A' : 'B'))).catch(
+              () => (hammering = false),
+            );
+        };
+        const lanes = Array.from({ length: inFlight }, (_, lane) => hammer(lane));
+        await new Promise((r) => setTimeout(r, killAfterMs));
+        host.child.kill('SIGKILL');
+        assert.deepEqual(await host.exited, { code: null, signal: 'SIGKILL' });
+        hammering = false;
+        await Promise.all(lanes);
+        kills++;
+        const text = await readFile(path.join(dataDir, 'state.json'), 'utf8');
+        let parsed: { schemaVersion: number; config: unknown; userEpochs: Record<string, string> };
+        try {
+          parsed = JSON.parse(text);
+        } catch (error) {
+          assert.fail(`torn state.json after a kill at ${killAfterMs} ms: ${(error as Error).message}; ${text.length} bytes`);
+        }
+        assert.equal(parsed.schemaVersion, 1);
+        assert.ok(
+          known.includes(JSON.stringify(parsed.config)),
+          `state.json holds a document that was never sent (kill at ${killAfterMs} ms)`,
+        );
+        const users = (parsed.config as { users: Array<{ id: string }> }).users.map((u) => u.id).sort();
+        assert.deepEqual(Object.keys(parsed.userEpochs).sort(), users, 'epochs match the users of the same document');
+      },
+      {
+        weight: 0.06,
+        examples: [
+          [5, 4],
+          [50, 1],
+        ],
+      },
+    );
     // The last kill is checked by one more clean start.
     host = spawnCli(['--json', ...testListenFlags, '--data-dir', dataDir], { json: true });
     await host.next('ready');
-    assert.deepEqual(host.events.filter((e) => e['event'] === 'warning'), []);
+    assert.deepEqual(
+      host.events.filter((e) => e['event'] === 'warning'),
+      [],
+    );
     // Whatever temporary files the kills left, the start removed before reading state.json.
-    assert.deepEqual((await readdir(dataDir)).filter((name) => name.endsWith('.tmp')), []);
+    assert.deepEqual(
+      (await readdir(dataDir)).filter((name) => name.endsWith('.tmp')),
+      [],
+    );
     await stop(host);
   });
 });
@@ -138,13 +172,33 @@ describe('a closed output pipe', () => {
 
 describe('a persisted state that cannot be read', () => {
   const cases: Array<{ name: string; write(file: string): Promise<void>; problem: RegExp }> = [
-    { name: 'cut off mid-write', write: (f) => writeFile(f, '{"schemaVersion": 1, "config": {"providerId": "Half'), problem: /^not valid JSON \(/ },
-    { name: 'binary garbage', write: (f) => writeFile(f, Buffer.from([0xff, 0xfe, 0x00, 0x7b, 0x22, 0x01])), problem: /^not valid JSON \(/ },
+    {
+      name: 'cut off mid-write',
+      write: (f) => writeFile(f, '{"schemaVersion": 1, "config": {"providerId": "Half'),
+      problem: /^not valid JSON \(/,
+    },
+    {
+      name: 'binary garbage',
+      write: (f) => writeFile(f, Buffer.from([0xff, 0xfe, 0x00, 0x7b, 0x22, 0x01])),
+      problem: /^not valid JSON \(/,
+    },
     { name: 'empty', write: (f) => writeFile(f, ''), problem: /^not valid JSON \(/ },
     { name: 'JSON but not an object', write: (f) => writeFile(f, '[1, 2, 3]'), problem: /^not a JSON object$/ },
-    { name: 'from a newer version', write: (f) => writeFile(f, JSON.stringify({ schemaVersion: 99, config: {}, userEpochs: {} })), problem: /^schemaVersion 99 is newer than this build understands \(1\)$/ },
-    { name: 'an invalid config', write: (f) => writeFile(f, JSON.stringify({ schemaVersion: 1, config: { users: 42 }, userEpochs: {} })), problem: /^config is invalid: \$\.users: / },
-    { name: 'epochs that are not strings', write: (f) => writeFile(f, JSON.stringify({ schemaVersion: 1, config: {}, userEpochs: { alice: 1 } })), problem: /^userEpochs is not an object of strings$/ },
+    {
+      name: 'from a newer version',
+      write: (f) => writeFile(f, JSON.stringify({ schemaVersion: 99, config: {}, userEpochs: {} })),
+      problem: /^schemaVersion 99 is newer than this build understands \(1\)$/,
+    },
+    {
+      name: 'an invalid config',
+      write: (f) => writeFile(f, JSON.stringify({ schemaVersion: 1, config: { users: 42 }, userEpochs: {} })),
+      problem: /^config is invalid: \$\.users: /,
+    },
+    {
+      name: 'epochs that are not strings',
+      write: (f) => writeFile(f, JSON.stringify({ schemaVersion: 1, config: {}, userEpochs: { alice: 1 } })),
+      problem: /^userEpochs is not an object of strings$/,
+    },
     {
       name: 'a folder where the file should be',
       write: async (f) => {
@@ -168,7 +222,9 @@ describe('a persisted state that cannot be read', () => {
       const kept = (await readdir(dataDir)).filter((n) => n.startsWith('state.json.corrupt-'));
       assert.equal(kept.length, 1);
       const keptAt = path.join(dataDir, kept[0]!);
-      const match = /^persisted state (.+) could not be read \((.+)\); it was kept at (.+) and the host started from defaults$/.exec(warning);
+      const match = /^persisted state (.+) could not be read \((.+)\); it was kept at (.+) and the host started from defaults$/.exec(
+        warning,
+      );
       assert.ok(match, warning);
       assert.equal(match[1], file);
       assert.match(match[2]!, c.problem);
@@ -206,7 +262,10 @@ describe('a persisted state that cannot be read', () => {
     await writeFile(path.join(dir, 'start.json'), JSON.stringify({ providerId: 'FromFile' }));
     const host = spawnCli(['--json', ...testListenFlags, '--data-dir', dataDir, '--config', path.join(dir, 'start.json')], { json: true });
     const ready = await host.next('ready');
-    assert.match(String((await host.next('warning'))['message']), /could not be read \(not valid JSON .*\); it was kept at .*state\.json\.corrupt-.* and the host started from the given config$/);
+    assert.match(
+      String((await host.next('warning'))['message']),
+      /could not be read \(not valid JSON .*\); it was kept at .*state\.json\.corrupt-.* and the host started from the given config$/,
+    );
     assert.equal(JSON.parse((await adminCall(ready, 'GET', '/api/config')).text).providerId, 'FromFile');
     await stop(host);
   });
@@ -218,7 +277,12 @@ describe('a persisted state that cannot be read', () => {
     const host = spawnCli(['--json', ...testListenFlags, '--data-dir', dataDir], { json: true });
     await host.next('ready');
     const warning = String((await host.next('warning'))['message']);
-    assert.match(warning, new RegExp(`^token signing key ${keyFile.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} was unreadable; kept it at ${keyFile.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\.corrupt-[^ ]+ and made a new one \\(earlier tokens no longer verify\\)$`));
+    assert.match(
+      warning,
+      new RegExp(
+        `^token signing key ${keyFile.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} was unreadable; kept it at ${keyFile.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\.corrupt-[^ ]+ and made a new one \\(earlier tokens no longer verify\\)$`,
+      ),
+    );
     assert.equal(Buffer.from((await readFile(keyFile, 'utf8')).trim(), 'base64url').length, 32);
     await stop(host);
   });
@@ -241,6 +305,8 @@ async function snapshot(target: string): Promise<unknown> {
     if ((error as NodeJS.ErrnoException).code !== 'EISDIR') throw error;
     const entries = await readdir(target, { recursive: true, withFileTypes: true });
     const files = entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
-    return Object.fromEntries(await Promise.all(files.map(async (f) => [path.relative(target, f), (await readFile(f)).toString('base64')])));
+    return Object.fromEntries(
+      await Promise.all(files.map(async (f) => [path.relative(target, f), (await readFile(f)).toString('base64')])),
+    );
   }
 }

@@ -1,11 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { startHarness, type Harness } from '../http/host-fixture.js';
-import { checkAsync } from './fuzz.js';
-import { grantsFor } from './tokens.js';
-import { newContainer, newFileIn, serverErrorOf, wopiHeaders, type Created } from './file-surface.js';
-import { wireTo, type Wire, type WireReply } from './wire.js';
+import { startHarness, type Harness } from '../../test-support/host-fixture.js';
+import { checkAsync } from '../../test-support/fuzz.js';
+import { grantsFor } from '../../test-support/tokens.js';
+import { newContainer, newFileIn, serverErrorOf, wopiHeaders, type Created } from '../../test-support/file-surface.js';
+import { wireTo, type Wire, type WireReply } from '../../test-support/wire.js';
 
 /**
  * Every file, container and lock operation with a token that does not open the resource: another
@@ -78,28 +78,87 @@ const fileOperations: Operation[] = [
   { name: 'EnumerateAncestors(file)', method: 'GET', suffix: '/ancestry' },
   { name: 'GetEcosystem(file)', method: 'GET', suffix: '/ecosystem_pointer' },
   { name: 'PutFile', method: 'POST', suffix: '/contents', override: 'PUT', body: 'overwritten by a stranger' },
-  { name: 'PutFile with the lock', method: 'POST', suffix: '/contents', override: 'PUT', headers: { 'x-wopi-lock': 'LOCK_OF_TARGET' }, body: 'overwritten' },
+  {
+    name: 'PutFile with the lock',
+    method: 'POST',
+    suffix: '/contents',
+    override: 'PUT',
+    headers: { 'x-wopi-lock': 'LOCK_OF_TARGET' },
+    body: 'overwritten',
+  },
   { name: 'Lock', method: 'POST', suffix: '', override: 'LOCK', headers: { 'x-wopi-lock': 'stolen' } },
   { name: 'GetLock', method: 'POST', suffix: '', override: 'GET_LOCK' },
   { name: 'RefreshLock', method: 'POST', suffix: '', override: 'REFRESH_LOCK', headers: { 'x-wopi-lock': 'LOCK_OF_TARGET' } },
   { name: 'Unlock', method: 'POST', suffix: '', override: 'UNLOCK', headers: { 'x-wopi-lock': 'LOCK_OF_TARGET' } },
-  { name: 'UnlockAndRelock', method: 'POST', suffix: '', override: 'LOCK', headers: { 'x-wopi-oldlock': 'LOCK_OF_TARGET', 'x-wopi-lock': 'stolen' } },
-  { name: 'PutRelativeFile', method: 'POST', suffix: '', override: 'PUT_RELATIVE', headers: { 'x-wopi-suggestedtarget': '.docx' }, body: 'copy' },
-  { name: 'PutRelativeFile overwrite', method: 'POST', suffix: '', override: 'PUT_RELATIVE', headers: { 'x-wopi-relativetarget': 'NAME_OF_TARGET', 'x-wopi-overwriterelativetarget': 'true' }, body: 'copy' },
-  { name: 'RenameFile', method: 'POST', suffix: '', override: 'RENAME_FILE', headers: { 'x-wopi-requestedname': 'taken-over', 'x-wopi-lock': 'LOCK_OF_TARGET' } },
+  {
+    name: 'UnlockAndRelock',
+    method: 'POST',
+    suffix: '',
+    override: 'LOCK',
+    headers: { 'x-wopi-oldlock': 'LOCK_OF_TARGET', 'x-wopi-lock': 'stolen' },
+  },
+  {
+    name: 'PutRelativeFile',
+    method: 'POST',
+    suffix: '',
+    override: 'PUT_RELATIVE',
+    headers: { 'x-wopi-suggestedtarget': '.docx' },
+    body: 'copy',
+  },
+  {
+    name: 'PutRelativeFile overwrite',
+    method: 'POST',
+    suffix: '',
+    override: 'PUT_RELATIVE',
+    headers: { 'x-wopi-relativetarget': 'NAME_OF_TARGET', 'x-wopi-overwriterelativetarget': 'true' },
+    body: 'copy',
+  },
+  {
+    name: 'RenameFile',
+    method: 'POST',
+    suffix: '',
+    override: 'RENAME_FILE',
+    headers: { 'x-wopi-requestedname': 'taken-over', 'x-wopi-lock': 'LOCK_OF_TARGET' },
+  },
   { name: 'DeleteFile', method: 'POST', suffix: '', override: 'DELETE' },
   { name: 'PutUserInfo', method: 'POST', suffix: '', override: 'PUT_USER_INFO', body: 'stranger info' },
   { name: 'GetShareUrl(file)', method: 'POST', suffix: '', override: 'GET_SHARE_URL', headers: { 'x-wopi-urltype': 'ReadWrite' } },
-  { name: 'AddActivities', method: 'POST', suffix: '', override: 'ADD_ACTIVITIES', body: JSON.stringify({ Activities: [{ Type: 'comment', Id: '1', Timestamp: '2026-01-01T00:00:00Z', Data: { ContentId: 'c', ContentAction: 'create' } }] }) },
+  {
+    name: 'AddActivities',
+    method: 'POST',
+    suffix: '',
+    override: 'ADD_ACTIVITIES',
+    body: JSON.stringify({
+      Activities: [{ Type: 'comment', Id: '1', Timestamp: '2026-01-01T00:00:00Z', Data: { ContentId: 'c', ContentAction: 'create' } }],
+    }),
+  },
 ];
 const containerOperations: Operation[] = [
   { name: 'CheckContainerInfo', method: 'GET', suffix: '' },
   { name: 'EnumerateChildren', method: 'GET', suffix: '/children' },
   { name: 'EnumerateAncestors(container)', method: 'GET', suffix: '/ancestry' },
   { name: 'GetEcosystem(container)', method: 'GET', suffix: '/ecosystem_pointer' },
-  { name: 'CreateChildFile', method: 'POST', suffix: '', override: 'CREATE_CHILD_FILE', headers: { 'x-wopi-suggestedtarget': 'planted.docx' } },
-  { name: 'CreateChildFile overwrite', method: 'POST', suffix: '', override: 'CREATE_CHILD_FILE', headers: { 'x-wopi-relativetarget': 'NAME_OF_TARGET', 'x-wopi-overwriterelativetarget': 'true' } },
-  { name: 'CreateChildContainer', method: 'POST', suffix: '', override: 'CREATE_CHILD_CONTAINER', headers: { 'x-wopi-suggestedtarget': 'planted' } },
+  {
+    name: 'CreateChildFile',
+    method: 'POST',
+    suffix: '',
+    override: 'CREATE_CHILD_FILE',
+    headers: { 'x-wopi-suggestedtarget': 'planted.docx' },
+  },
+  {
+    name: 'CreateChildFile overwrite',
+    method: 'POST',
+    suffix: '',
+    override: 'CREATE_CHILD_FILE',
+    headers: { 'x-wopi-relativetarget': 'NAME_OF_TARGET', 'x-wopi-overwriterelativetarget': 'true' },
+  },
+  {
+    name: 'CreateChildContainer',
+    method: 'POST',
+    suffix: '',
+    override: 'CREATE_CHILD_CONTAINER',
+    headers: { 'x-wopi-suggestedtarget': 'planted' },
+  },
   { name: 'RenameContainer', method: 'POST', suffix: '', override: 'RENAME_CONTAINER', headers: { 'x-wopi-requestedname': 'taken-over' } },
   { name: 'DeleteContainer', method: 'POST', suffix: '', override: 'DELETE_CONTAINER' },
   { name: 'GetShareUrl(container)', method: 'POST', suffix: '', override: 'GET_SHARE_URL', headers: { 'x-wopi-urltype': 'ReadOnly' } },
@@ -126,58 +185,96 @@ function visible(reply: WireReply): string {
 }
 
 describe('tokens that do not open the resource', () => {
-  test('another user\'s token of every scope, on every file, container and lock operation, in the query or as Bearer: 404, nothing leaked, nothing changed', async (t) => {
+  test("another user's token of every scope, on every file, container and lock operation, in the query or as Bearer: 404, nothing leaked, nothing changed", async (t) => {
     const before = await everything();
-    const target = fc.constantFrom(...parties.flatMap((owner) => [
-      { owner, kind: 'file' as const, resource: owner.locked },
-      { owner, kind: 'file' as const, resource: owner.plain },
-      { owner, kind: 'container' as const, resource: owner.folder },
-    ]));
-    await checkAsync(t, [target, fc.nat(), fc.nat(), fc.boolean(), fc.nat()], async ({ owner, kind, resource }, callerIndex, tokenIndex, asBearer, opIndex) => {
-      const others = parties.filter((p) => p !== owner);
-      const caller = others[callerIndex % others.length]!;
-      const { token } = caller.tokens[tokenIndex % caller.tokens.length]!;
-      const operations = kind === 'file' ? fileOperations : containerOperations;
-      const op = operations[opIndex % operations.length]!;
-      // The stranger guesses right: the target's real lock id and name are in the request.
-      const fill = (v: string) => v.replace('LOCK_OF_TARGET', owner.lockId).replace('NAME_OF_TARGET', owner.locked.name);
-      const headers = Object.fromEntries(Object.entries(op.headers ?? {}).map(([k, v]) => [k, fill(v)]));
-      const path = `/wopi/${kind}s/${resource.id}${op.suffix}${asBearer ? '' : `?access_token=${token}`}`;
-      const reply = await wire.wopi(op.method, path, { headers: { ...headers, ...(op.override ? { 'x-wopi-override': op.override } : {}), ...(asBearer ? { authorization: `Bearer ${token}` } : {}) }, ...(op.body !== undefined ? { body: op.body } : {}) });
-      const context = `${caller.userId} → ${owner.userId}'s ${kind} with ${op.name} (${asBearer ? 'Bearer' : 'query'}) → ${reply.status} ${reply.header('x-wopi-servererror') ?? ''}`;
-      assert.deepEqual(
-        { status: reply.status, headers: wopiHeaders(reply), body: reply.text },
-        { status: 404, headers: { 'x-wopi-servererror': [`no ${kind} ${resource.id} that user ${caller.userId} can access`] }, body: '' },
-        context,
-      );
-      assert.equal(reply.headers['www-authenticate'], undefined, context);
-      for (const secret of [owner.lockId, owner.locked.name, owner.plain.name, owner.folder.name, `${owner.userId}'s`]) assert.ok(!visible(reply).includes(secret), `${context}: leaked ${secret}`);
-    }, { weight: 3 });
+    const target = fc.constantFrom(
+      ...parties.flatMap((owner) => [
+        { owner, kind: 'file' as const, resource: owner.locked },
+        { owner, kind: 'file' as const, resource: owner.plain },
+        { owner, kind: 'container' as const, resource: owner.folder },
+      ]),
+    );
+    await checkAsync(
+      t,
+      [target, fc.nat(), fc.nat(), fc.boolean(), fc.nat()],
+      async ({ owner, kind, resource }, callerIndex, tokenIndex, asBearer, opIndex) => {
+        const others = parties.filter((p) => p !== owner);
+        const caller = others[callerIndex % others.length]!;
+        const { token } = caller.tokens[tokenIndex % caller.tokens.length]!;
+        const operations = kind === 'file' ? fileOperations : containerOperations;
+        const op = operations[opIndex % operations.length]!;
+        // The stranger guesses right: the target's real lock id and name are in the request.
+        const fill = (v: string) => v.replace('LOCK_OF_TARGET', owner.lockId).replace('NAME_OF_TARGET', owner.locked.name);
+        const headers = Object.fromEntries(Object.entries(op.headers ?? {}).map(([k, v]) => [k, fill(v)]));
+        const path = `/wopi/${kind}s/${resource.id}${op.suffix}${asBearer ? '' : `?access_token=${token}`}`;
+        const reply = await wire.wopi(op.method, path, {
+          headers: {
+            ...headers,
+            ...(op.override ? { 'x-wopi-override': op.override } : {}),
+            ...(asBearer ? { authorization: `Bearer ${token}` } : {}),
+          },
+          ...(op.body !== undefined ? { body: op.body } : {}),
+        });
+        const context = `${caller.userId} → ${owner.userId}'s ${kind} with ${op.name} (${asBearer ? 'Bearer' : 'query'}) → ${reply.status} ${reply.header('x-wopi-servererror') ?? ''}`;
+        assert.deepEqual(
+          { status: reply.status, headers: wopiHeaders(reply), body: reply.text },
+          { status: 404, headers: { 'x-wopi-servererror': [`no ${kind} ${resource.id} that user ${caller.userId} can access`] }, body: '' },
+          context,
+        );
+        assert.equal(reply.headers['www-authenticate'], undefined, context);
+        for (const secret of [owner.lockId, owner.locked.name, owner.plain.name, owner.folder.name, `${owner.userId}'s`])
+          assert.ok(!visible(reply).includes(secret), `${context}: leaked ${secret}`);
+      },
+      { weight: 3 },
+    );
     assert.equal(await everything(), before, 'a refused request changed something');
   });
 
-  test('the same user\'s token for another resource (or the ecosystem, or a share link) on every operation: 401 naming both scopes, nothing changed', async (t) => {
+  test("the same user's token for another resource (or the ecosystem, or a share link) on every operation: 401 naming both scopes, nothing changed", async (t) => {
     const before = await everything();
-    const target = fc.constantFrom(...parties.flatMap((owner) => [
-      { owner, kind: 'file' as const, resource: owner.locked },
-      { owner, kind: 'file' as const, resource: owner.plain },
-      { owner, kind: 'container' as const, resource: owner.folder },
-    ]));
-    await checkAsync(t, [target, fc.nat(), fc.boolean(), fc.nat()], async ({ owner, kind, resource }, tokenIndex, asBearer, opIndex) => {
-      const candidates = owner.tokens.filter((tk) => tk.scope !== `${kind}:${resource.id}`);
-      const { token, scope } = candidates[tokenIndex % candidates.length]!;
-      const operations = kind === 'file' ? fileOperations : containerOperations;
-      const op = operations[opIndex % operations.length]!;
-      const headers = Object.fromEntries(Object.entries(op.headers ?? {}).map(([k, v]) => [k, v.replace('LOCK_OF_TARGET', owner.lockId).replace('NAME_OF_TARGET', owner.locked.name)]));
-      const path = `/wopi/${kind}s/${resource.id}${op.suffix}${asBearer ? '' : `?access_token=${token}`}`;
-      const reply = await wire.wopi(op.method, path, { headers: { ...headers, ...(op.override ? { 'x-wopi-override': op.override } : {}), ...(asBearer ? { authorization: `Bearer ${token}` } : {}) }, ...(op.body !== undefined ? { body: op.body } : {}) });
-      assert.deepEqual(
-        { status: reply.status, headers: wopiHeaders(reply), body: reply.text },
-        { status: 401, headers: { 'x-wopi-servererror': [serverErrorOf(`the access token is for ${scope}, not ${kind}:${resource.id}`)] }, body: '' },
-        `${owner.userId}'s ${scope} token on ${kind}:${resource.id} with ${op.name} (${asBearer ? 'Bearer' : 'query'})`,
-      );
-      assert.ok(!visible(reply).includes(owner.lockId));
-    }, { weight: 2 });
+    const target = fc.constantFrom(
+      ...parties.flatMap((owner) => [
+        { owner, kind: 'file' as const, resource: owner.locked },
+        { owner, kind: 'file' as const, resource: owner.plain },
+        { owner, kind: 'container' as const, resource: owner.folder },
+      ]),
+    );
+    await checkAsync(
+      t,
+      [target, fc.nat(), fc.boolean(), fc.nat()],
+      async ({ owner, kind, resource }, tokenIndex, asBearer, opIndex) => {
+        const candidates = owner.tokens.filter((tk) => tk.scope !== `${kind}:${resource.id}`);
+        const { token, scope } = candidates[tokenIndex % candidates.length]!;
+        const operations = kind === 'file' ? fileOperations : containerOperations;
+        const op = operations[opIndex % operations.length]!;
+        const headers = Object.fromEntries(
+          Object.entries(op.headers ?? {}).map(([k, v]) => [
+            k,
+            v.replace('LOCK_OF_TARGET', owner.lockId).replace('NAME_OF_TARGET', owner.locked.name),
+          ]),
+        );
+        const path = `/wopi/${kind}s/${resource.id}${op.suffix}${asBearer ? '' : `?access_token=${token}`}`;
+        const reply = await wire.wopi(op.method, path, {
+          headers: {
+            ...headers,
+            ...(op.override ? { 'x-wopi-override': op.override } : {}),
+            ...(asBearer ? { authorization: `Bearer ${token}` } : {}),
+          },
+          ...(op.body !== undefined ? { body: op.body } : {}),
+        });
+        assert.deepEqual(
+          { status: reply.status, headers: wopiHeaders(reply), body: reply.text },
+          {
+            status: 401,
+            headers: { 'x-wopi-servererror': [serverErrorOf(`the access token is for ${scope}, not ${kind}:${resource.id}`)] },
+            body: '',
+          },
+          `${owner.userId}'s ${scope} token on ${kind}:${resource.id} with ${op.name} (${asBearer ? 'Bearer' : 'query'})`,
+        );
+        assert.ok(!visible(reply).includes(owner.lockId));
+      },
+      { weight: 2 },
+    );
     assert.equal(await everything(), before, 'a refused request changed something');
   });
 
@@ -186,13 +283,18 @@ describe('tokens that do not open the resource', () => {
     const attempts = ['LOCK', 'GET_LOCK', 'REFRESH_LOCK', 'UNLOCK'];
     for (const operation of attempts) {
       for (const { token } of bob.tokens) {
-        const reply = await wire.wopi('POST', `/wopi/files/${alice.locked.id}?access_token=${token}`, { headers: { 'x-wopi-override': operation, 'x-wopi-lock': alice.lockId } });
+        const reply = await wire.wopi('POST', `/wopi/files/${alice.locked.id}?access_token=${token}`, {
+          headers: { 'x-wopi-override': operation, 'x-wopi-lock': alice.lockId },
+        });
         assert.deepEqual([reply.status, reply.headers['x-wopi-lock']], [404, undefined], operation);
       }
     }
     const held = await wire.wopi('POST', alice.locked.path, { headers: { 'x-wopi-override': 'GET_LOCK' } });
     assert.deepEqual([held.status, held.headers['x-wopi-lock']], [200, [alice.lockId]]);
-    const put = await wire.wopi('POST', alice.locked.path.replace('?', '/contents?'), { headers: { 'x-wopi-override': 'PUT', 'x-wopi-lock': alice.lockId }, body: 'owner writes' });
+    const put = await wire.wopi('POST', alice.locked.path.replace('?', '/contents?'), {
+      headers: { 'x-wopi-override': 'PUT', 'x-wopi-lock': alice.lockId },
+      body: 'owner writes',
+    });
     assert.equal(put.status, 200, put.text);
   });
 });

@@ -1,12 +1,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { appendPath, startHarness, type Harness } from '../http/host-fixture.js';
-import { aliceRoot } from '../http/file-fixture.js';
-import { checkAsync } from './fuzz.js';
-import { newContainer, newFileIn, pathOf, serverErrorOf, useLongTokenLifetimes, type Created } from './file-surface.js';
-import { utf8Bytes } from './arbitraries.js';
-import { wireTo, type Wire, type WireReply } from './wire.js';
+import { appendPath, startHarness, type Harness } from '../../test-support/host-fixture.js';
+import { aliceRoot } from '../../test-support/file-fixture.js';
+import { checkAsync } from '../../test-support/fuzz.js';
+import { newContainer, newFileIn, pathOf, serverErrorOf, useLongTokenLifetimes, type Created } from '../../test-support/file-surface.js';
+import { utf8Bytes } from '../../test-support/arbitraries.js';
+import { wireTo, type Wire, type WireReply } from '../../test-support/wire.js';
 
 /**
  * Model-based test of the WOPI lock state machine. fast-check draws random sequences of Lock,
@@ -38,13 +38,30 @@ interface Real {
 
 /** Lock ids as a client sends them. Node trims SP/HTAB at the ends of a header value, as HTTP says. */
 const lockIds = fc.oneof(
-  { weight: 8, arbitrary: fc.constantFrom('A', 'B', '{"S":"0136ad16","E":2,"M":"DE99"}', 'x'.repeat(maxLockLength), utf8Bytes('verrou-é-😀'), '  A  ', 'a b', 'a') },
+  {
+    weight: 8,
+    arbitrary: fc.constantFrom(
+      'A',
+      'B',
+      '{"S":"0136ad16","E":2,"M":"DE99"}',
+      'x'.repeat(maxLockLength),
+      utf8Bytes('verrou-é-😀'),
+      '  A  ',
+      'a b',
+      'a',
+    ),
+  },
   { weight: 2, arbitrary: fc.constantFrom('', '   ', 'x'.repeat(maxLockLength + 1)) },
   { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 12 }).map((s) => s.replace(/[^\x21-\x7e]/g, '_')) },
 );
 
 const wireValue = (id: string) => id.replace(/^[ \t]+|[ \t]+$/g, '');
-const problemOf = (id: string): string | null => (wireValue(id) === '' ? 'is empty' : wireValue(id).length > maxLockLength ? `is ${wireValue(id).length} characters long; at most ${maxLockLength} are supported` : null);
+const problemOf = (id: string): string | null =>
+  wireValue(id) === ''
+    ? 'is empty'
+    : wireValue(id).length > maxLockLength
+      ? `is ${wireValue(id).length} characters long; at most ${maxLockLength} are supported`
+      : null;
 
 function current(m: Model): { id: string; expiresAt: number } | null {
   return m.lock && m.lock.expiresAt > m.now ? m.lock : null;
@@ -67,7 +84,11 @@ function expectConflict(reply: WireReply, m: Model, reason: string, step: string
   const lock = current(m)?.id ?? '';
   assert.deepEqual(reply.headers['x-wopi-lock'], [lock], `${step}: X-WOPI-Lock`);
   assert.equal(reply.header('x-wopi-lockfailurereason'), reason, step);
-  assert.equal(reply.header('x-wopi-servererror'), serverErrorOf(lock === '' ? reason : `${reason} (current lock ${JSON.stringify(lock.slice(0, 100))})`), step);
+  assert.equal(
+    reply.header('x-wopi-servererror'),
+    serverErrorOf(lock === '' ? reason : `${reason} (current lock ${JSON.stringify(lock.slice(0, 100))})`),
+    step,
+  );
   assert.equal(reply.header('x-wopi-itemversion'), undefined, step);
 }
 
@@ -75,7 +96,8 @@ function expectBadRequest(reply: WireReply, detail: string, step: string): void 
   assert.deepEqual([reply.status, reply.header('x-wopi-servererror'), reply.headers['x-wopi-lock']], [400, detail, undefined], step);
 }
 
-const override = (r: Real, operation: string, headers: Record<string, string> = {}, path = r.file.path) => r.wire.wopi('POST', path, { headers: { 'x-wopi-override': operation, ...headers } });
+const override = (r: Real, operation: string, headers: Record<string, string> = {}, path = r.file.path) =>
+  r.wire.wopi('POST', path, { headers: { 'x-wopi-override': operation, ...headers } });
 
 class LockCommand implements fc.AsyncCommand<Model, Real> {
   constructor(readonly id: string) {}
@@ -130,7 +152,10 @@ class UnlockCommand implements fc.AsyncCommand<Model, Real> {
 }
 
 class UnlockAndRelockCommand implements fc.AsyncCommand<Model, Real> {
-  constructor(readonly oldId: string, readonly newId: string) {}
+  constructor(
+    readonly oldId: string,
+    readonly newId: string,
+  ) {}
   check = () => true;
   async run(m: Model, r: Real) {
     const reply = await override(r, 'LOCK', { 'x-wopi-lock': this.newId, 'x-wopi-oldlock': this.oldId });
@@ -159,10 +184,16 @@ class GetLockCommand implements fc.AsyncCommand<Model, Real> {
 }
 
 class PutFileCommand implements fc.AsyncCommand<Model, Real> {
-  constructor(readonly id: string | undefined, readonly body: Buffer) {}
+  constructor(
+    readonly id: string | undefined,
+    readonly body: Buffer,
+  ) {}
   check = () => true;
   async run(m: Model, r: Real) {
-    const reply = await r.wire.wopi('POST', r.contents, { headers: { 'x-wopi-override': 'PUT', ...(this.id !== undefined ? { 'x-wopi-lock': this.id } : {}) }, body: this.body });
+    const reply = await r.wire.wopi('POST', r.contents, {
+      headers: { 'x-wopi-override': 'PUT', ...(this.id !== undefined ? { 'x-wopi-lock': this.id } : {}) },
+      body: this.body,
+    });
     const step = this.toString();
     // An empty X-WOPI-Lock on PutFile counts as none (the file may be unlocked and empty).
     const sent = this.id === undefined || wireValue(this.id) === '' ? undefined : wireValue(this.id);
@@ -180,10 +211,16 @@ class PutFileCommand implements fc.AsyncCommand<Model, Real> {
 }
 
 class RenameFileCommand implements fc.AsyncCommand<Model, Real> {
-  constructor(readonly id: string | undefined, readonly base: string) {}
+  constructor(
+    readonly id: string | undefined,
+    readonly base: string,
+  ) {}
   check = () => true;
   async run(m: Model, r: Real) {
-    const reply = await override(r, 'RENAME_FILE', { 'x-wopi-requestedname': this.base, ...(this.id !== undefined ? { 'x-wopi-lock': this.id } : {}) });
+    const reply = await override(r, 'RENAME_FILE', {
+      'x-wopi-requestedname': this.base,
+      ...(this.id !== undefined ? { 'x-wopi-lock': this.id } : {}),
+    });
     const step = this.toString();
     const sent = this.id === undefined || wireValue(this.id) === '' ? undefined : wireValue(this.id);
     const problem = sent === undefined ? null : problemOf(sent);
@@ -251,18 +288,34 @@ test('random Lock/GetLock/RefreshLock/Unlock/UnlockAndRelock/PutFile/RenameFile 
       // Either side of the 30-minute expiry, and exactly on it (an expired lock is as good as none).
       fc.constantFrom(1000, 29 * 60 * 1000 + 59_000, lockLifetimeMs, 60_000).map((ms) => new AdvanceClockCommand(ms)),
     ],
-    { maxCommands: 40, size: "+1" },
+    { maxCommands: 40, size: '+1' },
   );
   let steps = 0;
-  await checkAsync(t, [commands, fc.boolean()], async (sequence, startEmpty) => {
-    // Each sequence gets its own folder and file, so none depends on another's lock or names.
-    const file = await newFileIn(wire, (await newContainer(wire, folder.url, 'run')).url, startEmpty ? undefined : Buffer.from('first content'), 'model.docx');
-    const base = file.name.replace(/\.docx$/, '');
-    const model: Model = { lock: null, content: startEmpty ? Buffer.alloc(0) : Buffer.from('first content'), version: startEmpty ? 1 : 2, base, now: h.now() };
-    const real: Real = { wire, h, file, contents: pathOf(appendPath(file.url, '/contents')) };
-    await fc.asyncModelRun(() => ({ model, real }), sequence);
-    await new ReadBackCommand().run(model, real);
-    steps += [...sequence].length;
-  }, { weight: 1.5 });
+  await checkAsync(
+    t,
+    [commands, fc.boolean()],
+    async (sequence, startEmpty) => {
+      // Each sequence gets its own folder and file, so none depends on another's lock or names.
+      const file = await newFileIn(
+        wire,
+        (await newContainer(wire, folder.url, 'run')).url,
+        startEmpty ? undefined : Buffer.from('first content'),
+        'model.docx',
+      );
+      const base = file.name.replace(/\.docx$/, '');
+      const model: Model = {
+        lock: null,
+        content: startEmpty ? Buffer.alloc(0) : Buffer.from('first content'),
+        version: startEmpty ? 1 : 2,
+        base,
+        now: h.now(),
+      };
+      const real: Real = { wire, h, file, contents: pathOf(appendPath(file.url, '/contents')) };
+      await fc.asyncModelRun(() => ({ model, real }), sequence);
+      await new ReadBackCommand().run(model, real);
+      steps += [...sequence].length;
+    },
+    { weight: 1.5 },
+  );
   t.diagnostic(`lock model: ${steps} steps checked`);
 });

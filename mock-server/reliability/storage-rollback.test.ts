@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import os from 'node:os';
 import path from 'node:path';
 import { FileStore, StorageWriteError } from '../storage/file-store.js';
-import { eventually } from './wire.js';
+import { eventually } from '../../test-support/wire.js';
 
 /**
  * When the index cannot be saved, the store must not keep in memory what the disk refused: every
@@ -27,7 +27,11 @@ test('commands caught by a failed index save all fail, are undone in memory, and
   const indexFile = path.join(dataDir, 'storage', 'index.json');
   const blobsDir = path.join(dataDir, 'storage', 'blobs');
   await store.flush();
-  const memoryBefore = JSON.stringify({ children: store.children(root.id), userInfo: store.userInfo('alice'), lock: store.lockOf(store.getOwned('file', second.id, 'alice')!) });
+  const memoryBefore = JSON.stringify({
+    children: store.children(root.id),
+    userInfo: store.userInfo('alice'),
+    lock: store.lockOf(store.getOwned('file', second.id, 'alice')!),
+  });
   const diskBefore = await readFile(indexFile, 'utf8');
   const blobsBefore = (await readdir(blobsDir)).sort();
   const staged = await store.stage(Buffer.from('content of a copy'), Infinity);
@@ -48,9 +52,23 @@ test('commands caught by a failed index save all fail, are undone in memory, and
     assert.ok(reason instanceof StorageWriteError, `command ${i}: ${String(reason)}`);
     assert.equal(reason.what, 'change');
   }
-  assert.equal(JSON.stringify({ children: store.children(root.id), userInfo: store.userInfo('alice'), lock: store.lockOf(store.getOwned('file', second.id, 'alice')!) }), memoryBefore, 'memory still holds a refused change');
+  assert.equal(
+    JSON.stringify({
+      children: store.children(root.id),
+      userInfo: store.userInfo('alice'),
+      lock: store.lockOf(store.getOwned('file', second.id, 'alice')!),
+    }),
+    memoryBefore,
+    'memory still holds a refused change',
+  );
   // The staged blob only the refused PutRelativeFile used is gone; every blob the index names is still there.
-  assert.deepEqual((await eventually(async () => (await readdir(blobsDir)).sort(), (b) => b.length === blobsBefore.length)), blobsBefore);
+  assert.deepEqual(
+    await eventually(
+      async () => (await readdir(blobsDir)).sort(),
+      (b) => b.length === blobsBefore.length,
+    ),
+    blobsBefore,
+  );
 
   await rm(indexFile, { recursive: true });
   await writeFile(indexFile, diskBefore);
@@ -59,6 +77,10 @@ test('commands caught by a failed index save all fail, are undone in memory, and
   await store.flush();
   const disk = JSON.parse(await readFile(indexFile, 'utf8'));
   const expected = JSON.parse(diskBefore);
-  expected.resources[first.id] = { ...expected.resources[first.id], name: `saved later${path.extname(first.name)}`, version: expected.resources[first.id].version + 1 };
+  expected.resources[first.id] = {
+    ...expected.resources[first.id],
+    name: `saved later${path.extname(first.name)}`,
+    version: expected.resources[first.id].version + 1,
+  };
   assert.deepEqual(disk, expected, 'the next save holds that change and none of the refused ones');
 });

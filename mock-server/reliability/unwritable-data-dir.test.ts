@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { chmod, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startHarness } from '../http/host-fixture.js';
-import { adminCall, spawnCli, testListenFlags } from './cli-process.js';
-import { wireTo } from './wire.js';
+import { startHarness } from '../../test-support/host-fixture.js';
+import { adminCall, spawnCli, testListenFlags } from '../../test-support/cli-process.js';
+import { wireTo } from '../../test-support/wire.js';
 
 /**
  * A data dir that refuses writes. Every admin change answers 507 with a message naming the file
@@ -44,7 +44,9 @@ describe('a data dir that refuses writes', () => {
     const wire = wireTo(h);
     const stateFile = path.join(dataDir, 'state.json');
     try {
-      const faultId = (await wire.admin('POST', '/api/faults', { body: JSON.stringify({ id: 'kept', operation: 'CheckFileInfo', status: 500 }) })).json().id;
+      const faultId = (
+        await wire.admin('POST', '/api/faults', { body: JSON.stringify({ id: 'kept', operation: 'CheckFileInfo', status: 500 }) })
+      ).json().id;
       await h.engine.store.flush();
       const configBefore = (await wire.admin('GET', '/api/config')).text;
       const stateBefore = await readFile(stateFile, 'utf8');
@@ -81,7 +83,13 @@ describe('a data dir that refuses writes', () => {
           const { errors } = reply.json();
           assert.equal(errors.length, 1);
           assert.equal(errors[0].path, '$');
-          assert.match(errors[0].message, new RegExp(`^could not save ${stateFile.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: (EACCES|ENOTDIR|EEXIST): .+; nothing was changed$`), errors[0].message);
+          assert.match(
+            errors[0].message,
+            new RegExp(
+              `^could not save ${stateFile.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: (EACCES|ENOTDIR|EEXIST): .+; nothing was changed$`,
+            ),
+            errors[0].message,
+          );
           assert.equal((await wire.admin('GET', '/api/config')).text, configBefore, `${method} ${route} changed the running config`);
         }
         // Revoke was refused, so alice's tokens still work.
@@ -91,7 +99,11 @@ describe('a data dir that refuses writes', () => {
         await repair();
       }
       assert.equal(await readFile(stateFile, 'utf8'), stateBefore, 'state.json untouched');
-      assert.deepEqual((await readdir(dataDir)).filter((f) => f.endsWith('.tmp')), [], 'no temporary file left behind');
+      assert.deepEqual(
+        (await readdir(dataDir)).filter((f) => f.endsWith('.tmp')),
+        [],
+        'no temporary file left behind',
+      );
       const after = await wire.admin('PUT', '/api/config', { body: JSON.stringify({ providerId: 'Changed' }) });
       assert.equal(after.status, 200);
       await h.engine.store.flush();
@@ -115,13 +127,22 @@ describe('a full disk', () => {
       const before = await adminCall(ready, 'GET', '/api/config');
       const stateBefore = await readFile(stateFile, 'utf8');
       // About 100 KB of state: past the 64 KiB the process may write into one file.
-      const users = Array.from({ length: 700 }, (_, i) => ({ id: `user${i}`, signInName: `user${i}@${'x'.repeat(100)}.test`, friendlyName: '' }));
+      const users = Array.from({ length: 700 }, (_, i) => ({
+        id: `user${i}`,
+        signInName: `user${i}@${'x'.repeat(100)}.test`,
+        friendlyName: '',
+      }));
       const big = await adminCall(ready, 'PUT', '/api/config', JSON.stringify({ providerId: 'Big', users }));
       assert.equal(big.status, 507, big.text);
-      assert.deepEqual(JSON.parse(big.text), { errors: [{ path: '$', message: `could not save ${stateFile}: EFBIG: file too large, write; nothing was changed` }] });
+      assert.deepEqual(JSON.parse(big.text), {
+        errors: [{ path: '$', message: `could not save ${stateFile}: EFBIG: file too large, write; nothing was changed` }],
+      });
       assert.equal((await adminCall(ready, 'GET', '/api/config')).text, before.text);
       assert.equal(await readFile(stateFile, 'utf8'), stateBefore);
-      assert.deepEqual((await readdir(dataDir)).filter((f) => f.endsWith('.tmp')), []);
+      assert.deepEqual(
+        (await readdir(dataDir)).filter((f) => f.endsWith('.tmp')),
+        [],
+      );
       const smaller = await adminCall(ready, 'PUT', '/api/config', JSON.stringify({ providerId: 'StillSaves' }));
       assert.equal(smaller.status, 200, smaller.text);
     } finally {
@@ -132,7 +153,10 @@ describe('a full disk', () => {
     try {
       const ready = await restarted.next('ready');
       assert.equal(JSON.parse((await adminCall(ready, 'GET', '/api/config')).text).providerId, 'StillSaves');
-      assert.deepEqual(restarted.events.filter((e) => e['event'] === 'warning'), []);
+      assert.deepEqual(
+        restarted.events.filter((e) => e['event'] === 'warning'),
+        [],
+      );
     } finally {
       restarted.child.kill('SIGTERM');
     }

@@ -96,7 +96,11 @@ export class CoalescingWriter {
   private pending: (() => string) | null = null;
   private waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
 
-  constructor(readonly path: string, private readonly mode = 0o644, private readonly hooks: CoalescingWriterHooks = {}) {}
+  constructor(
+    readonly path: string,
+    private readonly mode = 0o644,
+    private readonly hooks: CoalescingWriterHooks = {},
+  ) {}
 
   /** Schedules a write of the snapshot `serialize()` returns when the write starts. */
   save(serialize: () => string): Promise<void> {

@@ -13,10 +13,21 @@ const userId = z
   .string()
   .min(1, 'must not be empty')
   .max(64, 'must be at most 64 characters')
-  .refine((v) => !officeInvalidCharacters.test(v), 'must not contain any of \\ / : * ? " < > | # { } ^ [ ] ` % (Office iOS cannot load such ids)')
+  .refine(
+    (v) => !officeInvalidCharacters.test(v),
+    'must not contain any of \\ / : * ? " < > | # { } ^ [ ] ` % (Office iOS cannot load such ids)',
+  )
   .refine((v) => v.trim() === v, 'must not start or end with whitespace');
 
-const urlSchemeList = z.array(z.string().min(1, 'must not be empty').max(256).refine((v) => !/\s/.test(v), 'must not contain whitespace')).max(32);
+const urlSchemeList = z
+  .array(
+    z
+      .string()
+      .min(1, 'must not be empty')
+      .max(256)
+      .refine((v) => !/\s/.test(v), 'must not contain whitespace'),
+  )
+  .max(32);
 
 const ttl = (max: number) => z.number().int('must be a whole number of seconds').min(1, 'must be at least 1 second').max(max);
 
@@ -31,7 +42,10 @@ export const faultRuleInputSchema = z
     id: z.string().min(1).max(64).optional(),
     operation: faultOperationSchema,
     userId: z.string().min(1).optional(),
-    method: z.string().regex(/^[A-Z]+$/, 'must be an upper-case HTTP method').optional(),
+    method: z
+      .string()
+      .regex(/^[A-Z]+$/, 'must be an upper-case HTTP method')
+      .optional(),
     status: z.number().int().min(200).max(599).optional(),
     delayMs: z.number().int().min(0).max(300_000).optional(),
     dropConnection: z.boolean().optional(),
@@ -82,7 +96,13 @@ export const configSchema = z
         alternativeTokenEndpoint: z.boolean().default(false),
       })
       .strict()
-      .default({ clientId: 'office-mobile', clientSecret: 'mock-client-secret', redirectUris: ['https://localhost'], sessionContext: '', alternativeTokenEndpoint: false }),
+      .default({
+        clientId: 'office-mobile',
+        clientSecret: 'mock-client-secret',
+        redirectUris: ['https://localhost'],
+        sessionContext: '',
+        alternativeTokenEndpoint: false,
+      }),
     users: z
       .array(
         z
@@ -97,7 +117,12 @@ export const configSchema = z
       .default(defaultUsers),
     faults: z.array(faultRuleInputSchema).max(maxFaultRules).default([]),
     /** Largest content PutFile, PutRelativeFile and admin uploads accept; larger is a 413. */
-    maxFileSizeBytes: z.number().int('must be a whole number of bytes').min(1, 'must be at least 1 byte').max(4 * 1024 ** 3, 'must be at most 4 GiB').default(100 * 1024 ** 2),
+    maxFileSizeBytes: z
+      .number()
+      .int('must be a whole number of bytes')
+      .min(1, 'must be at least 1 byte')
+      .max(4 * 1024 ** 3, 'must be at most 4 GiB')
+      .default(100 * 1024 ** 2),
     compatibility: z
       .object({
         /** Spec: answer an unknown X-WOPI-EcosystemOperation as Bootstrap; WopiHost answers 501. */
@@ -128,13 +153,15 @@ export const configSchema = z
     const seen = new Map<string, number>();
     config.users.forEach((user, index) => {
       const first = seen.get(user.id);
-      if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['users', index, 'id'], message: `duplicates users[${first}].id "${user.id}"` });
+      if (first !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['users', index, 'id'], message: `duplicates users[${first}].id "${user.id}"` });
       else seen.set(user.id, index);
     });
     const faultIds = new Set<string>();
     config.faults.forEach((fault, index) => {
       if (fault.id === undefined) return;
-      if (faultIds.has(fault.id)) ctx.addIssue({ code: 'custom', path: ['faults', index, 'id'], message: `duplicate fault id "${fault.id}"` });
+      if (faultIds.has(fault.id))
+        ctx.addIssue({ code: 'custom', path: ['faults', index, 'id'], message: `duplicate fault id "${fault.id}"` });
       faultIds.add(fault.id);
     });
   });
@@ -157,7 +184,15 @@ export interface ConfigIssue {
 }
 
 export function formatJsonPath(path: ReadonlyArray<PropertyKey>): string {
-  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : /^[A-Za-z_$][\w$]*$/.test(String(key)) ? `${out}.${String(key)}` : `${out}[${JSON.stringify(String(key))}]`), '$');
+  return path.reduce<string>(
+    (out, key) =>
+      typeof key === 'number'
+        ? `${out}[${key}]`
+        : /^[A-Za-z_$][\w$]*$/.test(String(key))
+          ? `${out}.${String(key)}`
+          : `${out}[${JSON.stringify(String(key))}]`,
+    '$',
+  );
 }
 
 export type ConfigParse = { ok: true; config: ParsedConfig; warnings: ConfigIssue[] } | { ok: false; errors: ConfigIssue[] };
@@ -180,10 +215,17 @@ export function configWarnings(config: ParsedConfig): ConfigIssue[] {
   const warnings: ConfigIssue[] = [];
   // Spec: providerId "Allowed characters: [a-z, A-Z, 0-9]", yet the spec's own sample is tp_contoso.
   if (config.providerId !== '' && !/^[A-Za-z0-9]+$/.test(config.providerId)) {
-    warnings.push({ path: '$.providerId', message: 'contains characters outside [A-Za-z0-9], which the Bootstrap spec does not allow (its own sample "tp_contoso" does the same); accepted' });
+    warnings.push({
+      path: '$.providerId',
+      message:
+        'contains characters outside [A-Za-z0-9], which the Bootstrap spec does not allow (its own sample "tp_contoso" does the same); accepted',
+    });
   }
   if (/[",=\\]|Bearer/.test(config.providerId)) {
-    warnings.push({ path: '$.providerId', message: 'contains ",", "=", a quote, a backslash or "Bearer", which naive WWW-Authenticate parsers (WOPIAuth, Office) split on' });
+    warnings.push({
+      path: '$.providerId',
+      message: 'contains ",", "=", a quote, a backslash or "Bearer", which naive WWW-Authenticate parsers (WOPIAuth, Office) split on',
+    });
   }
   if (config.users.length === 0) warnings.push({ path: '$.users', message: 'no mock users: nobody can sign in' });
   config.users.forEach((user, index) => {

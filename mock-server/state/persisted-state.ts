@@ -19,9 +19,7 @@ type Migration = (state: Record<string, unknown>) => Record<string, unknown>;
 const migrations: Record<number, Migration> = {};
 
 export type LoadedState =
-  | { kind: 'fresh' }
-  | { kind: 'loaded'; state: PersistedState }
-  | { kind: 'unreadable'; file: string; keptAt: string; problem: string };
+  { kind: 'fresh' } | { kind: 'loaded'; state: PersistedState } | { kind: 'unreadable'; file: string; keptAt: string; problem: string };
 
 export function stateFilePath(dataDir: string): string {
   return path.join(dataDir, stateFileName);
@@ -55,13 +53,19 @@ async function keepAsideOrExplain(file: string, problem: string): Promise<string
   try {
     return await keepAside(file);
   } catch (error) {
-    throw new Error(`persisted state ${file} could not be read (${problem}) nor moved aside (${describeFsError(error)}); move or remove it, then start again`);
+    throw new Error(
+      `persisted state ${file} could not be read (${problem}) nor moved aside (${describeFsError(error)}); move or remove it, then start again`,
+    );
   }
 }
 
 function describeFsError(error: unknown): string {
   const { code, message } = error as NodeJS.ErrnoException;
-  return code !== undefined && message.startsWith(`${code}:`) ? message : code !== undefined ? `${code}: ${message}` : String(message ?? error);
+  return code !== undefined && message.startsWith(`${code}:`)
+    ? message
+    : code !== undefined
+      ? `${code}: ${message}`
+      : String(message ?? error);
 }
 
 function validatePersisted(text: string): PersistedState | string {
@@ -84,7 +88,12 @@ function validatePersisted(text: string): PersistedState | string {
   const parsed = parseConfig(state['config']);
   if (!parsed.ok) return `config is invalid: ${describeIssues(parsed.errors)}`;
   const epochs = state['userEpochs'];
-  if (epochs === null || typeof epochs !== 'object' || Array.isArray(epochs) || !Object.values(epochs).every((e) => typeof e === 'string')) {
+  if (
+    epochs === null ||
+    typeof epochs !== 'object' ||
+    Array.isArray(epochs) ||
+    !Object.values(epochs).every((e) => typeof e === 'string')
+  ) {
     return 'userEpochs is not an object of strings';
   }
   return { schemaVersion: stateSchemaVersion, config: state['config'] as ConfigInput, userEpochs: epochs as Record<string, string> };

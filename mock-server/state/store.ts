@@ -1,7 +1,18 @@
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { CoalescingWriter } from './atomic-file.js';
-import { parseConfig, describeIssue, faultRuleInputSchema, formatJsonPath, maxFaultRules, type Config, type ConfigIssue, type FaultRule, type MockUser, type ParsedConfig } from './config-schema.js';
+import {
+  parseConfig,
+  describeIssue,
+  faultRuleInputSchema,
+  formatJsonPath,
+  maxFaultRules,
+  type Config,
+  type ConfigIssue,
+  type FaultRule,
+  type MockUser,
+  type ParsedConfig,
+} from './config-schema.js';
 import { stateFilePath, stateSchemaVersion, type PersistedState } from './persisted-state.js';
 
 export interface StoreEvents {
@@ -15,7 +26,10 @@ export type CommandResult<T> = { ok: true; value: T; warnings: ConfigIssue[] } |
 
 /** Raised when the data dir refuses a write; the in-memory state is left as it was. */
 export class PersistError extends Error {
-  constructor(readonly file: string, cause: unknown) {
+  constructor(
+    readonly file: string,
+    cause: unknown,
+  ) {
     super(`could not save ${file}: ${(cause as Error).message}`, { cause });
   }
 }
@@ -90,15 +104,19 @@ export class Store extends EventEmitter<StoreEvents> {
         return { ok: false, errors: parsed.error.issues.map((i) => ({ path: formatJsonPath(i.path), message: describeIssue(i) })) };
       }
       if (this.current.faults.length >= maxFaultRules) {
-        return { ok: false, errors: [{ path: '$', message: `there are ${maxFaultRules} fault rules already, the most a config holds; remove some first` }] };
+        return {
+          ok: false,
+          errors: [{ path: '$', message: `there are ${maxFaultRules} fault rules already, the most a config holds; remove some first` }],
+        };
       }
       if (parsed.data.id !== undefined && this.current.faults.some((f) => f.id === parsed.data.id)) {
         return { ok: false, errors: [{ path: '$.id', message: `a fault with id "${parsed.data.id}" exists already` }] };
       }
       const rule: FaultRule = { ...parsed.data, id: parsed.data.id ?? newFaultId() };
-      const warnings: ConfigIssue[] = rule.userId !== undefined && !this.usersById.has(rule.userId)
-        ? [{ path: '$.userId', message: `no mock user has id "${rule.userId}" yet; the rule fires once one does` }]
-        : [];
+      const warnings: ConfigIssue[] =
+        rule.userId !== undefined && !this.usersById.has(rule.userId)
+          ? [{ path: '$.userId', message: `no mock user has id "${rule.userId}" yet; the rule fires once one does` }]
+          : [];
       await this.setFaults((faults) => [...faults, rule]);
       return { ok: true, value: rule, warnings };
     });
@@ -198,9 +216,11 @@ export class Store extends EventEmitter<StoreEvents> {
   }
 
   private persistInBackground(): void {
-    this.writer?.save(() => JSON.stringify(this.snapshot(), null, 2) + '\n').catch((error: unknown) => {
-      this.emit('error', new PersistError(this.writer!.path, error));
-    });
+    this.writer
+      ?.save(() => JSON.stringify(this.snapshot(), null, 2) + '\n')
+      .catch((error: unknown) => {
+        this.emit('error', new PersistError(this.writer!.path, error));
+      });
   }
 
   private reindexUsers(): void {

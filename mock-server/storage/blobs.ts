@@ -46,7 +46,11 @@ const writeFailures: Record<string, string> = {
  */
 export class StorageWriteError extends PersistError {
   readonly code: string;
-  constructor(file: string, cause: unknown, readonly what: 'content' | 'change') {
+  constructor(
+    file: string,
+    cause: unknown,
+    readonly what: 'content' | 'change',
+  ) {
     super(file, cause);
     this.code = String((cause as NodeJS.ErrnoException | undefined)?.code ?? 'unknown error');
   }
@@ -80,7 +84,8 @@ export class BlobStore {
         if (size > limit) throw new TooLargeError(limit);
         // A write may take only part of the chunk (a disk filling up, a file-size limit reached):
         // write the rest until the disk either takes it or says why not, never leaving a short blob.
-        for (let offset = 0; offset < chunk.byteLength; ) offset += (await disk(handle.write(chunk, offset, chunk.byteLength - offset))).bytesWritten;
+        for (let offset = 0; offset < chunk.byteLength;)
+          offset += (await disk(handle.write(chunk, offset, chunk.byteLength - offset))).bytesWritten;
       }
       await disk(handle.sync());
       await disk(handle.close());

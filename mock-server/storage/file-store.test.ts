@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startHarness } from '../http/host-fixture.js';
-import { aliceRoot, fileInfo, getFile, newFile, override } from '../http/file-fixture.js';
+import { startHarness } from '../../test-support/host-fixture.js';
+import { aliceRoot, fileInfo, getFile, newFile, override } from '../../test-support/file-fixture.js';
 import { FileStore } from './file-store.js';
 
 async function withDir<T>(run: (dir: string) => Promise<T>): Promise<T> {
@@ -24,7 +24,8 @@ describe('persistence', () => {
       let version: string;
       try {
         const root = await aliceRoot(first);
-        const folderUrl = (await override(first, root, 'CREATE_CHILD_CONTAINER', { 'x-wopi-relativetarget': 'Kept' })).json().ContainerPointer.Url;
+        const folderUrl = (await override(first, root, 'CREATE_CHILD_CONTAINER', { 'x-wopi-relativetarget': 'Kept' })).json()
+          .ContainerPointer.Url;
         fileUrl = (await newFile(first, folderUrl, 'saved bytes', 'Notes.docx')).url;
         assert.equal((await override(first, fileUrl, 'RENAME_FILE', { 'x-wopi-requestedname': 'Renamed notes' })).status, 200);
         assert.equal((await override(first, fileUrl, 'LOCK', { 'x-wopi-lock': 'KeptLock' })).status, 200);
@@ -49,7 +50,10 @@ describe('persistence', () => {
         assert.equal((await override(second, fileUrl, 'GET_LOCK')).header('x-wopi-lock'), 'KeptLock');
         assert.equal((await override(second, fileUrl, 'LOCK', { 'x-wopi-lock': 'Other' })).status, 409);
         const ancestry = (await second.request('GET', fileUrl.replace('?', '/ancestry?'))).json().AncestorsWithRootFirst;
-        assert.deepEqual(ancestry.map((a: { Name: string }) => a.Name), ['Documents', 'Kept']);
+        assert.deepEqual(
+          ancestry.map((a: { Name: string }) => a.Name),
+          ['Documents', 'Kept'],
+        );
       } finally {
         await second.close();
       }

@@ -7,7 +7,16 @@ import { isPlausibleResourceId, type ResourceKind } from '../protocol/wopi-src.j
 import { activeLock, type Lock, type LockDecision } from '../protocol/locks.js';
 import { createSeedDocuments } from './seed-documents.js';
 import { BlobStore, StorageWriteError, type StagedBlob } from './blobs.js';
-import { parseIndex, type ChangeKind, type ContainerRecord, type FileChange, type FileRecord, type ResourceRecord, type StorageIndex, type StoreResult } from './records.js';
+import {
+  parseIndex,
+  type ChangeKind,
+  type ContainerRecord,
+  type FileChange,
+  type FileRecord,
+  type ResourceRecord,
+  type StorageIndex,
+  type StoreResult,
+} from './records.js';
 import { missing, newId, TreeCommands } from './tree-commands.js';
 
 export type { ContainerRecord, FileChange, FileRecord, NameTarget, ResourceRecord, StoreFailure, StoreResult } from './records.js';
@@ -67,7 +76,9 @@ export class FileStore extends EventEmitter<{ changed: [change: FileChange] }> {
       // Only with a readable index do we know which blobs are garbage.
       await blobs.collectGarbage(referencedBlobs(index));
     } else if (text !== undefined) {
-      warnings.push(`storage index ${indexFile} was unreadable; kept it at ${await keepAside(indexFile)} and started an empty tree (file contents stay in ${blobs.dir})`);
+      warnings.push(
+        `storage index ${indexFile} was unreadable; kept it at ${await keepAside(indexFile)} and started an empty tree (file contents stay in ${blobs.dir})`,
+      );
     }
     return { store: new FileStore(index, indexFile, parsed ? text! : serializeIndex(index), blobs, clock), warnings };
   }
@@ -89,11 +100,28 @@ export class FileStore extends EventEmitter<{ changed: [change: FileChange] }> {
 
   private async createRoot(user: { id: string; friendlyName: string }): Promise<ContainerRecord> {
     const now = this.now();
-    const container: ContainerRecord = { kind: 'container', id: newId(), name: 'Documents', parentId: null, ownerId: user.id, createdAt: now };
+    const container: ContainerRecord = {
+      kind: 'container',
+      id: newId(),
+      name: 'Documents',
+      parentId: null,
+      ownerId: user.id,
+      createdAt: now,
+    };
     const files: FileRecord[] = [];
     for (const document of createSeedDocuments({ friendlyName: user.friendlyName || user.id })) {
       const blob = await this.blobs.stage(document.content, Infinity);
-      files.push({ kind: 'file', id: newId(), name: document.name, parentId: container.id, ownerId: user.id, size: blob.size, version: 1, lastModifiedTime: now, blob: blob.name });
+      files.push({
+        kind: 'file',
+        id: newId(),
+        name: document.name,
+        parentId: container.id,
+        ownerId: user.id,
+        size: blob.size,
+        version: 1,
+        lastModifiedTime: now,
+        blob: blob.name,
+      });
     }
     this.index.resources[container.id] = container;
     for (const file of files) this.index.resources[file.id] = file;
@@ -186,7 +214,11 @@ export class FileStore extends EventEmitter<{ changed: [change: FileChange] }> {
   }
 
   /** Applies a lock decision (protocol/locks.ts) to the file's current lock. */
-  async changeLock(fileId: string, userId: string | null, decide: (current: Lock | null, now: number) => LockDecision): Promise<StoreResult<FileRecord>> {
+  async changeLock(
+    fileId: string,
+    userId: string | null,
+    decide: (current: Lock | null, now: number) => LockDecision,
+  ): Promise<StoreResult<FileRecord>> {
     const file = this.getOwned('file', fileId, userId);
     if (!file) return missing('file', fileId);
     const current = this.lockOf(file);

@@ -65,7 +65,14 @@ export interface FileChange {
 export function parseIndex(text: string): StorageIndex | null {
   try {
     const raw = JSON.parse(text) as Partial<StorageIndex>;
-    if (raw.schemaVersion !== 1 || typeof raw.roots !== 'object' || typeof raw.resources !== 'object' || raw.roots === null || raw.resources === null) return null;
+    if (
+      raw.schemaVersion !== 1 ||
+      typeof raw.roots !== 'object' ||
+      typeof raw.resources !== 'object' ||
+      raw.roots === null ||
+      raw.resources === null
+    )
+      return null;
     for (const record of Object.values(raw.resources)) {
       // Before versioned blobs a file's content lived in a blob named by the file id.
       if (record.kind === 'file' && record.blob === undefined) record.blob = record.id;

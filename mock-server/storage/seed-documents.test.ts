@@ -79,12 +79,8 @@ function relsPathFor(partPath: string): string {
 function assertValidPackage(bytes: Uint8Array, mainPart: string): Package {
   const pkg = openPackage(bytes);
   const contentTypes = parser.parse(part(pkg, '[Content_Types].xml')).Types;
-  const defaults = new Set(
-    (contentTypes.Default as Array<{ '@_Extension': string }>).map((d) => d['@_Extension'].toLowerCase()),
-  );
-  const overrides = new Set(
-    (contentTypes.Override as Array<{ '@_PartName': string }>).map((o) => o['@_PartName'].slice(1)),
-  );
+  const defaults = new Set((contentTypes.Default as Array<{ '@_Extension': string }>).map((d) => d['@_Extension'].toLowerCase()));
+  const overrides = new Set((contentTypes.Override as Array<{ '@_PartName': string }>).map((o) => o['@_PartName'].slice(1)));
 
   for (const overridden of overrides) assert.ok(pkg.has(overridden), `Override for missing part ${overridden}`);
   assert.ok(overrides.has(mainPart), `main part ${mainPart} needs an Override`);
@@ -102,10 +98,7 @@ function assertValidPackage(bytes: Uint8Array, mainPart: string): Package {
 
   const rootRels = relationships(pkg, '_rels/.rels');
   const rootTypes = rootRels.map((r) => r['@_Type'].split('/').pop());
-  assert.deepEqual(
-    [...rootTypes].sort(),
-    ['core-properties', 'extended-properties', 'officeDocument'],
-  );
+  assert.deepEqual([...rootTypes].sort(), ['core-properties', 'extended-properties', 'officeDocument']);
   assert.equal(rootRels.find((r) => r['@_Type'].endsWith('/officeDocument'))?.['@_Target'], mainPart);
 
   for (const relsPath of [...pkg.keys()].filter((p) => p.endsWith('.rels'))) {
@@ -303,7 +296,10 @@ test('seed documents carry the owner name once each and have safe names', () => 
     assert.ok(match, `${ref} should be a numeric cell`);
     return Number(match[1]);
   });
-  assert.equal(Number(total[1]), amounts.reduce((a, b) => a + b, 0));
+  assert.equal(
+    Number(total[1]),
+    amounts.reduce((a, b) => a + b, 0),
+  );
 
   const deck = assertValidPackage(pptx, 'ppt/presentation.xml');
   assert.equal(occurrences(part(deck, 'ppt/slides/slide1.xml'), AWKWARD_NAME_ESCAPED), 1);

@@ -336,11 +336,7 @@ export function createXlsx(options: { sheetName: string; rows: Array<Array<XlsxC
         '</sst>',
     });
   }
-  parts.push(
-    { path: 'xl/_rels/workbook.xml.rels', xml: relsXml(workbookRels) },
-    corePropsPart(options.sheetName),
-    appPropsPart(),
-  );
+  parts.push({ path: 'xl/_rels/workbook.xml.rels', xml: relsXml(workbookRels) }, corePropsPart(options.sheetName), appPropsPart());
   return zipPackage(parts);
 }
 

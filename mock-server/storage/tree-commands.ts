@@ -30,11 +30,20 @@ export class TreeCommands {
   ) {}
 
   /** PutFile: new content for an existing file, under the lock rules. */
-  async writeContent(fileId: string, userId: string | null, staged: StagedBlob, requestedLock: string | undefined): Promise<StoreResult<FileRecord>> {
+  async writeContent(
+    fileId: string,
+    userId: string | null,
+    staged: StagedBlob,
+    requestedLock: string | undefined,
+  ): Promise<StoreResult<FileRecord>> {
     const file = this.store.getOwned('file', fileId, userId);
     if (!file) return this.drop(staged, missing('file', fileId));
     const decision = putFile(this.store.lockOf(file), requestedLock, file.size);
-    if (!decision.ok) return this.drop(staged, { ok: false, failure: { kind: 'lock-conflict', currentLock: decision.currentLock, reason: decision.reason } });
+    if (!decision.ok)
+      return this.drop(staged, {
+        ok: false,
+        failure: { kind: 'lock-conflict', currentLock: decision.currentLock, reason: decision.reason },
+      });
     const old = file.blob;
     this.replaceContent(file, staged);
     this.store.announce(file, 'updated');
@@ -45,7 +54,12 @@ export class TreeCommands {
    * PutRelativeFile, CreateChildFile (no content: a 0-byte file) and admin uploads. In exact mode
    * with overwrite, an existing unlocked file of that name takes the content and keeps its id.
    */
-  async createFile(parentId: string, userId: string | null, target: NameTarget, staged: StagedBlob | null): Promise<StoreResult<{ file: FileRecord; replaced: boolean }>> {
+  async createFile(
+    parentId: string,
+    userId: string | null,
+    target: NameTarget,
+    staged: StagedBlob | null,
+  ): Promise<StoreResult<{ file: FileRecord; replaced: boolean }>> {
     const parent = this.store.getOwned('container', parentId, userId);
     if (!parent) return this.drop(staged, missing('container', parentId));
     const placed = this.place(parent, target, 'file');
@@ -53,14 +67,28 @@ export class TreeCommands {
     const existing = placed.existing;
     if (existing) {
       const decision = changeLockedFile(this.store.lockOf(existing), undefined);
-      if (!decision.ok) return this.drop(staged, { ok: false, failure: { kind: 'lock-conflict', currentLock: decision.currentLock, reason: `"${existing.name}" exists and is locked` } });
+      if (!decision.ok)
+        return this.drop(staged, {
+          ok: false,
+          failure: { kind: 'lock-conflict', currentLock: decision.currentLock, reason: `"${existing.name}" exists and is locked` },
+        });
       const old = existing.blob;
       existing.name = placed.name;
       this.replaceContent(existing, staged);
       this.store.announce(existing, 'updated');
       return this.committed({ file: { ...existing }, replaced: true }, [old]);
     }
-    const file: FileRecord = { kind: 'file', id: newId(), name: placed.name, parentId: parent.id, ownerId: parent.ownerId, size: staged?.size ?? 0, version: 1, lastModifiedTime: this.store.now(), blob: staged?.name ?? null };
+    const file: FileRecord = {
+      kind: 'file',
+      id: newId(),
+      name: placed.name,
+      parentId: parent.id,
+      ownerId: parent.ownerId,
+      size: staged?.size ?? 0,
+      version: 1,
+      lastModifiedTime: this.store.now(),
+      blob: staged?.name ?? null,
+    };
     this.index.resources[file.id] = file;
     this.store.announce(file, 'created');
     return this.committed({ file: { ...file }, replaced: false }, []);
@@ -72,7 +100,14 @@ export class TreeCommands {
     if (!parent) return missing('container', parentId);
     const placed = this.place(parent, target.mode === 'exact' ? { ...target, overwrite: false } : target, 'container');
     if (!placed.ok) return placed;
-    const container: ContainerRecord = { kind: 'container', id: newId(), name: placed.name, parentId: parent.id, ownerId: parent.ownerId, createdAt: this.store.now() };
+    const container: ContainerRecord = {
+      kind: 'container',
+      id: newId(),
+      name: placed.name,
+      parentId: parent.id,
+      ownerId: parent.ownerId,
+      createdAt: this.store.now(),
+    };
     this.index.resources[container.id] = container;
     this.store.announce(container, 'created');
     return this.committed({ ...container }, []);
@@ -83,12 +118,18 @@ export class TreeCommands {
    * the host cannot use is repaired, and a taken one made unique, as the spec asks.
    */
   // Spec (RenameFile): "the host should try to generate a different name based on the requested name".
-  async renameFile(fileId: string, userId: string | null, requestedBase: string, requestedLock: string | undefined): Promise<StoreResult<FileRecord>> {
+  async renameFile(
+    fileId: string,
+    userId: string | null,
+    requestedBase: string,
+    requestedLock: string | undefined,
+  ): Promise<StoreResult<FileRecord>> {
     const file = this.store.getOwned('file', fileId, userId);
     if (!file) return missing('file', fileId);
     const decision = changeLockedFile(this.store.lockOf(file), requestedLock);
     if (!decision.ok) return { ok: false, failure: { kind: 'lock-conflict', currentLock: decision.currentLock, reason: decision.reason } };
-    if (requestedBase.trim() === '') return { ok: false, failure: { kind: 'invalid-name', name: requestedBase, reason: 'the requested name is empty', validName: '' } };
+    if (requestedBase.trim() === '')
+      return { ok: false, failure: { kind: 'invalid-name', name: requestedBase, reason: 'the requested name is empty', validName: '' } };
     file.name = uniqueName(legalizeName(renamedFileName(requestedBase, file.name)), this.takenIn(file.parentId, file.id));
     file.version++;
     file.lastModifiedTime = this.store.now();
@@ -99,7 +140,8 @@ export class TreeCommands {
   async renameContainer(containerId: string, userId: string | null, requested: string): Promise<StoreResult<ContainerRecord>> {
     const container = this.store.getOwned('container', containerId, userId);
     if (!container) return missing('container', containerId);
-    if (requested.trim() === '') return { ok: false, failure: { kind: 'invalid-name', name: requested, reason: 'the requested name is empty', validName: '' } };
+    if (requested.trim() === '')
+      return { ok: false, failure: { kind: 'invalid-name', name: requested, reason: 'the requested name is empty', validName: '' } };
     const legal = legalizeName(requested);
     container.name = container.parentId === null ? legal : uniqueName(legal, this.takenIn(container.parentId, container.id));
     this.store.announce(container, 'renamed');
@@ -123,7 +165,11 @@ export class TreeCommands {
     if (!container) return missing('container', containerId);
     if (container.parentId === null) return { ok: false, failure: { kind: 'root', detail: 'a root container cannot be deleted' } };
     const { containers, files } = this.store.children(container.id);
-    if (containers.length + files.length > 0) return { ok: false, failure: { kind: 'not-empty', detail: `the container holds ${files.length} file(s) and ${containers.length} container(s)` } };
+    if (containers.length + files.length > 0)
+      return {
+        ok: false,
+        failure: { kind: 'not-empty', detail: `the container holds ${files.length} file(s) and ${containers.length} container(s)` },
+      };
     delete this.index.resources[container.id];
     this.store.announce(container, 'deleted');
     return this.committed(container, []);
@@ -134,7 +180,11 @@ export class TreeCommands {
     const taken = this.takenIn(parent.id);
     if (target.mode === 'suggested') return { ok: true, name: uniqueName(legalizeName(target.name), taken) };
     const problem = nameProblem(target.name);
-    if (problem) return { ok: false, failure: { kind: 'invalid-name', name: target.name, reason: problem, validName: uniqueName(legalizeName(target.name), taken) } };
+    if (problem)
+      return {
+        ok: false,
+        failure: { kind: 'invalid-name', name: target.name, reason: problem, validName: uniqueName(legalizeName(target.name), taken) },
+      };
     const existing = this.childNamed(parent.id, target.name);
     if (!existing) return { ok: true, name: target.name };
     if (target.overwrite && kind === 'file' && existing.kind === 'file') return { ok: true, name: target.name, existing };
@@ -148,7 +198,11 @@ export class TreeCommands {
   }
 
   private takenIn(parentId: string, exceptId?: string): (candidate: string) => boolean {
-    const keys = new Set(Object.values(this.index.resources).filter((r) => r.parentId === parentId && r.id !== exceptId).map((r) => nameKey(r.name)));
+    const keys = new Set(
+      Object.values(this.index.resources)
+        .filter((r) => r.parentId === parentId && r.id !== exceptId)
+        .map((r) => nameKey(r.name)),
+    );
     return (candidate) => keys.has(nameKey(candidate));
   }
 

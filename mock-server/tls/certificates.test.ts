@@ -344,10 +344,11 @@ describe('a real TLS handshake with the issued certificate', async () => {
     });
     return {
       port: (server.address() as AddressInfo).port,
-      close: () => new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+      close: () =>
+        new Promise((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
     };
   }
 

@@ -127,11 +127,7 @@ export async function ensureTlsMaterial(options: EnsureTlsMaterialOptions): Prom
   };
 }
 
-async function loadCertificateAuthority(
-  paths: TlsPaths,
-  now: Date,
-  warnings: string[],
-): Promise<CertificateAuthority | undefined> {
+async function loadCertificateAuthority(paths: TlsPaths, now: Date, warnings: string[]): Promise<CertificateAuthority | undefined> {
   const certFile = await readTextFile(paths.caCert);
   const keyFile = await readTextFile(paths.caKey);
   if (certFile.state === 'missing' && keyFile.state === 'missing') return undefined;
@@ -156,11 +152,7 @@ async function loadCertificateAuthority(
 }
 
 /** The CA, or the reason it cannot be used. */
-async function parseCertificateAuthority(
-  paths: TlsPaths,
-  certFile: FileRead,
-  keyFile: FileRead,
-): Promise<CertificateAuthority | string> {
+async function parseCertificateAuthority(paths: TlsPaths, certFile: FileRead, keyFile: FileRead): Promise<CertificateAuthority | string> {
   if (certFile.state === 'missing') return `${paths.caCert} is missing`;
   if (certFile.state === 'unreadable') return `${paths.caCert} cannot be read (${certFile.reason})`;
   if (keyFile.state === 'missing') return `${paths.caKey} is missing`;
@@ -190,9 +182,7 @@ async function parseCertificateAuthority(
 }
 
 /** Existing CAs may come from elsewhere (e.g. an mkcert RSA root), so RSA and NIST curves are accepted. */
-async function importSigningKey(
-  privateKey: KeyObject,
-): Promise<Pick<CertificateAuthority, 'signingKey' | 'signingAlgorithm'> | undefined> {
+async function importSigningKey(privateKey: KeyObject): Promise<Pick<CertificateAuthority, 'signingKey' | 'signingAlgorithm'> | undefined> {
   const pkcs8 = privateKey.export({ type: 'pkcs8', format: 'der' });
   if (privateKey.asymmetricKeyType === 'rsa') {
     const algorithm = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
@@ -201,9 +191,7 @@ async function importSigningKey(
   }
   if (privateKey.asymmetricKeyType === 'ec') {
     const curveName = privateKey.asymmetricKeyDetails?.namedCurve ?? '';
-    const namedCurve = ({ prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' } as Record<string, string>)[
-      curveName
-    ];
+    const namedCurve = ({ prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' } as Record<string, string>)[curveName];
     if (namedCurve === undefined) return undefined;
     const signingKey = await webcrypto.subtle.importKey('pkcs8', pkcs8, { name: 'ECDSA', namedCurve }, false, ['sign']);
     return { signingKey, signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' } };
@@ -286,13 +274,7 @@ function readSubjectAltNames(cert: PeculiarCertificate): SubjectAltName[] | unde
   return names;
 }
 
-async function issueLeaf(
-  paths: TlsPaths,
-  ca: CertificateAuthority,
-  publicHost: string,
-  names: SubjectAltName[],
-  now: Date,
-): Promise<Leaf> {
+async function issueLeaf(paths: TlsPaths, ca: CertificateAuthority, publicHost: string, names: SubjectAltName[], now: Date): Promise<Leaf> {
   const keys = await webcrypto.subtle.generateKey(GENERATED_KEY_ALGORITHM, true, ['sign', 'verify']);
   const caCert = new PeculiarCertificate(ca.certPem);
   const notBefore = new Date(now.getTime() - CLOCK_SKEW_MS);
@@ -341,7 +323,7 @@ async function authorityKeyIdentifier(caCert: PeculiarCertificate): Promise<Exte
 function randomSerialNumberHex(): string {
   const serial = randomBytes(16);
   // RFC 5280 wants a positive INTEGER; a non-zero first byte below 0x80 keeps it at exactly 16 bytes.
-  serial[0] = (serial[0]! & 0x7f) || 0x01;
+  serial[0] = serial[0]! & 0x7f || 0x01;
   return serial.toString('hex');
 }
 

@@ -19,9 +19,7 @@ const NOT_BEFORE = new Date(Date.UTC(2030, 0, 1, 12, 0, 0));
 const DURING_VALIDITY = new Date(NOT_BEFORE.getTime() + DAY_MS);
 
 type KeyChoice =
-  | { kind: 'ec'; curve: 'P-256' | 'P-384' | 'P-521'; hash: string }
-  | { kind: 'rsa'; bits: number; hash: string }
-  | { kind: 'ed25519' };
+  { kind: 'ec'; curve: 'P-256' | 'P-384' | 'P-521'; hash: string } | { kind: 'rsa'; bits: number; hash: string } | { kind: 'ed25519' };
 
 interface CertificateShape {
   key: KeyChoice;
@@ -94,11 +92,7 @@ describe('checkIosRules', () => {
   });
 
   const violations: Array<[string, () => CertificateShape, string[]]> = [
-    [
-      '800-day validity',
-      () => ({ ...compliantShape(), validityDays: 800 }),
-      ['validity period: 800 days exceeds the 397-day maximum'],
-    ],
+    ['800-day validity', () => ({ ...compliantShape(), validityDays: 800 }), ['validity period: 800 days exceeds the 397-day maximum']],
     [
       '398-day validity (Apple allows it, the CA/Browser Forum does not)',
       () => ({ ...compliantShape(), validityDays: 398 }),
@@ -175,12 +169,8 @@ describe('checkIosRules', () => {
   test('flags a certificate used before notBefore or after notAfter', async () => {
     const pem = await makeCertificate(compliantShape());
     const notAfter = new Date(NOT_BEFORE.getTime() + 390 * DAY_MS);
-    assert.deepEqual(checkIosRules(pem, new Date(NOT_BEFORE.getTime() - 1000)), [
-      'validity: not valid before 2030-01-01T12:00:00.000Z',
-    ]);
-    assert.deepEqual(checkIosRules(pem, new Date(notAfter.getTime() + 1000)), [
-      `validity: expired at ${notAfter.toISOString()}`,
-    ]);
+    assert.deepEqual(checkIosRules(pem, new Date(NOT_BEFORE.getTime() - 1000)), ['validity: not valid before 2030-01-01T12:00:00.000Z']);
+    assert.deepEqual(checkIosRules(pem, new Date(notAfter.getTime() + 1000)), [`validity: expired at ${notAfter.toISOString()}`]);
   });
 
   test('reports every broken rule of a CA certificate used as a server certificate', async () => {

@@ -59,9 +59,7 @@ export function checkIosRules(certPem: string, now: Date = new Date()): string[]
 
   const validityDays = (parsed.notAfter.getTime() - parsed.notBefore.getTime()) / DAY_MS;
   if (validityDays > MAX_LEAF_VALIDITY_DAYS) {
-    violations.push(
-      `validity period: ${formatDays(validityDays)} days exceeds the ${MAX_LEAF_VALIDITY_DAYS}-day maximum`,
-    );
+    violations.push(`validity period: ${formatDays(validityDays)} days exceeds the ${MAX_LEAF_VALIDITY_DAYS}-day maximum`);
   }
   if (now.getTime() < parsed.notBefore.getTime()) {
     violations.push(`validity: not valid before ${parsed.notBefore.toISOString()}`);

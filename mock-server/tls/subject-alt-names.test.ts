@@ -27,15 +27,7 @@ describe('collectSubjectAltNames', () => {
           wlan0: [address('192.168.1.20'), address('2001:db8::20')],
         },
       },
-      [
-        dns('localhost'),
-        dns('test-box'),
-        dns('test-box.local'),
-        ip('127.0.0.1'),
-        ip('::1'),
-        ip('192.168.1.20'),
-        ip('2001:db8::20'),
-      ],
+      [dns('localhost'), dns('test-box'), dns('test-box.local'), ip('127.0.0.1'), ip('::1'), ip('192.168.1.20'), ip('2001:db8::20')],
     ],
     [
       'hostname that already ends with .local, lowercased',
@@ -50,15 +42,7 @@ describe('collectSubjectAltNames', () => {
     [
       'publicHost as a name becomes a lowercase DNS SAN after the hostname names',
       { publicHost: 'WOPI.Example.test', hostname: 'box', interfaces: { eth0: [address('10.1.2.3')] } },
-      [
-        dns('localhost'),
-        dns('box'),
-        dns('box.local'),
-        dns('wopi.example.test'),
-        ip('127.0.0.1'),
-        ip('::1'),
-        ip('10.1.2.3'),
-      ],
+      [dns('localhost'), dns('box'), dns('box.local'), dns('wopi.example.test'), ip('127.0.0.1'), ip('::1'), ip('10.1.2.3')],
     ],
     [
       'publicHost as a bracketed IPv6 literal becomes an IP SAN',

@@ -4,22 +4,31 @@ import type { ClaimsOf, TokenKind, TokenService } from './token-service.js';
 import type { UsedCodes } from './used-codes.js';
 
 export type Authentication<K extends TokenKind> =
-  | { ok: true; user: MockUser; claims: ClaimsOf<K> }
-  | { ok: false; reason: string; userId: string | null };
+  { ok: true; user: MockUser; claims: ClaimsOf<K> } | { ok: false; reason: string; userId: string | null };
 
 /**
  * A token is good only if it verifies as the expected kind, its user still exists, and it
  * carries the user's current epoch (revoking or deleting a user changes or drops the epoch), and
  * the authorization code it descends from was not replayed.
  */
-export async function authenticate<K extends TokenKind>(kind: K, token: string, deps: { tokens: TokenService; store: Store; usedCodes?: UsedCodes }): Promise<Authentication<K>> {
+export async function authenticate<K extends TokenKind>(
+  kind: K,
+  token: string,
+  deps: { tokens: TokenService; store: Store; usedCodes?: UsedCodes },
+): Promise<Authentication<K>> {
   const verified = await deps.tokens.verify(kind, token);
   if (!verified.ok) return { ok: false, reason: verified.detail, userId: null };
   const { sub, ep } = verified.claims;
   const user = deps.store.findUser(sub);
   if (!user) return { ok: false, reason: `the ${kind} token belongs to user "${sub}", who no longer exists`, userId: sub };
-  if (deps.store.epochOf(sub) !== ep) return { ok: false, reason: `the ${kind} token was revoked (user "${sub}" was revoked after it was issued)`, userId: sub };
+  if (deps.store.epochOf(sub) !== ep)
+    return { ok: false, reason: `the ${kind} token was revoked (user "${sub}" was revoked after it was issued)`, userId: sub };
   const grant = (verified.claims as { gr?: string }).gr;
-  if (deps.usedCodes?.isRevokedGrant(grant)) return { ok: false, reason: `the ${kind} token was revoked: the authorization code it was issued for was redeemed a second time (RFC 6749 section 4.1.2)`, userId: sub };
+  if (deps.usedCodes?.isRevokedGrant(grant))
+    return {
+      ok: false,
+      reason: `the ${kind} token was revoked: the authorization code it was issued for was redeemed a second time (RFC 6749 section 4.1.2)`,
+      userId: sub,
+    };
   return { ok: true, user, claims: verified.claims };
 }

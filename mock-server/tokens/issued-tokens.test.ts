@@ -15,7 +15,14 @@ function registryAt(now: () => number, epochs: Record<string, string> = { alice:
   return registry;
 }
 
-const access = (jti: string, expiresAt: number): Omit<IssuedTokenInfo, 'redeemedAt'> => ({ kind: 'access', jti, issuedAt: frozenNow, expiresAt, clientId: 'office-mobile', scope: null });
+const access = (jti: string, expiresAt: number): Omit<IssuedTokenInfo, 'redeemedAt'> => ({
+  kind: 'access',
+  jti,
+  issuedAt: frozenNow,
+  expiresAt,
+  clientId: 'office-mobile',
+  scope: null,
+});
 
 describe('IssuedTokens', () => {
   test('TokenService registers every token it signs, once per shared WOPI grant, newest first', async () => {
@@ -40,7 +47,10 @@ describe('IssuedTokens', () => {
       ],
     );
     for (const info of listed) assert.match(info.jti, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    assert.deepEqual(registry.list('bob').map((t) => [t.kind, t.expiresAt]), [['refresh', frozenNow + 7_200_000]]);
+    assert.deepEqual(
+      registry.list('bob').map((t) => [t.kind, t.expiresAt]),
+      [['refresh', frozenNow + 7_200_000]],
+    );
   });
 
   test('expired tokens are purged on reading, exactly at their expiry', () => {
@@ -49,9 +59,15 @@ describe('IssuedTokens', () => {
     registry.add('alice', 'e1', access('short', frozenNow + 1000));
     registry.add('alice', 'e1', access('long', frozenNow + 5000));
     now = frozenNow + 999;
-    assert.deepEqual(registry.list('alice').map((t) => t.jti), ['long', 'short']);
+    assert.deepEqual(
+      registry.list('alice').map((t) => t.jti),
+      ['long', 'short'],
+    );
     now = frozenNow + 1000;
-    assert.deepEqual(registry.list('alice').map((t) => t.jti), ['long']);
+    assert.deepEqual(
+      registry.list('alice').map((t) => t.jti),
+      ['long'],
+    );
     now = frozenNow + 5000;
     assert.deepEqual(registry.list('alice'), []);
   });
@@ -67,7 +83,10 @@ describe('IssuedTokens', () => {
     registry.purgeAll();
     await sleep(20);
     assert.deepEqual(seen, ['alice']);
-    assert.deepEqual(registry.list('bob').map((t) => t.jti), ['b']);
+    assert.deepEqual(
+      registry.list('bob').map((t) => t.jti),
+      ['b'],
+    );
   });
 
   test('a token carrying an old epoch is never listed (a revoke racing the signing)', () => {
@@ -77,12 +96,15 @@ describe('IssuedTokens', () => {
     epochs['alice'] = 'e2';
     registry.add('alice', 'e1', access('signed-during-revoke', frozenNow + 60_000));
     registry.add('alice', 'e2', access('after', frozenNow + 60_000));
-    assert.deepEqual(registry.list('alice').map((t) => t.jti), ['after']);
+    assert.deepEqual(
+      registry.list('alice').map((t) => t.jti),
+      ['after'],
+    );
     delete epochs['alice'];
     assert.deepEqual(registry.list('alice'), []);
   });
 
-  test('forgetUser and retainUsers drop a user\'s tokens', () => {
+  test("forgetUser and retainUsers drop a user's tokens", () => {
     const registry = registryAt(() => frozenNow);
     registry.add('alice', 'e1', access('a', frozenNow + 60_000));
     registry.add('bob', 'e1', access('b', frozenNow + 60_000));
@@ -95,19 +117,32 @@ describe('IssuedTokens', () => {
   test('keeps the newest perUserLimit tokens per user', () => {
     const registry = registryAt(() => frozenNow, { alice: 'e1' }, 3);
     for (const jti of ['1', '2', '3', '4', '5']) registry.add('alice', 'e1', access(jti, frozenNow + 60_000));
-    assert.deepEqual(registry.list('alice').map((t) => t.jti), ['5', '4', '3']);
+    assert.deepEqual(
+      registry.list('alice').map((t) => t.jti),
+      ['5', '4', '3'],
+    );
   });
 
   test('a redeemed code is marked with the time; unknown or repeated redemptions change nothing', () => {
     let now = frozenNow;
     const registry = registryAt(() => now);
-    registry.add('alice', 'e1', { kind: 'code', jti: 'c1', issuedAt: frozenNow, expiresAt: frozenNow + 600_000, clientId: 'office-mobile', scope: null });
+    registry.add('alice', 'e1', {
+      kind: 'code',
+      jti: 'c1',
+      issuedAt: frozenNow,
+      expiresAt: frozenNow + 600_000,
+      clientId: 'office-mobile',
+      scope: null,
+    });
     now = frozenNow + 1234;
     registry.redeemed('c1');
     now = frozenNow + 9999;
     registry.redeemed('c1');
     registry.redeemed('nope');
-    assert.deepEqual(registry.list('alice').map((t) => [t.jti, t.redeemedAt]), [['c1', frozenNow + 1234]]);
+    assert.deepEqual(
+      registry.list('alice').map((t) => [t.jti, t.redeemedAt]),
+      [['c1', frozenNow + 1234]],
+    );
   });
 
   test('a burst of changes costs one event per user per 250 ms', async () => {

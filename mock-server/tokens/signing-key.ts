@@ -24,7 +24,9 @@ export async function loadOrCreateSigningKey(dataDir: string): Promise<SigningKe
   if (secret?.length === keyBytes) return { secret, warnings };
   if (unreadable || text !== undefined) {
     const aside = await keepAside(file).catch((error: Error) => {
-      throw new Error(`token signing key ${file} is unreadable and could not be moved aside (${error.message}); move or remove it, then start again`);
+      throw new Error(
+        `token signing key ${file} is unreadable and could not be moved aside (${error.message}); move or remove it, then start again`,
+      );
     });
     warnings.push(`token signing key ${file} was unreadable; kept it at ${aside} and made a new one (earlier tokens no longer verify)`);
   }

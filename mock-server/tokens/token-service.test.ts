@@ -24,7 +24,11 @@ describe('TokenService', () => {
     assert.equal(claims.exp, frozenNow / 1000 + 600);
     assert.deepEqual(decodeProtectedHeader(issued.token), { alg: 'HS256', typ: 'wopi-mock-wopi+jwt' });
     const verified = await tokens.verify('wopi', issued.token);
-    assert.deepEqual(verified.ok && { res: verified.claims.res, sub: verified.claims.sub, kind: verified.claims.kind }, { res: 'file:abc', sub: 'alice', kind: 'wopi' });
+    assert.deepEqual(verified.ok && { res: verified.claims.res, sub: verified.claims.sub, kind: verified.claims.kind }, {
+      res: 'file:abc',
+      sub: 'alice',
+      kind: 'wopi',
+    });
   });
 
   test('token trading: an absolute expiry is kept to the second', async () => {
@@ -51,7 +55,10 @@ describe('TokenService', () => {
     assert.equal((await tokens.issue('wopi', alice, { res: 'file:a' }, { ttlSeconds: 60 })).token, first.token);
     assert.notEqual((await tokens.issue('wopi', alice, { res: 'file:b' }, { ttlSeconds: 60 })).token, first.token);
     assert.notEqual((await tokens.issue('wopi', { ...alice, epoch: 'e2' }, { res: 'file:a' }, { ttlSeconds: 60 })).token, first.token);
-    assert.notEqual((await tokens.issue('access', alice, { cid: 'c' }, { ttlSeconds: 60 })).token, (await tokens.issue('access', alice, { cid: 'c' }, { ttlSeconds: 60 })).token);
+    assert.notEqual(
+      (await tokens.issue('access', alice, { cid: 'c' }, { ttlSeconds: 60 })).token,
+      (await tokens.issue('access', alice, { cid: 'c' }, { ttlSeconds: 60 })).token,
+    );
     now += 1;
     const nextSecond = await tokens.issue('wopi', alice, { res: 'file:a' }, { ttlSeconds: 60 });
     assert.notEqual(nextSecond.token, first.token);
@@ -71,13 +78,23 @@ describe('TokenService', () => {
 
   test('kinds are not interchangeable', async () => {
     const tokens = await serviceAt(() => frozenNow);
-    const kinds: Array<[TokenKind, object]> = [['access', { cid: 'c' }], ['refresh', { cid: 'c' }], ['code', { cid: 'c', ru: 'https://localhost' }], ['wopi', { res: 'ecosystem' }]];
+    const kinds: Array<[TokenKind, object]> = [
+      ['access', { cid: 'c' }],
+      ['refresh', { cid: 'c' }],
+      ['code', { cid: 'c', ru: 'https://localhost' }],
+      ['wopi', { res: 'ecosystem' }],
+    ];
     for (const [issuedKind, extra] of kinds) {
       const { token } = await tokens.issue(issuedKind, alice, extra as never, { ttlSeconds: 60 });
       for (const [expectedKind] of kinds) {
         const result = await tokens.verify(expectedKind, token);
         if (issuedKind === expectedKind) assert.equal(result.ok, true);
-        else assert.deepEqual(result, { ok: false, failure: 'wrong-kind', detail: `not ${expectedKind === 'access' ? 'an' : 'a'} ${expectedKind} token` }, `${issuedKind} accepted as ${expectedKind}`);
+        else
+          assert.deepEqual(
+            result,
+            { ok: false, failure: 'wrong-kind', detail: `not ${expectedKind === 'access' ? 'an' : 'a'} ${expectedKind} token` },
+            `${issuedKind} accepted as ${expectedKind}`,
+          );
       }
     }
   });
@@ -87,15 +104,36 @@ describe('TokenService', () => {
     const { token } = await tokens.issue('access', alice, { cid: 'c' }, { ttlSeconds: 60 });
     const otherKey = await TokenService.create(new Uint8Array(32).fill(8), () => frozenNow);
     const foreign = (await otherKey.issue('access', alice, { cid: 'c' }, { ttlSeconds: 60 })).token;
-    assert.deepEqual(await tokens.verify('access', foreign), { ok: false, failure: 'bad-signature', detail: "the access token's signature does not verify" });
+    assert.deepEqual(await tokens.verify('access', foreign), {
+      ok: false,
+      failure: 'bad-signature',
+      detail: "the access token's signature does not verify",
+    });
 
-    const unsecured = new UnsecuredJWT({ ep: 'e1', cid: 'c' }).setSubject('alice').setJti('j').setExpirationTime(frozenNow / 1000 + 60).setAudience('urn:wopi-mock-host:access').setIssuer('urn:wopi-mock-host').encode();
+    const unsecured = new UnsecuredJWT({ ep: 'e1', cid: 'c' })
+      .setSubject('alice')
+      .setJti('j')
+      .setExpirationTime(frozenNow / 1000 + 60)
+      .setAudience('urn:wopi-mock-host:access')
+      .setIssuer('urn:wopi-mock-host')
+      .encode();
     assert.equal((await tokens.verify('access', unsecured)).ok, false);
 
-    const hs512 = await new SignJWT({ ep: 'e1' }).setProtectedHeader({ alg: 'HS512', typ: 'wopi-mock-access+jwt' }).setSubject('alice').sign(new Uint8Array(64).fill(7));
-    assert.deepEqual(await tokens.verify('access', hs512), { ok: false, failure: 'bad-signature', detail: 'the token uses an algorithm this host does not accept' });
+    const hs512 = await new SignJWT({ ep: 'e1' })
+      .setProtectedHeader({ alg: 'HS512', typ: 'wopi-mock-access+jwt' })
+      .setSubject('alice')
+      .sign(new Uint8Array(64).fill(7));
+    assert.deepEqual(await tokens.verify('access', hs512), {
+      ok: false,
+      failure: 'bad-signature',
+      detail: 'the token uses an algorithm this host does not accept',
+    });
 
     assert.equal((await tokens.verify('access', token.slice(0, -3))).ok, false);
-    assert.deepEqual(await tokens.verify('access', 'not-a-jwt'), { ok: false, failure: 'malformed', detail: 'the access token is invalid (ERR_JWS_INVALID)' });
+    assert.deepEqual(await tokens.verify('access', 'not-a-jwt'), {
+      ok: false,
+      failure: 'malformed',
+      detail: 'the access token is invalid (ERR_JWS_INVALID)',
+    });
   });
 });

@@ -33,10 +33,25 @@ interface CommonClaims {
   exp: number;
 }
 /** `gr`: the jti of the authorization code the token chain started from (RFC 6749 §4.1.2 revocation). */
-export interface AccessClaims extends CommonClaims { kind: 'access'; cid: string; gr?: string }
-export interface RefreshClaims extends CommonClaims { kind: 'refresh'; cid: string; gr?: string }
-export interface CodeClaims extends CommonClaims { kind: 'code'; cid: string; ru: string }
-export interface WopiClaims extends CommonClaims { kind: 'wopi'; res: WopiScope }
+export interface AccessClaims extends CommonClaims {
+  kind: 'access';
+  cid: string;
+  gr?: string;
+}
+export interface RefreshClaims extends CommonClaims {
+  kind: 'refresh';
+  cid: string;
+  gr?: string;
+}
+export interface CodeClaims extends CommonClaims {
+  kind: 'code';
+  cid: string;
+  ru: string;
+}
+export interface WopiClaims extends CommonClaims {
+  kind: 'wopi';
+  res: WopiScope;
+}
 export type ClaimsOf<K extends TokenKind> = Extract<AccessClaims | RefreshClaims | CodeClaims | WopiClaims, { kind: K }>;
 type Extra<K extends TokenKind> = Omit<ClaimsOf<K>, keyof CommonClaims | 'kind'>;
 
@@ -84,7 +99,12 @@ export class TokenService {
   }
 
   /** Issues a token that expires `ttlSeconds` from now, or at `expiresAtMs` when given (token trading). */
-  async issue<K extends TokenKind>(kind: K, subject: { userId: string; epoch: string }, extra: Extra<K>, expiry: { ttlSeconds: number } | { expiresAtMs: number }): Promise<IssuedToken> {
+  async issue<K extends TokenKind>(
+    kind: K,
+    subject: { userId: string; epoch: string },
+    extra: Extra<K>,
+    expiry: { ttlSeconds: number } | { expiresAtMs: number },
+  ): Promise<IssuedToken> {
     const nowSeconds = Math.floor(this.clock() / 1000);
     const exp = 'ttlSeconds' in expiry ? nowSeconds + expiry.ttlSeconds : Math.floor(expiry.expiresAtMs / 1000);
     if (kind !== TokenKind.Wopi) return this.sign(kind, subject, extra, nowSeconds, exp);
@@ -97,7 +117,13 @@ export class TokenService {
     return issued;
   }
 
-  private async sign<K extends TokenKind>(kind: K, subject: { userId: string; epoch: string }, extra: Extra<K>, nowSeconds: number, exp: number): Promise<IssuedToken> {
+  private async sign<K extends TokenKind>(
+    kind: K,
+    subject: { userId: string; epoch: string },
+    extra: Extra<K>,
+    nowSeconds: number,
+    exp: number,
+  ): Promise<IssuedToken> {
     const jti = randomUUID();
     const token = await new SignJWT({ ...extra, ep: subject.epoch })
       .setProtectedHeader({ alg: algorithm, typ: typOf(kind) })
@@ -109,7 +135,14 @@ export class TokenService {
       .setExpirationTime(exp)
       .sign(this.key);
     const claims = extra as Partial<{ cid: string; res: WopiScope }>;
-    this.issued?.add(subject.userId, subject.epoch, { kind, jti, issuedAt: nowSeconds * 1000, expiresAt: exp * 1000, clientId: claims.cid ?? null, scope: claims.res ?? null });
+    this.issued?.add(subject.userId, subject.epoch, {
+      kind,
+      jti,
+      issuedAt: nowSeconds * 1000,
+      expiresAt: exp * 1000,
+      clientId: claims.cid ?? null,
+      scope: claims.res ?? null,
+    });
     return { token, expiresAtMs: exp * 1000 };
   }
 
@@ -153,8 +186,10 @@ export class TokenService {
 
 function describeFailure(error: unknown, kind: TokenKind): { failure: TokenFailure; detail: string } {
   if (error instanceof joseErrors.JWTExpired) return { failure: 'expired', detail: `the ${kind} token expired` };
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return { failure: 'bad-signature', detail: `the ${kind} token's signature does not verify` };
-  if (error instanceof joseErrors.JOSEAlgNotAllowed) return { failure: 'bad-signature', detail: 'the token uses an algorithm this host does not accept' };
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed)
+    return { failure: 'bad-signature', detail: `the ${kind} token's signature does not verify` };
+  if (error instanceof joseErrors.JOSEAlgNotAllowed)
+    return { failure: 'bad-signature', detail: 'the token uses an algorithm this host does not accept' };
   if (error instanceof joseErrors.JWTClaimValidationFailed && (error.claim === 'typ' || error.claim === 'aud')) {
     return { failure: 'wrong-kind', detail: `not ${kind === 'access' ? 'an' : 'a'} ${kind} token` };
   }

@@ -10,7 +10,11 @@ export class UsedCodes {
   private lastPurge = 0;
 
   /** `onUsed` hears of each first redemption (the issued-token registry marks the code used). */
-  constructor(private readonly clock: () => number, private readonly maxEntries = 100_000, private readonly onUsed?: (jti: string) => void) {}
+  constructor(
+    private readonly clock: () => number,
+    private readonly maxEntries = 100_000,
+    private readonly onUsed?: (jti: string) => void,
+  ) {}
 
   /** Records the code; false if it had been used before. */
   markUsed(jti: string, expiresAtMs: number): boolean {

@@ -51,7 +51,10 @@ export class AdminApiError extends Error {
 }
 
 /** Status 0: the request never reached the engine (stopped, or the network failed). */
-const unreachable = (cause: unknown) => new AdminApiError(0, [{ path: '$', message: `the engine cannot be reached (${cause instanceof Error ? cause.message : String(cause)})` }]);
+const unreachable = (cause: unknown) =>
+  new AdminApiError(0, [
+    { path: '$', message: `the engine cannot be reached (${cause instanceof Error ? cause.message : String(cause)})` },
+  ]);
 
 export async function adminFetch(path: string, init: RequestInit = {}): Promise<Response> {
   const token = getAdminToken();
@@ -77,7 +80,13 @@ async function errorFrom(response: Response): Promise<AdminApiError> {
   try {
     const body = JSON.parse(text) as { errors?: unknown };
     if (Array.isArray(body.errors)) {
-      errors = body.errors.filter((e): e is ConfigIssue => typeof e === 'object' && e !== null && typeof (e as ConfigIssue).path === 'string' && typeof (e as ConfigIssue).message === 'string');
+      errors = body.errors.filter(
+        (e): e is ConfigIssue =>
+          typeof e === 'object' &&
+          e !== null &&
+          typeof (e as ConfigIssue).path === 'string' &&
+          typeof (e as ConfigIssue).message === 'string',
+      );
     }
   } catch {
     // not JSON: a message is built from the status below
@@ -114,8 +123,10 @@ export const adminApi = {
   addFault: (rule: FaultRuleInput) => json<ExplainedFault & { warnings: ConfigIssue[] }>('/api/faults', send('POST', rule)),
   removeFault: async (id: string) => void (await adminFetch(`/api/faults/${encodeURIComponent(id)}`, { method: 'DELETE' })),
   clearFaults: () => json<{ removed: number }>('/api/faults', { method: 'DELETE' }),
-  revokeUser: (userId: string) => json<{ userId: string; revoked: true }>(`/api/users/${encodeURIComponent(userId)}/revoke`, { method: 'POST' }),
-  userTokens: async (userId: string) => (await json<{ tokens: IssuedTokenInfo[] }>(`/api/users/${encodeURIComponent(userId)}/tokens`)).tokens,
+  revokeUser: (userId: string) =>
+    json<{ userId: string; revoked: true }>(`/api/users/${encodeURIComponent(userId)}/revoke`, { method: 'POST' }),
+  userTokens: async (userId: string) =>
+    (await json<{ tokens: IssuedTokenInfo[] }>(`/api/users/${encodeURIComponent(userId)}/tokens`)).tokens,
   challenge: () => json<{ header: string; parameters: Record<string, string> }>('/api/challenge'),
   log: (options: { after?: number; limit?: number } = {}) => {
     const query = new URLSearchParams();

@@ -26,7 +26,12 @@ function publish(next: Partial<ConfigSnapshot>): void {
 function accept(config: Config, warnings: ConfigIssue[]): void {
   // The stream echoes our own saves; an identical document is not news (and must not look like
   // a change made elsewhere to a draft being edited).
-  if (snapshot.config && JSON.stringify(snapshot.config) === JSON.stringify(config) && JSON.stringify(snapshot.warnings) === JSON.stringify(warnings)) return;
+  if (
+    snapshot.config &&
+    JSON.stringify(snapshot.config) === JSON.stringify(config) &&
+    JSON.stringify(snapshot.warnings) === JSON.stringify(warnings)
+  )
+    return;
   publish({ config, warnings, loadError: null, revision: snapshot.revision + 1 });
 }
 
@@ -46,7 +51,8 @@ function subscribe(listener: () => void): () => void {
     stopLive = subscribeLive((event) => {
       if (event.type === StreamEvent.Config) accept(event.config, event.warnings);
       else if (event.type === 'reconnected') void load();
-      else if (event.type === StreamEvent.Faults && snapshot.config) publish({ config: { ...snapshot.config, faults: event.faults }, revision: snapshot.revision + 1 });
+      else if (event.type === StreamEvent.Faults && snapshot.config)
+        publish({ config: { ...snapshot.config, faults: event.faults }, revision: snapshot.revision + 1 });
     });
   }
   return () => {

@@ -160,7 +160,11 @@ function toLiveEvent(event: string, data: string): LiveEvent | null {
     case StreamEvent.Faults:
       return Array.isArray(payload) ? { type: StreamEvent.Faults, faults: payload as FaultRule[] } : null;
     case StreamEvent.Config:
-      return { type: StreamEvent.Config, config: object['config'] as Config, warnings: (object['warnings'] as ConfigIssue[] | undefined) ?? [] };
+      return {
+        type: StreamEvent.Config,
+        config: object['config'] as Config,
+        warnings: (object['warnings'] as ConfigIssue[] | undefined) ?? [],
+      };
     case StreamEvent.Revoked:
       return { type: StreamEvent.Revoked, userId: String(object['userId']) };
     case StreamEvent.Tokens:

@@ -31,7 +31,8 @@ export function OrderedListEditor({ itemLabel, items, onChange, errorsAt, addLab
     if (focus.control === 'new') newRef.current?.focus();
     else {
       const row = listRef.current?.children[focus.index];
-      const target = row?.querySelector<HTMLElement>(`[data-control="${focus.control}"]:not(:disabled)`) ?? row?.querySelector<HTMLElement>('input');
+      const target =
+        row?.querySelector<HTMLElement>(`[data-control="${focus.control}"]:not(:disabled)`) ?? row?.querySelector<HTMLElement>('input');
       target?.focus();
     }
     setFocus(null);
@@ -79,13 +80,33 @@ export function OrderedListEditor({ itemLabel, items, onChange, errorsAt, addLab
                     spellCheck={false}
                     onChange={(event) => onChange(items.map((v, i) => (i === index ? event.target.value : v)))}
                   />
-                  <button type="button" className="icon" data-control="up" aria-label={`Move ${label} up`} disabled={index === 0} onClick={() => move(index, index - 1)}>
+                  <button
+                    type="button"
+                    className="icon"
+                    data-control="up"
+                    aria-label={`Move ${label} up`}
+                    disabled={index === 0}
+                    onClick={() => move(index, index - 1)}
+                  >
                     ↑
                   </button>
-                  <button type="button" className="icon" data-control="down" aria-label={`Move ${label} down`} disabled={index === items.length - 1} onClick={() => move(index, index + 1)}>
+                  <button
+                    type="button"
+                    className="icon"
+                    data-control="down"
+                    aria-label={`Move ${label} down`}
+                    disabled={index === items.length - 1}
+                    onClick={() => move(index, index + 1)}
+                  >
                     ↓
                   </button>
-                  <button type="button" className="icon danger" data-control="remove" aria-label={`Remove ${label}`} onClick={() => remove(index)}>
+                  <button
+                    type="button"
+                    className="icon danger"
+                    data-control="remove"
+                    aria-label={`Remove ${label}`}
+                    onClick={() => remove(index)}
+                  >
                     ✕
                   </button>
                 </div>

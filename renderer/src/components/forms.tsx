@@ -2,7 +2,11 @@ import { useId, useState, type ReactNode } from 'react';
 import type { AdminApiError, ConfigIssue } from '../api/client.ts';
 
 /** Messages for one JSON path of the config document, from a failed save and from warnings. */
-export function issuesAt(path: string, error: AdminApiError | null, warnings: ConfigIssue[] = []): { errors: string[]; warnings: string[] } {
+export function issuesAt(
+  path: string,
+  error: AdminApiError | null,
+  warnings: ConfigIssue[] = [],
+): { errors: string[]; warnings: string[] } {
   return {
     errors: error ? error.messagesAt(path) : [],
     warnings: warnings.filter((w) => w.path === path).map((w) => w.message),
@@ -46,7 +50,19 @@ export interface TextFieldProps extends FieldMessages {
   trailing?: ReactNode;
 }
 
-export function TextField({ label, value, onChange, hint, type = 'text', placeholder, path, errors = [], warnings = [], monospace, trailing }: TextFieldProps) {
+export function TextField({
+  label,
+  value,
+  onChange,
+  hint,
+  type = 'text',
+  placeholder,
+  path,
+  errors = [],
+  warnings = [],
+  monospace,
+  trailing,
+}: TextFieldProps) {
   const id = useId();
   const messagesId = `${id}-messages`;
   return (
@@ -75,14 +91,38 @@ export function TextField({ label, value, onChange, hint, type = 'text', placeho
 }
 
 /** A yes/no setting with its explanation under it. */
-export function CheckboxField({ label, checked, onChange, hint, path, errors = [] }: { label: string; checked: boolean; onChange: (checked: boolean) => void; hint?: ReactNode; path?: string; errors?: string[] }) {
+export function CheckboxField({
+  label,
+  checked,
+  onChange,
+  hint,
+  path,
+  errors = [],
+}: {
+  label: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  hint?: ReactNode;
+  path?: string;
+  errors?: string[];
+}) {
   const id = useId();
   const messagesId = `${id}-messages`;
   return (
     <div className="field">
       <div className="row">
-        <input id={id} type="checkbox" checked={checked} data-path={path} aria-describedby={messagesId} aria-invalid={errors.length > 0 ? true : undefined} onChange={(event) => onChange(event.target.checked)} />
-        <label htmlFor={id} style={{ marginBottom: 0 }}>{label}</label>
+        <input
+          id={id}
+          type="checkbox"
+          checked={checked}
+          data-path={path}
+          aria-describedby={messagesId}
+          aria-invalid={errors.length > 0 ? true : undefined}
+          onChange={(event) => onChange(event.target.checked)}
+        />
+        <label htmlFor={id} style={{ marginBottom: 0 }}>
+          {label}
+        </label>
       </div>
       <Messages id={messagesId} errors={errors} hint={hint} />
     </div>
@@ -97,7 +137,12 @@ export function SecretField(props: Omit<TextFieldProps, 'type' | 'trailing'>) {
       {...props}
       type={shown ? 'text' : 'password'}
       trailing={
-        <button type="button" aria-pressed={shown} aria-label={shown ? `Hide ${props.label}` : `Show ${props.label}`} onClick={() => setShown(!shown)}>
+        <button
+          type="button"
+          aria-pressed={shown}
+          aria-label={shown ? `Hide ${props.label}` : `Show ${props.label}`}
+          onClick={() => setShown(!shown)}
+        >
           {shown ? 'Hide' : 'Show'}
         </button>
       }
@@ -129,7 +174,19 @@ export function ErrorBanner({ error, shownPaths = [] }: { error: AdminApiError |
 }
 
 /** Save / discard bar of a config section, inside its form: Save submits the form. */
-export function SaveBar({ dirty, saving, changedElsewhere, onDiscard, saved }: { dirty: boolean; saving: boolean; changedElsewhere: boolean; onDiscard: () => void; saved: boolean }) {
+export function SaveBar({
+  dirty,
+  saving,
+  changedElsewhere,
+  onDiscard,
+  saved,
+}: {
+  dirty: boolean;
+  saving: boolean;
+  changedElsewhere: boolean;
+  onDiscard: () => void;
+  saved: boolean;
+}) {
   return (
     <div className="actions sticky-actions">
       <button type="submit" className="primary" disabled={!dirty || saving}>
@@ -139,7 +196,13 @@ export function SaveBar({ dirty, saving, changedElsewhere, onDiscard, saved }: {
         Discard changes
       </button>
       <span role="status" className="muted small">
-        {changedElsewhere ? 'The config was changed elsewhere since you started editing; saving keeps your edits of this section.' : dirty ? 'Unsaved changes' : saved ? 'Saved; in effect from the next request.' : ''}
+        {changedElsewhere
+          ? 'The config was changed elsewhere since you started editing; saving keeps your edits of this section.'
+          : dirty
+            ? 'Unsaved changes'
+            : saved
+              ? 'Saved; in effect from the next request.'
+              : ''}
       </span>
     </div>
   );

@@ -85,7 +85,11 @@ export function describeStep(entry: LogEntry): Pick<FlowStep, 'title' | 'result'
     case 'Bootstrap':
       if (entry.status === 401) {
         const sentToken = headerValue(entry.requestHeaders, 'authorization') !== undefined;
-        return { phase: 'sign-in', title: sentToken ? 'Bootstrap (token refused)' : 'Bootstrap (no token)', result: '401 · Bearer challenge' };
+        return {
+          phase: 'sign-in',
+          title: sentToken ? 'Bootstrap (token refused)' : 'Bootstrap (no token)',
+          result: '401 · Bearer challenge',
+        };
       }
       return { phase: 'bootstrap', title: entry.status === 200 ? 'Bootstrap (signed in)' : 'Bootstrap', result: `${status}${user}` };
     case 'Authorize':
@@ -108,7 +112,8 @@ export function describeStep(entry: LogEntry): Pick<FlowStep, 'title' | 'result'
     }
     case 'GetNewAccessToken': {
       const body = entry.status === 200 ? jsonBody(entry) : undefined;
-      const info = body !== null && typeof body === 'object' ? (body as { AccessTokenInfo?: { AccessToken?: unknown } }).AccessTokenInfo : undefined;
+      const info =
+        body !== null && typeof body === 'object' ? (body as { AccessTokenInfo?: { AccessToken?: unknown } }).AccessTokenInfo : undefined;
       const decoded = typeof info?.AccessToken === 'string' ? decodeToken(info.AccessToken, time) : null;
       const scope = decoded?.ok && decoded.insight.scope ? ` · WOPI token for ${decoded.insight.scope}` : user;
       return { phase: 'bootstrap', title: 'GetNewAccessToken', result: `${status}${scope}` };
@@ -185,7 +190,18 @@ export class FlowModel {
     const known = this.laneFor(entry.remoteAddress, headerValue(entry.requestHeaders, 'user-agent') ?? '');
     const lane = known.key;
     if (entry.userId !== null && !known.users.includes(entry.userId)) known.users = [...known.users, entry.userId];
-    return { seq: entry.seq, ordinal: this.nextOrdinal++, burst: false, lane, target, ...describeStep(entry), status: entry.status, statusClass: statusClassOf(entry.status), faultId: entry.faultId, time: entry.time };
+    return {
+      seq: entry.seq,
+      ordinal: this.nextOrdinal++,
+      burst: false,
+      lane,
+      target,
+      ...describeStep(entry),
+      status: entry.status,
+      statusClass: statusClassOf(entry.status),
+      faultId: entry.faultId,
+      time: entry.time,
+    };
   }
 
   /**

@@ -35,7 +35,18 @@ const haystacks = new WeakMap<LogEntry, string>();
 function haystackOf(entry: LogEntry): string {
   let text = haystacks.get(entry);
   if (text === undefined) {
-    text = [entry.method, entry.url, entry.operation, entry.status, entry.userId ?? '', entry.faultId ?? '', entry.remoteAddress, ...entry.notes].join('\n').toLowerCase();
+    text = [
+      entry.method,
+      entry.url,
+      entry.operation,
+      entry.status,
+      entry.userId ?? '',
+      entry.faultId ?? '',
+      entry.remoteAddress,
+      ...entry.notes,
+    ]
+      .join('\n')
+      .toLowerCase();
     haystacks.set(entry, text);
   }
   return text;

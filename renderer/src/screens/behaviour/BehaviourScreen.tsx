@@ -5,11 +5,22 @@ import { CheckboxField, ErrorBanner, Messages, SaveBar, TextField, issuesAt } fr
 
 type BehaviourSection = Pick<Config, 'capabilities' | 'compatibility' | 'maxFileSizeBytes'>;
 
-const selectBehaviour = (config: Config): BehaviourSection => ({ capabilities: config.capabilities, compatibility: config.compatibility, maxFileSizeBytes: config.maxFileSizeBytes });
+const selectBehaviour = (config: Config): BehaviourSection => ({
+  capabilities: config.capabilities,
+  compatibility: config.compatibility,
+  maxFileSizeBytes: config.maxFileSizeBytes,
+});
 const applyBehaviour = (config: Config, section: BehaviourSection): Config => ({ ...config, ...section });
 
 const mebibyte = 1024 ** 2;
-const fieldPaths = ['$.capabilities.putRelativeFile', '$.capabilities.containers', '$.compatibility.unknownEcosystemOperation', '$.compatibility.expiresInAsString', '$.compatibility.challengeErrorParameter', '$.maxFileSizeBytes'];
+const fieldPaths = [
+  '$.capabilities.putRelativeFile',
+  '$.capabilities.containers',
+  '$.compatibility.unknownEcosystemOperation',
+  '$.compatibility.expiresInAsString',
+  '$.compatibility.challengeErrorParameter',
+  '$.maxFileSizeBytes',
+];
 
 /**
  * How the host behaves beyond the sign-in: which optional WOPI features it declares, the size
@@ -88,19 +99,32 @@ export function BehaviourScreen() {
                   data-path="$.compatibility.unknownEcosystemOperation"
                   value={draft.compatibility.unknownEcosystemOperation}
                   aria-describedby={`${unknownOperationId}-messages`}
-                  onChange={(event) => update({ compatibility: { ...draft.compatibility, unknownEcosystemOperation: event.target.value as BehaviourSection['compatibility']['unknownEcosystemOperation'] } })}
+                  onChange={(event) =>
+                    update({
+                      compatibility: {
+                        ...draft.compatibility,
+                        unknownEcosystemOperation: event.target.value as BehaviourSection['compatibility']['unknownEcosystemOperation'],
+                      },
+                    })
+                  }
                 >
                   <option value="bootstrap">Answer as Bootstrap (the spec)</option>
                   <option value="notImplemented">501 Not Implemented (as WopiHost does)</option>
                 </select>
-                <Messages id={`${unknownOperationId}-messages`} errors={issuesAt('$.compatibility.unknownEcosystemOperation', error).errors} hint="What a POST to the bootstrapper with an operation this host does not know gets." />
+                <Messages
+                  id={`${unknownOperationId}-messages`}
+                  errors={issuesAt('$.compatibility.unknownEcosystemOperation', error).errors}
+                  hint="What a POST to the bootstrapper with an operation this host does not know gets."
+                />
               </div>
               <CheckboxField
                 label="expires_in as a string"
                 path="$.compatibility.expiresInAsString"
                 checked={draft.compatibility.expiresInAsString}
                 onChange={(expiresInAsString) => update({ compatibility: { ...draft.compatibility, expiresInAsString } })}
-                hint={'The token response sends "expires_in": "3600", as the token-issuance doc\'s sample does. Office reads only a number, so it then treats the token as never expiring.'}
+                hint={
+                  'The token response sends "expires_in": "3600", as the token-issuance doc\'s sample does. Office reads only a number, so it then treats the token as never expiring.'
+                }
                 errors={issuesAt('$.compatibility.expiresInAsString', error).errors}
               />
               <CheckboxField
@@ -113,7 +137,16 @@ export function BehaviourScreen() {
               />
             </section>
           </div>
-          <SaveBar dirty={section.dirty} saving={section.saving} changedElsewhere={section.changedElsewhere} saved={saved} onDiscard={() => { setSizeText(null); section.discard(); }} />
+          <SaveBar
+            dirty={section.dirty}
+            saving={section.saving}
+            changedElsewhere={section.changedElsewhere}
+            saved={saved}
+            onDiscard={() => {
+              setSizeText(null);
+              section.discard();
+            }}
+          />
         </form>
       )}
     </section>

@@ -19,7 +19,11 @@ const anyOperation = '*';
 
 /** A preset is on while a rule with its operation and action is active. */
 function presetRules(faults: FaultRule[], preset: (typeof presets)[number]): FaultRule[] {
-  return faults.filter((f) => (preset.latency ? f.delayMs !== undefined && f.status === undefined && !f.dropConnection : f.operation === preset.rule.operation && f.status === preset.rule.status && f.delayMs === undefined && !f.dropConnection));
+  return faults.filter((f) =>
+    preset.latency
+      ? f.delayMs !== undefined && f.status === undefined && !f.dropConnection
+      : f.operation === preset.rule.operation && f.status === preset.rule.status && f.delayMs === undefined && !f.dropConnection,
+  );
 }
 
 export function FaultsScreen() {
@@ -41,7 +45,10 @@ export function FaultsScreen() {
     <section className="screen" aria-labelledby="faults-title">
       <header className="screen-header">
         <h1 id="faults-title">Faults</h1>
-        <p>Make the host misbehave on purpose. Rules are tried in order; the first that matches a request fires, and its log entry names the rule.</p>
+        <p>
+          Make the host misbehave on purpose. Rules are tried in order; the first that matches a request fires, and its log entry names the
+          rule.
+        </p>
       </header>
       {loadError && (
         <div className="banner banner-error" role="alert">
@@ -114,8 +121,19 @@ function PresetRow({ preset, active, users, run }: { preset: (typeof presets)[nu
         <div className="row">
           {preset.latency ? (
             <>
-              <input type="text" inputMode="numeric" style={{ width: 80 }} aria-label={`${preset.label}: delay in ms`} aria-invalid={!delayValid || undefined} value={delay} onChange={(e) => setDelay(e.target.value)} disabled={on} />
-              <span className="small muted" style={{ whiteSpace: 'nowrap' }}>ms on</span>
+              <input
+                type="text"
+                inputMode="numeric"
+                style={{ width: 80 }}
+                aria-label={`${preset.label}: delay in ms`}
+                aria-invalid={!delayValid || undefined}
+                value={delay}
+                onChange={(e) => setDelay(e.target.value)}
+                disabled={on}
+              />
+              <span className="small muted" style={{ whiteSpace: 'nowrap' }}>
+                ms on
+              </span>
               <OperationSelect label={`${preset.label}: operation`} value={operation} onChange={setOperation} disabled={on} />
             </>
           ) : (
@@ -133,17 +151,38 @@ function PresetRow({ preset, active, users, run }: { preset: (typeof presets)[nu
       </td>
       <td>
         <div className="row">
-          <select aria-label={`${preset.label}: how long`} value={mode} onChange={(e) => setMode(e.target.value as 'count' | 'always')} disabled={on}>
+          <select
+            aria-label={`${preset.label}: how long`}
+            value={mode}
+            onChange={(e) => setMode(e.target.value as 'count' | 'always')}
+            disabled={on}
+          >
             <option value="count">next N requests</option>
             <option value="always">until turned off</option>
           </select>
           {mode === 'count' && (
-            <input type="text" inputMode="numeric" style={{ width: 64 }} aria-label={`${preset.label}: number of requests`} aria-invalid={!countValid || undefined} value={count} onChange={(e) => setCount(e.target.value)} disabled={on} />
+            <input
+              type="text"
+              inputMode="numeric"
+              style={{ width: 64 }}
+              aria-label={`${preset.label}: number of requests`}
+              aria-invalid={!countValid || undefined}
+              value={count}
+              onChange={(e) => setCount(e.target.value)}
+              disabled={on}
+            />
           )}
         </div>
       </td>
       <td>
-        <button type="button" className="toggle switch" aria-pressed={on} aria-labelledby={`${id}-label`} disabled={!on && (!countValid || !delayValid)} onClick={() => void (on ? turnOff() : turnOn())}>
+        <button
+          type="button"
+          className="toggle switch"
+          aria-pressed={on}
+          aria-labelledby={`${id}-label`}
+          disabled={!on && (!countValid || !delayValid)}
+          onClick={() => void (on ? turnOff() : turnOn())}
+        >
           {on ? 'On' : 'Off'}
         </button>
       </td>
@@ -151,7 +190,19 @@ function PresetRow({ preset, active, users, run }: { preset: (typeof presets)[nu
   );
 }
 
-function OperationSelect({ label, value, onChange, disabled, id }: { label?: string; value: string; onChange: (value: string) => void; disabled?: boolean; id?: string }) {
+function OperationSelect({
+  label,
+  value,
+  onChange,
+  disabled,
+  id,
+}: {
+  label?: string;
+  value: string;
+  onChange: (value: string) => void;
+  disabled?: boolean;
+  id?: string;
+}) {
   return (
     <select id={id} className="operation" aria-label={label} value={value} onChange={(e) => onChange(e.target.value)} disabled={disabled}>
       <option value={anyOperation}>* (every operation)</option>
@@ -201,7 +252,12 @@ function ActiveRules({ faults, run }: { faults: FaultRule[]; run: Run }) {
                 </td>
                 <td className="mono small">{rule.id}</td>
                 <td>
-                  <button type="button" className="small" aria-label={`Remove rule ${rule.id}`} onClick={() => void run(() => adminApi.removeFault(rule.id))}>
+                  <button
+                    type="button"
+                    className="small"
+                    aria-label={`Remove rule ${rule.id}`}
+                    onClick={() => void run(() => adminApi.removeFault(rule.id))}
+                  >
                     Remove
                   </button>
                 </td>
@@ -224,7 +280,15 @@ interface CustomDraft {
   remaining: string;
 }
 
-const emptyCustom: CustomDraft = { operation: Operation.Bootstrap, method: '', userId: '', status: '', delayMs: '', dropConnection: false, remaining: '' };
+const emptyCustom: CustomDraft = {
+  operation: Operation.Bootstrap,
+  method: '',
+  userId: '',
+  status: '',
+  delayMs: '',
+  dropConnection: false,
+  remaining: '',
+};
 
 /** Any rule the engine supports; numbers are sent as typed so the engine's own validation speaks. */
 function CustomRuleForm({ users }: { users: string[] }) {
@@ -278,7 +342,10 @@ function CustomRuleForm({ users }: { users: string[] }) {
     <section className="card" aria-labelledby="custom-title">
       <h2 id="custom-title">Custom rule</h2>
       <form onSubmit={(event) => void submit(event)} noValidate>
-        <ErrorBanner error={error} shownPaths={['$.operation', '$.method', '$.userId', '$.status', '$.delayMs', '$.remaining', '$.dropConnection']} />
+        <ErrorBanner
+          error={error}
+          shownPaths={['$.operation', '$.method', '$.userId', '$.status', '$.delayMs', '$.remaining', '$.dropConnection']}
+        />
         <div className="custom-grid">
           <div className="field">
             <label htmlFor={`${id}-operation`}>Operation</label>
@@ -312,7 +379,12 @@ function CustomRuleForm({ users }: { users: string[] }) {
           {numberField('remaining', 'Requests', 'empty: until removed')}
         </div>
         <div className="row" style={{ marginBottom: 12 }}>
-          <input id={`${id}-drop`} type="checkbox" checked={draft.dropConnection} onChange={(e) => set({ dropConnection: e.target.checked })} />
+          <input
+            id={`${id}-drop`}
+            type="checkbox"
+            checked={draft.dropConnection}
+            onChange={(e) => set({ dropConnection: e.target.checked })}
+          />
           <label htmlFor={`${id}-drop`}>Drop the connection (no answer at all)</label>
         </div>
         <div className="actions">

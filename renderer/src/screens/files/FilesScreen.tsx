@@ -8,8 +8,20 @@ import './files.css';
 
 /** WOPI operations after which some user's files, containers or locks may look different. */
 const changingOperations = new Set<string>([
-  'PutFile', 'Lock', 'Unlock', 'RefreshLock', 'UnlockAndRelock', 'PutRelativeFile', 'RenameFile', 'DeleteFile',
-  'CreateChildFile', 'CreateChildContainer', 'DeleteContainer', 'RenameContainer', 'GetRootContainer', 'GetRootContainer(bootstrapper)',
+  'PutFile',
+  'Lock',
+  'Unlock',
+  'RefreshLock',
+  'UnlockAndRelock',
+  'PutRelativeFile',
+  'RenameFile',
+  'DeleteFile',
+  'CreateChildFile',
+  'CreateChildContainer',
+  'DeleteContainer',
+  'RenameContainer',
+  'GetRootContainer',
+  'GetRootContainer(bootstrapper)',
 ]);
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -184,7 +196,8 @@ function ContainerView({ userId, container, depth, now, onChanged }: ContainerVi
         <h3>{container.name}</h3>
         <span className="muted small">
           {container.files.length} {container.files.length === 1 ? 'file' : 'files'}
-          {container.containers.length > 0 && `, ${container.containers.length} ${container.containers.length === 1 ? 'folder' : 'folders'}`}
+          {container.containers.length > 0 &&
+            `, ${container.containers.length} ${container.containers.length === 1 ? 'folder' : 'folders'}`}
         </span>
         <span className="spacer" />
         <input
@@ -302,16 +315,31 @@ function FileRow({ file, now, onChanged }: { file: FileNode; now: number; onChan
       </td>
       <td className="actions">
         {locked && (
-          <button type="button" className="small" onClick={() => void act(() => filesApi.clearLock(file.id))} aria-label={`Clear the lock on ${file.name}`}>
+          <button
+            type="button"
+            className="small"
+            onClick={() => void act(() => filesApi.clearLock(file.id))}
+            aria-label={`Clear the lock on ${file.name}`}
+          >
             Clear lock
           </button>
         )}
-        <button type="button" className="small" onClick={() => void act(() => filesApi.download(file))} aria-label={`Download ${file.name}`}>
+        <button
+          type="button"
+          className="small"
+          onClick={() => void act(() => filesApi.download(file))}
+          aria-label={`Download ${file.name}`}
+        >
           Download
         </button>
         {confirming ? (
           <>
-            <button type="button" className="small danger" onClick={() => void act(() => filesApi.remove(file.id))} aria-label={`Confirm deleting ${file.name}`}>
+            <button
+              type="button"
+              className="small danger"
+              onClick={() => void act(() => filesApi.remove(file.id))}
+              aria-label={`Confirm deleting ${file.name}`}
+            >
               Delete for good
             </button>
             <button type="button" className="small" onClick={() => setConfirming(false)}>

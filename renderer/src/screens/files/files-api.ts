@@ -9,11 +9,15 @@ export const filesApi = {
   /** The raw bytes go as the body; the route never parses them, whatever their type. */
   upload: async (userId: string, containerId: string, file: File, overwrite = false) => {
     const query = new URLSearchParams({ name: file.name, ...(overwrite ? { overwrite: 'true' } : {}) });
-    const response = await adminFetch(`/api/users/${encodeURIComponent(userId)}/containers/${encodeURIComponent(containerId)}/files?${query}`, { method: 'PUT', body: file });
+    const response = await adminFetch(
+      `/api/users/${encodeURIComponent(userId)}/containers/${encodeURIComponent(containerId)}/files?${query}`,
+      { method: 'PUT', body: file },
+    );
     return (await response.json()) as FileNode;
   },
   remove: async (fileId: string) => void (await adminFetch(`/api/files/${encodeURIComponent(fileId)}`, { method: 'DELETE' })),
-  clearLock: async (fileId: string) => (await (await adminFetch(`/api/files/${encodeURIComponent(fileId)}/lock`, { method: 'DELETE' })).json()) as FileNode,
+  clearLock: async (fileId: string) =>
+    (await (await adminFetch(`/api/files/${encodeURIComponent(fileId)}/lock`, { method: 'DELETE' })).json()) as FileNode,
   download: async (file: FileNode) => {
     const response = await adminFetch(`/api/files/${encodeURIComponent(file.id)}/content`);
     saveDownload({ blob: await response.blob(), fileName: file.name }, file.name);

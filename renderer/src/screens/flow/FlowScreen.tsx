@@ -76,7 +76,12 @@ export function FlowScreen() {
       </header>
 
       <div className="flow-board">
-        <div className="flow-columns" role="list" aria-label="Participants" style={{ gridTemplateColumns: `repeat(${Math.max(columns.length, 1)}, 1fr)` }}>
+        <div
+          className="flow-columns"
+          role="list"
+          aria-label="Participants"
+          style={{ gridTemplateColumns: `repeat(${Math.max(columns.length, 1)}, 1fr)` }}
+        >
           {columns.map((column) =>
             column.kind === 'lane' ? (
               <LaneHeader key={column.key} lane={column.lane} />
@@ -99,9 +104,9 @@ export function FlowScreen() {
           {steps.length === 0 ? (
             <div className="flow-empty">
               <p>
-                <strong>Waiting for a client.</strong> Point a client at the bootstrapper: the sign-in and token flow appears here as it happens
-                (unauthenticated Bootstrap → sign-in page → code → tokens → authenticated Bootstrap → GetRootContainer → GetNewAccessToken → file
-                operations), one lane per client. Select a step to open its request in the Live log.
+                <strong>Waiting for a client.</strong> Point a client at the bootstrapper: the sign-in and token flow appears here as it
+                happens (unauthenticated Bootstrap → sign-in page → code → tokens → authenticated Bootstrap → GetRootContainer →
+                GetNewAccessToken → file operations), one lane per client. Select a step to open its request in the Live log.
               </p>
               {status && <p className="mono">{status.bootstrapperUrl}</p>}
             </div>
@@ -113,7 +118,14 @@ export function FlowScreen() {
               {/* Steps sit at their ordinal; dropping old ones moves this group, not every step. */}
               <g transform={`translate(0 ${-flowModel.firstOrdinal * stepHeight})`}>
                 {steps.map((step) => (
-                  <Step key={step.seq} step={step} y={topPadding + step.ordinal * stepHeight} from={xOf(step.lane)} to={xOf(step.target)} animate={!step.burst && step.seq >= firstSeqToAnimate} />
+                  <Step
+                    key={step.seq}
+                    step={step}
+                    y={topPadding + step.ordinal * stepHeight}
+                    from={xOf(step.lane)}
+                    to={xOf(step.target)}
+                    animate={!step.burst && step.seq >= firstSeqToAnimate}
+                  />
                 ))}
               </g>
             </svg>
@@ -140,7 +152,12 @@ const Step = memo(function Step({ step, y, from, to, animate }: { step: FlowStep
   const answerY = y + 24;
   const label = `#${step.seq} ${step.title}: ${step.result}${step.faultId !== null ? ` (fault ${step.faultId})` : ''}`;
   return (
-    <a href={`#/log?seq=${step.seq}`} className={`flow-step phase-${step.phase} status-${step.statusClass}${animate ? ' arriving' : ''}`} aria-label={label} data-seq={step.seq}>
+    <a
+      href={`#/log?seq=${step.seq}`}
+      className={`flow-step phase-${step.phase} status-${step.statusClass}${animate ? ' arriving' : ''}`}
+      aria-label={label}
+      data-seq={step.seq}
+    >
       <title>{`${label} at ${clockTime(step.time)}`}</title>
       <rect className="hit" x={Math.min(from, to) - 12} y={y - 22} width={Math.abs(to - from) + 24} height={stepHeight - 4} rx={8} />
       <text className="seq" x={from - direction * 10} y={answerY + 4} textAnchor={direction === 1 ? 'end' : 'start'}>
@@ -184,11 +201,14 @@ function useThrottledLogVersion(intervalMs: number): number {
     let last = 0;
     const unsubscribe = logStore.subscribe(() => {
       if (timer !== null) return;
-      timer = setTimeout(() => {
-        timer = null;
-        last = performance.now();
-        setVersion(logStore.version);
-      }, Math.max(0, last + intervalMs - performance.now()));
+      timer = setTimeout(
+        () => {
+          timer = null;
+          last = performance.now();
+          setVersion(logStore.version);
+        },
+        Math.max(0, last + intervalMs - performance.now()),
+      );
     });
     setVersion(logStore.version);
     return () => {

@@ -40,8 +40,14 @@ export function LogDetail({ entry, onClose }: LogDetailProps) {
           {entry.method} {entry.url}
         </p>
         <p className="muted small">
-          {clockTime(entry.time)} · {formatDuration(entry.durationMs)} · from {entry.remoteAddress || 'an unrecorded address'} · HTTP/{entry.httpVersion}
-          {entry.userId !== null && <> · user <strong>{entry.userId}</strong></>}
+          {clockTime(entry.time)} · {formatDuration(entry.durationMs)} · from {entry.remoteAddress || 'an unrecorded address'} · HTTP/
+          {entry.httpVersion}
+          {entry.userId !== null && (
+            <>
+              {' '}
+              · user <strong>{entry.userId}</strong>
+            </>
+          )}
         </p>
       </header>
 
@@ -64,7 +70,10 @@ export function LogDetail({ entry, onClose }: LogDetailProps) {
           <ul className="spec-warnings">
             {warnings.map((w, i) => (
               <li key={i} className={`spec-warning spec-${w.level}`} data-rule={w.rule}>
-                <span className={`badge ${w.level === 'error' ? 'badge-error' : 'badge-warn'}`}>{w.level === 'error' ? 'violation' : 'warning'}</span> {w.message}
+                <span className={`badge ${w.level === 'error' ? 'badge-error' : 'badge-warn'}`}>
+                  {w.level === 'error' ? 'violation' : 'warning'}
+                </span>{' '}
+                {w.message}
                 <span className="spec-source">{w.sources.join(' · ')}</span>
               </li>
             ))}
@@ -141,8 +150,12 @@ function CurlButton({ seq }: { seq: number }) {
             <p className="field-error">Could not get the curl command: {shown.error}</p>
           ) : (
             <>
-              <p className="small muted">{shown.copied ? 'Copied to the clipboard:' : 'The clipboard is not available; select the command:'}</p>
-              <pre className="code" data-testid="curl-command">{shown.text}</pre>
+              <p className="small muted">
+                {shown.copied ? 'Copied to the clipboard:' : 'The clipboard is not available; select the command:'}
+              </p>
+              <pre className="code" data-testid="curl-command">
+                {shown.text}
+              </pre>
             </>
           )}
         </div>
@@ -246,7 +259,11 @@ function Expiry({ expiresAtMs, now }: { expiresAtMs: number | null; now: number 
     <>
       {dateTime(expiresAtMs)}
       <br />
-      {expired ? <span className="badge badge-error">expired {formatSpan(now - expiresAtMs)} ago</span> : <span className="badge badge-ok">valid for {formatSpan(expiresAtMs - now)}</span>}
+      {expired ? (
+        <span className="badge badge-error">expired {formatSpan(now - expiresAtMs)} ago</span>
+      ) : (
+        <span className="badge badge-ok">valid for {formatSpan(expiresAtMs - now)}</span>
+      )}
     </>
   );
 }
@@ -271,7 +288,10 @@ function HeaderTable({ label, headers }: { label: string; headers: HeaderLine[] 
 
 function Body({ label, body }: { label: string; body: CapturedBody | null }) {
   // The pane re-renders every second for the token countdowns; a 16 KiB body is formatted once.
-  const pretty = useMemo(() => (body && body.encoding === 'utf8' && !body.truncated && /json/i.test(body.mimeType) ? prettyJson(body.text) : null), [body]);
+  const pretty = useMemo(
+    () => (body && body.encoding === 'utf8' && !body.truncated && /json/i.test(body.mimeType) ? prettyJson(body.text) : null),
+    [body],
+  );
   if (!body) return <p className="muted small">No body.</p>;
   return (
     <figure className="body" aria-label={label}>

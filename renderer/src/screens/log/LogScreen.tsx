@@ -18,7 +18,10 @@ export function LogScreen() {
   const load = useLogLoadState();
   const [filter, setFilter] = useState<LogFilter>(noFilter);
   const deferredText = useDeferredValue(filter.text);
-  const effectiveFilter = useMemo(() => ({ ...filter, text: deferredText }), [filter.operation, filter.statusClass, filter.userId, deferredText]);
+  const effectiveFilter = useMemo(
+    () => ({ ...filter, text: deferredText }),
+    [filter.operation, filter.statusClass, filter.userId, deferredText],
+  );
   const view = useMemo(() => new FilteredView(logStore, effectiveFilter), [effectiveFilter]);
   view.sync();
 
@@ -75,7 +78,9 @@ export function LogScreen() {
       <header className="log-header">
         <h1 id="log-title">Live log</h1>
         <p className="muted small" aria-live="polite" data-testid="log-count">
-          {isFiltering(effectiveFilter) ? `${shown.toLocaleString('en')} of ${total.toLocaleString('en')} requests` : `${total.toLocaleString('en')} requests`}
+          {isFiltering(effectiveFilter)
+            ? `${shown.toLocaleString('en')} of ${total.toLocaleString('en')} requests`
+            : `${total.toLocaleString('en')} requests`}
           {logStore.evicted > 0 && ` · ${logStore.evicted.toLocaleString('en')} older ones dropped`}
           {load.state === 'loading' && ' · loading history…'}
         </p>
@@ -120,7 +125,13 @@ export function LogScreen() {
           <span>Search</span>
           <input type="search" value={filter.text} placeholder="path, note, fault id…" onChange={(e) => update({ text: e.target.value })} />
         </label>
-        <button type="button" className="toggle" aria-pressed={follow} onClick={() => setFollow((f) => !f)} title="Keep the newest request in view">
+        <button
+          type="button"
+          className="toggle"
+          aria-pressed={follow}
+          onClick={() => setFollow((f) => !f)}
+          title="Keep the newest request in view"
+        >
           {follow ? 'Pause auto-scroll' : 'Resume auto-scroll'}
         </button>
         <button type="button" onClick={() => void exportHar()}>
@@ -138,7 +149,15 @@ export function LogScreen() {
       )}
 
       <div className={`log-split${selected.entry ? ' with-detail' : ''}`}>
-        <LogTable view={view} version={version} selectedSeq={selectedSeq} onSelect={select} follow={follow} onUserScrolledAway={pauseFollowing} revealSeq={revealSeq} />
+        <LogTable
+          view={view}
+          version={version}
+          selectedSeq={selectedSeq}
+          onSelect={select}
+          follow={follow}
+          onUserScrolledAway={pauseFollowing}
+          revealSeq={revealSeq}
+        />
         {selected.entry && <LogDetail entry={selected.entry} onClose={() => setSelectedSeq(null)} />}
         {!selected.entry && selected.missing && (
           <p className="banner banner-warn">Request #{selectedSeq} is no longer in the log (it was cleared or left the ring).</p>

@@ -90,7 +90,16 @@ export function LogTable({ view, version, selectedSeq, onSelect, follow, onUserS
           {virtualizer.getVirtualItems().map((item) => {
             const entry = view.at(item.index);
             if (!entry) return null;
-            return <LogRow key={entry.seq} entry={entry} index={item.index} top={item.start} selected={entry.seq === selectedSeq} onSelect={onSelect} />;
+            return (
+              <LogRow
+                key={entry.seq}
+                entry={entry}
+                index={item.index}
+                top={item.start}
+                selected={entry.seq === selectedSeq}
+                onSelect={onSelect}
+              />
+            );
           })}
         </div>
         {count === 0 && <p className="log-empty muted">No requests match. Requests to the WOPI origin appear here as they happen.</p>}
@@ -119,13 +128,27 @@ const LogRow = memo(function LogRow({ entry, index, top, selected, onSelect }: L
       style={{ transform: `translateY(${top}px)` }}
       onClick={() => onSelect(entry.seq)}
     >
-      <span role="cell" className="log-cell col-time mono">{clockTime(entry.time)}</span>
-      <span role="cell" className="log-cell col-operation">{entry.operation}</span>
-      <span role="cell" className="log-cell col-method mono">{entry.method}</span>
-      <span role="cell" className="log-cell col-path mono" title={entry.url}>{entry.url}</span>
-      <span role="cell" className="log-cell col-status mono">{entry.aborted && entry.status === 0 ? '—' : entry.status}</span>
-      <span role="cell" className="log-cell col-user">{entry.userId ?? ''}</span>
-      <span role="cell" className="log-cell col-duration mono">{formatDuration(entry.durationMs)}</span>
+      <span role="cell" className="log-cell col-time mono">
+        {clockTime(entry.time)}
+      </span>
+      <span role="cell" className="log-cell col-operation">
+        {entry.operation}
+      </span>
+      <span role="cell" className="log-cell col-method mono">
+        {entry.method}
+      </span>
+      <span role="cell" className="log-cell col-path mono" title={entry.url}>
+        {entry.url}
+      </span>
+      <span role="cell" className="log-cell col-status mono">
+        {entry.aborted && entry.status === 0 ? '—' : entry.status}
+      </span>
+      <span role="cell" className="log-cell col-user">
+        {entry.userId ?? ''}
+      </span>
+      <span role="cell" className="log-cell col-duration mono">
+        {formatDuration(entry.durationMs)}
+      </span>
       <span role="cell" className="log-cell col-fault">
         {entry.faultId !== null && (
           <span className="badge badge-fault" title={`Fault rule ${entry.faultId} fired on this request`}>

@@ -8,7 +8,8 @@ export function OverviewScreen() {
   const { status, error } = useStatus();
   const [qrOrigin, setQrOrigin] = useState<string | null>(null);
   const endpoints: DeviceEndpoint[] = status?.endpoints ?? [];
-  const chosen = endpoints.find((e) => e.wopiOrigin === qrOrigin) ?? endpoints.find((e) => e.wopiOrigin === status?.wopiOrigin) ?? endpoints[0];
+  const chosen =
+    endpoints.find((e) => e.wopiOrigin === qrOrigin) ?? endpoints.find((e) => e.wopiOrigin === status?.wopiOrigin) ?? endpoints[0];
 
   return (
     <section className="screen" aria-labelledby="overview-title">
@@ -30,7 +31,8 @@ export function OverviewScreen() {
           <section className="card" aria-labelledby="endpoints-title">
             <h2 id="endpoints-title">Connect a device</h2>
             <p className="muted">
-              Point the client at a bootstrapper URL the device can reach. Every URL the host hands out uses <code>{status.publicHost}</code>; the others answer too.
+              Point the client at a bootstrapper URL the device can reach. Every URL the host hands out uses{' '}
+              <code>{status.publicHost}</code>; the others answer too.
             </p>
             <table className="table" aria-label="Endpoints">
               <thead>
@@ -65,7 +67,13 @@ export function OverviewScreen() {
                       </div>
                     </td>
                     <td>
-                      <button type="button" className="small toggle" aria-pressed={chosen === endpoint} aria-label={`Show the set-up QR code for ${endpoint.address}`} onClick={() => setQrOrigin(endpoint.wopiOrigin)}>
+                      <button
+                        type="button"
+                        className="small toggle"
+                        aria-pressed={chosen === endpoint}
+                        aria-label={`Show the set-up QR code for ${endpoint.address}`}
+                        onClick={() => setQrOrigin(endpoint.wopiOrigin)}
+                      >
                         {chosen === endpoint ? 'Shown' : 'Show'}
                       </button>
                     </td>
@@ -107,7 +115,8 @@ function ServerStatus({ status }: { status: EngineStatus }) {
         <dd className="mono">{status.adminUrl}</dd>
         <dt>Request log</dt>
         <dd>
-          {status.log.size.toLocaleString()} of {status.log.capacity.toLocaleString()} entries kept ({status.log.lastSeq.toLocaleString()} requests so far)
+          {status.log.size.toLocaleString()} of {status.log.capacity.toLocaleString()} entries kept ({status.log.lastSeq.toLocaleString()}{' '}
+          requests so far)
         </dd>
         <dt>Data folder</dt>
         <dd className="mono">{status.dataDir}</dd>
@@ -143,7 +152,8 @@ function SetupQrCode({ setupUrl, address }: { setupUrl: string; address: string 
       <div className="row" style={{ alignItems: 'flex-start', flexWrap: 'nowrap' }}>
         <div className="qr">{image && <img src={image} alt={`QR code for ${setupUrl}`} data-testid="setup-qr" />}</div>
         <p className="muted small" style={{ margin: 0 }}>
-          Scan with the phone's camera to open the host's set-up page at <strong>{address}</strong>: it offers the CA certificate and the steps to trust it.
+          Scan with the phone's camera to open the host's set-up page at <strong>{address}</strong>: it offers the CA certificate and the
+          steps to trust it.
         </p>
       </div>
       <div className="copy-row" style={{ marginTop: 10 }}>
@@ -194,7 +204,8 @@ function Certificate({ status }: { status: EngineStatus }) {
         </p>
       )}
       <p className="hint" style={{ marginTop: 10 }}>
-        The host's certificate names {status.leafSubjectAltNames.length} addresses and is valid until {new Date(status.leafNotAfter).toLocaleDateString()}.
+        The host's certificate names {status.leafSubjectAltNames.length} addresses and is valid until{' '}
+        {new Date(status.leafNotAfter).toLocaleDateString()}.
       </p>
     </section>
   );
@@ -211,7 +222,8 @@ function TrustSteps() {
             <li>Open the set-up page (QR code) in Safari and tap the iOS profile; allow the download.</li>
             <li>Settings → General → VPN &amp; Device Management → the downloaded profile → Install.</li>
             <li>
-              Settings → General → About → Certificate Trust Settings → turn on <strong>full trust</strong> for “WOPI Mock Host CA”. Without this step TLS still fails.
+              Settings → General → About → Certificate Trust Settings → turn on <strong>full trust</strong> for “WOPI Mock Host CA”. Without
+              this step TLS still fails.
             </li>
           </ol>
         </div>
@@ -220,7 +232,10 @@ function TrustSteps() {
           <ol className="steps">
             <li>Open the set-up page and download the .crt file.</li>
             <li>Settings → Security → Encryption &amp; credentials → Install a certificate → CA certificate, and pick the file.</li>
-            <li>Apps trust user CAs only if their network security config allows it (debug builds of your own client, or a test app that opts in).</li>
+            <li>
+              Apps trust user CAs only if their network security config allows it (debug builds of your own client, or a test app that opts
+              in).
+            </li>
           </ol>
         </div>
       </div>
@@ -233,13 +248,15 @@ function StockOfficeNote() {
     <section className="card banner-info" aria-labelledby="office-title">
       <h2 id="office-title">What stock Office mobile additionally requires</h2>
       <p>
-        Office for iOS and Android talks only to storage providers <strong>Microsoft has onboarded</strong> (Cloud Storage Partner Program). The bootstrapper URL, OAuth client, redirect URI, providerId
-        and <strong>trusted domains</strong> come from Microsoft's service catalog, not from the device, and the OAuth code-for-token exchange and first authenticated Bootstrap are made by
-        Microsoft's cloud <strong>Office Identity Service</strong>, which cannot reach a host on your LAN or trust its private CA.
+        Office for iOS and Android talks only to storage providers <strong>Microsoft has onboarded</strong> (Cloud Storage Partner Program).
+        The bootstrapper URL, OAuth client, redirect URI, providerId and <strong>trusted domains</strong> come from Microsoft's service
+        catalog, not from the device, and the OAuth code-for-token exchange and first authenticated Bootstrap are made by Microsoft's cloud{' '}
+        <strong>Office Identity Service</strong>, which cannot reach a host on your LAN or trust its private CA.
       </p>
       <p>
-        So a stock Office app cannot be pointed at this host end to end. Use it with test clients (WOPIAuth-style), your own client code, the WOPI validator, QA of edge cases and demos; with a
-        Microsoft test-mode onboarding of a publicly reachable host, the same behaviour is what Office sees.
+        So a stock Office app cannot be pointed at this host end to end. Use it with test clients (WOPIAuth-style), your own client code,
+        the WOPI validator, QA of edge cases and demos; with a Microsoft test-mode onboarding of a publicly reachable host, the same
+        behaviour is what Office sees.
       </p>
     </section>
   );

@@ -1,5 +1,11 @@
 import { useCallback, useMemo, useState, type FormEvent } from 'react';
-import { decodeUrlSchemes, formatBootstrapChallenge, parseChallenge, urlSchemePlatforms, type UrlSchemePlatform } from '../../../../mock-server/protocol/challenge.ts';
+import {
+  decodeUrlSchemes,
+  formatBootstrapChallenge,
+  parseChallenge,
+  urlSchemePlatforms,
+  type UrlSchemePlatform,
+} from '../../../../mock-server/protocol/challenge.ts';
 import { Route } from '../../../../mock-server/protocol/headers.ts';
 import { configWarnings } from '../../../../mock-server/state/config-schema.ts';
 import type { Config } from '../../api/client.ts';
@@ -10,7 +16,11 @@ import { OrderedListEditor } from '../../components/OrderedListEditor.tsx';
 
 type ProviderSection = Pick<Config, 'providerId' | 'urlSchemes' | 'oauth'>;
 
-const selectProvider = (config: Config): ProviderSection => ({ providerId: config.providerId, urlSchemes: config.urlSchemes, oauth: config.oauth });
+const selectProvider = (config: Config): ProviderSection => ({
+  providerId: config.providerId,
+  urlSchemes: config.urlSchemes,
+  oauth: config.oauth,
+});
 const applyProvider = (config: Config, section: ProviderSection): Config => ({ ...config, ...section });
 
 export function ProviderScreen() {
@@ -38,7 +48,15 @@ export function ProviderScreen() {
   };
 
   const fieldPaths = draft
-    ? ['$.providerId', '$.oauth.clientId', '$.oauth.clientSecret', '$.oauth.sessionContext', '$.oauth.alternativeTokenEndpoint', ...urlSchemePlatforms.flatMap((p) => draft.urlSchemes[p].map((_, i) => `$.urlSchemes.${p}[${i}]`)), ...draft.oauth.redirectUris.map((_, i) => `$.oauth.redirectUris[${i}]`)]
+    ? [
+        '$.providerId',
+        '$.oauth.clientId',
+        '$.oauth.clientSecret',
+        '$.oauth.sessionContext',
+        '$.oauth.alternativeTokenEndpoint',
+        ...urlSchemePlatforms.flatMap((p) => draft.urlSchemes[p].map((_, i) => `$.urlSchemes.${p}[${i}]`)),
+        ...draft.oauth.redirectUris.map((_, i) => `$.oauth.redirectUris[${i}]`),
+      ]
     : [];
 
   return (
@@ -67,7 +85,10 @@ export function ProviderScreen() {
               </section>
               <section className="card" aria-labelledby="schemes-title" style={{ marginBottom: 16 }}>
                 <h2 id="schemes-title">URL schemes</h2>
-                <p className="hint">Per platform, in the order Office tries them before falling back to the web view sign-in. Platforms with none are left out.</p>
+                <p className="hint">
+                  Per platform, in the order Office tries them before falling back to the web view sign-in. Platforms with none are left
+                  out.
+                </p>
                 {urlSchemePlatforms.map((platform: UrlSchemePlatform) => (
                   <fieldset key={platform}>
                     <legend>{platform}</legend>
@@ -85,7 +106,14 @@ export function ProviderScreen() {
               </section>
               <section className="card" aria-labelledby="oauth-title">
                 <h2 id="oauth-title">OAuth client</h2>
-                <TextField label="Client ID" path="$.oauth.clientId" monospace value={draft.oauth.clientId} onChange={(clientId) => update({ oauth: { ...draft.oauth, clientId } })} {...issuesAt('$.oauth.clientId', error)} />
+                <TextField
+                  label="Client ID"
+                  path="$.oauth.clientId"
+                  monospace
+                  value={draft.oauth.clientId}
+                  onChange={(clientId) => update({ oauth: { ...draft.oauth, clientId } })}
+                  {...issuesAt('$.oauth.clientId', error)}
+                />
                 <SecretField
                   label="Client secret"
                   path="$.oauth.clientSecret"
@@ -129,7 +157,13 @@ export function ProviderScreen() {
             </div>
             <ChallengePreview origin={status?.wopiOrigin ?? null} draft={draft} />
           </div>
-          <SaveBar dirty={section.dirty} saving={section.saving} changedElsewhere={section.changedElsewhere} saved={saved} onDiscard={section.discard} />
+          <SaveBar
+            dirty={section.dirty}
+            saving={section.saving}
+            changedElsewhere={section.changedElsewhere}
+            saved={saved}
+            onDiscard={section.discard}
+          />
         </form>
       )}
     </section>

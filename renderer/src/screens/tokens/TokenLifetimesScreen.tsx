@@ -18,10 +18,30 @@ type Unit = (typeof units)[number]['name'];
 const day = 86400;
 /** Labels and the engine's limits (mock-server/state/config-schema.ts), so bad values are caught while typing. */
 const lifetimes: Array<{ name: TtlName; label: string; hint: string; maxSeconds: number }> = [
-  { name: 'authorizationCode', label: 'Authorization code', hint: 'How long a sign-in code can be redeemed at the token endpoint.', maxSeconds: 3600 },
-  { name: 'oauthAccessToken', label: 'OAuth access token', hint: 'expires_in of the token endpoint; Office refreshes after it.', maxSeconds: 366 * day },
-  { name: 'refreshToken', label: 'Refresh token', hint: 'How long the OAuth session can be renewed without signing in again.', maxSeconds: 10 * 366 * day },
-  { name: 'wopiAccessToken', label: 'WOPI access token', hint: 'Tokens in EcosystemUrl and GetNewAccessToken; AccessTokenExpiry follows it.', maxSeconds: 366 * day },
+  {
+    name: 'authorizationCode',
+    label: 'Authorization code',
+    hint: 'How long a sign-in code can be redeemed at the token endpoint.',
+    maxSeconds: 3600,
+  },
+  {
+    name: 'oauthAccessToken',
+    label: 'OAuth access token',
+    hint: 'expires_in of the token endpoint; Office refreshes after it.',
+    maxSeconds: 366 * day,
+  },
+  {
+    name: 'refreshToken',
+    label: 'Refresh token',
+    hint: 'How long the OAuth session can be renewed without signing in again.',
+    maxSeconds: 10 * 366 * day,
+  },
+  {
+    name: 'wopiAccessToken',
+    label: 'WOPI access token',
+    hint: 'Tokens in EcosystemUrl and GetNewAccessToken; AccessTokenExpiry follows it.',
+    maxSeconds: 366 * day,
+  },
 ];
 
 interface Entry {
@@ -79,7 +99,10 @@ export function TokenLifetimesScreen() {
     );
   }
 
-  const results = Object.fromEntries(lifetimes.map((l) => [l.name, toSeconds(entries[l.name], l.maxSeconds)])) as Record<TtlName, ReturnType<typeof toSeconds>>;
+  const results = Object.fromEntries(lifetimes.map((l) => [l.name, toSeconds(entries[l.name], l.maxSeconds)])) as Record<
+    TtlName,
+    ReturnType<typeof toSeconds>
+  >;
   const valid = lifetimes.every((l) => 'seconds' in results[l.name]);
 
   const change = (name: TtlName, entry: Entry) => {
@@ -88,7 +111,11 @@ export function TokenLifetimesScreen() {
     setSaved(false);
     const seconds = Object.fromEntries(lifetimes.map((l) => [l.name, toSeconds(next[l.name], l.maxSeconds)]));
     // The draft holds the last valid value of each; an invalid entry blocks saving instead.
-    section.setDraft(Object.fromEntries(lifetimes.map((l) => [l.name, 'seconds' in seconds[l.name]! ? (seconds[l.name] as { seconds: number }).seconds : draft[l.name]])) as Ttls);
+    section.setDraft(
+      Object.fromEntries(
+        lifetimes.map((l) => [l.name, 'seconds' in seconds[l.name]! ? (seconds[l.name] as { seconds: number }).seconds : draft[l.name]]),
+      ) as Ttls,
+    );
   };
 
   const onSubmit = async (event: FormEvent) => {
@@ -135,7 +162,11 @@ export function TokenLifetimesScreen() {
                     aria-describedby={`${inputId}-messages`}
                     onChange={(event) => change(lifetime.name, { ...entry, amount: event.target.value })}
                   />
-                  <select aria-label={`${lifetime.label} unit`} value={entry.unit} onChange={(event) => change(lifetime.name, { ...entry, unit: event.target.value as Unit })}>
+                  <select
+                    aria-label={`${lifetime.label} unit`}
+                    value={entry.unit}
+                    onChange={(event) => change(lifetime.name, { ...entry, unit: event.target.value as Unit })}
+                  >
                     {units.map((u) => (
                       <option key={u.name} value={u.name}>
                         {u.name}
@@ -168,10 +199,17 @@ export function TokenLifetimesScreen() {
             <p className="muted">Enter a valid WOPI access token lifetime.</p>
           )}
           <p className="hint" style={{ marginTop: 8 }}>
-            Milliseconds since the epoch, as GetNewAccessToken's <code>AccessTokenExpiry</code> carries it (the spec's unit; WopiHost sends seconds). Tokens minted from a WOPI token (child URLs) keep their parent's expiry.
+            Milliseconds since the epoch, as GetNewAccessToken's <code>AccessTokenExpiry</code> carries it (the spec's unit; WopiHost sends
+            seconds). Tokens minted from a WOPI token (child URLs) keep their parent's expiry.
           </p>
         </section>
-        <SaveBar dirty={dirty} saving={section.saving} changedElsewhere={section.changedElsewhere} saved={saved} onDiscard={section.discard} />
+        <SaveBar
+          dirty={dirty}
+          saving={section.saving}
+          changedElsewhere={section.changedElsewhere}
+          saved={saved}
+          onDiscard={section.discard}
+        />
       </form>
     </section>
   );

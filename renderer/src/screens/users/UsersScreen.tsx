@@ -47,7 +47,10 @@ export function UsersScreen() {
     <section className="screen" aria-labelledby="users-title">
       <header className="screen-header">
         <h1 id="users-title">Users</h1>
-        <p>The mock users the sign-in page offers. Removing a user or changing their ID invalidates every token issued to them; their files stay.</p>
+        <p>
+          The mock users the sign-in page offers. Removing a user or changing their ID invalidates every token issued to them; their files
+          stay.
+        </p>
       </header>
       {!draft && <p className="muted">Reading the config…</p>}
       {draft && (
@@ -97,7 +100,11 @@ export function UsersScreen() {
                     </button>
                   </div>
                 </div>
-                {savedIds.has(user.id) ? <UserTokens userId={user.id} /> : <p className="hint">Not saved yet: save to let this user sign in.</p>}
+                {savedIds.has(user.id) ? (
+                  <UserTokens userId={user.id} />
+                ) : (
+                  <p className="hint">Not saved yet: save to let this user sign in.</p>
+                )}
               </li>
             ))}
           </ol>
@@ -112,7 +119,13 @@ export function UsersScreen() {
               Add user
             </button>
           </div>
-          <SaveBar dirty={section.dirty} saving={section.saving} changedElsewhere={section.changedElsewhere} saved={saved} onDiscard={section.discard} />
+          <SaveBar
+            dirty={section.dirty}
+            saving={section.saving}
+            changedElsewhere={section.changedElsewhere}
+            saved={saved}
+            onDiscard={section.discard}
+          />
         </form>
       )}
     </section>
@@ -145,7 +158,11 @@ function UserTokens({ userId }: { userId: string }) {
   useEffect(() => {
     void load();
     return subscribeLive((event) => {
-      if (((event.type === StreamEvent.Tokens || event.type === StreamEvent.Revoked) && event.userId === userId) || event.type === 'reconnected') void load();
+      if (
+        ((event.type === StreamEvent.Tokens || event.type === StreamEvent.Revoked) && event.userId === userId) ||
+        event.type === 'reconnected'
+      )
+        void load();
     });
   }, [load, userId]);
 
@@ -173,7 +190,13 @@ function UserTokens({ userId }: { userId: string }) {
         <span role="status" className="small muted">
           {revokeState === 'revoked' ? 'Revoked: every token issued so far is refused.' : ''}
         </span>
-        <button type="button" className="small danger" disabled={revokeState === 'revoking'} onClick={() => void revoke()} aria-label={`Revoke tokens of ${userId}`}>
+        <button
+          type="button"
+          className="small danger"
+          disabled={revokeState === 'revoking'}
+          onClick={() => void revoke()}
+          aria-label={`Revoke tokens of ${userId}`}
+        >
           Revoke tokens
         </button>
       </div>
@@ -199,7 +222,11 @@ function UserTokens({ userId }: { userId: string }) {
               <tr key={token.jti} data-testid="live-token">
                 <td>
                   {kindLabels[token.kind]}
-                  {token.redeemedAt !== null && <span className="badge" style={{ marginLeft: 6 }}>redeemed</span>}
+                  {token.redeemedAt !== null && (
+                    <span className="badge" style={{ marginLeft: 6 }}>
+                      redeemed
+                    </span>
+                  )}
                 </td>
                 <td className="mono small">{token.scope ?? token.clientId ?? ''}</td>
                 <td className="small">{formatInstant(token.issuedAt)}</td>

@@ -10,14 +10,16 @@ import type { TestContext } from 'node:test';
 
 function positiveInteger(value: string | undefined): number | undefined {
   if (value === undefined || value.trim() === '') return undefined;
-  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new Error(`FUZZ_RUNS must be a positive whole number, not ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1)
+    throw new Error(`FUZZ_RUNS must be a positive whole number, not ${JSON.stringify(value)}`);
   return Number(value);
 }
 
 /** fast-check prints 32-bit seeds, negative ones included. */
 function seedValue(value: string | undefined): number | undefined {
   if (value === undefined || value.trim() === '') return undefined;
-  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(Number(value))) throw new Error(`FUZZ_SEED must be a whole number as fast-check prints it, not ${JSON.stringify(value)}`);
+  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(Number(value)))
+    throw new Error(`FUZZ_SEED must be a whole number as fast-check prints it, not ${JSON.stringify(value)}`);
   return Number(value);
 }
 
@@ -44,8 +46,15 @@ export async function checkAsync<Ts extends [unknown, ...unknown[]]>(
   predicate: (...args: Ts) => Promise<void>,
   options: PropertyOptions<Ts> = {},
 ): Promise<void> {
-  const property = fc.asyncProperty(...(arbitraries as unknown as [fc.Arbitrary<unknown>]), predicate as unknown as (...args: unknown[]) => Promise<void>);
-  const details = await fc.check(property, { numRuns: runsFor(options.weight), ...(seed !== undefined ? { seed } : {}), ...(options.examples ? { examples: options.examples as unknown as [unknown][] } : {}) });
+  const property = fc.asyncProperty(
+    ...(arbitraries as unknown as [fc.Arbitrary<unknown>]),
+    predicate as unknown as (...args: unknown[]) => Promise<void>,
+  );
+  const details = await fc.check(property, {
+    numRuns: runsFor(options.weight),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(options.examples ? { examples: options.examples as unknown as [unknown][] } : {}),
+  });
   report(t, details);
 }
 
@@ -56,8 +65,15 @@ export function checkSync<Ts extends [unknown, ...unknown[]]>(
   predicate: (...args: Ts) => void,
   options: PropertyOptions<Ts> = {},
 ): void {
-  const property = fc.property(...(arbitraries as unknown as [fc.Arbitrary<unknown>]), predicate as unknown as (...args: unknown[]) => void);
-  const details = fc.check(property, { numRuns: runsFor(options.weight), ...(seed !== undefined ? { seed } : {}), ...(options.examples ? { examples: options.examples as unknown as [unknown][] } : {}) });
+  const property = fc.property(
+    ...(arbitraries as unknown as [fc.Arbitrary<unknown>]),
+    predicate as unknown as (...args: unknown[]) => void,
+  );
+  const details = fc.check(property, {
+    numRuns: runsFor(options.weight),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(options.examples ? { examples: options.examples as unknown as [unknown][] } : {}),
+  });
   report(t, details);
 }
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The compiled CLI, spawned as users run it. */
-export const cliPath = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'main.js');
+export const cliPath = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'mock-server', 'cli', 'main.js');
 
 export interface CliProcess {
   child: ChildProcess;
@@ -28,9 +28,12 @@ export interface SpawnOptions {
 }
 
 export function spawnCli(args: string[], options: SpawnOptions = {}): CliProcess {
-  const child = options.fileSizeLimitKiB === undefined
-    ? spawn(process.execPath, [cliPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-    : spawn('bash', ['-c', `ulimit -f ${options.fileSizeLimitKiB} && exec "$0" "$@"`, process.execPath, cliPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child =
+    options.fileSizeLimitKiB === undefined
+      ? spawn(process.execPath, [cliPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn('bash', ['-c', `ulimit -f ${options.fileSizeLimitKiB} && exec "$0" "$@"`, process.execPath, cliPath, ...args], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
   let stdout = '';
   let stderr = '';
   const events: Array<Record<string, unknown>> = [];
@@ -47,13 +50,16 @@ export function spawnCli(args: string[], options: SpawnOptions = {}): CliProcess
     }
     waiters.splice(0).forEach((w) => w());
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
   const next = async (event: string, timeoutMs = 15_000) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = events.find((e) => e['event'] === event);
       if (found) return found;
-      if (Date.now() > deadline || child.exitCode !== null || child.signalCode !== null) throw new Error(`no "${event}" event; saw ${JSON.stringify(events)}; stderr ${stderr}`);
+      if (Date.now() > deadline || child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`no "${event}" event; saw ${JSON.stringify(events)}; stderr ${stderr}`);
       await new Promise<void>((r) => {
         waiters.push(r);
         setTimeout(r, 50);
@@ -67,7 +73,12 @@ export function spawnCli(args: string[], options: SpawnOptions = {}): CliProcess
 export const testListenFlags = ['--host', '127.0.0.1', '--port', '0', '--admin-port', '0', '--public-host', 'localhost'];
 
 /** A request to a spawned host's admin API. */
-export function adminCall(ready: Record<string, unknown>, method: string, route: string, body?: string): Promise<{ status: number; text: string }> {
+export function adminCall(
+  ready: Record<string, unknown>,
+  method: string,
+  route: string,
+  body?: string,
+): Promise<{ status: number; text: string }> {
   const url = new URL(String(ready['adminUrl']));
   return new Promise((resolve, reject) => {
     const req = httpRequest(
@@ -77,7 +88,10 @@ export function adminCall(ready: Record<string, unknown>, method: string, route:
         method,
         path: route,
         agent: false,
-        headers: { authorization: `Bearer ${String(ready['adminToken'])}`, ...(body !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}) },
+        headers: {
+          authorization: `Bearer ${String(ready['adminToken'])}`,
+          ...(body !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}),
+        },
       },
       (res) => {
         let text = '';

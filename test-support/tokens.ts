@@ -1,5 +1,5 @@
 import { SignJWT, decodeJwt, decodeProtectedHeader } from 'jose';
-import { browse, tokenOf, type Harness } from '../http/host-fixture.js';
+import { browse, tokenOf, type Harness } from './host-fixture.js';
 
 /** Every credential one mock user holds after a real sign-in and browse, for the token properties. */
 export interface Grants {
@@ -16,7 +16,9 @@ export interface Grants {
 
 export async function grantsFor(h: Harness, userId: string, redirectUri = 'https://localhost'): Promise<Grants> {
   const { access_token, refresh_token } = await h.signIn(userId);
-  const authorized = await h.request('POST', '/oauth/authorize', { form: { client_id: 'office-mobile', redirect_uri: redirectUri, response_type: 'code', user: userId } });
+  const authorized = await h.request('POST', '/oauth/authorize', {
+    form: { client_id: 'office-mobile', redirect_uri: redirectUri, response_type: 'code', user: userId },
+  });
   const code = new URL(authorized.header('location')!).searchParams.get('code')!;
   const { bootstrap, rootUrl, files } = await browse(h, access_token);
   const idOf = (url: string) => decodeURIComponent(new URL(url).pathname.split('/').pop()!);
@@ -51,7 +53,9 @@ export const tampering = {
   },
   /** The same header and claims, signed with a key the host never had. */
   async resigned(token: string): Promise<string> {
-    return new SignJWT(decodeJwt(token)).setProtectedHeader(decodeProtectedHeader(token) as { alg: string }).sign(new TextEncoder().encode('a-key-the-mock-host-never-had-32b'));
+    return new SignJWT(decodeJwt(token))
+      .setProtectedHeader(decodeProtectedHeader(token) as { alg: string })
+      .sign(new TextEncoder().encode('a-key-the-mock-host-never-had-32b'));
   },
   /** One claim changed (say `sub` to another user), the original signature kept. */
   withClaim(token: string, claim: string, value: unknown): string {

@@ -1,4 +1,4 @@
-import type { LogEntry } from './entry.js';
+import type { LogEntry } from '../mock-server/log/entry.js';
 
 /** A complete log entry for formatter tests; each test overrides only what it is about. */
 export function logEntry(overrides: Partial<LogEntry>): LogEntry {

@@ -3,8 +3,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { request as httpsRequest } from 'node:https';
 import path from 'node:path';
 import { encode as encodeUtf7 } from 'utf7';
-import { appendPath, type Harness } from '../http/host-fixture.js';
-import { toReply } from '../http/host-fixture.js';
+import { appendPath, type Harness } from './host-fixture.js';
+import { toReply } from './host-fixture.js';
 import type { Wire, WireReply } from './wire.js';
 
 /**
@@ -26,7 +26,9 @@ export function idOf(url: string): string {
 /** Token lifetimes long enough that a suite moving the frozen clock by hours never outlives them. */
 export async function useLongTokenLifetimes(h: Harness): Promise<void> {
   const day = 86_400;
-  const reply = await h.admin('PUT', '/api/config', { tokenTtlSeconds: { authorizationCode: 3600, oauthAccessToken: 366 * day, refreshToken: 3660 * day, wopiAccessToken: 366 * day } });
+  const reply = await h.admin('PUT', '/api/config', {
+    tokenTtlSeconds: { authorizationCode: 3600, oauthAccessToken: 366 * day, refreshToken: 3660 * day, wopiAccessToken: 366 * day },
+  });
   assert.equal(reply.status, 200, reply.text);
 }
 
@@ -39,7 +41,9 @@ export interface Created {
 
 /** CreateChildContainer (suggested name) in the container; its URL carries a token scoped to it. */
 export async function newContainer(wire: Wire, containerUrl: string, name = 'folder'): Promise<Created> {
-  const reply = await wire.wopi('POST', pathOf(containerUrl), { headers: { 'x-wopi-override': 'CREATE_CHILD_CONTAINER', 'x-wopi-suggestedtarget': encodeUtf7(name) } });
+  const reply = await wire.wopi('POST', pathOf(containerUrl), {
+    headers: { 'x-wopi-override': 'CREATE_CHILD_CONTAINER', 'x-wopi-suggestedtarget': encodeUtf7(name) },
+  });
   assert.equal(reply.status, 200, reply.text);
   const { Url, Name } = reply.json().ContainerPointer;
   return { url: Url, path: pathOf(Url), id: idOf(Url), name: Name };
@@ -47,7 +51,9 @@ export async function newContainer(wire: Wire, containerUrl: string, name = 'fol
 
 /** CreateChildFile (suggested name), then PutFile of `content` when given (a 0-byte file takes it unlocked). */
 export async function newFileIn(wire: Wire, containerUrl: string, content?: Buffer | string, name = 'file.docx'): Promise<Created> {
-  const reply = await wire.wopi('POST', pathOf(containerUrl), { headers: { 'x-wopi-override': 'CREATE_CHILD_FILE', 'x-wopi-suggestedtarget': encodeUtf7(name) } });
+  const reply = await wire.wopi('POST', pathOf(containerUrl), {
+    headers: { 'x-wopi-override': 'CREATE_CHILD_FILE', 'x-wopi-suggestedtarget': encodeUtf7(name) },
+  });
   assert.equal(reply.status, 200, reply.text);
   const { Url, Name } = reply.json();
   if (content !== undefined && content.length > 0) {
@@ -78,17 +84,34 @@ export function remoteHost(ready: Record<string, unknown>, ca: string): RemoteHo
   const origin = new URL(String(ready['wopiOrigin']));
   const request: RemoteHost['request'] = (method, path, options = {}) =>
     new Promise((resolve, reject) => {
-      const req = httpsRequest({ host: '127.0.0.1', port: Number(origin.port), servername: origin.hostname, ca, agent: false, method, path, headers: { host: origin.host, ...options.headers } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => resolve(toReply(res.statusCode ?? 0, res.headersDistinct as Record<string, string[]>, Buffer.concat(chunks))));
-      });
+      const req = httpsRequest(
+        {
+          host: '127.0.0.1',
+          port: Number(origin.port),
+          servername: origin.hostname,
+          ca,
+          agent: false,
+          method,
+          path,
+          headers: { host: origin.host, ...options.headers },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', () =>
+            resolve(toReply(res.statusCode ?? 0, res.headersDistinct as Record<string, string[]>, Buffer.concat(chunks))),
+          );
+        },
+      );
       req.on('error', reject);
       if (options.body !== undefined) req.setHeader('content-length', Buffer.byteLength(options.body));
       req.end(typeof options.body === 'string' ? Buffer.from(options.body) : options.body);
     });
-  const form = (values: Record<string, string>) => ({ headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(values).toString() });
+  const form = (values: Record<string, string>) => ({
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(values).toString(),
+  });
   return {
     request,
     async rootOf(userId) {
@@ -96,9 +119,15 @@ export function remoteHost(ready: Record<string, unknown>, ca: string): RemoteHo
       const authorized = await request('POST', '/oauth/authorize', form({ ...client, response_type: 'code', user: userId }));
       assert.equal(authorized.status, 302, authorized.text);
       const code = new URL(authorized.header('location')!).searchParams.get('code')!;
-      const token = await request('POST', '/oauth/token', form({ ...client, grant_type: 'authorization_code', code, client_secret: 'mock-client-secret' }));
+      const token = await request(
+        'POST',
+        '/oauth/token',
+        form({ ...client, grant_type: 'authorization_code', code, client_secret: 'mock-client-secret' }),
+      );
       assert.equal(token.status, 200, token.text);
-      const root = await request('POST', '/wopibootstrapper', { headers: { authorization: `Bearer ${token.json().access_token}`, 'x-wopi-ecosystemoperation': 'GET_ROOT_CONTAINER' } });
+      const root = await request('POST', '/wopibootstrapper', {
+        headers: { authorization: `Bearer ${token.json().access_token}`, 'x-wopi-ecosystemoperation': 'GET_ROOT_CONTAINER' },
+      });
       assert.equal(root.status, 200, root.text);
       return root.json().RootContainerInfo.ContainerPointer.Url;
     },
@@ -119,11 +148,16 @@ export interface StorageAudit {
 /** Reads `<dataDir>/storage` from disk, as a restart would: index, blobs and leftovers. */
 export async function auditStorage(dataDir: string): Promise<StorageAudit> {
   const storage = path.join(dataDir, 'storage');
-  const index = JSON.parse(await readFile(path.join(storage, 'index.json'), 'utf8')) as { resources: Record<string, { kind: string; id: string; size: number; blob: string | null }> };
+  const index = JSON.parse(await readFile(path.join(storage, 'index.json'), 'utf8')) as {
+    resources: Record<string, { kind: string; id: string; size: number; blob: string | null }>;
+  };
   const files = Object.values(index.resources).filter((r) => r.kind === 'file');
   const referenced = new Set(files.flatMap((f) => (f.blob ? [f.blob] : [])));
   const blobEntries = await readdir(path.join(storage, 'blobs'));
-  const temporaries = [...blobEntries.filter((e) => e.startsWith('.')).map((e) => `blobs/${e}`), ...(await readdir(storage)).filter((e) => e.startsWith('.'))];
+  const temporaries = [
+    ...blobEntries.filter((e) => e.startsWith('.')).map((e) => `blobs/${e}`),
+    ...(await readdir(storage)).filter((e) => e.startsWith('.')),
+  ];
   const orphans = blobEntries.filter((e) => !e.startsWith('.') && !referenced.has(e));
   const broken: string[] = [];
   const contents = new Map<string, Buffer>();

@@ -2,7 +2,7 @@ import { request as httpsRequest } from 'node:https';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
-import { startEngine, type Engine, type EngineOptions } from '../engine.js';
+import { startEngine, type Engine, type EngineOptions } from '../mock-server/engine.js';
 
 /**
  * Test harness: a real engine on 127.0.0.1 (port 0) in a temp data dir, spoken to over real
@@ -72,7 +72,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const { startAt: _startAt, ...engineOptions } = options;
   let engine: Engine;
   try {
-    engine = await startEngine({ host: '127.0.0.1', port: 0, adminPort: 0, publicHost: 'localhost', ...engineOptions, dataDir, clock: () => now });
+    engine = await startEngine({
+      host: '127.0.0.1',
+      port: 0,
+      adminPort: 0,
+      publicHost: 'localhost',
+      ...engineOptions,
+      dataDir,
+      clock: () => now,
+    });
   } catch (error) {
     if (ownsDir) await rm(dataDir, { recursive: true, force: true });
     throw error;
@@ -92,7 +100,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       headers['content-type'] ??= 'application/x-www-form-urlencoded';
     }
     // Connect to 127.0.0.1 but verify the certificate for the name in the URL, as a phone would.
-    const req = httpsRequest({ host: '127.0.0.1', port, servername: url.hostname, ca, method, path: url.pathname + url.search, headers, agent: false });
+    const req = httpsRequest({
+      host: '127.0.0.1',
+      port,
+      servername: url.hostname,
+      ca,
+      method,
+      path: url.pathname + url.search,
+      headers,
+      agent: false,
+    });
     return send(req, body);
   };
 
@@ -104,7 +121,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       payload = typeof body === 'string' ? body : JSON.stringify(body);
       headers['content-type'] = 'application/json';
     }
-    const req = httpRequest({ host: '127.0.0.1', port: adminPort, method, path, headers: { ...headers, ...options.headers }, agent: false });
+    const req = httpRequest({
+      host: '127.0.0.1',
+      port: adminPort,
+      method,
+      path,
+      headers: { ...headers, ...options.headers },
+      agent: false,
+    });
     return send(req, payload);
   };
 
@@ -174,7 +198,10 @@ export function toReply(status: number, headers: Record<string, string[]>, body:
 
 /** The exact WWW-Authenticate value a bootstrapper 401 carries. */
 export function expectedChallenge(origin: string, providerId = 'WopiMockHost', urlSchemes?: string): string {
-  return `Bearer authorization_uri="${origin}/oauth/authorize",tokenIssuance_uri="${origin}/oauth/token",providerId="${providerId}"` + (urlSchemes !== undefined ? `,UrlSchemes="${urlSchemes}"` : '');
+  return (
+    `Bearer authorization_uri="${origin}/oauth/authorize",tokenIssuance_uri="${origin}/oauth/token",providerId="${providerId}"` +
+    (urlSchemes !== undefined ? `,UrlSchemes="${urlSchemes}"` : '')
+  );
 }
 
 /** The access_token query parameter of a URL the host handed out. */
@@ -212,10 +239,15 @@ export interface ChildFile {
 }
 
 /** Bootstrap, then GET_ROOT_CONTAINER, then EnumerateChildren on the root: what a user can see. */
-export async function browse(h: Harness, accessToken: string): Promise<{ bootstrap: { EcosystemUrl: string; UserId: string }; rootUrl: string; files: ChildFile[] }> {
+export async function browse(
+  h: Harness,
+  accessToken: string,
+): Promise<{ bootstrap: { EcosystemUrl: string; UserId: string }; rootUrl: string; files: ChildFile[] }> {
   const boot = await h.request('GET', '/wopibootstrapper', { headers: bearer(accessToken) });
   if (boot.status !== 200) throw new Error(`Bootstrap answered ${boot.status}`);
-  const root = await h.request('POST', '/wopibootstrapper', { headers: { ...bearer(accessToken), 'x-wopi-ecosystemoperation': 'GET_ROOT_CONTAINER' } });
+  const root = await h.request('POST', '/wopibootstrapper', {
+    headers: { ...bearer(accessToken), 'x-wopi-ecosystemoperation': 'GET_ROOT_CONTAINER' },
+  });
   if (root.status !== 200) throw new Error(`GET_ROOT_CONTAINER answered ${root.status}`);
   const rootUrl: string = root.json().RootContainerInfo.ContainerPointer.Url;
   const children = await h.request('GET', appendPath(rootUrl, '/children'));

@@ -3,7 +3,7 @@ import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type In
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { connect as netConnect, type Socket } from 'node:net';
 import { readdirSync } from 'node:fs';
-import { toReply, type Harness, type Reply } from '../http/host-fixture.js';
+import { toReply, type Harness, type Reply } from './host-fixture.js';
 
 /**
  * How the reliability suites talk to an engine: keep-alive clients (a fuzz run is thousands of
@@ -57,7 +57,11 @@ export function wireTo(h: Harness): Wire {
             agent: adminAgent,
             method,
             path,
-            headers: withoutUndefined({ authorization: `Bearer ${h.engine.urls.adminToken}`, ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}), ...request.headers }),
+            headers: withoutUndefined({
+              authorization: `Bearer ${h.engine.urls.adminToken}`,
+              ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
+              ...request.headers,
+            }),
           }),
         request.body,
       ),
@@ -83,7 +87,8 @@ async function exchange(open: () => ClientRequest, body: string | Buffer | undef
     const req = open();
     // Node's client sends a GET, HEAD, DELETE or OPTIONS body without Content-Length, which
     // would turn the bytes into the start of the next request on a kept-alive socket.
-    if (body !== undefined && !req.hasHeader('content-length') && !req.hasHeader('transfer-encoding')) req.setHeader('content-length', Buffer.byteLength(body));
+    if (body !== undefined && !req.hasHeader('content-length') && !req.hasHeader('transfer-encoding'))
+      req.setHeader('content-length', Buffer.byteLength(body));
     try {
       return await send(req, body);
     } catch (error) {
@@ -108,7 +113,6 @@ function send(req: ClientRequest, body: string | Buffer | undefined): Promise<Wi
   });
 }
 
-
 /** A TLS connection to the WOPI listener that trusts the engine's CA, for hand-written HTTP. */
 export function openTls(h: Harness): Promise<TLSSocket> {
   const url = new URL(h.origin);
@@ -128,7 +132,11 @@ export function openAdminSocket(h: Harness): Promise<Socket> {
 }
 
 /** Writes raw bytes and collects everything the server sends until it closes (or the limit passes). */
-export function rawExchange(socket: Socket, bytes: string | Buffer, timeoutMs = 5000): Promise<{ text: string; closedBy: 'server' | 'timeout' }> {
+export function rawExchange(
+  socket: Socket,
+  bytes: string | Buffer,
+  timeoutMs = 5000,
+): Promise<{ text: string; closedBy: 'server' | 'timeout' }> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     const done = (closedBy: 'server' | 'timeout') => {

@@ -8,12 +8,21 @@ import { appendPath, browse, type Harness, type Reply } from './host-fixture.js'
  */
 
 /** POST to a resource URL (with its token) with X-WOPI-Override and any extra headers. */
-export function override(h: Harness, url: string, operation: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<Reply> {
+export function override(
+  h: Harness,
+  url: string,
+  operation: string,
+  headers: Record<string, string> = {},
+  body?: string | Buffer,
+): Promise<Reply> {
   return h.request('POST', url, { headers: { 'x-wopi-override': operation, ...headers }, ...(body !== undefined ? { body } : {}) });
 }
 
 export function putFile(h: Harness, fileUrl: string, body: string | Buffer, lock?: string): Promise<Reply> {
-  return h.request('POST', appendPath(fileUrl, '/contents'), { headers: { 'x-wopi-override': 'PUT', ...(lock !== undefined ? { 'x-wopi-lock': lock } : {}) }, body });
+  return h.request('POST', appendPath(fileUrl, '/contents'), {
+    headers: { 'x-wopi-override': 'PUT', ...(lock !== undefined ? { 'x-wopi-lock': lock } : {}) },
+    body,
+  });
 }
 
 export async function getFile(h: Harness, fileUrl: string): Promise<Reply> {
@@ -34,7 +43,12 @@ export async function aliceRoot(h: Harness): Promise<string> {
 let counter = 0;
 
 /** A new file in the container, optionally with content; returns its URL with a token. */
-export async function newFile(h: Harness, containerUrl: string, content?: string | Buffer, name = `test-${++counter}.docx`): Promise<{ url: string; name: string }> {
+export async function newFile(
+  h: Harness,
+  containerUrl: string,
+  content?: string | Buffer,
+  name = `test-${++counter}.docx`,
+): Promise<{ url: string; name: string }> {
   const created = await override(h, containerUrl, 'CREATE_CHILD_FILE', { 'x-wopi-relativetarget': utf7(name) });
   assert.equal(created.status, 200, created.text);
   const { Url, Name } = created.json();

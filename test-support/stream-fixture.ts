@@ -23,7 +23,13 @@ export async function openStream(adminUrl: string, token: string, path = '/api/l
   const waiters = new Set<() => void>();
   let buffer = '';
   const { port } = new URL(adminUrl);
-  const req = httpRequest({ host: '127.0.0.1', port, path, headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' }, agent: false });
+  const req = httpRequest({
+    host: '127.0.0.1',
+    port,
+    path,
+    headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+    agent: false,
+  });
   const response = await new Promise<IncomingMessage>((resolve, reject) => {
     req.on('response', resolve);
     req.on('error', reject);
@@ -66,7 +72,8 @@ export async function openStream(adminUrl: string, token: string, path = '/api/l
           return found;
         }
         const left = deadline - performance.now();
-        if (left <= 0) throw new Error(`no matching event within ${timeoutMs} ms; saw ${JSON.stringify(events.map((e) => [e.event, e.data]))}`);
+        if (left <= 0)
+          throw new Error(`no matching event within ${timeoutMs} ms; saw ${JSON.stringify(events.map((e) => [e.event, e.data]))}`);
         await new Promise<void>((resolve) => {
           const wake = () => {
             clearTimeout(timer);
