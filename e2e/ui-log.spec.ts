@@ -127,8 +127,12 @@ test('spec warnings explain traffic that breaks the rules', async ({ ui, host })
   await expect(warning).toContainText(
     'expires_in is "3600", not a JSON number; clients such as WOPIAuth then treat the token as never expiring.',
   );
-  await expect(warning.locator('.spec-source')).toHaveText(
-    'protocol notes §4.5 (Token endpoint response) · protocol notes §9 (Known pitfalls)',
+  await expect(warning.locator('.spec-title')).toHaveText('expires_in is a JSON number of seconds');
+  const links = warning.locator('.spec-source a');
+  await expect(links).toHaveText(['Token issuance (Microsoft 365 for mobile)', 'WOPIAuth: how the token response is read']);
+  await expect(links.first()).toHaveAttribute(
+    'href',
+    'https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/mobile/identity/tokenissuance',
   );
 });
 

@@ -1,5 +1,5 @@
 import type { LogEntry } from '../../../mock-server/log/entry.ts';
-import { decodeToken, headerValue, jsonBody, queryOf } from '../../../mock-server/log/token-insight.js';
+import { decodeToken, headerValue, jsonBody, queryOf } from '../../../mock-server/analysis/token-insight.js';
 import { statusClassOf, type StatusClass } from './log-filter.js';
 import type { LogStore } from './log-store.ts';
 

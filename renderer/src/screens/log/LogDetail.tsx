@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { CapturedBody, HeaderLine, LogEntry } from '../../../../mock-server/log/entry.ts';
-import { specWarnings } from '../../../../mock-server/log/spec-warnings.ts';
-import { tokensInEntry, type SeenToken } from '../../../../mock-server/log/token-insight.ts';
+import { specWarnings } from '../../../../mock-server/analysis/spec-check.ts';
+import { rules } from '../../../../mock-server/analysis/rulebook.ts';
+import { tokensInEntry, type SeenToken } from '../../../../mock-server/analysis/token-insight.ts';
 import { decodeUrlSchemes, parseChallenge } from '../../../../mock-server/protocol/challenge.ts';
 import { adminApi } from '../../api/client.ts';
 import { statusClassOf } from '../../model/log-filter.ts';
@@ -69,12 +70,22 @@ export function LogDetail({ entry, onClose }: LogDetailProps) {
         ) : (
           <ul className="spec-warnings">
             {warnings.map((w, i) => (
-              <li key={i} className={`spec-warning spec-${w.level}`} data-rule={w.rule}>
-                <span className={`badge ${w.level === 'error' ? 'badge-error' : 'badge-warn'}`}>
-                  {w.level === 'error' ? 'violation' : 'warning'}
+              <li key={i} className={`spec-warning spec-${w.severity}`} data-rule={w.rule}>
+                <span className={`badge ${w.severity === 'failure' ? 'badge-error' : 'badge-warn'}`}>
+                  {w.severity === 'failure' ? 'violation' : w.severity}
                 </span>{' '}
-                {w.message}
-                <span className="spec-source">{w.sources.join(' · ')}</span>
+                <strong className="spec-title">{rules[w.rule].title}</strong> <span className="mono muted">{w.rule}</span>
+                <span className="spec-message">{w.message}</span>
+                <span className="spec-source">
+                  {rules[w.rule].sources.map((source, j) => (
+                    <span key={source.url}>
+                      {j > 0 && ' · '}
+                      <a href={source.url} target="_blank" rel="noreferrer">
+                        {source.title}
+                      </a>
+                    </span>
+                  ))}
+                </span>
               </li>
             ))}
           </ul>

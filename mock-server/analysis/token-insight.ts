@@ -1,6 +1,6 @@
 import { parseBearerAuthorization } from '../protocol/authorization.js';
 import type { TokenKind, WopiScope } from '../tokens/token-service.js';
-import type { HeaderLine, LogEntry } from './entry.js';
+import type { HeaderLine, LogEntry } from '../log/entry.js';
 
 /*
  * Reads the tokens that cross the wire in a log entry, for people: who, what for, until when.
@@ -196,4 +196,10 @@ function secondsToMs(value: unknown): number | null {
 
 function isWopiScope(value: string): value is WopiScope {
   return value === 'ecosystem' || /^(file|container):./.test(value);
+}
+
+/** What a token says about itself, or undefined when it is not a JWT this code can read. */
+export function insightOf(token: string, nowMs: number): TokenInsight | undefined {
+  const decoded = decodeToken(token, Number.isFinite(nowMs) ? nowMs : 0);
+  return decoded.ok ? decoded.insight : undefined;
 }
