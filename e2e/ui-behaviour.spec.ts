@@ -23,7 +23,9 @@ test('switching off PutRelativeFile and sending expires_in as a string in the UI
   await openScreen(ui, 'Host behaviour');
   await ui.getByLabel('PutRelativeFile (Save as / Save a copy)').uncheck();
   await ui.getByLabel('expires_in as a string').check();
-  await ui.getByLabel('Unknown X-WOPI-EcosystemOperation').selectOption('notImplemented');
+  await ui.getByLabel('501 for an unknown X-WOPI-EcosystemOperation').check();
+  // The picture shows the top of the screen, whichever switch was clicked last.
+  await ui.getByRole('heading', { level: 1, name: 'Host behaviour' }).scrollIntoViewIfNeeded();
   await saveScreenshot(ui, 'behaviour');
   await ui.getByRole('button', { name: 'Save' }).click();
   await expect(ui.getByText('Saved; in effect from the next request.')).toBeVisible();
@@ -51,6 +53,51 @@ test('switching off PutRelativeFile and sending expires_in as a string in the UI
     capabilities: { putRelativeFile: false, containers: true },
     compatibility: { expiresInAsString: true, unknownEcosystemOperation: 'notImplemented', challengeErrorParameter: false },
   });
+});
+
+test('a known host bug switched on in the UI bends the next real 401, and the Live log marks it', async ({ ui, host }) => {
+  const challenge = `Bearer authorization_uri="${host.origin}/oauth/authorize",tokenIssuance_uri="${host.origin}/oauth/token",providerId="WopiMockHost"`;
+  expect((await host.https('GET', '/wopibootstrapper')).headers['www-authenticate']).toEqual([challenge]);
+
+  await openScreen(ui, 'Host behaviour');
+  const bugs = ui.getByRole('region', { name: 'Known host bugs (on purpose)' });
+  await expect(bugs.getByRole('checkbox')).toHaveCount(14);
+  const trailingComma = bugs.getByRole('checkbox', { name: 'Trailing comma in the challenge' });
+  await expect(trailingComma).toHaveAccessibleDescription(
+    /Breaks rule challenge-trailing-comma\. The WWW-Authenticate challenge ends with a comma/,
+  );
+  await expect(bugs.getByRole('checkbox', { name: 'UrlSchemes not percent-encoded' })).toHaveAccessibleDescription(
+    /No URL schemes are configured .* this switch has no effect/,
+  );
+  await trailingComma.focus();
+  await ui.keyboard.press('Space');
+  await expect(trailingComma).toBeChecked();
+  await ui.getByRole('button', { name: 'Save' }).click();
+  await expect(ui.getByText('Saved; in effect from the next request.')).toBeVisible();
+  expect((await host.admin('GET', '/api/config')).json().knownBugs.challengeTrailingComma).toBe(true);
+
+  const bent = await host.https('GET', '/wopibootstrapper');
+  expect(bent.status).toBe(401);
+  expect(bent.headers['www-authenticate']).toEqual([`${challenge},`]);
+  const entries = (await host.admin('GET', '/api/log')).json().entries as Array<{ seq: number; knownBugs: string[] }>;
+  const last = entries.at(-1)!;
+  expect(last.knownBugs).toEqual(['challengeTrailingComma']);
+
+  await openScreen(ui, 'Live log');
+  const row = ui.locator(`.log-body-row[data-seq="${last.seq}"]`);
+  await expect(row.getByRole('cell').last()).toHaveText('bug');
+  await expect(
+    ui
+      .locator(`.log-body-row[data-seq="${last.seq - 1}"]`)
+      .getByRole('cell')
+      .last(),
+  ).toHaveText('');
+  await row.click();
+  const detail = ui.getByRole('region', { name: `Request ${last.seq} details` });
+  await expect(detail.getByText('known host bug', { exact: true })).toBeVisible();
+  await expect(detail.locator('[data-known-bug="challengeTrailingComma"]')).toHaveText(
+    'Trailing comma in the challenge (knownBugs.challengeTrailingComma) breaks rule challenge-trailing-comma',
+  );
 });
 
 test('the upload limit is entered in MiB, refused when not a size, and enforced on real uploads', async ({ ui, host }) => {

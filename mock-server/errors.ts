@@ -44,4 +44,6 @@ export const conflict = (detail: string) => new HostError(ErrorCode.Conflict, 40
 export const tooLarge = (detail: string) => new HostError(ErrorCode.TooLarge, 413, detail);
 /** The disk refused a write (full, too large a file, read-only): RFC 4918's 507 Insufficient Storage. */
 export const insufficientStorage = (detail: string) => new HostError(ErrorCode.InsufficientStorage, 507, detail);
+/** A 500 sent on purpose (a known-bug switch), as opposed to one the host could not help. */
+export const serverError = (detail: string) => new HostError(ErrorCode.Internal, 500, detail);
 export const oauthFailure = (error: OAuthErrorCode, detail: string) => new HostError(ErrorCode.OAuth, 400, detail, error);

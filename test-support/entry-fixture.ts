@@ -18,6 +18,7 @@ export function logEntry(overrides: Partial<LogEntry>): LogEntry {
     requestBody: null,
     responseBody: null,
     faultId: null,
+    knownBugs: [],
     aborted: false,
     notes: [],
     ...overrides,

@@ -74,8 +74,10 @@ export function createAdminApp(deps: AdminDeps): Express {
   });
 
   app.get('/api/challenge', (_req, res) => {
-    const header = bootstrapChallenge(store.config, deps.origin());
-    res.json({ header, parameters: parseChallenge(header)?.params ?? {} });
+    const { header, knownBugs } = bootstrapChallenge(store.config, deps.origin());
+    // A 401 without the challenge is bent too, though the header shown is the one it would have carried.
+    const missing = store.config.knownBugs.challengeMissingOn401 ? (['challengeMissingOn401'] as const) : [];
+    res.json({ header, parameters: parseChallenge(header)?.params ?? {}, knownBugs: [...knownBugs, ...missing] });
   });
 
   app.get('/api/ca.crt', (_req, res) => {

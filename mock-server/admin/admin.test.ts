@@ -127,6 +127,20 @@ describe('config', () => {
       maxFileSizeBytes: 104_857_600,
       compatibility: { unknownEcosystemOperation: 'bootstrap', expiresInAsString: false, challengeErrorParameter: false },
       capabilities: { putRelativeFile: true, containers: true },
+      knownBugs: {
+        accessTokenExpiryInSeconds: false,
+        oauthTokenInEcosystemUrl: false,
+        challengeTrailingComma: false,
+        challengeLowercaseParameters: false,
+        challengeUnencodedUrlSchemes: false,
+        challengeMissingOn401: false,
+        challengeOn200: false,
+        missingWopiSrcAnswers500: false,
+        rootContainerAsBootstrap: false,
+        checkFileInfoUserIdMismatch: false,
+        childUrlsWithoutTokens: false,
+        tokenResponseCacheable: false,
+      },
     });
     const changed = structuredClone(defaults);
     changed.tokenTtlSeconds.oauthAccessToken = 120;

@@ -64,6 +64,7 @@ describe('GET /api/challenge', () => {
         tokenIssuance_uri: `${h.origin}/oauth/token`,
         providerId: 'WopiMockHost',
       },
+      knownBugs: [],
     });
     assert.equal(initial.header, expectedChallenge(h.origin));
 

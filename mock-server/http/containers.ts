@@ -1,8 +1,9 @@
 import { WopiHeader } from '../protocol/headers.js';
-import type { ContainerRecord } from '../storage/file-store.js';
+import type { ContainerRecord, ResourceRecord } from '../storage/file-store.js';
 import type { Handler } from './call.js';
 import type { HostContext } from './context.js';
 import { resourceUrlWithToken } from './grants.js';
+import { resourceUrl } from './urls.js';
 import { requireResource } from './wopi-access.js';
 import { officeSafeName } from './names.js';
 import { badRequest } from '../errors.js';
@@ -58,14 +59,16 @@ export function containerHandlers(context: HostContext) {
     const filter = parseExtensionFilter(req.headers[WopiHeader.FileExtensionFilterList]);
     const { containers, files } = context.files.children(record.id);
     const visibleFiles = filter ? files.filter((f) => filter.has(extensionOf(f.name))) : files;
+    // An empty list has no URL to leave the token off.
+    const withoutTokens = containers.length + visibleFiles.length > 0 && call.bends(context.store.config, 'childUrlsWithoutTokens');
+    const childUrl = (child: ResourceRecord) =>
+      withoutTokens ? resourceUrl(context.origin(), child.kind, child.id) : resourceUrlWithToken(context, user, child, inherited);
     // Spec: both arrays are always present, and there is no paging.
     res.json({
-      ChildContainers: await Promise.all(
-        containers.map(async (c) => ({ Url: await resourceUrlWithToken(context, user, c, inherited), Name: officeSafeName(c.name) })),
-      ),
+      ChildContainers: await Promise.all(containers.map(async (c) => ({ Url: await childUrl(c), Name: officeSafeName(c.name) }))),
       ChildFiles: await Promise.all(
         visibleFiles.map(async (f) => ({
-          Url: await resourceUrlWithToken(context, user, f, inherited),
+          Url: await childUrl(f),
           Name: officeSafeName(f.name),
           Size: f.size,
           Version: String(f.version),

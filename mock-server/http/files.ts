@@ -23,13 +23,14 @@ export function checkFileInfo(
   userInfo: string,
   fileUrl: string,
   capabilities: Capabilities,
+  userId: string = user.id,
 ) {
   return {
     BaseFileName: officeSafeName(file.name),
     OwnerId: file.ownerId,
     Size: file.size,
     // Spec: UserId must equal the Bootstrap UserId.
-    UserId: user.id,
+    UserId: userId,
     Version: String(file.version),
     UserFriendlyName: user.friendlyName || user.id,
     ...(owner?.friendlyName ? { OwnerFriendlyName: owner.friendlyName } : {}),
@@ -62,6 +63,12 @@ export function checkFileInfo(
   };
 }
 
+/**
+ * The id a host with an internal and an external user id sends where it should send the other:
+ * still one Office can load (the prefix adds no forbidden character), never equal to the real one.
+ */
+export const mismatchedUserId = (id: string) => `uid-${id}`;
+
 /** PutUserInfo's body: the spec allows up to 1024 ASCII characters. */
 const maxUserInfoBytes = 1024;
 
@@ -78,6 +85,7 @@ export function fileHandlers(context: HostContext) {
         context.files.userInfo(user.id),
         fileUrl,
         context.store.config.capabilities,
+        call.bends(context.store.config, 'checkFileInfoUserIdMismatch') ? mismatchedUserId(user.id) : user.id,
       ),
     );
   };

@@ -3,7 +3,7 @@ import { ErrorCode, HostError, insufficientStorage } from '../errors.js';
 import { StorageWriteError } from '../storage/file-store.js';
 import { OAuthErrorCode, oauthErrorBody, oauthErrorStatus, type OAuthErrorCode as OAuthCode } from '../protocol/oauth-errors.js';
 import { WopiHeader } from '../protocol/headers.js';
-import { bootstrapChallenge } from './challenge.js';
+import { setChallenge } from './challenge.js';
 import { familyOf } from './families.js';
 import type { Call } from './call.js';
 import type { HostContext } from './context.js';
@@ -62,12 +62,9 @@ export function writeError(
     return;
   }
   res.setHeader(WopiHeader.ServerError, headerSafe(detail));
-  if (family === 'bootstrapper' && status === 401) {
-    // Spec: a 401 from the bootstrapper "must include a WWW-Authenticate response header".
-    let challenge = bootstrapChallenge(context.store.config, context.origin());
-    if (context.store.config.compatibility.challengeErrorParameter && call.auth && !call.auth.ok) challenge += ',error="invalid_token"';
-    res.setHeader('WWW-Authenticate', challenge);
-  }
+  // Spec: a 401 from the bootstrapper "must include a WWW-Authenticate response header".
+  if (family === 'bootstrapper' && status === 401 && !call.bends(context.store.config, 'challengeMissingOn401'))
+    setChallenge(res, call, context.store.config, context.origin(), call.auth !== null && !call.auth.ok);
   if (family === 'authorize') {
     res.type('html').send(renderErrorPage(status, detail));
     return;

@@ -178,13 +178,16 @@ export function oauthHandlers(context: HostContext) {
     );
     const expiresIn = expiresInSeconds(access.expiresAtMs, context.clock());
     call.userId = user.id;
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Pragma', 'no-cache');
+    // Spec: RFC 6749 §5.1: the token response must not be cached.
+    if (!call.bends(config, 'tokenResponseCacheable')) {
+      res.setHeader('Cache-Control', 'no-store');
+      res.setHeader('Pragma', 'no-cache');
+    }
     res.json({
       access_token: access.token,
       token_type: 'bearer',
       // Spec: expires_in is in seconds; WOPIAuth only reads it as a JSON number.
-      expires_in: config.compatibility.expiresInAsString ? String(expiresIn) : expiresIn,
+      expires_in: call.bends(config, 'expiresInAsString') ? String(expiresIn) : expiresIn,
       refresh_token: refresh.token,
     });
   }

@@ -53,6 +53,7 @@ export function recordExchange(req: Request, res: Response, call: Call, context:
     requestBody: call.requestBody && call.requestBody.length > 0 ? requestBody(call.requestBody, req, context.logBodyLimit) : null,
     responseBody: call.responseBytes > 0 ? responseBody(res, call) : null,
     faultId: call.faultId,
+    knownBugs: call.knownBugs,
     aborted,
     notes: call.notes,
   });

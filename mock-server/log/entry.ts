@@ -1,4 +1,5 @@
 import type { OperationName } from '../protocol/operations.js';
+import type { KnownBugKey } from '../analysis/known-bugs.js';
 
 /** One header line as it crossed the wire; duplicates stay separate lines (HAR's shape). */
 export interface HeaderLine {
@@ -39,6 +40,8 @@ export interface LogEntry {
   responseBody: CapturedBody | null;
   /** Id of the fault rule that fired on this request, if any. */
   faultId: string | null;
+  /** Keys of the known-bug switches that bent this answer on purpose (analysis/known-bugs.ts); empty when none did. */
+  knownBugs: readonly KnownBugKey[];
   /** Set when the connection closed before a response was complete. */
   aborted: boolean;
   /** Why the host answered as it did, when that is not obvious (e.g. why a token was refused). */

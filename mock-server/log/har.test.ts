@@ -459,6 +459,7 @@ test('Bootstrap 401 keeps the WWW-Authenticate challenge and has an empty conten
     _operation: 'Bootstrap',
     _userId: null,
     _faultId: null,
+    _knownBugs: [],
     _seq: 1,
     _aborted: false,
     _notes: [],
@@ -519,6 +520,7 @@ test('token POST: form params decoded, cookies parsed from Cookie and Set-Cookie
     _operation: 'Token',
     _userId: 'alice',
     _faultId: null,
+    _knownBugs: [],
     _seq: 2,
     _aborted: false,
     _notes: [],
@@ -615,10 +617,26 @@ test('aborted entry: status 0, empty statusText, unknown body size', () => {
     _operation: 'GetFile',
     _userId: null,
     _faultId: 'drop-getfile',
+    _knownBugs: [],
     _seq: 6,
     _aborted: true,
     _notes: [],
   });
+});
+
+test('the known-bug switches that bent an answer travel as _knownBugs, and the HAR stays valid', () => {
+  const bent = entry({
+    ...bootstrap401,
+    responseHeaders: [{ name: 'WWW-Authenticate', value: `${challenge},` }],
+    knownBugs: ['challengeTrailingComma'],
+    notes: [
+      'Known host bug on purpose: Trailing comma in the challenge (knownBugs.challengeTrailingComma; breaks rule challenge-trailing-comma)',
+    ],
+  });
+  const harEntry = onlyEntry(bent);
+  assert.deepEqual(harEntry?._knownBugs, ['challengeTrailingComma']);
+  assert.deepEqual(harEntry?._notes, bent.notes);
+  assertValidHar(toHar([bent], { creator, origin }));
 });
 
 test('query string: %2F, + as space, repeated keys, bare keys, malformed escapes', () => {

@@ -146,6 +146,8 @@ export interface MockHarEntry extends HarEntry {
   _operation: OperationName;
   _userId: string | null;
   _faultId: string | null;
+  /** Keys of the known-bug switches that bent the answer on purpose. */
+  _knownBugs: readonly string[];
   _seq: number;
   _aborted: boolean;
   _notes: string[];
@@ -193,6 +195,7 @@ function toHarEntry(entry: LogEntry, origin: string): MockHarEntry {
     _operation: entry.operation,
     _userId: entry.userId,
     _faultId: entry.faultId,
+    _knownBugs: entry.knownBugs,
     _seq: entry.seq,
     _aborted: entry.aborted,
     _notes: entry.notes,

@@ -1,5 +1,6 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { OperationName } from '../protocol/operations.js';
+import type { KnownBugKey } from '../analysis/known-bugs.js';
 import type { CapturedBody, HeaderLine, LogEntry } from './entry.js';
 
 /** A body as the wire carried it, cut at the log's cap; decoded only when someone reads it. */
@@ -30,6 +31,7 @@ export interface RawExchange {
   requestBody: RawBody | null;
   responseBody: RawBody | null;
   faultId: string | null;
+  knownBugs: readonly KnownBugKey[];
   aborted: boolean;
   notes: string[];
 }
@@ -50,6 +52,7 @@ export class RecordedEntry implements LogEntry {
   readonly userId: string | null;
   readonly remoteAddress: string;
   readonly faultId: string | null;
+  readonly knownBugs: readonly KnownBugKey[];
   readonly aborted: boolean;
   readonly notes: string[];
   private raw: RawExchange | null;
@@ -66,6 +69,7 @@ export class RecordedEntry implements LogEntry {
     this.userId = raw.userId;
     this.remoteAddress = raw.remoteAddress;
     this.faultId = raw.faultId;
+    this.knownBugs = raw.knownBugs;
     this.aborted = raw.aborted;
     this.notes = raw.notes;
     this.raw = raw;
@@ -104,6 +108,7 @@ export class RecordedEntry implements LogEntry {
       requestBody: this.requestBody,
       responseBody: this.responseBody,
       faultId: this.faultId,
+      knownBugs: this.knownBugs,
       aborted: this.aborted,
       notes: this.notes,
     };

@@ -1,6 +1,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeUrlSchemes, encodeUrlSchemes, formatBootstrapChallenge, parseChallenge, challengeProblems } from './challenge.js';
+import {
+  decodeUrlSchemes,
+  encodeUrlSchemes,
+  formatBootstrapChallenge,
+  parseChallenge,
+  challengeProblems,
+  urlSchemesJson,
+} from './challenge.js';
 
 // The Bootstrap spec's sample header, verbatim (note the mixed "," and ", " separators).
 const specSample =
@@ -53,6 +60,54 @@ describe('formatBootstrapChallenge', () => {
       formatBootstrapChallenge({ authorizationUri: 'https://a/"x', tokenIssuanceUri: 'https://a/\\y' }),
       'Bearer authorization_uri="https://a/\\"x",tokenIssuance_uri="https://a/\\\\y"',
     );
+  });
+});
+
+describe('formatBootstrapChallenge styles (the known host bugs)', () => {
+  const challenge = {
+    authorizationUri: 'https://h/oauth/authorize',
+    tokenIssuanceUri: 'https://h/oauth/token',
+    providerId: 'tp',
+    urlSchemes: { iOS: ['contoso'], Android: ['1', 'com.x', '.Auth'] },
+  };
+  const encoded = encodeURIComponent('{"iOS":["contoso"],"Android":["1","com.x",".Auth"]}');
+
+  test('the default style is the canonical form, the error parameter last', () => {
+    assert.equal(
+      formatBootstrapChallenge({ ...challenge, error: 'invalid_token' }),
+      `Bearer authorization_uri="https://h/oauth/authorize",tokenIssuance_uri="https://h/oauth/token",providerId="tp",UrlSchemes="${encoded}",error="invalid_token"`,
+    );
+  });
+
+  test('a trailing comma comes after everything, the error parameter included', () => {
+    assert.equal(
+      formatBootstrapChallenge({ ...challenge, error: 'invalid_token' }, { trailingComma: true }),
+      `Bearer authorization_uri="https://h/oauth/authorize",tokenIssuance_uri="https://h/oauth/token",providerId="tp",UrlSchemes="${encoded}",error="invalid_token",`,
+    );
+  });
+
+  test('lower-cased names keep the values as they are', () => {
+    assert.equal(
+      formatBootstrapChallenge(challenge, { lowercaseNames: true }),
+      `Bearer authorization_uri="https://h/oauth/authorize",tokenissuance_uri="https://h/oauth/token",providerid="tp",urlschemes="${encoded}"`,
+    );
+  });
+
+  test('raw UrlSchemes is the compact JSON inserted verbatim, inner quotes unescaped', () => {
+    assert.equal(
+      formatBootstrapChallenge(challenge, { rawUrlSchemes: true }),
+      'Bearer authorization_uri="https://h/oauth/authorize",tokenIssuance_uri="https://h/oauth/token",providerId="tp",UrlSchemes="{"iOS":["contoso"],"Android":["1","com.x",".Auth"]}"',
+    );
+    // Other values stay quoted-strings.
+    assert.match(formatBootstrapChallenge({ ...challenge, providerId: 'a"b' }, { rawUrlSchemes: true }), /providerId="a\\"b"/);
+  });
+
+  test('without schemes there is no UrlSchemes parameter to leave unencoded', () => {
+    assert.equal(
+      formatBootstrapChallenge({ ...challenge, urlSchemes: { iOS: [] } }, { rawUrlSchemes: true }),
+      'Bearer authorization_uri="https://h/oauth/authorize",tokenIssuance_uri="https://h/oauth/token",providerId="tp"',
+    );
+    assert.equal(urlSchemesJson({ iOS: [], UWP: [] }), undefined);
   });
 });
 

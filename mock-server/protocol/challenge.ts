@@ -8,13 +8,25 @@ export interface BootstrapChallenge {
   tokenIssuanceUri: string;
   providerId?: string | undefined;
   urlSchemes?: UrlSchemes | undefined;
+  /** RFC 6750 `error`, sent last; Office documents no such parameter, so only on request. */
+  error?: string | undefined;
 }
 
 /**
- * Percent-encoded JSON of the scheme lists, platforms without schemes omitted.
- * Returns undefined when no platform has a scheme, so the parameter is left out.
+ * Ways real hosts have got the challenge wrong, reproduced only when asked for (the known-bug
+ * switches in analysis/known-bugs.ts). All off is the canonical form.
  */
-export function encodeUrlSchemes(schemes: UrlSchemes | undefined): string | undefined {
+export interface ChallengeStyle {
+  /** A `,` after the last parameter. */
+  trailingComma?: boolean;
+  /** Every parameter name lower-cased: `tokenissuance_uri`, `providerid`, `urlschemes`. */
+  lowercaseNames?: boolean;
+  /** `UrlSchemes` as the raw JSON, inserted verbatim: its quotes are not escaped. */
+  rawUrlSchemes?: boolean;
+}
+
+/** JSON of the scheme lists, platforms without schemes omitted; undefined when no platform has one. */
+export function urlSchemesJson(schemes: UrlSchemes | undefined): string | undefined {
   if (!schemes) return undefined;
   const present: UrlSchemes = {};
   for (const platform of urlSchemePlatforms) {
@@ -22,9 +34,17 @@ export function encodeUrlSchemes(schemes: UrlSchemes | undefined): string | unde
     // Spec: "Omit any platforms you do not support."
     if (list && list.length > 0) present[platform] = [...list];
   }
-  if (Object.keys(present).length === 0) return undefined;
+  return Object.keys(present).length === 0 ? undefined : JSON.stringify(present);
+}
+
+/**
+ * Percent-encoded JSON of the scheme lists, platforms without schemes omitted.
+ * Returns undefined when no platform has a scheme, so the parameter is left out.
+ */
+export function encodeUrlSchemes(schemes: UrlSchemes | undefined): string | undefined {
+  const json = urlSchemesJson(schemes);
   // Spec: "The value itself must be URL encoded"; encodeURIComponent reproduces the sample byte for byte.
-  return encodeURIComponent(JSON.stringify(present));
+  return json === undefined ? undefined : encodeURIComponent(json);
 }
 
 /** Characters that break the naive `split on = and ,` parsers real clients use (notes §1.4, §9.4). */
@@ -46,20 +66,25 @@ export function challengeProblems(challenge: BootstrapChallenge): string[] {
 
 /**
  * Formats the one `WWW-Authenticate: Bearer` value a 401 from the bootstrapper carries.
- * Canonical form: exact parameter casing, every value double-quoted, `,` between parameters and
- * none after the last. Quotes and backslashes are escaped as RFC 7230 quoted-strings require,
- * though configuration validation keeps them out.
+ * Canonical form (the default style): exact parameter casing, every value double-quoted, `,`
+ * between parameters and none after the last. Quotes and backslashes are escaped as RFC 7230
+ * quoted-strings require, though configuration validation keeps them out.
  */
 // Spec: https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/rest/bootstrapper/bootstrap#www-authenticate-response-header-format
-export function formatBootstrapChallenge(challenge: BootstrapChallenge): string {
-  const params: Array<[string, string]> = [
+export function formatBootstrapChallenge(challenge: BootstrapChallenge, style: ChallengeStyle = {}): string {
+  // Values marked raw go in as they are, unescaped, the way a host that builds the header by string concatenation sends them.
+  const params: Array<[name: string, value: string, raw?: boolean]> = [
     ['authorization_uri', challenge.authorizationUri],
     ['tokenIssuance_uri', challenge.tokenIssuanceUri],
   ];
   if (challenge.providerId) params.push(['providerId', challenge.providerId]);
-  const schemes = encodeUrlSchemes(challenge.urlSchemes);
-  if (schemes !== undefined) params.push(['UrlSchemes', schemes]);
-  return 'Bearer ' + params.map(([name, value]) => `${name}="${quote(value)}"`).join(',');
+  const schemes = style.rawUrlSchemes ? urlSchemesJson(challenge.urlSchemes) : encodeUrlSchemes(challenge.urlSchemes);
+  if (schemes !== undefined) params.push(['UrlSchemes', schemes, style.rawUrlSchemes]);
+  if (challenge.error) params.push(['error', challenge.error]);
+  const list = params
+    .map(([name, value, raw]) => `${style.lowercaseNames ? name.toLowerCase() : name}="${raw ? value : quote(value)}"`)
+    .join(',');
+  return `Bearer ${list}${style.trailingComma ? ',' : ''}`;
 }
 
 function quote(value: string): string {

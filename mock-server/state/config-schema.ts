@@ -147,6 +147,40 @@ export const configSchema = z
       })
       .strict()
       .default({ putRelativeFile: true, containers: true }),
+    /**
+     * Misbehaviour copied from real hosts, each breaking one spec rule, so QA can see how a client
+     * copes and a host checker can prove it catches them (analysis/known-bugs.ts names the rules).
+     */
+    knownBugs: z
+      .object({
+        accessTokenExpiryInSeconds: z.boolean().default(false),
+        oauthTokenInEcosystemUrl: z.boolean().default(false),
+        challengeTrailingComma: z.boolean().default(false),
+        challengeLowercaseParameters: z.boolean().default(false),
+        challengeUnencodedUrlSchemes: z.boolean().default(false),
+        challengeMissingOn401: z.boolean().default(false),
+        challengeOn200: z.boolean().default(false),
+        missingWopiSrcAnswers500: z.boolean().default(false),
+        rootContainerAsBootstrap: z.boolean().default(false),
+        checkFileInfoUserIdMismatch: z.boolean().default(false),
+        childUrlsWithoutTokens: z.boolean().default(false),
+        tokenResponseCacheable: z.boolean().default(false),
+      })
+      .strict()
+      .default({
+        accessTokenExpiryInSeconds: false,
+        oauthTokenInEcosystemUrl: false,
+        challengeTrailingComma: false,
+        challengeLowercaseParameters: false,
+        challengeUnencodedUrlSchemes: false,
+        challengeMissingOn401: false,
+        challengeOn200: false,
+        missingWopiSrcAnswers500: false,
+        rootContainerAsBootstrap: false,
+        checkFileInfoUserIdMismatch: false,
+        childUrlsWithoutTokens: false,
+        tokenResponseCacheable: false,
+      }),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -171,6 +205,7 @@ export type ParsedConfig = z.output<typeof configSchema>;
 export type FaultRuleInput = z.output<typeof faultRuleInputSchema>;
 export type MockUser = ParsedConfig['users'][number];
 export type TokenTtls = ParsedConfig['tokenTtlSeconds'];
+export type KnownBugSwitches = ParsedConfig['knownBugs'];
 
 /** A fault rule as stored: always has its id. */
 export type FaultRule = FaultRuleInput & { id: string };

@@ -98,6 +98,7 @@ export function CheckboxField({
   hint,
   path,
   errors = [],
+  warnings = [],
 }: {
   label: string;
   checked: boolean;
@@ -105,6 +106,7 @@ export function CheckboxField({
   hint?: ReactNode;
   path?: string;
   errors?: string[];
+  warnings?: string[];
 }) {
   const id = useId();
   const messagesId = `${id}-messages`;
@@ -124,7 +126,7 @@ export function CheckboxField({
           {label}
         </label>
       </div>
-      <Messages id={messagesId} errors={errors} hint={hint} />
+      <Messages id={messagesId} errors={errors} warnings={warnings} hint={hint} />
     </div>
   );
 }

@@ -1,38 +1,42 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { Config } from '../../api/client.ts';
-import { useSectionDraft } from '../../api/config-store.ts';
-import { CheckboxField, ErrorBanner, Messages, SaveBar, TextField, issuesAt } from '../../components/forms.tsx';
+import { useConfig, useSectionDraft } from '../../api/config-store.ts';
+import { CheckboxField, ErrorBanner, SaveBar, TextField, issuesAt } from '../../components/forms.tsx';
+import { isKnownBugOn, knownBugs, withKnownBug, type KnownBug } from '../../../../mock-server/analysis/known-bugs.ts';
+import { urlSchemesJson } from '../../../../mock-server/protocol/challenge.ts';
 
-type BehaviourSection = Pick<Config, 'capabilities' | 'compatibility' | 'maxFileSizeBytes'>;
+type BehaviourSection = Pick<Config, 'capabilities' | 'compatibility' | 'maxFileSizeBytes' | 'knownBugs'>;
 
 const selectBehaviour = (config: Config): BehaviourSection => ({
   capabilities: config.capabilities,
   compatibility: config.compatibility,
   maxFileSizeBytes: config.maxFileSizeBytes,
+  knownBugs: config.knownBugs,
 });
 const applyBehaviour = (config: Config, section: BehaviourSection): Config => ({ ...config, ...section });
 
 const mebibyte = 1024 ** 2;
+const pathOf = (bug: KnownBug) => `$.${bug.configPath}`;
 const fieldPaths = [
   '$.capabilities.putRelativeFile',
   '$.capabilities.containers',
-  '$.compatibility.unknownEcosystemOperation',
-  '$.compatibility.expiresInAsString',
   '$.compatibility.challengeErrorParameter',
   '$.maxFileSizeBytes',
+  ...knownBugs.map(pathOf),
 ];
 
 /**
  * How the host behaves beyond the sign-in: which optional WOPI features it declares, the size
  * limit for uploads, and the switches that make it behave like hosts that read the spec
- * differently — each one is a case a client has to survive.
+ * differently or break it — each one is a case a client has to survive.
  */
 export function BehaviourScreen() {
   const section = useSectionDraft(selectBehaviour, applyBehaviour);
   const [saved, setSaved] = useState(false);
   const [sizeText, setSizeText] = useState<string | null>(null);
   const { draft, setDraft, error } = section;
-  const unknownOperationId = useId();
+  const urlSchemes = useConfig().config?.urlSchemes;
+  const schemesConfigured = urlSchemesJson(urlSchemes) !== undefined;
 
   const update = (change: Partial<BehaviourSection>) => {
     if (!draft) return;
@@ -52,7 +56,7 @@ export function BehaviourScreen() {
     <section className="screen" aria-labelledby="behaviour-title">
       <header className="screen-header">
         <h1 id="behaviour-title">Host behaviour</h1>
-        <p>Optional WOPI features the host declares, the upload limit, and switches that copy how other hosts read the spec.</p>
+        <p>Optional WOPI features the host declares, the upload limit, and switches that copy how other hosts read, or break, the spec.</p>
       </header>
       {!draft && <p className="muted">Reading the config…</p>}
       {draft && (
@@ -92,41 +96,6 @@ export function BehaviourScreen() {
             </section>
             <section className="card" aria-labelledby="compatibility-title">
               <h2 id="compatibility-title">Spec readings</h2>
-              <div className="field">
-                <label htmlFor={unknownOperationId}>Unknown X-WOPI-EcosystemOperation</label>
-                <select
-                  id={unknownOperationId}
-                  data-path="$.compatibility.unknownEcosystemOperation"
-                  value={draft.compatibility.unknownEcosystemOperation}
-                  aria-describedby={`${unknownOperationId}-messages`}
-                  onChange={(event) =>
-                    update({
-                      compatibility: {
-                        ...draft.compatibility,
-                        unknownEcosystemOperation: event.target.value as BehaviourSection['compatibility']['unknownEcosystemOperation'],
-                      },
-                    })
-                  }
-                >
-                  <option value="bootstrap">Answer as Bootstrap (the spec)</option>
-                  <option value="notImplemented">501 Not Implemented (as WopiHost does)</option>
-                </select>
-                <Messages
-                  id={`${unknownOperationId}-messages`}
-                  errors={issuesAt('$.compatibility.unknownEcosystemOperation', error).errors}
-                  hint="What a POST to the bootstrapper with an operation this host does not know gets."
-                />
-              </div>
-              <CheckboxField
-                label="expires_in as a string"
-                path="$.compatibility.expiresInAsString"
-                checked={draft.compatibility.expiresInAsString}
-                onChange={(expiresInAsString) => update({ compatibility: { ...draft.compatibility, expiresInAsString } })}
-                hint={
-                  'The token response sends "expires_in": "3600", as the token-issuance doc\'s sample does. Office reads only a number, so it then treats the token as never expiring.'
-                }
-                errors={issuesAt('$.compatibility.expiresInAsString', error).errors}
-              />
               <CheckboxField
                 label={'error="invalid_token" in challenges'}
                 path="$.compatibility.challengeErrorParameter"
@@ -137,6 +106,37 @@ export function BehaviourScreen() {
               />
             </section>
           </div>
+          <section className="card" aria-labelledby="known-bugs-title" style={{ marginTop: 16 }}>
+            <h2 id="known-bugs-title">Known host bugs (on purpose)</h2>
+            <p className="hint" style={{ marginBottom: 12 }}>
+              Each switch makes the host break one spec rule the way real hosts have, to see how a client copes. The Live log marks every
+              answer a switch bent, with the rule it breaks.
+            </p>
+            <div className="grid-2">
+              {knownBugs.map((bug) => (
+                <CheckboxField
+                  key={bug.key}
+                  label={bug.title}
+                  path={pathOf(bug)}
+                  checked={isKnownBugOn(draft, bug.key)}
+                  onChange={(on) => update(withKnownBug(draft, bug.key, on))}
+                  hint={
+                    <>
+                      Breaks rule <code>{bug.rule}</code>. {bug.explanation}
+                    </>
+                  }
+                  warnings={
+                    bug.key === 'challengeUnencodedUrlSchemes' && !schemesConfigured
+                      ? [
+                          'No URL schemes are configured (Provider screen), so there is no UrlSchemes parameter and this switch has no effect.',
+                        ]
+                      : []
+                  }
+                  errors={issuesAt(pathOf(bug), error).errors}
+                />
+              ))}
+            </div>
+          </section>
           <SaveBar
             dirty={section.dirty}
             saving={section.saving}

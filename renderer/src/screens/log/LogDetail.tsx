@@ -6,6 +6,7 @@ import { tokensInEntry, type SeenToken } from '../../../../mock-server/analysis/
 import { decodeUrlSchemes, parseChallenge } from '../../../../mock-server/protocol/challenge.ts';
 import { adminApi } from '../../api/client.ts';
 import { statusClassOf } from '../../model/log-filter.ts';
+import { knownBugs } from '../../../../mock-server/analysis/known-bugs.ts';
 import { clockTime, dateTime, formatBytes, formatDuration, formatSpan } from './format.ts';
 
 interface LogDetailProps {
@@ -20,6 +21,7 @@ export function LogDetail({ entry, onClose }: LogDetailProps) {
   const tokens = useMemo(() => tokensInEntry(entry, now), [entry, now]);
   const challenges = entry.responseHeaders.filter((h) => h.name.toLowerCase() === 'www-authenticate');
   const statusClass = statusClassOf(entry.status);
+  const bugs = knownBugs.filter((bug) => entry.knownBugs.includes(bug.key));
 
   return (
     <section className="log-detail" aria-label={`Request ${entry.seq} details`}>
@@ -30,6 +32,7 @@ export function LogDetail({ entry, onClose }: LogDetailProps) {
             {entry.operation} <span className="mono muted">#{entry.seq}</span>
           </h2>
           {entry.faultId !== null && <span className="badge badge-fault">fault {entry.faultId}</span>}
+          {bugs.length > 0 && <span className="badge badge-bug">known host bug</span>}
           {entry.aborted && <span className="badge badge-error">connection closed early</span>}
           <span className="spacer" />
           <CurlButton seq={entry.seq} />
@@ -51,6 +54,19 @@ export function LogDetail({ entry, onClose }: LogDetailProps) {
           )}
         </p>
       </header>
+
+      {bugs.length > 0 && (
+        <div className="detail-section" aria-label="Known host bugs">
+          <h3>Bent on purpose</h3>
+          <ul className="notes">
+            {bugs.map((bug) => (
+              <li key={bug.key} data-known-bug={bug.key}>
+                <strong>{bug.title}</strong> (<code>{bug.configPath}</code>) breaks rule <code>{bug.rule}</code>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
 
       {entry.notes.length > 0 && (
         <div className="detail-section">

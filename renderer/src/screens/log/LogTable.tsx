@@ -20,7 +20,8 @@ interface LogTableProps {
   revealSeq: number | null;
 }
 
-const columns = ['Time', 'Operation', 'Method', 'Path', 'Status', 'User', 'Duration', 'Fault'] as const;
+/** Marks: a fault rule fired, or a known-bug switch bent the answer. */
+const columns = ['Time', 'Operation', 'Method', 'Path', 'Status', 'User', 'Duration', 'Marks'] as const;
 
 /**
  * The virtualized request table: only the rows in view (plus a few) exist in the DOM, each
@@ -149,10 +150,15 @@ const LogRow = memo(function LogRow({ entry, index, top, selected, onSelect }: L
       <span role="cell" className="log-cell col-duration mono">
         {formatDuration(entry.durationMs)}
       </span>
-      <span role="cell" className="log-cell col-fault">
+      <span role="cell" className="log-cell col-marks">
         {entry.faultId !== null && (
           <span className="badge badge-fault" title={`Fault rule ${entry.faultId} fired on this request`}>
             fault
+          </span>
+        )}
+        {entry.knownBugs.length > 0 && (
+          <span className="badge badge-bug" title={`Bent on purpose by a known host bug: ${entry.knownBugs.join(', ')}`}>
+            bug
           </span>
         )}
       </span>

@@ -1,12 +1,12 @@
 import { useCallback, useMemo, useState, type FormEvent } from 'react';
 import {
   decodeUrlSchemes,
-  formatBootstrapChallenge,
   parseChallenge,
   urlSchemePlatforms,
   type UrlSchemePlatform,
 } from '../../../../mock-server/protocol/challenge.ts';
-import { Route } from '../../../../mock-server/protocol/headers.ts';
+import { describeChallenge } from '../../../../mock-server/http/challenge.ts';
+import { knownBug } from '../../../../mock-server/analysis/known-bugs.ts';
 import { configWarnings } from '../../../../mock-server/state/config-schema.ts';
 import type { Config } from '../../api/client.ts';
 import { useConfig, useSectionDraft } from '../../api/config-store.ts';
@@ -155,7 +155,7 @@ export function ProviderScreen() {
                 />
               </section>
             </div>
-            <ChallengePreview origin={status?.wopiOrigin ?? null} draft={draft} />
+            <ChallengePreview origin={status?.wopiOrigin ?? null} draft={draft} knownBugs={config?.knownBugs ?? null} />
           </div>
           <SaveBar
             dirty={section.dirty}
@@ -170,14 +170,19 @@ export function ProviderScreen() {
   );
 }
 
-function ChallengePreview({ origin, draft }: { origin: string | null; draft: ProviderSection }) {
-  if (origin === null) return <section className="card">Reading the WOPI origin…</section>;
-  const header = formatBootstrapChallenge({
-    authorizationUri: origin + Route.Authorize,
-    tokenIssuanceUri: origin + Route.Token,
-    providerId: draft.providerId,
-    urlSchemes: draft.urlSchemes,
-  });
+function ChallengePreview({
+  origin,
+  draft,
+  knownBugs,
+}: {
+  origin: string | null;
+  draft: ProviderSection;
+  knownBugs: Config['knownBugs'] | null;
+}) {
+  if (origin === null || knownBugs === null) return <section className="card">Reading the WOPI origin…</section>;
+  // The engine's own function, so the preview bends the header exactly as the known-bug switches do.
+  const { header, knownBugs: bent } = describeChallenge({ ...draft, knownBugs }, origin);
+  const missing = knownBugs.challengeMissingOn401;
   const parsed = parseChallenge(header);
   const schemes = parsed?.params['UrlSchemes'];
   return (
@@ -186,6 +191,13 @@ function ChallengePreview({ origin, draft }: { origin: string | null; draft: Pro
       <p className="hint">
         The exact <code>WWW-Authenticate</code> header the next unauthenticated Bootstrap will get once these values are saved.
       </p>
+      {(bent.length > 0 || missing) && (
+        <p className="field-warning" data-testid="challenge-known-bugs">
+          ⚠ Known host bugs on (Host behaviour screen):{' '}
+          {[...bent, ...(missing ? (['challengeMissingOn401'] as const) : [])].map((key) => knownBug(key).title).join('; ')}.
+          {missing && ' 401s carry no challenge at all; this is the one they would carry.'}
+        </p>
+      )}
       <h3 id="raw-title">Raw</h3>
       <pre className="code" aria-labelledby="raw-title" data-testid="challenge-preview">
         {header}
