@@ -1,4 +1,5 @@
 import type { Config, KnownBugSwitches } from '../state/config-schema.js';
+import type { RuleId } from './rulebook.js';
 
 /**
  * The switches that make the mock misbehave the way real hosts have, each named by the spec rule
@@ -6,22 +7,8 @@ import type { Config, KnownBugSwitches } from '../state/config-schema.js';
  * Imports only types: the renderer bundles it as it is.
  */
 
-/** The rules these switches break. A shared rulebook will type them later; until then, a literal union. */
-export type KnownBugRule =
-  | 'access-token-expiry-seconds'
-  | 'ecosystem-url-oauth-token'
-  | 'challenge-trailing-comma'
-  | 'challenge-parameter-casing'
-  | 'url-schemes-not-encoded'
-  | 'challenge-missing'
-  | 'challenge-on-non-401'
-  | 'wopi-src-not-found'
-  | 'root-container-missing'
-  | 'user-id-mismatch'
-  | 'child-url-without-token'
-  | 'token-response-no-store'
-  | 'expires-in-not-number'
-  | 'shortcut-not-implemented';
+/** Every switch names the rulebook rule it breaks. */
+export type KnownBugRule = RuleId;
 
 /** The settings the switches live in; a whole config, or a screen's draft of these two sections. */
 export interface KnownBugSettings {

@@ -110,6 +110,16 @@ describe('specWarnings: the bootstrapper 401 challenge', () => {
     ],
     ['garbage', bootstrap401(challenge('Bearer ===')), ['failure challenge-unparseable']],
     [
+      'raw JSON in UrlSchemes, quotes and all',
+      bootstrap401(challenge(goodChallenge + ',UrlSchemes="{"iOS":["contoso"]}"')),
+      ['failure challenge-unparseable', 'failure url-schemes-not-encoded'],
+    ],
+    [
+      'a challenge on a 200 is held to the same format',
+      ok('Bootstrap', { Bootstrap: goodBootstrap }, { responseHeaders: [jsonType, challenge(goodChallenge + ',')] }),
+      ['failure challenge-trailing-comma', 'warning challenge-on-non-401'],
+    ],
+    [
       'a challenge on a 200',
       ok('Bootstrap', { Bootstrap: goodBootstrap }, { responseHeaders: [jsonType, challenge(goodChallenge)] }),
       ['warning challenge-on-non-401'],
@@ -263,6 +273,28 @@ describe('specWarnings: authenticated bootstrapper answers', () => {
     );
   const expiryTable: Array<[string, LogEntry, string[]]> = [
     ['AccessTokenExpiry in ms', gnat(timeMs + 36_000_000), []],
+    [
+      'an X-WOPI-WopiSrc that is no URL, answered 500',
+      logEntry({
+        time,
+        operation: 'GetNewAccessToken',
+        method: 'POST',
+        status: 500,
+        requestHeaders: [{ name: 'X-WOPI-WopiSrc', value: 'not a url' }],
+      }),
+      ['failure wopi-src-not-found'],
+    ],
+    [
+      'an X-WOPI-WopiSrc that is no URL, answered 404',
+      logEntry({
+        time,
+        operation: 'GetNewAccessToken',
+        method: 'POST',
+        status: 404,
+        requestHeaders: [{ name: 'X-WOPI-WopiSrc', value: 'not a url' }],
+      }),
+      [],
+    ],
     ['AccessTokenExpiry 0 (unknown)', gnat(0), []],
     ['AccessTokenExpiry in seconds', gnat(timeMs / 1000 + 36_000), ['failure access-token-expiry-seconds']],
     [

@@ -17,6 +17,8 @@ import {
 import { override, utf7 } from '../../test-support/file-fixture.js';
 import { knownBugNote, knownBugs, withKnownBug, type KnownBugKey } from '../analysis/known-bugs.js';
 import type { Config } from '../state/config-schema.js';
+import type { LogEntry } from '../log/entry.js';
+import { specWarnings } from '../analysis/spec-check.js';
 
 /**
  * Every known-bug switch against a real engine over HTTPS: on, the answer is bent exactly as
@@ -74,9 +76,17 @@ async function lastEntry(): Promise<Logged> {
   return (await h.admin('GET', '/api/log?limit=1')).json().entries[0];
 }
 
-function assertMarked(entry: Logged, keys: KnownBugKey[]): void {
+/** `detectable`: whether one exchange shows the rule broken (an unknown WopiSrc answered 500 does not: only the host knows it is unknown). */
+function assertMarked(entry: Logged, keys: KnownBugKey[], detectable = true): void {
   assert.deepEqual(entry.knownBugs, keys);
   for (const key of keys) assert.ok(entry.notes.includes(knownBugNote(key)), `${key}'s note in ${JSON.stringify(entry.notes)}`);
+  if (!detectable) return;
+  // The Live log's spec check names the rule each switch is named by, on the very answer it bent.
+  const broken = specWarnings(entry as unknown as LogEntry).map((finding) => finding.rule);
+  for (const key of keys) {
+    const rule = knownBugs.find((bug) => bug.key === key)!.rule;
+    assert.ok(broken.includes(rule), `${key} bent the answer, so the spec check reports ${rule}; it reported ${JSON.stringify(broken)}`);
+  }
 }
 
 function assertUnmarked(entry: Logged): void {
@@ -352,14 +362,14 @@ describe('known host bugs, in detail', () => {
 
   test('an unparseable or unknown WopiSrc answers 500 too', async () => {
     await turnOn(['missingWopiSrcAnswers500']);
-    for (const [wopiSrc, reason] of [
-      ['not a url', 'X-WOPI-WopiSrc is not an absolute URL'],
-      [`${h.origin}/wopi/files/nosuchfile`, 'no file nosuchfile that user alice can access'],
-    ]) {
+    for (const [wopiSrc, reason, detectable] of [
+      ['not a url', 'X-WOPI-WopiSrc is not an absolute URL', true],
+      [`${h.origin}/wopi/files/nosuchfile`, 'no file nosuchfile that user alice can access', false],
+    ] as const) {
       const reply = await getNewAccessToken(wopiSrc);
       assert.equal(reply.status, 500);
       assert.equal(reply.header('x-wopi-servererror'), reason);
-      assertMarked(await lastEntry(), ['missingWopiSrcAnswers500']);
+      assertMarked(await lastEntry(), ['missingWopiSrcAnswers500'], detectable);
     }
     // A WopiSrc that resolves is not bent.
     assert.equal((await getNewAccessToken(withoutQuery(fileUrl))).status, 200);

@@ -36,13 +36,26 @@ export function bearerChallenges(headers: readonly HeaderLine[]): HeaderLine[] {
   return headers.filter((h) => h.name.toLowerCase() === 'www-authenticate' && /^\s*bearer\b/i.test(h.value));
 }
 
-/** A 401 from the bootstrapper: the one Bearer challenge, in the form Office's parser reads. */
+const formatRules = challengeRules.filter((rule) => rule !== 'challenge-missing');
+
+/**
+ * The bootstrapper's Bearer challenge, in the form Office's parser reads: required on a 401, and
+ * held to the same format wherever else a host sends it.
+ */
 export const challenge401: ExchangeCheck = {
   name: 'bootstrapper challenge',
-  rulesFor: (entry) => (bootstrapperOperations.has(entry.operation) && entry.status === 401 ? challengeRules : []),
+  rulesFor: (entry) =>
+    !bootstrapperOperations.has(entry.operation)
+      ? []
+      : entry.status === 401
+        ? challengeRules
+        : bearerChallenges(entry.responseHeaders).length > 0
+          ? formatRules
+          : [],
   check(entry, report) {
     const challenges = bearerChallenges(entry.responseHeaders);
     if (challenges.length === 0) {
+      if (entry.status !== 401) return;
       return report(
         'challenge-missing',
         '401 from the bootstrapper without a WWW-Authenticate: Bearer challenge; the client cannot learn where to sign in.',
@@ -51,7 +64,7 @@ export const challenge401: ExchangeCheck = {
     if (challenges.length > 1) {
       return report(
         'challenge-not-single',
-        `The 401 carries ${challenges.length} WWW-Authenticate headers with the Bearer qualifier; there must be exactly one.`,
+        `The ${entry.status} carries ${challenges.length} WWW-Authenticate headers with the Bearer qualifier; there must be exactly one.`,
       );
     }
     checkChallenge(challenges[0]!.value, report);
@@ -80,21 +93,29 @@ export const bootstrapperAnswers: ExchangeCheck = {
         `X-WOPI-EcosystemOperation ${JSON.stringify(operation)} was answered 501; the spec says a host that does not implement a shortcut answers it as a plain Bootstrap.`,
       );
     }
-    if (entry.operation === Operation.GetNewAccessToken && headerValue(entry.requestHeaders, WopiHeader.WopiSrc) === undefined) {
-      report('wopi-src-missing', 'GetNewAccessToken was sent without the X-WOPI-WopiSrc header.');
-      if (entry.status !== 404) {
-        report(
-          'wopi-src-not-found',
-          `GetNewAccessToken without X-WOPI-WopiSrc was answered ${entry.status}; the host should answer 404 Not Found.`,
-        );
-      }
+    if (entry.operation !== Operation.GetNewAccessToken) return;
+    const wopiSrc = headerValue(entry.requestHeaders, WopiHeader.WopiSrc);
+    if (wopiSrc === undefined) report('wopi-src-missing', 'GetNewAccessToken was sent without the X-WOPI-WopiSrc header.');
+    // Spec (GetNewAccessToken): "If not, or if the X-WOPI-WopiSrc header is not present, the host should return a 404 Not Found".
+    if ((wopiSrc === undefined || !URL.canParse(wopiSrc.trim())) && entry.status !== 404) {
+      report(
+        'wopi-src-not-found',
+        `GetNewAccessToken with ${wopiSrc === undefined ? 'no X-WOPI-WopiSrc' : 'an X-WOPI-WopiSrc that is not a URL'} was answered ${entry.status}; the host should answer 404 Not Found.`,
+      );
     }
   },
 };
 
 function checkChallenge(header: string, report: Report): void {
   const parsed = parseChallenge(header);
-  if (!parsed) return report('challenge-unparseable', `The WWW-Authenticate value cannot be split into name="value" parameters: ${header}`);
+  if (!parsed) {
+    report('challenge-unparseable', `The WWW-Authenticate value cannot be split into name="value" parameters: ${header}`);
+    // Raw JSON in UrlSchemes is the usual reason: its quotes and commas end the quoted value early.
+    if (/UrlSchemes\s*=\s*"?\s*[{[]/i.test(header)) {
+      report('url-schemes-not-encoded', 'UrlSchemes carries raw JSON; the value itself must be URL encoded.');
+    }
+    return;
+  }
   if (parsed.scheme !== 'Bearer')
     report('challenge-scheme-casing', `The scheme is written "${parsed.scheme}"; clients look for "Bearer" exactly.`);
   // Spec: "no comma after the trailing parameter/value pair".
