@@ -1,7 +1,6 @@
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { mkdir } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { Route } from './protocol/headers.js';
@@ -22,7 +21,9 @@ import type { DeviceEndpoint, EngineStatus } from './admin/status.js';
 import { defaultUiDir } from './admin/ui.js';
 import { canonicalIpAddress, type SubjectAltName } from './tls/subject-alt-names.js';
 
-export const engineVersion: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+import { engineVersion } from './version.js';
+
+export { engineVersion };
 
 export interface EngineOptions {
   /** Where config, keys, certificates and files persist. */

@@ -50,6 +50,8 @@ export interface TransportOptions {
   timeoutMs?: number;
   /** Sent as User-Agent when set; the validator sends none unless OfficeNativeClient tests run. */
   userAgent?: string | undefined;
+  /** Accept any certificate (the host checker's --insecure). */
+  insecure?: boolean;
 }
 
 /** Sends requests over keep-alive connections; a request that gets no answer becomes the validator's 306 response. */
@@ -59,7 +61,11 @@ export class Transport {
   private readonly timeoutMs: number;
 
   constructor(private readonly options: TransportOptions = {}) {
-    this.httpsAgent = new HttpsAgent({ keepAlive: true, ...(options.ca ? { ca: [...rootCertificates, options.ca] } : {}) });
+    this.httpsAgent = new HttpsAgent({
+      keepAlive: true,
+      ...(options.ca ? { ca: [...rootCertificates, options.ca] } : {}),
+      ...(options.insecure ? { rejectUnauthorized: false } : {}),
+    });
     this.timeoutMs = options.timeoutMs ?? 60_000;
   }
 

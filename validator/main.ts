@@ -1,19 +1,18 @@
 #!/usr/bin/env node
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { helpText, parseRunnerArgs, UsageError, type RunnerOptions } from './args.js';
 import { Category, officeNativeClientUserAgent } from './constants.js';
 import { Transport } from './http.js';
 import { MockHost } from './mock-host.js';
-import { parseTestCases, TestCasesError } from './parse-test-cases.js';
+import { TestCasesError } from './parse-test-cases.js';
+import { InputError, loadSuite, readInput } from './suite.js';
 import { formatGroupHeading, formatResult, formatSummary, toJson } from './report.js';
 import type { Target } from './requests.js';
 import { Resources } from './resources.js';
 import { runTests, type TargetProvider } from './runner.js';
-import { Schemas, SchemaError } from './schemas.js';
-import { selectTests, SelectionError } from './selection.js';
-import { parseSkipList, SkipListError } from './skip-list.js';
+import { SchemaError } from './schemas.js';
+import { SelectionError } from './selection.js';
+import { SkipListError } from './skip-list.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -107,49 +106,11 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** A file the run needs is missing or unreadable. */
-class InputError extends Error {}
-
-async function readInput(file: string, what: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    throw new InputError(
-      `cannot read ${what} at ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
-    );
-  }
-}
-
 async function prepare(options: RunnerOptions) {
-  const suite = parseTestCases(await readInput(options.testCasesFile, 'TestCases.xml (pass --config <file> to use another)'));
-  const schemas = await Schemas.load(path.join(path.dirname(options.testCasesFile), 'JsonSchemas'));
-  const selected = selectTests(suite, { categories: options.categories, group: options.group, test: options.test });
-  const knownTests = new Set(suite.groups.flatMap((g) => g.testCases.map((t) => t.name)));
-  const skips = parseSkipList(await readInput(options.skipListFile, 'the skip list'), knownTests, options.skipListFile);
-  const missing = [...new Set(selected.flatMap((s) => [s.test, ...s.prerequisites]).flatMap(schemaIdsUsed))].filter(
-    (id) => !schemas.has(id),
-  );
-  if (missing.length > 0)
-    throw new InputError(
-      `the tests use JSON schemas ${missing.join(', ')}, which are not in ${path.join(path.dirname(options.testCasesFile), 'JsonSchemas')}`,
-    );
+  const loaded = await loadSuite(options);
   const caFile = options.external?.caFile;
   const ca = caFile === undefined ? undefined : await readInput(caFile, 'the --ca certificate');
-  return { suite, selected, skips, schemas, ca };
-}
-
-function schemaIdsUsed(test: { requests: Array<{ validators: unknown }> }): string[] {
-  const ids: string[] = [];
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(visit);
-    else if (node && typeof node === 'object') {
-      const record = node as Record<string, unknown>;
-      if (record['kind'] === 'JsonSchema' && typeof record['schema'] === 'string') ids.push(record['schema']);
-      Object.values(record).forEach(visit);
-    }
-  };
-  visit(test.requests.map((r) => r.validators));
-  return ids;
+  return { ...loaded, ca };
 }
 
 function usage(message: string): number {

@@ -477,6 +477,19 @@ export const rules: Readonly<Record<RuleId, RuleDefinition>> = Object.fromEntrie
 
 export const ruleIds = Object.keys(definitions) as RuleId[];
 
+/**
+ * Rules about what the client sends rather than what the host answers. The Live log judges a
+ * client by them; the host checker, which plays the client (and sends wrong requests on purpose
+ * to see how the host copes), leaves them out of its report.
+ */
+export const clientRuleIds: ReadonlySet<RuleId> = new Set<RuleId>([
+  'wopi-src-missing',
+  'wopi-token-at-bootstrapper',
+  'wopi-token-in-header',
+  'oauth-token-at-wopi-endpoint',
+  'access-token-ttl-not-ms',
+]);
+
 export function isRuleId(value: string): value is RuleId {
   return Object.hasOwn(definitions, value);
 }

@@ -22,7 +22,8 @@ export type CliCommand = { kind: 'help' } | { kind: 'version' } | { kind: 'serve
 export class UsageError extends Error {}
 
 export const helpText = `Usage: npm run serve -- [options]
-       wopi-mock-host [options]
+       wopi-mock-host [serve] [options]
+       wopi-mock-host check <bootstrapperUrl> [options]   (see check --help)
 
 An HTTPS mock WOPI host for Office mobile: bootstrapper, OAuth sign-in and token
 endpoints, ecosystem, containers and files, with fault injection and a live log.

@@ -3,6 +3,7 @@ import { ConfigError, ListenError, engineVersion, startEngine, type Engine } fro
 import type { LogEntry } from '../log/entry.js';
 import { UsageError, helpText, parseCli, type CliOptions } from './args.js';
 import { readConfigFile } from './config-file.js';
+import { runCheckCommand } from './check-command.js';
 
 /** Exit codes, as --help documents them. */
 export const ExitCode = { Ok: 0, StartFailed: 1, Usage: 2 } as const;
@@ -93,7 +94,10 @@ function humanPrinter(quiet: boolean): Printer {
   };
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(args: string[]): Promise<number> {
+  // Subcommands: serve (the default), check.
+  if (args[0] === 'check') return runCheckCommand(args.slice(1));
+  const argv = args[0] === 'serve' ? args.slice(1) : args;
   let command;
   try {
     command = parseCli(argv);

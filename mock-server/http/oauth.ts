@@ -39,6 +39,26 @@ export function sameRedirectUri(a: string, b: string): boolean {
   }
 }
 
+const loopbackHosts = new Set(['127.0.0.1', '[::1]']);
+
+/**
+ * Whether a sent redirect URI is one of the registered ones. RFC 8252 §7.3: a registered loopback
+ * URI without a port (`http://127.0.0.1/callback`) allows any port, since a native app or the host
+ * checker listens on whatever port is free.
+ */
+export function redirectUriAllowed(registered: string, sent: string): boolean {
+  if (sameRedirectUri(registered, sent)) return true;
+  try {
+    const allowed = new URL(registered);
+    const actual = new URL(sent);
+    if (allowed.protocol !== 'http:' || !loopbackHosts.has(allowed.hostname) || allowed.port !== '') return false;
+    actual.port = '';
+    return actual.href === allowed.href;
+  } catch {
+    return false;
+  }
+}
+
 function redirectWith(redirectUri: string, values: Record<string, string | undefined>): string {
   const url = new URL(redirectUri);
   for (const [name, value] of Object.entries(values)) if (value !== undefined) url.searchParams.append(name, value);
@@ -60,7 +80,7 @@ export function oauthHandlers(context: HostContext) {
       if (redirectUris.length === 1) return redirectUris[0]!;
       throw badRequest('redirect_uri is missing and more than one is configured');
     }
-    if (!redirectUris.some((allowed) => sameRedirectUri(allowed, redirectUri))) {
+    if (!redirectUris.some((allowed) => redirectUriAllowed(allowed, redirectUri))) {
       throw badRequest(`redirect_uri "${redirectUri}" is not one of the configured redirect URIs`);
     }
     return redirectUri;
