@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Category, officeNativeClientUserAgent, type Category as CategoryName } from './constants.js';
@@ -10,18 +9,7 @@ import { runTests, type TestResult } from './runner.js';
 import { Schemas } from './schemas.js';
 import { selectTests } from './selection.js';
 import { parseSkipList } from './skip-list.js';
-
-/** Where TestCases.xml comes from, said once for every message that needs it. */
-export const testCasesOrigin =
-  'TestCases.xml comes from microsoft/wopi-validator-core (MIT, https://github.com/microsoft/wopi-validator-core); point at it with --test-cases FILE or WOPI_VALIDATOR_DATA=<folder>';
-
-/** WOPI_VALIDATOR_DATA's TestCases.xml, else ../shared/wopi-validator/TestCases.xml beside the repository when it exists. */
-export function defaultTestCasesFile(repoRoot: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const fromEnv = env['WOPI_VALIDATOR_DATA'];
-  if (fromEnv) return path.resolve(fromEnv, 'TestCases.xml');
-  const beside = path.resolve(repoRoot, '..', 'shared', 'wopi-validator', 'TestCases.xml');
-  return existsSync(beside) ? beside : undefined;
-}
+import { testCasesOrigin } from './test-cases-location.js';
 
 /** A file the run needs is missing or unreadable. */
 export class InputError extends Error {}

@@ -4,7 +4,9 @@ import { createServer } from 'node:https';
 import { request as httpRequest } from 'node:http';
 import { PassThrough } from 'node:stream';
 import selfsigned from 'selfsigned';
-import { startHarness, type Harness } from '../../test-support/host-fixture.js';
+import { browse, startHarness, type Harness } from '../../test-support/host-fixture.js';
+import { defaultTestCasesFile } from '../../validator/test-cases-location.js';
+import { fileURLToPath } from 'node:url';
 import { checkHarness, resultOf, results, withStatus } from '../../test-support/check-fixture.js';
 import { checkHost } from './check-host.js';
 import { knownBugs, withKnownBug, type KnownBugKey } from '../analysis/known-bugs.js';
@@ -16,6 +18,8 @@ import type { CheckReport } from './report.js';
  * The host checker against a real engine over verified HTTPS: the mock with its defaults passes
  * every rule it puts to the test, and each known-bug switch makes exactly its own rule fail.
  */
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 let h: Harness;
 let defaults: Config;
@@ -318,6 +322,34 @@ describe('more inputs', () => {
     assert.ok(outcome.har.log.entries.length > 30);
     assert.equal(outcome.har.log.version, '1.2');
   });
+});
+
+describe('write tests (--write)', () => {
+  test('a scratch file is made, the validator runs on it, and it is deleted again', async () => {
+    const testCasesPath = defaultTestCasesFile(repoRoot);
+    const before = (await browse(h, (await h.signIn('alice')).access_token)).files.map((f) => f.Name);
+    const { report } = await checkHarness(h, { write: testCasesPath ? { testCasesPath } : {} });
+    assert.equal(resultOf(report, 'scratch-file').status, 'passed');
+    const validator = resultOf(report, 'wopi-validator');
+    if (testCasesPath === undefined) {
+      // A clone without the validator data: the rule says where TestCases.xml comes from.
+      assert.equal(validator.status, 'skipped');
+      assert.match(validator.skipReason!, /microsoft\/wopi-validator-core.*--test-cases FILE or WOPI_VALIDATOR_DATA/);
+    } else {
+      assert.equal(validator.status, 'passed', JSON.stringify(validator.evidence.slice(0, 3)));
+      assert.ok(validator.evidence.some((e) => / passed$/.test(e.message)));
+    }
+    const afterwards = (await browse(h, (await h.signIn('alice')).access_token)).files.map((f) => f.Name);
+    assert.deepEqual(afterwards, before, 'the scratch file is gone');
+  });
+});
+
+test('without the validator data, the validator rule is skipped saying where TestCases.xml comes from', async () => {
+  const { report } = await checkHarness(h, { write: {} });
+  assert.equal(resultOf(report, 'scratch-file').status, 'passed');
+  const validator = resultOf(report, 'wopi-validator');
+  assert.equal(validator.status, 'skipped');
+  assert.match(validator.skipReason!, /microsoft\/wopi-validator-core.*--test-cases FILE or WOPI_VALIDATOR_DATA/);
 });
 
 describe('TLS', () => {

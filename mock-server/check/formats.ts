@@ -51,9 +51,7 @@ export function formatText(report: CheckReport, options: { colour?: boolean } = 
 const xmlForbidden = /[\x00-\x08\x0b\x0c\x0e-\x1f]/g;
 
 const xmlEscape = (text: string) =>
-  text
-    .replace(xmlForbidden, '')
-    .replace(/[<>&"']/g, (c) => `&${{ '<': 'lt', '>': 'gt', '&': 'amp', '"': 'quot', "'": 'apos' }[c]};`);
+  text.replace(xmlForbidden, '').replace(/[<>&"']/g, (c) => `&${{ '<': 'lt', '>': 'gt', '&': 'amp', '"': 'quot', "'": 'apos' }[c]};`);
 
 export function formatJunit(report: CheckReport): string {
   const all = report.phases.flatMap((p) => p.rules);

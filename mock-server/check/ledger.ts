@@ -14,6 +14,8 @@ const passEvidenceLimit = 3;
 
 interface Tally {
   evaluated: boolean;
+  /** Exchanges already shown as breaking the rule: one exchange, one piece of evidence. */
+  brokenBy: Set<number>;
   broken: Evidence[];
   tried: Evidence[];
   skipReason?: string;
@@ -46,10 +48,14 @@ export class Ledger {
   broken(rule: RuleId, message: string, entry?: LogEntry, excerpt?: string): void {
     const tally = this.tally(rule);
     tally.evaluated = true;
+    if (entry) {
+      if (tally.brokenBy.has(entry.seq)) return;
+      tally.brokenBy.add(entry.seq);
+    }
     tally.broken.push(this.evidence(message, entry, excerpt ?? (entry ? defaultExcerpt(rule, entry) : undefined)));
   }
 
-  tried(rule: RuleId, entry?: LogEntry, message = 'held'): void {
+  tried(rule: RuleId, entry?: LogEntry, message = 'the answer holds to the rule'): void {
     const tally = this.tally(rule);
     tally.evaluated = true;
     if (tally.tried.length < passEvidenceLimit) tally.tried.push(this.evidence(message, entry));
@@ -98,7 +104,7 @@ export class Ledger {
 
   private tally(rule: RuleId): Tally {
     let tally = this.tallies.get(rule);
-    if (!tally) this.tallies.set(rule, (tally = { evaluated: false, broken: [], tried: [] }));
+    if (!tally) this.tallies.set(rule, (tally = { evaluated: false, brokenBy: new Set(), broken: [], tried: [] }));
     return tally;
   }
 

@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { defaultTestCasesFile } from '../../validator/suite.js';
+import { defaultTestCasesFile } from '../../validator/test-cases-location.js';
 import { checkHost } from '../check/check-host.js';
 import { formatReport, reportFormats, type ReportFormat } from '../check/formats.js';
 import type { CheckOptions, ClientCredentials, SignInMode } from '../check/options.js';

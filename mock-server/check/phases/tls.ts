@@ -77,7 +77,12 @@ export async function tlsPhase(run: CheckRun): Promise<boolean> {
   if (leaf?.raw) {
     const pem = new X509Certificate(leaf.raw).toString();
     const violations = checkIosRules(pem);
-    if (violations.length === 0) ledger.tried('tls-ios-requirements', undefined, `the leaf (${leaf.subject ? String(leaf.subject.CN) : 'no subject'}) meets the iOS rules`);
+    if (violations.length === 0)
+      ledger.tried(
+        'tls-ios-requirements',
+        undefined,
+        `the leaf (${leaf.subject ? String(leaf.subject.CN) : 'no subject'}) meets the iOS rules`,
+      );
     for (const violation of violations) ledger.broken('tls-ios-requirements', `The leaf certificate breaks an iOS rule: ${violation}.`);
   } else ledger.skip(['tls-ios-requirements'], 'the host sent no certificate');
 
