@@ -304,7 +304,7 @@ function FileRow({ file, now, onChanged }: { file: FileNode; now: number; onChan
         {locked ? (
           <>
             <span className="badge badge-warn">locked</span>
-            <span className="small muted"> expires in {formatSpan(expiresAt! - now)}</span>
+            <span className="small muted"> expires in {formatSpan(expiresAt - now)}</span>
             <span className="mono small lock-id" title={`Lock id: ${file.lock!.id}`}>
               {file.lock!.id}
             </span>
