@@ -454,7 +454,8 @@ export class Device {
   private forcedBy(reply: Exchange, operation: string): Verdict | null {
     if (reply.status < 400) return null;
     let detail = reply.header('x-wopi-servererror') ?? '';
-    if (!detail && reply.header('content-type')?.startsWith('application/json')) detail = String(reply.json<{ error_description?: string }>().error_description ?? '');
+    if (!detail && reply.header('content-type')?.startsWith('application/json'))
+      detail = String(reply.json<{ error_description?: string }>().error_description ?? '');
     const match = /^forced by fault rule ([\w-]+):/.exec(detail);
     const rule = match ? this.ctx.rules.find((r) => r.id === match[1]) : undefined;
     if (!rule || rule.userId !== this.userId || rule.operation !== operation) return null;

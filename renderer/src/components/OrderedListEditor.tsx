@@ -50,7 +50,8 @@ export function OrderedListEditor({ itemLabel, items, onChange, errorsAt, addLab
   };
   const remove = (index: number) => {
     onChange(items.filter((_, i) => i !== index));
-    pendingFocus.current = items.length > 1 ? { index: Math.min(index, items.length - 2), control: 'remove' } : { index: -1, control: 'new' };
+    pendingFocus.current =
+      items.length > 1 ? { index: Math.min(index, items.length - 2), control: 'remove' } : { index: -1, control: 'new' };
   };
   const add = () => {
     const value = newItem.trim();

@@ -108,9 +108,7 @@ export function LogTable({ view, version, selectedSeq, onSelect, follow, onUserS
           {virtualizer.getVirtualItems().map((item) => {
             const entry = view.at(item.index);
             if (!entry) return null;
-            return (
-              <LogRow key={entry.seq} entry={entry} index={item.index} top={item.start} selected={entry.seq === selectedSeq} />
-            );
+            return <LogRow key={entry.seq} entry={entry} index={item.index} top={item.start} selected={entry.seq === selectedSeq} />;
           })}
         </div>
         {count === 0 && <p className="log-empty muted">No requests match. Requests to the WOPI origin appear here as they happen.</p>}
