@@ -182,6 +182,7 @@ interface Fixtures {
 }
 
 export const test = base.extend<Fixtures>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern; it needs none
   host: async ({}, use) => {
     const host = await startHost();
     try {

@@ -147,7 +147,7 @@ test('export HAR downloads the log as HAR 1.2; clear empties the engine log and 
 
   const [download] = await Promise.all([ui.waitForEvent('download'), ui.getByRole('button', { name: 'Export HAR' }).click()]);
   expect(download.suggestedFilename()).toMatch(/^wopi-mock-host-.*\.har$/);
-  const har = JSON.parse(await readFile((await download.path())!, 'utf8'));
+  const har = JSON.parse(await readFile(await download.path(), 'utf8'));
   expect(har.log.version).toBe('1.2');
   expect(har.log.creator).toEqual({ name: 'WOPI Mock Host', version: host.engine.status().version });
   expect(har.log.entries).toHaveLength(4);

@@ -49,7 +49,7 @@ test('every control on the configuration screens has an accessible name', async 
             (element.labels?.length ?? 0) > 0 ||
             element.getAttribute('aria-label') ||
             element.getAttribute('aria-labelledby') ||
-            (element.tagName === 'BUTTON' && element.textContent!.trim() !== '');
+            (element.tagName === 'BUTTON' && element.textContent.trim() !== '');
           return !named;
         })
         .map((control) => control.outerHTML.slice(0, 120)),

@@ -48,14 +48,14 @@ test('the downloads return the CA certificate and an iOS profile carrying it', a
   const pem = await readFile(host.engine.urls.caCertificatePath, 'utf8');
   const [crt] = await Promise.all([ui.waitForEvent('download'), ui.getByRole('button', { name: 'Download .crt' }).click()]);
   expect(crt.suggestedFilename()).toBe('wopi-mock-host-ca.crt');
-  expect(await readFile((await crt.path())!, 'utf8')).toBe(pem);
+  expect(await readFile(await crt.path(), 'utf8')).toBe(pem);
 
   const [profile] = await Promise.all([
     ui.waitForEvent('download'),
     ui.getByRole('button', { name: 'Download iOS profile (.mobileconfig)' }).click(),
   ]);
   expect(profile.suggestedFilename()).toBe('wopi-mock-host-ca.mobileconfig');
-  const xml = await readFile((await profile.path())!, 'utf8');
+  const xml = await readFile(await profile.path(), 'utf8');
   const der = pem.replace(/-----[^-]+-----|\s/g, '');
   expect(xml.startsWith('<?xml')).toBe(true);
   expect(xml).toContain('<string>com.apple.security.root</string>');

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The one test command (README, CI): type-check and build, run Node's suites, then the browser
-# suites in Debian's Chromium, then the WOPI validator's own test cases against a mock host of their
-# own. Ends with a plain "N passed, N failed" line summed over all three.
+# The one test command (README, CI): type-check and build, lint and check formatting, run Node's
+# suites, then the browser suites in Debian's Chromium, then the WOPI validator's own test cases
+# against a mock host of their own. Ends with a plain "N passed, N failed" line summed over all three.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 npx tsc -b && npx tsc -p e2e && npx tsc -p renderer && npx vite build --config renderer/vite.config.ts --logLevel warn || { echo "type check or UI build failed"; echo "0 passed, 1 failed"; exit 1; }
+npx eslint . --max-warnings 0 && npx prettier --check . || { echo "lint or format check failed"; echo "0 passed, 1 failed"; exit 1; }
 
 tap=$(mktemp)
 validator_out=$(mktemp)

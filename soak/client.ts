@@ -12,7 +12,8 @@ export interface Exchange {
   body: Buffer;
   ms: number;
   header(name: string): string | undefined;
-  json<T = any>(): T;
+  /** The body parsed as JSON, typed as the caller expects it to be shaped. */
+  json<T = unknown>(): T;
 }
 
 export interface Send {
@@ -88,7 +89,7 @@ export class HostClient {
               body: content,
               ms: performance.now() - started,
               header: (name) => all[name.toLowerCase()]?.[0],
-              json: () => JSON.parse(content.toString('utf8')),
+              json: <T>() => JSON.parse(content.toString('utf8')) as T,
             });
           });
         },

@@ -178,11 +178,11 @@ class EngineChild {
   }
 }
 
-/** A JSON request to the engine's admin API. */
-function admin(ready: EngineReady, method: string, route: string, body?: unknown): Promise<{ status: number; json: any }> {
+/** A JSON request to the engine's admin API; `json` is the answer as the caller expects it (null for an empty body). */
+async function admin<T = unknown>(ready: EngineReady, method: string, route: string, body?: unknown): Promise<{ status: number; json: T }> {
   const url = new URL(ready.adminUrl);
   const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
+  const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
     const req = httpRequest(
       {
         host: '127.0.0.1',
@@ -196,21 +196,16 @@ function admin(ready: EngineReady, method: string, route: string, body?: unknown
         },
       },
       (res) => {
-        let text = '';
+        let received = '';
         res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () => {
-          try {
-            resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : null });
-          } catch (error) {
-            reject(error);
-          }
-        });
+        res.on('data', (c: string) => (received += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: received }));
       },
     );
     req.on('error', reject);
     req.end(payload);
   });
+  return { status, json: (text ? JSON.parse(text) : null) as T };
 }
 
 /** The UI's live stream, as an open desktop window would hold it: read and counted, never stored. */
@@ -242,13 +237,18 @@ async function configure(
   faultyIds: string[],
   selfCheck: boolean,
 ): Promise<{ rules: InstalledRule[]; clientId: string; clientSecret: string; redirectUri: string }> {
-  const current = await admin(ready, 'GET', '/api/config');
+  const current = await admin<Record<string, unknown>>(ready, 'GET', '/api/config');
   const config = {
     ...current.json,
     users: userIds.map((id) => ({ id, signInName: `${id}@soak.test`, friendlyName: `Soak ${id}` })),
     tokenTtlSeconds: soakTokenTtlSeconds,
   };
-  const put = await admin(ready, 'PUT', '/api/config', config);
+  const put = await admin<{ config: { oauth: { clientId: string; clientSecret: string; redirectUris: string[] } } }>(
+    ready,
+    'PUT',
+    '/api/config',
+    config,
+  );
   if (put.status !== 200) throw new Error(`PUT /api/config answered ${put.status}: ${JSON.stringify(put.json)}`);
   const rules: InstalledRule[] = [];
   for (const userId of faultyIds) {
@@ -260,7 +260,7 @@ async function configure(
       { operation: Operation.Bootstrap, userId, status: 500, remaining: 1_000_000 },
     ];
     for (const rule of wanted) {
-      const added = await admin(ready, 'POST', '/api/faults', rule);
+      const added = await admin<{ id: string }>(ready, 'POST', '/api/faults', rule);
       if (added.status !== 201) throw new Error(`POST /api/faults answered ${added.status}: ${JSON.stringify(added.json)}`);
       rules.push({ id: added.json.id, userId, operation: rule.operation, drop: rule.dropConnection === true });
     }
@@ -270,7 +270,7 @@ async function configure(
     const added = await admin(ready, 'POST', '/api/faults', { operation: Operation.CheckFileInfo, status: 500, remaining: 5 });
     if (added.status !== 201) throw new Error(`POST /api/faults answered ${added.status}: ${JSON.stringify(added.json)}`);
   }
-  const oauth = put.json.config.oauth as { clientId: string; clientSecret: string; redirectUris: string[] };
+  const oauth = put.json.config.oauth;
   return { rules, clientId: oauth.clientId, clientSecret: oauth.clientSecret, redirectUri: oauth.redirectUris[0] ?? 'https://localhost' };
 }
 

@@ -29,8 +29,8 @@ test('a short soak: many devices, mixed operations and forced faults, zero unfor
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   const printed = output.slice(output.indexOf('WOPI Mock Host soak report'));
   for (const line of printed.split('\n')) if (line.trim() !== '') t.diagnostic(`soak: ${line}`);
@@ -70,8 +70,8 @@ test('the soak fails when it should: a fault rule no device knows of gives exact
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   assert.equal(code, 1, output);
   const report = JSON.parse(await readFile(reportFile, 'utf8')) as SoakReport;

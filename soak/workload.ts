@@ -40,6 +40,39 @@ const status200: Judge = (r) =>
 /** Renew a token this long before it expires, as Office does, so no request carries an expired one. */
 const renewMarginMs = 5_000;
 
+/** The parts of the host's JSON answers a device reads; the judges check them before anything relies on them. */
+interface ChildrenReply {
+  ChildFiles?: unknown;
+  ChildContainers?: unknown;
+}
+interface ListedFile {
+  Name: string;
+  Url: string;
+}
+interface FileInfoReply {
+  UserId?: unknown;
+  BaseFileName?: unknown;
+}
+interface TokenReply {
+  access_token: string;
+  refresh_token: string;
+  expires_in: number;
+}
+interface BootstrapReply {
+  Bootstrap?: { UserId?: unknown };
+}
+interface RootContainerReply {
+  RootContainerInfo: { ContainerPointer: { Url: string } };
+}
+interface AccessTokenInfo {
+  AccessToken: string;
+  AccessTokenExpiry: number;
+}
+interface UrlReply {
+  Url: string;
+  Name?: unknown;
+}
+
 interface Steps {
   [name: string]: { weight: number; run: () => Promise<unknown> };
 }
@@ -123,10 +156,10 @@ export class Device {
         run: async () => {
           await this.call(Operation.EnumerateChildren, 'GET', this.root.path.replace('?', '/children?'), {}, (r) => {
             if (r.status !== 200) return status200(r);
-            const { ChildFiles, ChildContainers } = r.json();
+            const { ChildFiles, ChildContainers } = r.json<ChildrenReply>();
             return Array.isArray(ChildFiles) &&
               Array.isArray(ChildContainers) &&
-              ChildFiles.some((f: { Name: string }) => f.Name === this.fileName)
+              (ChildFiles as ListedFile[]).some((f) => f.Name === this.fileName)
               ? ok
               : unforced("EnumerateChildren: the device's own file is not listed");
           });
@@ -136,7 +169,7 @@ export class Device {
         weight: 15,
         run: async () => {
           await this.call(Operation.CheckFileInfo, 'GET', this.filePath(), {}, (r) =>
-            r.status === 200 && r.json().UserId === this.userId && r.json().BaseFileName === this.fileName
+            r.status === 200 && r.json<FileInfoReply>().UserId === this.userId && r.json<FileInfoReply>().BaseFileName === this.fileName
               ? ok
               : status200(r).outcome === 'ok'
                 ? unforced('CheckFileInfo: wrong UserId or BaseFileName')
@@ -172,7 +205,7 @@ export class Device {
       (r) => (r.status === 200 || r.status === 409 ? ok : status200(r)),
     );
     if (!created) return;
-    if (created.status === 200) this.file.id = decodeURIComponent(new URL(created.json().Url).pathname.split('/').pop()!);
+    if (created.status === 200) this.file.id = decodeURIComponent(new URL(created.json<UrlReply>().Url).pathname.split('/').pop()!);
     else if (!(await this.findOwnFile())) return;
     if (!(await this.getNewAccessToken())) return;
     this.ready = true;
@@ -181,7 +214,7 @@ export class Device {
   /** After a 409 on create (a set-up retried after a forced fault): the file from the listing. */
   private async findOwnFile(): Promise<boolean> {
     const listed = await this.call(Operation.EnumerateChildren, 'GET', this.root.path.replace('?', '/children?'), {}, status200);
-    const url: string | undefined = listed?.json().ChildFiles.find((f: { Name: string }) => f.Name === this.fileName)?.Url;
+    const url = listed?.json<{ ChildFiles: ListedFile[] }>().ChildFiles.find((f) => f.Name === this.fileName)?.Url;
     if (url) this.file.id = decodeURIComponent(new URL(url).pathname.split('/').pop()!);
     return url !== undefined;
   }
@@ -242,14 +275,14 @@ export class Device {
 
   private readonly tokenJudge: Judge = (r) => {
     if (r.status !== 200) return unforced(`Token: HTTP ${r.status} ${r.body.toString('utf8').slice(0, 200)}`);
-    const body = r.json();
+    const body = r.json<Partial<Record<keyof TokenReply, unknown>>>();
     return typeof body.access_token === 'string' && typeof body.refresh_token === 'string' && typeof body.expires_in === 'number'
       ? ok
       : unforced('Token: the answer lacks access_token, refresh_token or a numeric expires_in');
   };
 
   private takeTokens(reply: Exchange): void {
-    const { access_token, refresh_token, expires_in } = reply.json();
+    const { access_token, refresh_token, expires_in } = reply.json<TokenReply>();
     const now = Date.now();
     this.oauth = {
       access: access_token,
@@ -265,7 +298,7 @@ export class Device {
 
   private async bootstrap(): Promise<void> {
     await this.call(Operation.Bootstrap, 'GET', '/wopibootstrapper', { headers: this.bearer() }, (r) =>
-      r.status === 200 && r.json().Bootstrap?.UserId === this.userId
+      r.status === 200 && r.json<BootstrapReply>().Bootstrap?.UserId === this.userId
         ? ok
         : status200(r).outcome === 'ok'
           ? unforced('Bootstrap: wrong UserId')
@@ -282,7 +315,7 @@ export class Device {
       status200,
     );
     if (!reply) return false;
-    const url = new URL(reply.json().RootContainerInfo.ContainerPointer.Url);
+    const url = new URL(reply.json<RootContainerReply>().RootContainerInfo.ContainerPointer.Url);
     this.root = { path: url.pathname + url.search, expiresAt: Date.now() + this.wopiTtlFrom(url.searchParams.get('access_token')!) };
     return true;
   }
@@ -296,14 +329,14 @@ export class Device {
       { headers: { ...this.bearer(), 'x-wopi-ecosystemoperation': 'GET_NEW_ACCESS_TOKEN', 'x-wopi-wopisrc': wopiSrc } },
       (r) => {
         if (r.status !== 200) return status200(r);
-        const info = r.json().AccessTokenInfo;
+        const info = r.json<{ AccessTokenInfo?: { AccessToken?: unknown; AccessTokenExpiry: number } }>().AccessTokenInfo;
         return typeof info?.AccessToken === 'string' && info.AccessTokenExpiry > Date.now()
           ? ok
           : unforced('GetNewAccessToken: no usable AccessTokenInfo');
       },
     );
     if (!reply) return false;
-    const { AccessToken, AccessTokenExpiry } = reply.json().AccessTokenInfo;
+    const { AccessToken, AccessTokenExpiry } = reply.json<{ AccessTokenInfo: AccessTokenInfo }>().AccessTokenInfo;
     this.file.token = AccessToken;
     this.file.expiresAt = AccessTokenExpiry;
     return true;
@@ -376,14 +409,14 @@ export class Device {
       this.filePath(),
       { headers: { 'x-wopi-override': 'PUT_RELATIVE', 'x-wopi-suggestedtarget': '.docx' }, body: content },
       (r) =>
-        r.status === 200 && typeof r.json().Url === 'string' && r.json().Name !== this.fileName
+        r.status === 200 && typeof r.json<Partial<UrlReply>>().Url === 'string' && r.json<UrlReply>().Name !== this.fileName
           ? ok
           : status200(r).outcome === 'ok'
             ? unforced('PutRelativeFile: no Url, or the source name')
             : status200(r),
     );
     if (!copy) return;
-    const url = new URL(copy.json().Url);
+    const url = new URL(copy.json<UrlReply>().Url);
     await this.call(Operation.DeleteFile, 'POST', url.pathname + url.search, { headers: { 'x-wopi-override': 'DELETE' } }, status200);
   }
 
@@ -421,7 +454,8 @@ export class Device {
   private forcedBy(reply: Exchange, operation: string): Verdict | null {
     if (reply.status < 400) return null;
     let detail = reply.header('x-wopi-servererror') ?? '';
-    if (!detail && reply.header('content-type')?.startsWith('application/json')) detail = String(reply.json().error_description ?? '');
+    if (!detail && reply.header('content-type')?.startsWith('application/json'))
+      detail = String(reply.json<{ error_description?: string }>().error_description ?? '');
     const match = /^forced by fault rule ([\w-]+):/.exec(detail);
     const rule = match ? this.ctx.rules.find((r) => r.id === match[1]) : undefined;
     if (!rule || rule.userId !== this.userId || rule.operation !== operation) return null;

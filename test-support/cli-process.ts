@@ -38,8 +38,8 @@ export function spawnCli(args: string[], options: SpawnOptions = {}): CliProcess
   let stderr = '';
   const events: Array<Record<string, unknown>> = [];
   const waiters: Array<() => void> = [];
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
-  createInterface({ input: child.stdout! }).on('line', (line) => {
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  createInterface({ input: child.stdout }).on('line', (line) => {
     stdout += line + '\n';
     if (options.json) {
       try {

@@ -237,8 +237,14 @@ function markWildcards(node: JsonValue, wildcards: Set<string>, replace: boolean
   if (node && typeof node === 'object' && !Array.isArray(node)) visit(node);
 }
 
+/** A lock id is a string; anything else sorts by its JSON text, so two different ones never tie. */
+function sortKey(id: JsonValue | undefined): string {
+  if (id === undefined || id === null) return '';
+  return typeof id === 'object' ? JSON.stringify(id) : String(id);
+}
+
 function sortByCoauthLockId(node: JsonValue): JsonValue {
   if (!Array.isArray(node) || node.length === 0) return node;
-  const key = (item: JsonValue) => (item && typeof item === 'object' && !Array.isArray(item) ? String(item['CoauthLockId'] ?? '') : '');
+  const key = (item: JsonValue) => (item && typeof item === 'object' && !Array.isArray(item) ? sortKey(item['CoauthLockId']) : '');
   return [...node].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }

@@ -36,7 +36,7 @@ export function selectToken(root: JsonObject, path: string): JsonValue | undefin
   const expression = path === '' ? '$' : path.startsWith('[') ? `$${path}` : `$.${path}`;
   let matches: JsonValue[];
   try {
-    matches = JSONPath({ path: expression, json: root, wrap: true, eval: false }) as JsonValue[];
+    matches = JSONPath<JsonValue[]>({ path: expression, json: root, wrap: true, eval: false });
   } catch (error) {
     throw new JsonTokenError(`JsonException thrown while selecting '${path}': ${(error as Error).message}`);
   }

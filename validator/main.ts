@@ -58,7 +58,7 @@ async function main(argv: string[]): Promise<number> {
       accessToken: options.external.token,
       accessTokenTtl: options.external.tokenTtl,
     };
-    provider = { acquire: async () => target, release: async () => {} };
+    provider = { acquire: () => Promise.resolve(target), release: async () => {} };
     transport = new Transport({ ca, userAgent });
     where = `${options.external.wopiSrc} (one .wopitest file for every test, as the validator does)`;
   } else {

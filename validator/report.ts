@@ -51,6 +51,7 @@ export function exchange(record: RequestRecord): string[] {
 
 function preview(body: Buffer): string {
   const text = body.toString('utf8');
+  // eslint-disable-next-line no-control-regex -- control characters other than whitespace mark a binary body
   return /[\x00-\x08\x0e-\x1f]/.test(text) ? '' : text.slice(0, bodyPreviewLimit);
 }
 

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import type { MutatorDefinition, RequestDefinition } from './model.js';
 import { buildRequest, mutateAccessToken, RequestBuildError, type BuildContext } from './requests.js';
 import { Resources } from './resources.js';
-import type { SavedState } from './state.js';
 
 const target = { wopiSrc: 'https://host:8443/wopi/files/F1', accessToken: 'tok.en', accessTokenTtl: 1700000000000 };
 const resources = new Resources([
@@ -20,7 +19,7 @@ function request(
   return { operation, attributes, validators: null, stateSavers: [], mutators, requestBody };
 }
 function context(state: Record<string, string | null> = {}): BuildContext {
-  return { target, state: new Map(Object.entries(state)) as SavedState, resources };
+  return { target, state: new Map(Object.entries(state)), resources };
 }
 
 describe('buildRequest on the WopiSrc', () => {

@@ -19,13 +19,14 @@ const testCase = (name: string): TestCaseDefinition => ({
 test('runTests: skip list first, a setup failure fails the test, every acquired file is released', async () => {
   const calls: string[] = [];
   const provider: TargetProvider = {
-    async acquire(t) {
+    acquire(t) {
       calls.push(`acquire ${t.name}`);
-      if (t.name === 'B') throw new Error('CreateChildFile answered 501');
-      return { wopiSrc: `https://h/wopi/files/${t.name}`, accessToken: 'tok', accessTokenTtl: 0 };
+      if (t.name === 'B') return Promise.reject(new Error('CreateChildFile answered 501'));
+      return Promise.resolve({ wopiSrc: `https://h/wopi/files/${t.name}`, accessToken: 'tok', accessTokenTtl: 0 });
     },
-    async release(target: Target) {
+    release(target: Target) {
       calls.push(`release ${target.wopiSrc}`);
+      return Promise.resolve();
     },
   };
   const seen: string[] = [];
@@ -94,15 +95,15 @@ const requiring = (name: string, property: string, expectedValue: string): TestC
 test('runTests: the host is configured once per group, from its prerequisites, before its first test; results say how', async () => {
   const calls: string[] = [];
   const provider: TargetProvider = {
-    async configureFor(requirements) {
+    configureFor(requirements) {
       calls.push(`configure ${JSON.stringify(requirements.capabilities)}`);
-      if (requirements.capabilities.putRelativeFile === false) throw new Error('PUT /api/config answered 507');
-      return `host ${JSON.stringify(requirements.capabilities)}`;
+      if (requirements.capabilities.putRelativeFile === false) return Promise.reject(new Error('PUT /api/config answered 507'));
+      return Promise.resolve(`host ${JSON.stringify(requirements.capabilities)}`);
     },
-    async acquire(t) {
+    acquire(t) {
       calls.push(`acquire ${t.name}`);
       // Nothing listens on port 1: the prerequisites' CheckFileInfo gets no answer, which is fine here.
-      return { wopiSrc: `https://127.0.0.1:1/wopi/files/${t.name}`, accessToken: 'tok', accessTokenTtl: 0 };
+      return Promise.resolve({ wopiSrc: `https://127.0.0.1:1/wopi/files/${t.name}`, accessToken: 'tok', accessTokenTtl: 0 });
     },
     async release() {},
   };
@@ -155,7 +156,7 @@ test('runTests: the host is configured once per group, from its prerequisites, b
 
 test('runTests: a provider that cannot configure the host (an external one) runs every group as the host is', async () => {
   const provider: TargetProvider = {
-    acquire: async (t) => ({ wopiSrc: `https://h/wopi/files/${t.name}`, accessToken: 'tok', accessTokenTtl: 0 }),
+    acquire: (t) => Promise.resolve({ wopiSrc: `https://h/wopi/files/${t.name}`, accessToken: 'tok', accessTokenTtl: 0 }),
     release: async () => {},
   };
   const results = await runTests([{ group: 'G', test: testCase('A'), prerequisites: [] }], new Map(), provider, {

@@ -4,7 +4,6 @@ import type { ResponseData } from './http.js';
 import type { ValidatorDefinition } from './model.js';
 import { Resources } from './resources.js';
 import { Schemas } from './schemas.js';
-import type { SavedState } from './state.js';
 import { contentLengthValidator, exceptionValidator, validate, type ValidationContext } from './validators.js';
 
 function response(status: number, headers: Record<string, string> = {}, body: string | Buffer = '', isTextResponse = true): ResponseData {
@@ -30,7 +29,7 @@ const schemas = Schemas.fromObjects({
   },
 });
 function context(state: Record<string, string | null> = {}): ValidationContext {
-  return { state: new Map(Object.entries(state)) as SavedState, resources, schemas };
+  return { state: new Map(Object.entries(state)), resources, schemas };
 }
 
 const header = (overrides: Partial<Extract<ValidatorDefinition, { kind: 'ResponseHeader' }>>): ValidatorDefinition => ({

@@ -20,7 +20,7 @@ async function realChallenge(): Promise<string> {
   const reply = await h.request('GET', '/wopibootstrapper');
   assert.equal(reply.status, 401);
   assert.equal(reply.headers['www-authenticate']?.length, 1, 'exactly one challenge');
-  return reply.headers['www-authenticate']![0]!;
+  return reply.headers['www-authenticate'][0]!;
 }
 
 describe('POST /api/reset', () => {

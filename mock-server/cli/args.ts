@@ -86,7 +86,7 @@ export function parseCli(argv: string[], cwd = process.cwd()): CliCommand {
     throw new UsageError(`--log-capacity must be a whole number from 1 to 10000000, not "${logCapacity}"`);
   }
   for (const name of ['host', 'public-host', 'data-dir', 'config', 'admin-token'] as const) {
-    if (values[name] !== undefined && values[name]!.trim() === '') throw new UsageError(`--${name} must not be empty`);
+    if (values[name] !== undefined && values[name].trim() === '') throw new UsageError(`--${name} must not be empty`);
   }
   const adminToken = values['admin-token'];
   if (adminToken !== undefined && adminToken.length < 8) throw new UsageError('--admin-token must be at least 8 characters');

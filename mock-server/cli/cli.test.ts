@@ -26,8 +26,8 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
     const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c));
-    child.stderr.on('data', (c: Buffer) => (stderr += c));
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
@@ -39,7 +39,7 @@ function serve(args: string[]) {
     [cli, '--json', '--host', '127.0.0.1', '--port', '0', '--admin-port', '0', '--public-host', 'localhost', ...args],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const events: Array<Record<string, unknown>> = [];
   const waiters: Array<() => void> = [];
   lines.on('line', (line) => {
@@ -190,7 +190,7 @@ describe('wopi-mock-host CLI', () => {
     );
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     const lines: string[] = [];
-    for await (const line of createInterface({ input: child.stdout! })) {
+    for await (const line of createInterface({ input: child.stdout })) {
       lines.push(line);
       if (line.includes('Press Ctrl+C to stop.')) break;
     }

@@ -52,8 +52,8 @@ test('README walk-through runs against a real host', async () => {
     });
     let out = '';
     let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c));
-    child.stderr.on('data', (c: Buffer) => (err += c));
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     child.on('close', (exit) => resolve({ code: exit, stdout: out, stderr: err }));
   });
   assert.equal(code, 0, `walk-through failed:\n${stderr}\n${stdout}`);

@@ -13,6 +13,7 @@ const redacted = '[redacted]';
  * Installed once on the app's response prototype rather than wrapped per request.
  */
 export function captureResponseBodies(app: Express, limit: number): void {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- the originals are kept to be called with .call(this) below
   const { write, end } = ServerResponse.prototype;
   const keep = (res: Response, chunk: unknown, encoding: unknown) => {
     const call = res.locals['call'] as Call | undefined;

@@ -161,6 +161,7 @@ function decodeUtf8(bytes: Buffer, truncated: boolean): string | null {
     try {
       const text = decoder.decode(drop === 0 ? bytes : bytes.subarray(0, bytes.length - drop));
       // Control bytes other than whitespace mean binary content, even when they happen to be valid UTF-8.
+      // eslint-disable-next-line no-control-regex -- matching control characters is the point
       return /[\x00-\x08\x0E-\x1F]/.test(text) ? null : text;
     } catch {
       continue;

@@ -72,7 +72,8 @@ function lanAddresses(): string[] {
   return found;
 }
 
-function tcpOutcome(host: string, port: number): Promise<'connected' | string> {
+/** 'connected', 'timeout', or the error code the dial ended with. */
+function tcpOutcome(host: string, port: number): Promise<string> {
   return new Promise((resolve) => {
     const socket = netConnect({ host, port, timeout: 3000 });
     socket.once('connect', () => {

@@ -250,9 +250,10 @@ class ReadBackCommand implements fc.AsyncCommand<Model, Real> {
 class AdvanceClockCommand implements fc.AsyncCommand<Model, Real> {
   constructor(readonly ms: number) {}
   check = () => true;
-  async run(m: Model, r: Real) {
+  run(m: Model, r: Real) {
     r.h.advance(this.ms);
     m.now += this.ms;
+    return Promise.resolve();
   }
   toString = () => `Advance(${this.ms} ms)`;
 }

@@ -5,7 +5,7 @@ import { decodeJwt } from 'jose';
 import { startHarness, type Harness } from '../../test-support/host-fixture.js';
 import { anyJson, caseVariant, opaqueToken } from '../../test-support/arbitraries.js';
 import { checkAsync } from '../../test-support/fuzz.js';
-import { wireTo, type Wire, type WireReply } from '../../test-support/wire.js';
+import { wireTo, type Wire } from '../../test-support/wire.js';
 
 /**
  * The sign-in page and the token endpoint under generated parameters: missing, repeated,

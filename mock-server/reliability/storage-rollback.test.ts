@@ -48,7 +48,7 @@ test('commands caught by a failed index save all fail, are undone in memory, and
   ]);
   for (const [i, result] of results.entries()) {
     assert.equal(result.status, 'rejected', `command ${i} succeeded: ${JSON.stringify(result)}`);
-    const reason = (result as PromiseRejectedResult).reason;
+    const reason = result.reason;
     assert.ok(reason instanceof StorageWriteError, `command ${i}: ${String(reason)}`);
     assert.equal(reason.what, 'change');
   }

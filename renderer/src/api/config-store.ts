@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useState, useSyncExternalStore } from 'react';
 import { AdminApiError, adminApi, type Config, type ConfigIssue } from './client.ts';
 import { StreamEvent, subscribeLive } from './live.ts';
 
@@ -100,16 +100,14 @@ export function useSectionDraft<T>(select: (config: Config) => T, apply: (config
   const [changedElsewhere, setChangedElsewhere] = useState(false);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<AdminApiError | null>(null);
-  const seenRevision = useRef(0);
-  const selectRef = useRef(select);
-  selectRef.current = select;
-
-  useEffect(() => {
-    if (!config || revision === seenRevision.current) return;
-    seenRevision.current = revision;
+  // A new revision from the engine replaces a clean draft, or flags a dirty one; adjusted while
+  // rendering (React's pattern for state that follows a changed input), so no stale frame shows.
+  const [seenRevision, setSeenRevision] = useState(0);
+  if (config && revision !== seenRevision) {
+    setSeenRevision(revision);
     if (dirty) setChangedElsewhere(true);
-    else setDraftState(selectRef.current(config));
-  }, [config, revision, dirty]);
+    else setDraftState(select(config));
+  }
 
   const setDraft = useCallback((next: T) => {
     setDraftState(next);

@@ -21,13 +21,17 @@ type Focus = { index: number; control: 'input' | 'up' | 'down' | 'remove' } | { 
  */
 export function OrderedListEditor({ itemLabel, items, onChange, errorsAt, addLabel = 'Add', placeholder, path }: OrderedListEditorProps) {
   const [newItem, setNewItem] = useState('');
-  const [focus, setFocus] = useState<Focus | null>(null);
+  /** Where focus goes once the change an action made has rendered. */
+  const pendingFocus = useRef<Focus | null>(null);
   const listRef = useRef<HTMLUListElement>(null);
   const newRef = useRef<HTMLInputElement>(null);
   const id = useId();
 
+  // Every action changes the items or the new-item field, so a render follows it; focus moves after that render.
   useEffect(() => {
+    const focus = pendingFocus.current;
     if (!focus) return;
+    pendingFocus.current = null;
     if (focus.control === 'new') newRef.current?.focus();
     else {
       const row = listRef.current?.children[focus.index];
@@ -35,26 +39,26 @@ export function OrderedListEditor({ itemLabel, items, onChange, errorsAt, addLab
         row?.querySelector<HTMLElement>(`[data-control="${focus.control}"]:not(:disabled)`) ?? row?.querySelector<HTMLElement>('input');
       target?.focus();
     }
-    setFocus(null);
-  }, [focus]);
+  });
 
   const move = (from: number, to: number) => {
     const next = [...items];
     const [item] = next.splice(from, 1);
     next.splice(to, 0, item!);
     onChange(next);
-    setFocus({ index: to, control: to < from ? 'up' : 'down' });
+    pendingFocus.current = { index: to, control: to < from ? 'up' : 'down' };
   };
   const remove = (index: number) => {
     onChange(items.filter((_, i) => i !== index));
-    setFocus(items.length > 1 ? { index: Math.min(index, items.length - 2), control: 'remove' } : { index: -1, control: 'new' });
+    pendingFocus.current =
+      items.length > 1 ? { index: Math.min(index, items.length - 2), control: 'remove' } : { index: -1, control: 'new' };
   };
   const add = () => {
     const value = newItem.trim();
     if (value === '') return;
     onChange([...items, value]);
     setNewItem('');
-    setFocus({ index: -1, control: 'new' });
+    pendingFocus.current = { index: -1, control: 'new' };
   };
 
   return (

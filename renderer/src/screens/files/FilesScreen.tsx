@@ -36,14 +36,18 @@ export function FilesScreen() {
   const [loadError, setLoadError] = useState<string | null>(null);
   const now = useNow();
 
-  const reload = useCallback(async () => {
-    try {
-      setTrees(await filesApi.trees());
-      setLoadError(null);
-    } catch (error) {
-      setLoadError(message(error));
-    }
-  }, []);
+  // The state is set when the answer arrives, never while the effect below runs.
+  const reload = useCallback(
+    () =>
+      filesApi.trees().then(
+        (next) => {
+          setTrees(next);
+          setLoadError(null);
+        },
+        (error: unknown) => setLoadError(message(error)),
+      ),
+    [],
+  );
 
   useEffect(() => {
     void reload();
@@ -304,7 +308,7 @@ function FileRow({ file, now, onChanged }: { file: FileNode; now: number; onChan
         {locked ? (
           <>
             <span className="badge badge-warn">locked</span>
-            <span className="small muted"> expires in {formatSpan(expiresAt! - now)}</span>
+            <span className="small muted"> expires in {formatSpan(expiresAt - now)}</span>
             <span className="mono small lock-id" title={`Lock id: ${file.lock!.id}`}>
               {file.lock!.id}
             </span>

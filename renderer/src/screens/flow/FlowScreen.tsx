@@ -1,4 +1,4 @@
-import { memo, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
+import { memo, useCallback, useLayoutEffect, useRef, useState, useSyncExternalStore, type RefObject } from 'react';
 import { useStatus } from '../../api/use-status.ts';
 import { flowModel, loadedHistoryLastSeq, logStore, startLiveLog } from '../../model/live-log.ts';
 import { flowTargets, type FlowLane, type FlowStep } from '../../model/flow-model.ts';
@@ -24,7 +24,7 @@ export function FlowScreen() {
   const width = useWidth(scrollRef);
   // Steps that were there when the screen opened, or came with the history, appear at once;
   // later ones animate in.
-  const openedAtSeq = useRef(logStore.lastSeq).current;
+  const [openedAtSeq] = useState(() => logStore.lastSeq);
   const historySeq = loadedHistoryLastSeq();
   const firstSeqToAnimate = historySeq === null ? Infinity : Math.max(openedAtSeq, historySeq) + 1;
   const [follow, setFollow] = useState(true);
@@ -195,28 +195,31 @@ function arrowHead(x: number, y: number, direction: number): string {
  */
 function useThrottledLogVersion(intervalMs: number): number {
   startLiveLog();
-  const [version, setVersion] = useState(logStore.version);
-  useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    let last = 0;
-    const unsubscribe = logStore.subscribe(() => {
-      if (timer !== null) return;
-      timer = setTimeout(
-        () => {
-          timer = null;
-          last = performance.now();
-          setVersion(logStore.version);
-        },
-        Math.max(0, last + intervalMs - performance.now()),
-      );
-    });
-    setVersion(logStore.version);
-    return () => {
-      unsubscribe();
-      if (timer !== null) clearTimeout(timer);
-    };
-  }, [intervalMs]);
-  return version;
+  const subscribe = useCallback(
+    (onChange: () => void) => {
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      let last = 0;
+      const unsubscribe = logStore.subscribe(() => {
+        if (timer !== null) return;
+        timer = setTimeout(
+          () => {
+            timer = null;
+            last = performance.now();
+            onChange();
+          },
+          Math.max(0, last + intervalMs - performance.now()),
+        );
+      });
+      return () => {
+        unsubscribe();
+        if (timer !== null) clearTimeout(timer);
+      };
+    },
+    [intervalMs],
+  );
+  // Only the notifications are throttled: React reads the current version when it renders, and
+  // once more after subscribing, so a change between the first render and the subscription shows.
+  return useSyncExternalStore(subscribe, logStore.getVersion);
 }
 
 /** The element's content width, following resizes (the diagram is laid out in pixels, not scaled). */

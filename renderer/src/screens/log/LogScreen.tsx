@@ -18,9 +18,11 @@ export function LogScreen() {
   const load = useLogLoadState();
   const [filter, setFilter] = useState<LogFilter>(noFilter);
   const deferredText = useDeferredValue(filter.text);
-  const effectiveFilter = useMemo(
-    () => ({ ...filter, text: deferredText }),
-    [filter.operation, filter.statusClass, filter.userId, deferredText],
+  // Typing narrows the view at the deferred pace; the other fields apply at once.
+  const { operation, statusClass, userId } = filter;
+  const effectiveFilter = useMemo<LogFilter>(
+    () => ({ operation, statusClass, userId, text: deferredText }),
+    [operation, statusClass, userId, deferredText],
   );
   const view = useMemo(() => new FilteredView(logStore, effectiveFilter), [effectiveFilter]);
   view.sync();

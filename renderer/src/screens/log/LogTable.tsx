@@ -1,4 +1,4 @@
-import { memo, useEffect, useRef, type KeyboardEvent } from 'react';
+import { memo, useEffect, useRef, type KeyboardEvent, type MouseEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { LogEntry } from '../../../../mock-server/log/entry.ts';
 import { statusClassOf, type FilteredView } from '../../model/log-filter.ts';
@@ -30,6 +30,7 @@ const columns = ['Time', 'Operation', 'Method', 'Path', 'Status', 'User', 'Durat
 export function LogTable({ view, version, selectedSeq, onSelect, follow, onUserScrolledAway, revealSeq }: LogTableProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const count = view.size;
+  // eslint-disable-next-line react-hooks/incompatible-library -- the UI is not built with React Compiler, so there is no memoization to skip
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scrollRef.current,
@@ -64,8 +65,25 @@ export function LogTable({ view, version, selectedSeq, onSelect, follow, onUserS
     virtualizer.scrollToIndex(to, { align: 'auto' });
   };
 
+  // One click handler for every row (rows come and go as the list scrolls).
+  const onClick = (event: MouseEvent<HTMLDivElement>) => {
+    const row = (event.target as Element).closest<HTMLElement>('.log-body-row[data-seq]');
+    if (row) onSelect(Number(row.dataset['seq']));
+  };
+
+  // A grid: the rows are selectable and the keyboard moves the selection. Tab reaches the grid;
+  // a click focuses the rows' scroller inside it, from where keys bubble up to the same handler.
   return (
-    <div className="log-table" role="table" aria-label="Requests" aria-rowcount={count + 1}>
+    <div
+      className="log-table"
+      role="grid"
+      aria-label="Requests"
+      aria-rowcount={count + 1}
+      aria-readonly="true"
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+      onClick={onClick}
+    >
       <div role="rowgroup" className="log-head">
         <div role="row" className="log-row" aria-rowindex={1}>
           {columns.map((c) => (
@@ -79,9 +97,8 @@ export function LogTable({ view, version, selectedSeq, onSelect, follow, onUserS
         ref={scrollRef}
         className="log-scroll"
         role="rowgroup"
-        tabIndex={0}
+        tabIndex={-1}
         aria-label="Request rows; arrow keys move the selection"
-        onKeyDown={onKeyDown}
         onWheel={(event) => {
           if (event.deltaY < 0) onUserScrolledAway();
         }}
@@ -91,16 +108,7 @@ export function LogTable({ view, version, selectedSeq, onSelect, follow, onUserS
           {virtualizer.getVirtualItems().map((item) => {
             const entry = view.at(item.index);
             if (!entry) return null;
-            return (
-              <LogRow
-                key={entry.seq}
-                entry={entry}
-                index={item.index}
-                top={item.start}
-                selected={entry.seq === selectedSeq}
-                onSelect={onSelect}
-              />
-            );
+            return <LogRow key={entry.seq} entry={entry} index={item.index} top={item.start} selected={entry.seq === selectedSeq} />;
           })}
         </div>
         {count === 0 && <p className="log-empty muted">No requests match. Requests to the WOPI origin appear here as they happen.</p>}
@@ -114,10 +122,9 @@ interface LogRowProps {
   index: number;
   top: number;
   selected: boolean;
-  onSelect: (seq: number) => void;
 }
 
-const LogRow = memo(function LogRow({ entry, index, top, selected, onSelect }: LogRowProps) {
+const LogRow = memo(function LogRow({ entry, index, top, selected }: LogRowProps) {
   const statusClass = statusClassOf(entry.status);
   return (
     <div
@@ -127,7 +134,6 @@ const LogRow = memo(function LogRow({ entry, index, top, selected, onSelect }: L
       data-seq={entry.seq}
       className={`log-row log-body-row status-${statusClass}${selected ? ' selected' : ''}`}
       style={{ transform: `translateY(${top}px)` }}
-      onClick={() => onSelect(entry.seq)}
     >
       <span role="cell" className="log-cell col-time mono">
         {clockTime(entry.time)}

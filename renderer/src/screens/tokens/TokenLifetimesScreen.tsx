@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { Config } from '../../api/client.ts';
 import { useSectionDraft } from '../../api/config-store.ts';
 import { ErrorBanner, Messages, SaveBar, issuesAt } from '../../components/forms.tsx';
@@ -79,16 +79,16 @@ const applyTtls = (config: Config, tokenTtlSeconds: Ttls): Config => ({ ...confi
 
 export function TokenLifetimesScreen() {
   const section = useSectionDraft(selectTtls, applyTtls);
-  const [entries, setEntries] = useState<Draft | null>(null);
+  /** The entries as typed here; only shown while the draft has unsaved edits. */
+  const [edited, setEdited] = useState<Draft | null>(null);
   const [saved, setSaved] = useState(false);
   const [showErrors, setShowErrors] = useState(false);
   const now = useNow();
   const { draft, dirty } = section;
 
   // Follow the saved values (and changes made elsewhere) until the user edits here.
-  useEffect(() => {
-    if (draft && !dirty) setEntries(Object.fromEntries(lifetimes.map((l) => [l.name, toEntry(draft[l.name])])) as Draft);
-  }, [draft, dirty]);
+  const entries =
+    dirty && edited ? edited : draft ? (Object.fromEntries(lifetimes.map((l) => [l.name, toEntry(draft[l.name])])) as Draft) : null;
 
   if (!entries || !draft) {
     return (
@@ -107,7 +107,7 @@ export function TokenLifetimesScreen() {
 
   const change = (name: TtlName, entry: Entry) => {
     const next = { ...entries, [name]: entry };
-    setEntries(next);
+    setEdited(next);
     setSaved(false);
     const seconds = Object.fromEntries(lifetimes.map((l) => [l.name, toSeconds(next[l.name], l.maxSeconds)]));
     // The draft holds the last valid value of each; an invalid entry blocks saving instead.

@@ -22,16 +22,18 @@ export function UsersScreen() {
   const section = useSectionDraft(selectUsers, applyUsers);
   const { config } = useConfig();
   const [saved, setSaved] = useState(false);
-  const [focusRow, setFocusRow] = useState<number | null>(null);
+  /** The row whose first field takes focus once the edit that asked for it has rendered. */
+  const focusRow = useRef<number | null>(null);
   const listRef = useRef<HTMLOListElement>(null);
   const { draft, setDraft, error, warnings } = section;
   const savedIds = new Set(config?.users.map((u) => u.id) ?? []);
 
+  // Adding and deleting change the draft, so a render follows; focus moves after it.
   useEffect(() => {
-    if (focusRow === null) return;
-    listRef.current?.children[focusRow]?.querySelector('input')?.focus();
-    setFocusRow(null);
-  }, [focusRow]);
+    if (focusRow.current === null) return;
+    listRef.current?.children[focusRow.current]?.querySelector('input')?.focus();
+    focusRow.current = null;
+  });
 
   const edit = (users: MockUser[]) => {
     setDraft(users);
@@ -93,7 +95,7 @@ export function UsersScreen() {
                       aria-label={`Delete user ${user.id || index + 1}`}
                       onClick={() => {
                         edit(draft.filter((_, i) => i !== index));
-                        setFocusRow(Math.max(0, Math.min(index, draft.length - 2)));
+                        focusRow.current = Math.max(0, Math.min(index, draft.length - 2));
                       }}
                     >
                       Delete
@@ -113,7 +115,7 @@ export function UsersScreen() {
               type="button"
               onClick={() => {
                 edit([...draft, { id: '', signInName: '', friendlyName: '' }]);
-                setFocusRow(draft.length);
+                focusRow.current = draft.length;
               }}
             >
               Add user
@@ -146,14 +148,18 @@ function UserTokens({ userId }: { userId: string }) {
   const [revokeState, setRevokeState] = useState<'idle' | 'revoking' | 'revoked'>('idle');
   const now = useNow();
 
-  const load = useCallback(async () => {
-    try {
-      setTokens(await adminApi.userTokens(userId));
-      setProblem(null);
-    } catch (error) {
-      setProblem(error instanceof AdminApiError ? error.message : String(error));
-    }
-  }, [userId]);
+  // The state is set when the answer arrives, never while the effect below runs.
+  const load = useCallback(
+    () =>
+      adminApi.userTokens(userId).then(
+        (next) => {
+          setTokens(next);
+          setProblem(null);
+        },
+        (error: unknown) => setProblem(error instanceof AdminApiError ? error.message : String(error)),
+      ),
+    [userId],
+  );
 
   useEffect(() => {
     void load();
