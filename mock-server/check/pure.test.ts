@@ -36,7 +36,10 @@ describe('Redactor', () => {
 describe('sign-in helpers', () => {
   test("the authorization request carries Office's parameters", () => {
     const url = new URL(authorizationRequestUrl('https://h/oauth/authorize?tenant=1', 'office', 'https://localhost', 'st'));
-    assert.deepEqual([...url.searchParams.keys()], ['tenant', 'client_id', 'redirect_uri', 'response_type', 'rs', 'build', 'platform', 'scope', 'state']);
+    assert.deepEqual(
+      [...url.searchParams.keys()],
+      ['tenant', 'client_id', 'redirect_uri', 'response_type', 'rs', 'build', 'platform', 'scope', 'state'],
+    );
     assert.equal(url.searchParams.get('response_type'), 'code');
     assert.equal(url.searchParams.get('platform'), 'iOS');
   });
