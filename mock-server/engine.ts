@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { mkdir } from 'node:fs/promises';
@@ -17,6 +18,8 @@ import { ensureTlsMaterial, type TlsMaterial } from './tls/certificates.js';
 import { createWopiApp } from './http/app.js';
 import type { HostContext } from './http/context.js';
 import { createAdminApp } from './admin/admin-app.js';
+import { CheckRuns } from './admin/check-runs.js';
+import { defaultTestCasesFile } from '../validator/test-cases-location.js';
 import type { DeviceEndpoint, EngineStatus } from './admin/status.js';
 import { defaultUiDir } from './admin/ui.js';
 import { canonicalIpAddress, type SubjectAltName } from './tls/subject-alt-names.js';
@@ -52,6 +55,8 @@ export interface EngineOptions {
   interfaces?: NodeJS.Dict<os.NetworkInterfaceInfo[]>;
   /** The built UI the admin listener serves (default: dist/renderer beside the compiled engine). */
   uiDir?: string;
+  /** The WOPI validator's TestCases.xml for "Check this mock" with write tests; default: WOPI_VALIDATOR_DATA, else ../shared/wopi-validator. */
+  validatorTestCases?: string;
   /** Socket timeouts of both listeners; tests shorten them to show slow clients are cut off. */
   timeouts?: Partial<ServerTimeouts>;
 }
@@ -258,6 +263,12 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     warnings: store.warnings,
     startupWarnings,
   });
+  const checks = new CheckRuns({
+    store,
+    origin,
+    caCertificatePem: tls.caCertPem,
+    testCasesPath: options.validatorTestCases ?? defaultTestCasesFile(fileURLToPath(new URL('../../', import.meta.url))),
+  });
   const adminServer = createHttpServer(
     serverTimeouts,
     createAdminApp({
@@ -274,6 +285,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       files,
       uiDir: options.uiDir ?? defaultUiDir,
       version: engineVersion,
+      checks,
     }),
   );
   try {
@@ -304,6 +316,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       storedResources: files.resourceCount,
     }),
     async stop() {
+      checks.close();
       issuedTokens.close();
       await Promise.all([close(wopiServer), close(adminServer)]);
       await store.flush();

@@ -23,6 +23,8 @@ import { registerFileRoutes } from './files-routes.js';
 import type { FileStore } from '../storage/file-store.js';
 import type { EngineStatus } from './status.js';
 import { securityHeaders, uiRoutes } from './ui.js';
+import { checkRequestSchema, type CheckRuns } from './check-runs.js';
+import { formatReport, reportFormats, type ReportFormat } from '../check/formats.js';
 
 export interface AdminDeps {
   store: Store;
@@ -41,6 +43,7 @@ export interface AdminDeps {
   /** The built renderer (index.html and assets/). */
   uiDir: string;
   version: string;
+  checks: CheckRuns;
 }
 
 export const explainFault = (rule: FaultRule) => ({ ...rule, explanation: explainRule(rule) });
@@ -129,7 +132,60 @@ export function createAdminApp(deps: AdminDeps): Express {
       return deny(res, 400, 'after and limit must be whole numbers (limit ≥ 1)');
     res.json({ entries: log.list({ afterSeq: after, limit }), lastSeq: log.lastSeq, capacity: log.capacity });
   });
-  app.get('/api/log/stream', (req, res) => streamEvents(req, res, { log, store, issuedTokens, files: fileChanges }));
+  app.get('/api/log/stream', (req, res) =>
+    streamEvents(req, res, {
+      log,
+      store,
+      issuedTokens,
+      files: fileChanges,
+      checks: (send) => {
+        deps.checks.on('changed', send);
+        return () => void deps.checks.off('changed', send);
+      },
+    }),
+  );
+
+  // Host checks (the "Check a host" screen): start, watch on the stream, download, cancel.
+  app.get('/api/checks', (_req, res) => void res.json(deps.checks.list()));
+  app.post('/api/checks', (req, res) => {
+    const parsed = checkRequestSchema.safeParse(req.body);
+    if (!parsed.success) return deny(res, 400, parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+    const started = deps.checks.start(parsed.data);
+    if ('error' in started) return deny(res, 400, started.error);
+    res.status(202).json(started);
+  });
+  app.get('/api/checks/:id', (req, res) => {
+    const run = deps.checks.get(req.params['id']);
+    if (!run) return deny(res, 404, `no check ${req.params['id']} (only the last ten are kept)`);
+    res.json(run.view);
+  });
+  app.get('/api/checks/:id/report', (req, res) => {
+    const run = deps.checks.get(req.params['id']);
+    if (!run?.view.report) return deny(res, 404, run ? 'the check is still running' : `no check ${req.params['id']}`);
+    const format = String(req.query['format'] ?? 'json') as ReportFormat;
+    if (!reportFormats.includes(format)) return deny(res, 400, `format must be one of ${reportFormats.join(', ')}`);
+    const extension = { json: 'json', junit: 'xml', tap: 'tap', text: 'txt' }[format];
+    const type = { json: 'application/json', junit: 'application/xml', tap: 'text/plain', text: 'text/plain' }[format];
+    res.setHeader('Content-Disposition', `attachment; filename="wopi-host-check-${run.view.startedAt.replace(/[:.]/g, '-')}.${extension}"`);
+    res.type(type).send(formatReport(run.view.report, format));
+  });
+  app.get('/api/checks/:id/har', (req, res) => {
+    const run = deps.checks.get(req.params['id']);
+    if (!run?.har) return deny(res, 404, run ? 'the check is still running' : `no check ${req.params['id']}`);
+    res.setHeader('Content-Disposition', `attachment; filename="wopi-host-check-${run.view.startedAt.replace(/[:.]/g, '-')}.har"`);
+    res.type('application/json').send(JSON.stringify(run.har, null, 2));
+  });
+  app.post('/api/checks/:id/redirect', (req, res) => {
+    const url = (req.body as { url?: unknown } | undefined)?.url;
+    if (typeof url !== 'string' || !/code=|error=/.test(url))
+      return deny(res, 400, 'send {"url": "<the URL the browser ended on, with code=>"}');
+    if (!deps.checks.paste(req.params['id'], url)) return deny(res, 409, 'that check is not waiting for a pasted redirect');
+    res.status(204).end();
+  });
+  app.delete('/api/checks/:id', (req, res) => {
+    if (!deps.checks.cancel(req.params['id'])) return deny(res, 404, 'no running check with that id');
+    res.status(204).end();
+  });
   app.get('/api/log/har', (_req, res) => {
     const har = toHar(log.list(), { creator: { name: 'WOPI Mock Host', version: deps.version }, origin: deps.origin() });
     res.setHeader('Content-Disposition', `attachment; filename="wopi-mock-host-${new Date().toISOString().replace(/[:.]/g, '-')}.har"`);

@@ -5,6 +5,7 @@ import type { Store } from '../state/store.js';
 import type { Config, ConfigIssue, FaultRule } from '../state/config-schema.js';
 import type { IssuedTokens } from '../tokens/issued-tokens.js';
 import type { FilesEvent } from './files-routes.js';
+import type { CheckRunView } from './check-runs.js';
 
 /** Event names on the admin stream, declared once for the engine and the UI. */
 export const StreamEvent = {
@@ -17,6 +18,8 @@ export const StreamEvent = {
   Tokens: 'tokens',
   /** Files, containers or locks changed: `{userIds}`, at most one event per 250 ms. */
   Files: 'files',
+  /** A host check started, finished a phase, waits for a sign-in or ended: its CheckRunView. */
+  Check: 'check',
 } as const;
 
 /**
@@ -27,7 +30,13 @@ export const StreamEvent = {
 export function streamEvents(
   req: Request,
   res: Response,
-  deps: { log: RequestLog; store: Store; issuedTokens: IssuedTokens; files?: (send: (event: FilesEvent) => void) => () => void },
+  deps: {
+    log: RequestLog;
+    store: Store;
+    issuedTokens: IssuedTokens;
+    files?: (send: (event: FilesEvent) => void) => () => void;
+    checks?: (send: (view: CheckRunView) => void) => () => void;
+  },
 ): void {
   res.status(200);
   res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
@@ -67,6 +76,7 @@ export function streamEvents(
   deps.store.on('revoked', onRevoked);
   deps.issuedTokens.on('changed', onTokens);
   const stopFiles = deps.files?.((event) => send(StreamEvent.Files, event));
+  const stopChecks = deps.checks?.((view) => send(StreamEvent.Check, view));
   const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
   heartbeat.unref();
   res.on('close', () => {
@@ -78,5 +88,6 @@ export function streamEvents(
     deps.store.off('revoked', onRevoked);
     deps.issuedTokens.off('changed', onTokens);
     stopFiles?.();
+    stopChecks?.();
   });
 }

@@ -151,13 +151,30 @@ async function formSignIn(run: CheckRun, authorizationUrl: string, redirectUri: 
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string, signal?: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new SignInError(`${what} did not finish within ${Math.round(ms / 1000)} s`)), ms);
-    const abort = () => reject(new SignInError('the check was cancelled'));
-    signal?.addEventListener('abort', abort, { once: true });
-    promise.then(resolve, reject).finally(() => {
+    const cleanup = () => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', abort);
-    });
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new SignInError(`${what} did not finish within ${Math.round(ms / 1000)} s`));
+    }, ms);
+    // Not a SignInError: a cancelled run ends, it does not go on as if the sign-in had failed.
+    const abort = () => {
+      cleanup();
+      reject(signal?.reason instanceof Error ? signal.reason : new Error('the check was cancelled'));
+    };
+    signal?.addEventListener('abort', abort, { once: true });
+    promise.then(
+      (value) => {
+        cleanup();
+        resolve(value);
+      },
+      (error: unknown) => {
+        cleanup();
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
   });
 }
 
