@@ -162,7 +162,7 @@ export function createAdminApp(deps: AdminDeps): Express {
   app.get('/api/checks/:id/report', (req, res) => {
     const run = deps.checks.get(req.params['id']);
     if (!run?.view.report) return deny(res, 404, run ? 'the check is still running' : `no check ${req.params['id']}`);
-    const format = String(req.query['format'] ?? 'json') as ReportFormat;
+    const format = (typeof req.query['format'] === 'string' ? req.query['format'] : 'json') as ReportFormat;
     if (!reportFormats.includes(format)) return deny(res, 400, `format must be one of ${reportFormats.join(', ')}`);
     const extension = { json: 'json', junit: 'xml', tap: 'tap', text: 'txt' }[format];
     const type = { json: 'application/json', junit: 'application/xml', tap: 'text/plain', text: 'text/plain' }[format];
