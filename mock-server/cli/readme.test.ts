@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +38,9 @@ function walkthroughBlocks(readme: string): string[] {
 test('README walk-through runs against a real host', async () => {
   const blocks = walkthroughBlocks(await readFile(path.join(repoRoot, 'README.md'), 'utf8'));
   assert.ok(blocks.length >= 8, `expected the walk-through blocks, found ${blocks.length}`);
+  await mkdir(path.join(dir, 'bin'));
+  const command = path.join(dir, 'bin', 'wopi-mock-host');
+  await writeFile(command, `#!/bin/sh\nexec "${process.execPath}" "${path.join(repoRoot, 'dist', 'mock-server', 'cli', 'main.js')}" "$@"\n`, { mode: 0o755 });
   const script = `set -euo pipefail\n${blocks.join('\n')}`;
   const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = spawn('bash', ['-c', script], {
@@ -48,6 +51,8 @@ test('README walk-through runs against a real host', async () => {
         CA: engine.urls.caCertificatePath,
         ADMIN: engine.urls.adminUrl,
         ADMIN_TOKEN: 'dev-admin-token',
+        // The package's command, as `npm install` puts it on PATH.
+        PATH: `${path.join(dir, 'bin')}${path.delimiter}${process.env['PATH'] ?? ''}`,
       },
     });
     let out = '';
@@ -72,6 +77,9 @@ test('README walk-through runs against a real host', async () => {
     '401\n200\n{"userId":"alice","revoked":true}\n401\n',
     'Welcome.docx owned by alice, UserId alice',
     '| Bootstrap | 401 | f-',
+    'PASSED: ',
+    'exit 1\n<failure message="AccessTokenExpiry ',
+    'type="access-token-expiry-seconds"',
     'the access token was revoked (user "alice" was revoked after it was issued)',
   ];
   for (const expected of expectations) assert.ok(stdout.includes(expected), `README output lacks ${JSON.stringify(expected)}:\n${stdout}`);
