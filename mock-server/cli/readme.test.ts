@@ -40,7 +40,11 @@ test('README walk-through runs against a real host', async () => {
   assert.ok(blocks.length >= 8, `expected the walk-through blocks, found ${blocks.length}`);
   await mkdir(path.join(dir, 'bin'));
   const command = path.join(dir, 'bin', 'wopi-mock-host');
-  await writeFile(command, `#!/bin/sh\nexec "${process.execPath}" "${path.join(repoRoot, 'dist', 'mock-server', 'cli', 'main.js')}" "$@"\n`, { mode: 0o755 });
+  await writeFile(
+    command,
+    `#!/bin/sh\nexec "${process.execPath}" "${path.join(repoRoot, 'dist', 'mock-server', 'cli', 'main.js')}" "$@"\n`,
+    { mode: 0o755 },
+  );
   const script = `set -euo pipefail\n${blocks.join('\n')}`;
   const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = spawn('bash', ['-c', script], {
