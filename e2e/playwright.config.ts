@@ -5,8 +5,9 @@ import { defineConfig } from '@playwright/test';
  * the build, against a real engine on loopback; the path can be overridden with CHROMIUM_PATH.
  */
 export default defineConfig({
-  testDir: '.',
-  testMatch: '*.spec.ts',
+  testDir: '..',
+  // The UI specs, and the README's library example (examples/playwright.spec.ts) as users run it.
+  testMatch: ['e2e/*.spec.ts', 'examples/*.spec.ts'],
   outputDir: '../test-results/e2e',
   fullyParallel: false,
   workers: 1,

@@ -5,7 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-npx tsc -b && npx tsc -p e2e && npx tsc -p renderer && npx vite build --config renderer/vite.config.ts --logLevel warn || { echo "type check or UI build failed"; echo "0 passed, 1 failed"; exit 1; }
+npx tsc -b && npx tsc -p e2e && npx tsc -p examples && npx tsc -p renderer && npx vite build --config renderer/vite.config.ts --logLevel warn || { echo "type check or UI build failed"; echo "0 passed, 1 failed"; exit 1; }
 npx eslint . --max-warnings 0 && npx prettier --check . || { echo "lint or format check failed"; echo "0 passed, 1 failed"; exit 1; }
 
 tap=$(mktemp)
@@ -16,7 +16,7 @@ trap 'rm -f "$tap" "$validator_out"' EXIT
 node --test --test-concurrency=2 \
   --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=tap --test-reporter-destination="$tap" \
-  dist/mock-server dist/main dist/validator dist/soak
+  dist/mock-server dist/main dist/validator dist/soak dist/packaging
 node_status=$?
 node_passed=$(grep -E '^# pass [0-9]+' "$tap" | awk '{s+=$3} END {print s+0}')
 node_failed=$(grep -E '^# fail [0-9]+' "$tap" | awk '{s+=$3} END {print s+0}')

@@ -5,12 +5,12 @@ import { parseRunnerArgs, UsageError } from './args.js';
 const repo = '/repo/main';
 
 describe('parseRunnerArgs', () => {
-  test('no arguments: our own mock, both categories, the shared TestCases.xml and the checked-in skip list', () => {
-    assert.deepEqual(parseRunnerArgs([], repo, '/cwd'), {
+  test('no arguments: our own mock, both categories, WOPI_VALIDATOR_DATA and the checked-in skip list', () => {
+    assert.deepEqual(parseRunnerArgs([], repo, '/cwd', { WOPI_VALIDATOR_DATA: '/data/validator' }), {
       kind: 'run',
       options: {
         external: undefined,
-        testCasesFile: '/repo/shared/wopi-validator/TestCases.xml',
+        testCasesFile: '/data/validator/TestCases.xml',
         skipListFile: '/repo/main/validator/skip-list.json',
         categories: ['WopiCore', 'OfficeNativeClient'],
         group: undefined,
@@ -19,6 +19,13 @@ describe('parseRunnerArgs', () => {
         json: false,
       },
     });
+  });
+  test('no TestCases.xml anywhere: nothing to run, which is not an error', () => {
+    assert.deepEqual(parseRunnerArgs([], '/nowhere/repo', '/cwd', {}), { kind: 'no-test-cases' });
+  });
+  test('--test-cases names the file, relative to the working directory', () => {
+    const command = parseRunnerArgs(['--test-cases', 'data/TestCases.xml'], repo, '/cwd', {});
+    assert.equal(command.kind === 'run' && command.options.testCasesFile, '/cwd/data/TestCases.xml');
   });
   test('an external host like the original -w/-t/-l, files relative to the working directory', () => {
     const command = parseRunnerArgs(

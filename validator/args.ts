@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { Category, type Category as CategoryName } from './constants.js';
 import { parseCategories } from './selection.js';
+import { defaultTestCasesFile } from './test-cases-location.js';
 
 /** A mistake on the command line; the message says what to change. */
 export class UsageError extends Error {}
@@ -26,7 +27,7 @@ export interface RunnerOptions {
   json: boolean;
 }
 
-export type RunnerCommand = { kind: 'help' } | { kind: 'run'; options: RunnerOptions };
+export type RunnerCommand = { kind: 'help' } | { kind: 'no-test-cases' } | { kind: 'run'; options: RunnerOptions };
 
 export const helpText = `Usage: npm run validate -- [options]
        node dist/validator/main.js [options]
@@ -46,8 +47,10 @@ Options:
                         [default: WopiCore,OfficeNativeClient]
   --group <name>        run only this test group (-g)
   --test <name>         run only this test (-n)
-  --config <file>       TestCases.xml to run; JSON schemas are read from JsonSchemas/ beside it
-                        [default: ../shared/wopi-validator/TestCases.xml beside this repository]
+  --config <file>       TestCases.xml to run (microsoft/wopi-validator-core, MIT); JSON schemas are
+                        read from JsonSchemas/ beside it. Also --test-cases <file>.
+                        [default: $WOPI_VALIDATOR_DATA/TestCases.xml, else
+                        ../shared/wopi-validator/TestCases.xml beside this repository when it exists]
   --skip-list <file>    tests to skip, each with its reason   [default: validator/skip-list.json]
   --verbose             print the requests and responses of failed tests
   --json                print one JSON document with every result instead of text
@@ -56,7 +59,12 @@ Options:
 Exit codes: 0 every test passed or was skipped by the skip list, 1 a test failed or the run could
 not start, 2 bad options or an unreadable TestCases.xml, schema folder or skip list.`;
 
-export function parseRunnerArgs(argv: string[], repoRoot: string, cwd = process.cwd()): RunnerCommand {
+export function parseRunnerArgs(
+  argv: string[],
+  repoRoot: string,
+  cwd = process.cwd(),
+  env: NodeJS.ProcessEnv = process.env,
+): RunnerCommand {
   let parsed;
   try {
     parsed = parseArgs({
@@ -72,6 +80,7 @@ export function parseRunnerArgs(argv: string[], repoRoot: string, cwd = process.
         group: { type: 'string' },
         test: { type: 'string' },
         config: { type: 'string' },
+        'test-cases': { type: 'string' },
         'skip-list': { type: 'string' },
         verbose: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
@@ -113,12 +122,14 @@ export function parseRunnerArgs(argv: string[], repoRoot: string, cwd = process.
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  const given = v['test-cases'] ?? v.config;
+  const testCasesFile = given !== undefined ? path.resolve(cwd, given) : defaultTestCasesFile(repoRoot, env);
+  if (testCasesFile === undefined) return { kind: 'no-test-cases' };
   return {
     kind: 'run',
     options: {
       external,
-      testCasesFile:
-        v.config !== undefined ? path.resolve(cwd, v.config) : path.resolve(repoRoot, '..', 'shared', 'wopi-validator', 'TestCases.xml'),
+      testCasesFile,
       skipListFile: v['skip-list'] !== undefined ? path.resolve(cwd, v['skip-list']) : path.join(repoRoot, 'validator', 'skip-list.json'),
       categories,
       group: v.group,

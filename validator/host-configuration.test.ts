@@ -6,11 +6,13 @@ import { parseTestCases } from './parse-test-cases.js';
 import { selectTests } from './selection.js';
 import { capabilitiesFor, describeHostConfiguration, hostRequirements } from './host-configuration.js';
 import type { TestCaseDefinition, ValidatorDefinition } from './model.js';
+import { defaultTestCasesFile, testCasesOrigin } from './test-cases-location.js';
 
-describe('host requirements of the real TestCases.xml groups', async () => {
-  const suite = parseTestCases(
-    await readFile(fileURLToPath(new URL('../../../shared/wopi-validator/TestCases.xml', import.meta.url)), 'utf8'),
-  );
+/** The real TestCases.xml when it is here (WOPI_VALIDATOR_DATA, or ../shared beside the repository); without it these cases say where it comes from. */
+const testCasesFile = defaultTestCasesFile(fileURLToPath(new URL('../../', import.meta.url)));
+
+describe('host requirements of the real TestCases.xml groups', { skip: testCasesFile === undefined && testCasesOrigin }, async () => {
+  const suite = parseTestCases(await readFile(testCasesFile!, 'utf8'));
   const selected = selectTests(suite, { categories: ['WopiCore', 'OfficeNativeClient'] });
   const byGroup = new Map(selected.map((s) => [s.group, hostRequirements(s.prerequisites)]));
 

@@ -33,7 +33,7 @@ describe('validator runner CLI', () => {
     assert.equal(stdout, '');
     assert.equal(
       stderr,
-      'wopi-validator: cannot read TestCases.xml (pass --config <file> to use another) at /nonexistent/TestCases.xml: no such file\n',
+      'wopi-validator: cannot read TestCases.xml at /nonexistent/TestCases.xml: no such file. TestCases.xml comes from microsoft/wopi-validator-core (MIT, https://github.com/microsoft/wopi-validator-core); point at it with --test-cases FILE or WOPI_VALIDATOR_DATA=<folder>\n',
     );
   });
 

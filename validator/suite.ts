@@ -34,7 +34,10 @@ export interface SuiteOptions {
 
 /** Reads and selects the test cases, the skip list and the JSON schemas the selection needs. */
 export async function loadSuite(options: SuiteOptions) {
-  const suite = parseTestCases(await readInput(options.testCasesFile, `TestCases.xml (${testCasesOrigin})`));
+  const xml = await readInput(options.testCasesFile, 'TestCases.xml').catch((error: Error) => {
+    throw new InputError(`${error.message}. ${testCasesOrigin}`);
+  });
+  const suite = parseTestCases(xml);
   const schemas = await Schemas.load(path.join(path.dirname(options.testCasesFile), 'JsonSchemas'));
   const selected = selectTests(suite, { categories: options.categories, group: options.group, test: options.test });
   const knownTests = new Set(suite.groups.flatMap((g) => g.testCases.map((t) => t.name)));

@@ -24,6 +24,7 @@ export class UsageError extends Error {}
 export const helpText = `Usage: npm run serve -- [options]
        wopi-mock-host [serve] [options]
        wopi-mock-host check <bootstrapperUrl> [options]   (see check --help)
+       wopi-mock-host validate [options]                  (the WOPI validator's cases; see validate --help)
 
 An HTTPS mock WOPI host for Office mobile: bootstrapper, OAuth sign-in and token
 endpoints, ecosystem, containers and files, with fault injection and a live log.

@@ -95,8 +95,10 @@ function humanPrinter(quiet: boolean): Printer {
 }
 
 export async function main(args: string[]): Promise<number> {
-  // Subcommands: serve (the default), check.
+  // Subcommands: serve (the default), check, validate.
   if (args[0] === 'check') return runCheckCommand(args.slice(1));
+  // Loaded on demand: the validator's XML, JSONPath and schema libraries stay out of serve and check.
+  if (args[0] === 'validate') return (await import('../../validator/cli.js')).runValidator(args.slice(1));
   const argv = args[0] === 'serve' ? args.slice(1) : args;
   let command;
   try {
