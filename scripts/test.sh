@@ -7,6 +7,10 @@ cd "$(dirname "$0")/.."
 
 npx tsc -b && npx tsc -p e2e && npx tsc -p examples && npx tsc -p renderer && npx vite build --config renderer/vite.config.ts --logLevel warn || { echo "type check or UI build failed"; echo "0 passed, 1 failed"; exit 1; }
 npx eslint . --max-warnings 0 && npx prettier --check . || { echo "lint or format check failed"; echo "0 passed, 1 failed"; exit 1; }
+# The package as npm would publish it: publint on its fields and files, arethetypeswrong on its types (ESM only).
+pack_dir=$(mktemp -d)
+{ npx publint --strict && tarball=$(npm pack --ignore-scripts --silent --pack-destination "$pack_dir") && npx attw "$pack_dir/$tarball" --profile esm-only --format table-flipped; } || { rm -rf "$pack_dir"; echo "package check (publint, attw) failed"; echo "0 passed, 1 failed"; exit 1; }
+rm -rf "$pack_dir"
 
 tap=$(mktemp)
 validator_out=$(mktemp)
