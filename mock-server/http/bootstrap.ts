@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { Route, WopiHeader } from '../protocol/headers.js';
 import { resolveWopiSrc } from '../protocol/wopi-src.js';
 import { parseBearerAuthorization } from '../protocol/authorization.js';
+import { epochMsToSeconds } from '../protocol/time.js';
 import { notFound, notImplemented, serverError, unauthenticated } from '../errors.js';
 import type { MockUser } from '../state/config-schema.js';
 import type { Call, Handler } from './call.js';
@@ -79,7 +80,7 @@ export function bootstrapHandlers(context: HostContext) {
       AccessTokenInfo: {
         AccessToken: issued.token,
         // Spec: AccessTokenExpiry is defined as access_token_ttl: milliseconds since the epoch (WopiHost sends seconds).
-        AccessTokenExpiry: call.bends(config, 'accessTokenExpiryInSeconds') ? Math.floor(issued.expiresAtMs / 1000) : issued.expiresAtMs,
+        AccessTokenExpiry: call.bends(config, 'accessTokenExpiryInSeconds') ? epochMsToSeconds(issued.expiresAtMs) : issued.expiresAtMs,
       },
     });
   };

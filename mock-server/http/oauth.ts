@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { OAuthErrorCode } from '../protocol/oauth-errors.js';
 import { parseBasicAuthorization } from '../protocol/authorization.js';
-import { expiresInSeconds } from '../protocol/time.js';
+import { epochSecondsToMs, expiresInSeconds } from '../protocol/time.js';
 import { badRequest, oauthFailure } from '../errors.js';
 import type { MockUser } from '../state/config-schema.js';
 import type { CodeClaims, RefreshClaims } from '../tokens/token-service.js';
@@ -235,7 +235,7 @@ export function oauthHandlers(context: HostContext) {
       if (redirectUri === undefined) call.notes.push('redirect_uri not sent with the code (RFC 6749 §4.1.3 requires it); accepted');
       else if (!sameRedirectUri(redirectUri, claims.ru))
         throw oauthFailure(OAuthErrorCode.InvalidGrant, 'redirect_uri differs from the one the code was issued for');
-      if (!context.usedCodes.markUsed(claims.jti, claims.exp * 1000)) {
+      if (!context.usedCodes.markUsed(claims.jti, epochSecondsToMs(claims.exp))) {
         context.usedCodes.revokeGrant(claims.jti);
         throw oauthFailure(
           OAuthErrorCode.InvalidGrant,
