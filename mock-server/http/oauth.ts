@@ -4,7 +4,6 @@ import { parseBasicAuthorization } from '../protocol/authorization.js';
 import { epochSecondsToMs, expiresInSeconds } from '../protocol/time.js';
 import { badRequest, oauthFailure } from '../errors.js';
 import type { MockUser } from '../state/config-schema.js';
-import type { CodeClaims, RefreshClaims } from '../tokens/token-service.js';
 import type { Call, Handler } from './call.js';
 import type { HostContext } from './context.js';
 import { renderSignInPage } from './signin-page.js';
@@ -226,8 +225,10 @@ export function oauthHandlers(context: HostContext) {
 
     if (grantType === 'authorization_code') {
       if (!params.get('code')) throw oauthFailure(OAuthErrorCode.InvalidRequest, 'code is missing');
-      if (!call.auth?.ok) throw oauthFailure(OAuthErrorCode.InvalidGrant, call.auth?.reason ?? 'the code is invalid');
-      const claims = call.auth.claims as CodeClaims;
+      const { credential } = call;
+      const checked = credential.kind === 'form' && credential.tokenKind === 'code' ? credential.result : null;
+      if (!checked?.ok) throw oauthFailure(OAuthErrorCode.InvalidGrant, checked?.reason ?? 'the code is invalid');
+      const { claims } = checked;
       if (claims.cid !== context.store.config.oauth.clientId)
         throw oauthFailure(OAuthErrorCode.InvalidGrant, 'the code was issued to another client');
       const redirectUri = params.get('redirect_uri');
@@ -242,15 +243,17 @@ export function oauthHandlers(context: HostContext) {
           'the code was already used; the tokens issued for it are revoked (RFC 6749 section 4.1.2)',
         );
       }
-      return issueTokens(res, call, call.auth.user, claims.jti);
+      return issueTokens(res, call, checked.user, claims.jti);
     }
     if (grantType === 'refresh_token') {
       if (!params.get('refresh_token')) throw oauthFailure(OAuthErrorCode.InvalidRequest, 'refresh_token is missing');
-      if (!call.auth?.ok) throw oauthFailure(OAuthErrorCode.InvalidGrant, call.auth?.reason ?? 'the refresh token is invalid');
-      const claims = call.auth.claims as RefreshClaims;
+      const { credential } = call;
+      const checked = credential.kind === 'form' && credential.tokenKind === 'refresh' ? credential.result : null;
+      if (!checked?.ok) throw oauthFailure(OAuthErrorCode.InvalidGrant, checked?.reason ?? 'the refresh token is invalid');
+      const { claims } = checked;
       if (claims.cid !== context.store.config.oauth.clientId)
         throw oauthFailure(OAuthErrorCode.InvalidGrant, 'the refresh token was issued to another client');
-      return issueTokens(res, call, call.auth.user, claims.gr ?? claims.jti);
+      return issueTokens(res, call, checked.user, claims.gr ?? claims.jti);
     }
     throw oauthFailure(
       OAuthErrorCode.UnsupportedGrantType,

@@ -15,10 +15,12 @@ interface Access {
 }
 
 function requireWopiToken(call: Call): Access {
-  if (!call.auth) throw unauthenticated('no WOPI access token (?access_token=)');
-  if (!call.auth.ok) throw unauthenticated(call.auth.reason);
-  const claims = call.auth.claims as WopiClaims;
-  return { user: call.auth.user, claims, inherited: { expiresAtMs: epochSecondsToMs(claims.exp) } };
+  const { credential } = call;
+  if (credential.kind !== 'query' && (credential.kind !== 'bearer' || credential.tokenKind !== 'wopi'))
+    throw unauthenticated('no WOPI access token (?access_token=)');
+  const { result } = credential;
+  if (!result.ok) throw unauthenticated(result.reason);
+  return { user: result.user, claims: result.claims, inherited: { expiresAtMs: epochSecondsToMs(result.claims.exp) } };
 }
 
 /**
