@@ -10,6 +10,7 @@ import { renderSignInPage } from './signin-page.js';
 import { checkSessionContext, checkTokenEndpointChoice, signInExtras } from './session-context.js';
 import { Route } from '../protocol/headers.js';
 import { authorizationHeader } from './authorization-header.js';
+import { sameSecret } from './same-secret.js';
 
 // Spec: RFC 6749 §4.1 (authorization code grant) as Office mobile runs it (notes §4).
 
@@ -175,8 +176,9 @@ export function oauthHandlers(context: HostContext) {
     const { clientId, clientSecret } = context.store.config.oauth;
     if (id === undefined || secret === undefined)
       throw oauthFailure(OAuthErrorCode.InvalidClient, 'client authentication is missing (send client_id and client_secret)');
-    if (id !== clientId || secret !== clientSecret)
-      throw oauthFailure(OAuthErrorCode.InvalidClient, 'unknown client or wrong client secret');
+    // The secret is compared in constant time, and whether or not the client id matched.
+    const secretMatches = sameSecret(secret, clientSecret);
+    if (id !== clientId || !secretMatches) throw oauthFailure(OAuthErrorCode.InvalidClient, 'unknown client or wrong client secret');
   }
 
   /** `grant`: the code the chain started from, carried on so a replayed code can revoke it all. */
