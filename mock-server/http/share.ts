@@ -20,7 +20,7 @@ import { renderShareError, renderSharedContainer, renderSharedFile, sharePagePol
  * the token of the GetShareUrl request and revoked with its user.
  */
 
-export function shareUrl(origin: string, token: string): string {
+function shareUrl(origin: string, token: string): string {
   return `${origin}${Route.Share}/${encodeURIComponent(token)}`;
 }
 
