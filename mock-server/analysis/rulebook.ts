@@ -490,10 +490,6 @@ export const clientRuleIds: ReadonlySet<RuleId> = new Set<RuleId>([
   'access-token-ttl-not-ms',
 ]);
 
-export function isRuleId(value: string): value is RuleId {
-  return Object.hasOwn(definitions, value);
-}
-
 /** One time a rule was broken (or, for a finding, observed), with what shows it. */
 export interface Finding {
   rule: RuleId;

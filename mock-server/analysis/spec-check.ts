@@ -15,7 +15,7 @@ import { lockHeaders } from './exchange/locks.js';
  */
 
 /** In order: what was sent, then the answer's framing, then its body. */
-export const exchangeChecks: readonly ExchangeCheck[] = [
+const exchangeChecks: readonly ExchangeCheck[] = [
   requestTokens,
   challenge401,
   bootstrapperAnswers,

@@ -1,4 +1,5 @@
 import { parseBearerAuthorization } from '../protocol/authorization.js';
+import { epochSecondsToMs } from '../protocol/time.js';
 import type { TokenKind, WopiScope } from '../tokens/token-service.js';
 import type { HeaderLine, LogEntry } from '../log/entry.js';
 
@@ -67,8 +68,8 @@ export function decodeToken(token: string, nowMs: number): DecodedToken {
 
   const typ = stringOrNull(header['typ']);
   const kind = typ !== null ? (typPattern.exec(typ)?.[1] as TokenKind | undefined) : undefined;
-  const issuedAtMs = secondsToMs(payload['iat']);
-  const expiresAtMs = secondsToMs(payload['exp']);
+  const issuedAtMs = epochMsOf(payload['iat']);
+  const expiresAtMs = epochMsOf(payload['exp']);
   const scope = stringOrNull(payload['res']);
   return {
     ok: true,
@@ -190,8 +191,9 @@ function stringOrNull(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
 }
 
-function secondsToMs(value: unknown): number | null {
-  return typeof value === 'number' && Number.isFinite(value) ? value * 1000 : null;
+/** A JWT time claim (seconds since the epoch) in milliseconds; null when it is not a number. */
+function epochMsOf(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? epochSecondsToMs(value) : null;
 }
 
 function isWopiScope(value: string): value is WopiScope {

@@ -7,7 +7,7 @@ import type { HostContext } from './context.js';
 import { requireResource } from './wopi-access.js';
 
 /** An AddActivities body is a little JSON; anything this large is not one. */
-export const maxActivitiesBodyBytes = 256 * 1024;
+const maxActivitiesBodyBytes = 256 * 1024;
 
 /**
  * AddActivities (protocol/activities.ts): answers each activity, keeps what arrived per file for the

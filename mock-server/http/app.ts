@@ -1,5 +1,6 @@
 import express, { type Express, type Request, type Response } from 'express';
 import { Operation, type OperationName } from '../protocol/operations.js';
+import { WopiHeader, WopiOverride } from '../protocol/headers.js';
 import { explainSwitchedOff, switchedOff } from '../protocol/capabilities.js';
 import { notFound, notImplemented } from '../errors.js';
 import type { Call, Handler } from './call.js';
@@ -82,9 +83,9 @@ export function createWopiApp(context: HostContext): Express {
     if (call.resource && call.operation === Operation.Unknown && req.method !== 'GET' && req.method !== 'HEAD') {
       if (req.method !== 'POST')
         throw notImplemented(`${req.method} is not a WOPI method: reads are GET, changes are POST with X-WOPI-Override`);
-      const override = JSON.stringify(String(req.headers['x-wopi-override'] ?? ''));
+      const override = JSON.stringify(String(req.headers[WopiHeader.Override] ?? ''));
       if (call.resource.kind === 'file' && /\/contents\/?$/.test(req.path))
-        throw notImplemented(`X-WOPI-Override ${override} is not implemented for file contents; PutFile takes "PUT"`);
+        throw notImplemented(`X-WOPI-Override ${override} is not implemented for file contents; PutFile takes "${WopiOverride.Put}"`);
       throw notImplemented(`X-WOPI-Override ${override} is not implemented for ${call.resource.kind}s`);
     }
     if (call.operation !== Operation.Unknown) throw notImplemented(`${call.operation} is not implemented by this host`);

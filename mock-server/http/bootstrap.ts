@@ -1,7 +1,7 @@
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { Route, WopiHeader } from '../protocol/headers.js';
 import { resolveWopiSrc } from '../protocol/wopi-src.js';
-import { parseBearerAuthorization } from '../protocol/authorization.js';
+import { epochMsToSeconds } from '../protocol/time.js';
 import { notFound, notImplemented, serverError, unauthenticated } from '../errors.js';
 import type { MockUser } from '../state/config-schema.js';
 import type { Call, Handler } from './call.js';
@@ -10,31 +10,24 @@ import { ecosystemUrl, freshWopiExpiry, issueWopiToken, resourceUrlWithToken } f
 import { containerInfo } from './containers.js';
 import { checkSessionContext } from './session-context.js';
 import { setChallenge } from './challenge.js';
-import { authorizationHeader } from './authorization-header.js';
 import { withAccessToken } from './urls.js';
 
 // Spec: https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/rest/bootstrapper/bootstrap
 
-/** The signed-in user, or a 401 (which map-errors turns into the Bearer challenge). */
-export function requireOAuthUser(call: Call): MockUser {
-  if (call.auth?.ok) return call.auth.user;
-  throw unauthenticated(
-    call.auth
-      ? call.auth.reason
-      : (call.notes.find((n) => n.startsWith('Authorization')) ?? 'no OAuth access token in the Authorization header'),
-  );
+/** The signed-in user and the OAuth access token they sent, or a 401 (which map-errors turns into the Bearer challenge). */
+function requireOAuthUser(call: Call): { user: MockUser; token: string } {
+  const { credential } = call;
+  if (credential.kind === 'bearer' && credential.tokenKind === 'access') {
+    if (credential.result.ok) return { user: credential.result.user, token: credential.token };
+    throw unauthenticated(credential.result.reason);
+  }
+  throw unauthenticated(credential.kind === 'malformed' ? credential.reason : 'no OAuth access token in the Authorization header');
 }
 
-/** The OAuth access token the caller sent; only read once requireOAuthUser accepted it. */
-function oauthToken(req: Request): string {
-  const parsed = parseBearerAuthorization(authorizationHeader(req));
-  return parsed.kind === 'bearer' ? parsed.token : '';
-}
-
-async function bootstrapInfo(context: HostContext, req: Request, call: Call, user: MockUser) {
+async function bootstrapInfo(context: HostContext, call: Call, { user, token }: { user: MockUser; token: string }) {
   return {
     EcosystemUrl: call.bends(context.store.config, 'oauthTokenInEcosystemUrl')
-      ? withAccessToken(context.origin() + Route.Ecosystem, oauthToken(req))
+      ? withAccessToken(context.origin() + Route.Ecosystem, token)
       : await ecosystemUrl(context, user, freshWopiExpiry(context)),
     UserId: user.id,
     SignInName: user.signInName,
@@ -51,7 +44,7 @@ export function bootstrapHandlers(context: HostContext) {
   };
 
   const bootstrap: Handler = async (req, res, call) => {
-    const user = requireOAuthUser(call);
+    const caller = requireOAuthUser(call);
     const operation = req.headers[WopiHeader.EcosystemOperation];
     if (req.method === 'POST') checkSessionContext(req, call, context.store.config);
     if (req.method === 'POST' && operation !== undefined && call.bends(context.store.config, 'unknownEcosystemOperation')) {
@@ -59,11 +52,12 @@ export function bootstrapHandlers(context: HostContext) {
         `X-WOPI-EcosystemOperation ${String(operation)} is not implemented (compatibility.unknownEcosystemOperation is "notImplemented")`,
       );
     }
-    answer(res, call, { Bootstrap: await bootstrapInfo(context, req, call, user) });
+    answer(res, call, { Bootstrap: await bootstrapInfo(context, call, caller) });
   };
 
   const getNewAccessToken: Handler = async (req, res, call) => {
-    const user = requireOAuthUser(call);
+    const caller = requireOAuthUser(call);
+    const { user } = caller;
     const { config } = context.store;
     checkSessionContext(req, call, config);
     // Spec (GetNewAccessToken): missing, unknown or not the user's → 404 Not Found.
@@ -75,20 +69,21 @@ export function bootstrapHandlers(context: HostContext) {
     if (!record) throw notFoundHere(`no ${resolved.kind} ${resolved.id} that user ${user.id} can access`);
     const issued = await issueWopiToken(context, user, `${record.kind}:${record.id}`, freshWopiExpiry(context));
     answer(res, call, {
-      Bootstrap: await bootstrapInfo(context, req, call, user),
+      Bootstrap: await bootstrapInfo(context, call, caller),
       AccessTokenInfo: {
         AccessToken: issued.token,
         // Spec: AccessTokenExpiry is defined as access_token_ttl: milliseconds since the epoch (WopiHost sends seconds).
-        AccessTokenExpiry: call.bends(config, 'accessTokenExpiryInSeconds') ? Math.floor(issued.expiresAtMs / 1000) : issued.expiresAtMs,
+        AccessTokenExpiry: call.bends(config, 'accessTokenExpiryInSeconds') ? epochMsToSeconds(issued.expiresAtMs) : issued.expiresAtMs,
       },
     });
   };
 
   const getRootContainer: Handler = async (req, res, call) => {
-    const user = requireOAuthUser(call);
+    const caller = requireOAuthUser(call);
+    const { user } = caller;
     checkSessionContext(req, call, context.store.config);
     const bootstrapOnly = call.bends(context.store.config, 'rootContainerAsBootstrap');
-    const info = await bootstrapInfo(context, req, call, user);
+    const info = await bootstrapInfo(context, call, caller);
     if (bootstrapOnly) return answer(res, call, { Bootstrap: info });
     const root = await context.files.ensureRoot(user);
     const expiry = freshWopiExpiry(context);

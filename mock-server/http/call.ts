@@ -9,6 +9,27 @@ import type { Config } from '../state/config-schema.js';
 /** Shared by every call no switch bent, so the hot path allocates nothing for it. */
 const noKnownBugs: readonly KnownBugKey[] = Object.freeze([]);
 
+/** A presented token and what `authenticate` made of it, typed by the kind it was checked as. */
+type CheckedAs<K extends TokenKind> = { [P in K]: { readonly tokenKind: P; readonly result: Authentication<P> } }[K];
+
+/**
+ * The credential a request carried, in the form its operation takes (http/families.ts), read once
+ * by the pipeline (identifyCaller) before faults and handlers look at it.
+ */
+export type Credential =
+  | { readonly kind: 'none' }
+  /** An Authorization header the bootstrapper cannot read (sent twice, not Bearer). */
+  | { readonly kind: 'malformed'; readonly reason: string }
+  /** `Authorization: Bearer`: the bootstrapper's OAuth access token, or a WOPI token sent as a header. */
+  | ({ readonly kind: 'bearer'; readonly form: BearerForm; readonly token: string } & CheckedAs<'access' | 'wopi'>)
+  /** `?access_token=` on a WOPI request. */
+  | ({ readonly kind: 'query' } & CheckedAs<'wopi'>)
+  /** The token request's `code` or `refresh_token`, per its grant_type. */
+  | ({ readonly kind: 'form' } & CheckedAs<'code' | 'refresh'>);
+
+/** Shared by every call without a credential: the bootstrapper's first 401 is the hottest path. */
+const noCredential: Credential = Object.freeze({ kind: 'none' });
+
 /**
  * What the pipeline learns about one request, shared by its steps through `res.locals`. A class,
  * so every request's record has the same shape (it is built on the hottest path there is).
@@ -17,14 +38,13 @@ export class Call implements Classified {
   readonly operation: Classified['operation'];
   readonly resource: Classified['resource'];
   readonly startedHr = performance.now();
-  /** The result of checking the request's credential, if it carried one. */
-  auth: Authentication<TokenKind> | null = null;
-  authForm: BearerForm | null = null;
+  /** The credential the request carried and, when it presented a token, what checking it gave. */
+  credential: Credential = noCredential;
   userId: string | null = null;
   /** Read when the request arrives: by the time a response closes, the socket may be detached. */
   remoteAddress = '';
   faultId: string | null = null;
-  /** Short explanations shown with the log entry (why a 401, which Bearer form arrived, …). */
+  /** Short explanations shown with the log entry (why a 401, which fault rule fired, …). */
   notes: string[] = [];
   /** The known-bug switches that bent this answer, in the order they did. */
   knownBugs: readonly KnownBugKey[] = noKnownBugs;
@@ -38,6 +58,14 @@ export class Call implements Classified {
   ) {
     this.operation = classified.operation;
     this.resource = classified.resource;
+  }
+
+  /**
+   * What checking the presented token gave, or null when there was none. Derived from
+   * `credential`; kept for map-errors.ts, which asks whether a token was refused.
+   */
+  get auth(): Authentication<TokenKind> | null {
+    return 'result' in this.credential ? this.credential.result : null;
   }
 
   /** Records that a known-bug switch bent this answer, so the log can say so and cite the rule. */

@@ -30,7 +30,7 @@ export function containerInfo(_context: HostContext, container: ContainerRecord)
 }
 
 /** `X-WOPI-FileExtensionFilterList`: `.docx,.xlsx`, matched case-insensitively; null means no filter. */
-export function parseExtensionFilter(header: string | string[] | undefined): Set<string> | null {
+function parseExtensionFilter(header: string | string[] | undefined): Set<string> | null {
   if (header === undefined) return null;
   const value = Array.isArray(header) ? header.join(',') : header;
   if (value.trim() === '') return null;

@@ -5,7 +5,7 @@ import type { RequestLog } from '../log/request-log.js';
 import type { WopiSrcContext } from '../protocol/wopi-src.js';
 import type { UsedCodes } from '../tokens/used-codes.js';
 
-/** Everything a handler may use. Built once by createEngine. */
+/** Everything a handler may use. Built once by startEngine (engine.ts). */
 export interface HostContext {
   store: Store;
   tokens: TokenService;

@@ -10,7 +10,7 @@ import { escapeHtml } from './signin-page.js';
  * certificate data) because the phone has nothing else to reach the host with.
  */
 
-export const productName = 'WOPI Mock Host';
+const productName = 'WOPI Mock Host';
 export const profileFileName = 'wopi-mock-host-ca.mobileconfig';
 export const certificateFileName = 'wopi-mock-host-ca.crt';
 export const profileContentType = 'application/x-apple-aspen-config';
@@ -33,7 +33,7 @@ export function caFacts(pem: string): CaFacts {
 const profileNamespace = Buffer.from('6f1c2a4e9b7d4f0a8e3c5d2b1a0f9e8d', 'hex');
 
 /** RFC 4122 §4.3 name-based UUID (version 5, SHA-1). */
-export function nameBasedUuid(name: string): string {
+function nameBasedUuid(name: string): string {
   const hash = createHash('sha1').update(profileNamespace).update(name, 'utf8').digest().subarray(0, 16);
   hash[6] = (hash[6]! & 0x0f) | 0x50;
   hash[8] = (hash[8]! & 0x3f) | 0x80;
@@ -86,7 +86,7 @@ export function caProfile(ca: CaFacts, host: string): string {
   );
 }
 
-export interface SetupPageInput {
+interface SetupPageInput {
   /** The origin the device used to reach this page (so the URLs shown work from it). */
   origin: string;
   fingerprintSha256: string;
@@ -106,7 +106,7 @@ ol { padding-left: 1.25rem; }
 `;
 
 /** The page a phone opens (by QR code from the desktop UI) to install the CA. */
-export function renderSetupPage(input: SetupPageInput): string {
+function renderSetupPage(input: SetupPageInput): string {
   const bootstrapperUrl = input.origin + Route.Bootstrapper;
   return `<!doctype html>
 <html lang="en">

@@ -16,7 +16,7 @@ import { supportedShareUrlTypes } from '../protocol/share-url.js';
 
 // Spec: https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/rest/files/checkfileinfo
 
-export function checkFileInfo(
+function checkFileInfo(
   file: FileRecord,
   user: MockUser,
   owner: MockUser | undefined,
@@ -67,7 +67,7 @@ export function checkFileInfo(
  * The id a host with an internal and an external user id sends where it should send the other:
  * still one Office can load (the prefix adds no forbidden character), never equal to the real one.
  */
-export const mismatchedUserId = (id: string) => `uid-${id}`;
+const mismatchedUserId = (id: string) => `uid-${id}`;
 
 /** PutUserInfo's body: the spec allows up to 1024 ASCII characters. */
 const maxUserInfoBytes = 1024;

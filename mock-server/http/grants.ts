@@ -2,10 +2,11 @@ import type { MockUser } from '../state/config-schema.js';
 import type { ResourceRecord } from '../storage/file-store.js';
 import type { WopiScope } from '../tokens/token-service.js';
 import { Route } from '../protocol/headers.js';
+import type { EpochMilliseconds } from '../protocol/time.js';
 import type { HostContext } from './context.js';
 import { resourceUrl, withAccessToken } from './urls.js';
 
-export type Expiry = { ttlSeconds: number } | { expiresAtMs: number };
+export type Expiry = { ttlSeconds: number } | { expiresAtMs: EpochMilliseconds };
 
 /** The expiry for a WOPI token minted from OAuth: the configured WOPI lifetime. */
 export function freshWopiExpiry(context: HostContext): Expiry {

@@ -241,6 +241,9 @@ describe('token endpoint', () => {
     const client = { client_id: clientId, client_secret: clientSecret };
     assertOAuthError(await redeem({ ...client, grant_type: 'password', username: 'alice', password: 'x' }), 400, 'unsupported_grant_type');
     assertOAuthError(await redeem({ ...client, grant_type: 'client_credentials' }), 400, 'unsupported_grant_type');
+    // Names every object has are not grants either.
+    for (const grant_type of ['constructor', '__proto__', 'toString'])
+      assertOAuthError(await redeem({ ...client, grant_type }), 400, 'unsupported_grant_type');
     assertOAuthError(await redeem(client), 400, 'invalid_request');
     assertOAuthError(await redeem({ ...client, grant_type: 'authorization_code' }), 400, 'invalid_request');
     assertOAuthError(await redeem({ ...client, grant_type: 'refresh_token' }), 400, 'invalid_request');

@@ -1,16 +1,16 @@
 import type { Request, Response } from 'express';
 import { OAuthErrorCode } from '../protocol/oauth-errors.js';
 import { parseBasicAuthorization } from '../protocol/authorization.js';
-import { expiresInSeconds } from '../protocol/time.js';
+import { epochSecondsToMs, expiresInSeconds } from '../protocol/time.js';
 import { badRequest, oauthFailure } from '../errors.js';
 import type { MockUser } from '../state/config-schema.js';
-import type { CodeClaims, RefreshClaims } from '../tokens/token-service.js';
 import type { Call, Handler } from './call.js';
 import type { HostContext } from './context.js';
 import { renderSignInPage } from './signin-page.js';
 import { checkSessionContext, checkTokenEndpointChoice, signInExtras } from './session-context.js';
 import { Route } from '../protocol/headers.js';
 import { authorizationHeader } from './authorization-header.js';
+import { sameSecret } from './same-secret.js';
 
 // Spec: RFC 6749 §4.1 (authorization code grant) as Office mobile runs it (notes §4).
 
@@ -176,8 +176,9 @@ export function oauthHandlers(context: HostContext) {
     const { clientId, clientSecret } = context.store.config.oauth;
     if (id === undefined || secret === undefined)
       throw oauthFailure(OAuthErrorCode.InvalidClient, 'client authentication is missing (send client_id and client_secret)');
-    if (id !== clientId || secret !== clientSecret)
-      throw oauthFailure(OAuthErrorCode.InvalidClient, 'unknown client or wrong client secret');
+    // The secret is compared in constant time, and whether or not the client id matched.
+    const secretMatches = sameSecret(secret, clientSecret);
+    if (id !== clientId || !secretMatches) throw oauthFailure(OAuthErrorCode.InvalidClient, 'unknown client or wrong client secret');
   }
 
   /** `grant`: the code the chain started from, carried on so a replayed code can revoke it all. */
@@ -212,6 +213,50 @@ export function oauthHandlers(context: HostContext) {
     });
   }
 
+  /** One grant of the token endpoint: checks what the request presented and answers with tokens. */
+  type Grant = (res: Response, call: Call, params: Params) => Promise<void>;
+
+  // Spec: RFC 6749 §4.1.3 (authorization code) and §6 (refresh).
+  const authorizationCode: Grant = (res, call, params) => {
+    if (!params.get('code')) throw oauthFailure(OAuthErrorCode.InvalidRequest, 'code is missing');
+    const { credential } = call;
+    const checked = credential.kind === 'form' && credential.tokenKind === 'code' ? credential.result : null;
+    if (!checked?.ok) throw oauthFailure(OAuthErrorCode.InvalidGrant, checked?.reason ?? 'the code is invalid');
+    const { claims } = checked;
+    if (claims.cid !== context.store.config.oauth.clientId)
+      throw oauthFailure(OAuthErrorCode.InvalidGrant, 'the code was issued to another client');
+    const redirectUri = params.get('redirect_uri');
+    // Spec: RFC 6749 §4.1.3: redirect_uri must be identical to the one the code was issued for.
+    if (redirectUri === undefined) call.notes.push('redirect_uri not sent with the code (RFC 6749 §4.1.3 requires it); accepted');
+    else if (!sameRedirectUri(redirectUri, claims.ru))
+      throw oauthFailure(OAuthErrorCode.InvalidGrant, 'redirect_uri differs from the one the code was issued for');
+    if (!context.usedCodes.markUsed(claims.jti, epochSecondsToMs(claims.exp))) {
+      context.usedCodes.revokeGrant(claims.jti);
+      throw oauthFailure(
+        OAuthErrorCode.InvalidGrant,
+        'the code was already used; the tokens issued for it are revoked (RFC 6749 section 4.1.2)',
+      );
+    }
+    return issueTokens(res, call, checked.user, claims.jti);
+  };
+
+  const refreshToken: Grant = (res, call, params) => {
+    if (!params.get('refresh_token')) throw oauthFailure(OAuthErrorCode.InvalidRequest, 'refresh_token is missing');
+    const { credential } = call;
+    const checked = credential.kind === 'form' && credential.tokenKind === 'refresh' ? credential.result : null;
+    if (!checked?.ok) throw oauthFailure(OAuthErrorCode.InvalidGrant, checked?.reason ?? 'the refresh token is invalid');
+    const { claims } = checked;
+    if (claims.cid !== context.store.config.oauth.clientId)
+      throw oauthFailure(OAuthErrorCode.InvalidGrant, 'the refresh token was issued to another client');
+    return issueTokens(res, call, checked.user, claims.gr ?? claims.jti);
+  };
+
+  /** `grant_type` → its handler. A Map, so a grant_type such as `constructor` finds nothing. */
+  const grants: ReadonlyMap<string, Grant> = new Map([
+    ['authorization_code', authorizationCode],
+    ['refresh_token', refreshToken],
+  ]);
+
   const token: Handler = async (req, res, call) => {
     if (req.method !== 'POST') throw oauthFailure(OAuthErrorCode.InvalidRequest, 'the token endpoint takes POST');
     if (!req.is('application/x-www-form-urlencoded'))
@@ -223,39 +268,13 @@ export function oauthHandlers(context: HostContext) {
     checkSessionContext(req, call, context.store.config);
     const grantType = params.get('grant_type');
     if (grantType === undefined) throw oauthFailure(OAuthErrorCode.InvalidRequest, 'grant_type is missing');
-
-    if (grantType === 'authorization_code') {
-      if (!params.get('code')) throw oauthFailure(OAuthErrorCode.InvalidRequest, 'code is missing');
-      if (!call.auth?.ok) throw oauthFailure(OAuthErrorCode.InvalidGrant, call.auth?.reason ?? 'the code is invalid');
-      const claims = call.auth.claims as CodeClaims;
-      if (claims.cid !== context.store.config.oauth.clientId)
-        throw oauthFailure(OAuthErrorCode.InvalidGrant, 'the code was issued to another client');
-      const redirectUri = params.get('redirect_uri');
-      // Spec: RFC 6749 §4.1.3: redirect_uri must be identical to the one the code was issued for.
-      if (redirectUri === undefined) call.notes.push('redirect_uri not sent with the code (RFC 6749 §4.1.3 requires it); accepted');
-      else if (!sameRedirectUri(redirectUri, claims.ru))
-        throw oauthFailure(OAuthErrorCode.InvalidGrant, 'redirect_uri differs from the one the code was issued for');
-      if (!context.usedCodes.markUsed(claims.jti, claims.exp * 1000)) {
-        context.usedCodes.revokeGrant(claims.jti);
-        throw oauthFailure(
-          OAuthErrorCode.InvalidGrant,
-          'the code was already used; the tokens issued for it are revoked (RFC 6749 section 4.1.2)',
-        );
-      }
-      return issueTokens(res, call, call.auth.user, claims.jti);
-    }
-    if (grantType === 'refresh_token') {
-      if (!params.get('refresh_token')) throw oauthFailure(OAuthErrorCode.InvalidRequest, 'refresh_token is missing');
-      if (!call.auth?.ok) throw oauthFailure(OAuthErrorCode.InvalidGrant, call.auth?.reason ?? 'the refresh token is invalid');
-      const claims = call.auth.claims as RefreshClaims;
-      if (claims.cid !== context.store.config.oauth.clientId)
-        throw oauthFailure(OAuthErrorCode.InvalidGrant, 'the refresh token was issued to another client');
-      return issueTokens(res, call, call.auth.user, claims.gr ?? claims.jti);
-    }
-    throw oauthFailure(
-      OAuthErrorCode.UnsupportedGrantType,
-      `grant_type "${grantType}" is not supported; use authorization_code or refresh_token`,
-    );
+    const grant = grants.get(grantType);
+    if (!grant)
+      throw oauthFailure(
+        OAuthErrorCode.UnsupportedGrantType,
+        `grant_type "${grantType}" is not supported; use ${[...grants.keys()].join(' or ')}`,
+      );
+    return grant(res, call, params);
   };
 
   return { authorize, token };

@@ -57,24 +57,26 @@ export async function identifyCaller(req: Request, call: Call, context: HostCont
     case 'bootstrapper': {
       const parsed = parseBearerAuthorization(authorizationHeader(req));
       if (parsed.kind === 'bearer') {
-        call.authForm = parsed.form;
-        call.auth = await authenticate('access', parsed.token, context);
+        const result = await authenticate('access', parsed.token, context);
+        call.credential = { kind: 'bearer', form: parsed.form, token: parsed.token, tokenKind: 'access', result };
       } else if (parsed.kind === 'malformed') {
-        call.notes.push(`Authorization header ${parsed.reason}`);
+        const reason = `Authorization header ${parsed.reason}`;
+        call.credential = { kind: 'malformed', reason };
+        call.notes.push(reason);
       }
       break;
     }
-    case 'wopi': {
-      const token = wopiToken(req, call);
-      if (token !== undefined) call.auth = await authenticate('wopi', token, context);
+    case 'wopi':
+      await identifyWopiCaller(req, call, context);
       break;
-    }
     case 'token': {
       const body = (req.body ?? {}) as Record<string, unknown>;
-      if (body['grant_type'] === 'authorization_code' && typeof body['code'] === 'string')
-        call.auth = await authenticate('code', body['code'], context);
-      else if (body['grant_type'] === 'refresh_token' && typeof body['refresh_token'] === 'string')
-        call.auth = await authenticate('refresh', body['refresh_token'], context);
+      const code = body['code'];
+      const refresh = body['refresh_token'];
+      if (body['grant_type'] === 'authorization_code' && typeof code === 'string')
+        call.credential = { kind: 'form', tokenKind: 'code', result: await authenticate('code', code, context) };
+      else if (body['grant_type'] === 'refresh_token' && typeof refresh === 'string')
+        call.credential = { kind: 'form', tokenKind: 'refresh', result: await authenticate('refresh', refresh, context) };
       break;
     }
     case 'authorize': {
@@ -83,21 +85,24 @@ export async function identifyCaller(req: Request, call: Call, context: HostCont
       break;
     }
   }
-  if (call.auth) call.userId = call.auth.ok ? call.auth.user.id : call.auth.userId;
+  const { credential } = call;
+  if ('result' in credential) call.userId = credential.result.ok ? credential.result.user.id : credential.result.userId;
 }
 
 /** WOPI clients put the token in `?access_token=`; the validator also sends it as a Bearer header. */
-function wopiToken(req: Request, call: Call): string | undefined {
+async function identifyWopiCaller(req: Request, call: Call, context: HostContext): Promise<void> {
   const query = req.query['access_token'];
-  if (typeof query === 'string' && query !== '') return query;
+  if (typeof query === 'string' && query !== '') {
+    call.credential = { kind: 'query', tokenKind: 'wopi', result: await authenticate('wopi', query, context) };
+    return;
+  }
   if (Array.isArray(query)) {
     call.notes.push('access_token appears more than once in the query');
-    return undefined;
+    return;
   }
   const parsed = parseBearerAuthorization(authorizationHeader(req));
   if (parsed.kind === 'bearer') {
-    call.authForm = parsed.form;
-    return parsed.token;
+    const result = await authenticate('wopi', parsed.token, context);
+    call.credential = { kind: 'bearer', form: parsed.form, token: parsed.token, tokenKind: 'wopi', result };
   }
-  return undefined;
 }

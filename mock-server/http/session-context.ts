@@ -8,7 +8,7 @@ import type { Call } from './call.js';
 // `tk=<token endpoint>` (used instead of tokenIssuance_uri for every later code exchange and refresh).
 
 /** The query parameter that marks a token request sent to the `tk` URL rather than tokenIssuance_uri. */
-export const viaTkParameter = 'via';
+const viaTkParameter = 'via';
 
 /** What the sign-in redirect adds after `code` (and `state`), per the config. */
 export function signInExtras(config: Pick<Config, 'oauth'>, tokenEndpoint: string): { tk?: string; sc?: string } {

@@ -41,7 +41,7 @@ ${body}
 `;
 }
 
-export function formatSize(bytes: number): string {
+function formatSize(bytes: number): string {
   return `${bytes.toLocaleString('en-US')} byte${bytes === 1 ? '' : 's'}`;
 }
 

@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { Route, WopiHeader } from '../protocol/headers.js';
 import { parseShareScope, parseShareUrlType, shareScope, type SharedItem } from '../protocol/share-url.js';
 import type { ResourceKind } from '../protocol/wopi-src.js';
+import { epochSecondsToMs, type EpochMilliseconds } from '../protocol/time.js';
 import { notImplemented } from '../errors.js';
 import { authenticate } from '../tokens/authenticate.js';
 import type { MockUser } from '../state/config-schema.js';
@@ -19,12 +20,12 @@ import { renderShareError, renderSharedContainer, renderSharedFile, sharePagePol
  * the token of the GetShareUrl request and revoked with its user.
  */
 
-export function shareUrl(origin: string, token: string): string {
+function shareUrl(origin: string, token: string): string {
   return `${origin}${Route.Share}/${encodeURIComponent(token)}`;
 }
 
 type Opened =
-  | { ok: true; user: MockUser; item: SharedItem; record: ResourceRecord; expiresAtMs: number }
+  | { ok: true; user: MockUser; item: SharedItem; record: ResourceRecord; expiresAtMs: EpochMilliseconds }
   | { ok: false; status: number; title: string; detail: string };
 
 export function shareHandlers(context: HostContext) {
@@ -74,7 +75,7 @@ export function shareHandlers(context: HostContext) {
         title: 'Shared item not found',
         detail: `The shared ${item.kind === 'file' ? 'file' : 'folder'} no longer exists.`,
       };
-    return { ok: true, user: auth.user, item, record, expiresAtMs: auth.claims.exp * 1000 };
+    return { ok: true, user: auth.user, item, record, expiresAtMs: epochSecondsToMs(auth.claims.exp) };
   };
 
   const refuse = (res: Response, call: Call, failure: Extract<Opened, { ok: false }>) => {

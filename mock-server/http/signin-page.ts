@@ -1,16 +1,7 @@
 import type { MockUser } from '../state/config-schema.js';
 
 /** The parameters Office sends to the authorization endpoint (notes §4.2), shown to the person signing in. */
-export const officeAuthorizeParameters = [
-  'client_id',
-  'redirect_uri',
-  'response_type',
-  'scope',
-  'state',
-  'rs',
-  'build',
-  'platform',
-] as const;
+const officeAuthorizeParameters = ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'rs', 'build', 'platform'] as const;
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

@@ -2,6 +2,7 @@ import { notFound, unauthenticated } from '../errors.js';
 import type { MockUser } from '../state/config-schema.js';
 import type { ContainerRecord, FileRecord } from '../storage/file-store.js';
 import type { WopiClaims } from '../tokens/token-service.js';
+import { epochSecondsToMs } from '../protocol/time.js';
 import type { Call } from './call.js';
 import type { HostContext } from './context.js';
 import type { Expiry } from './grants.js';
@@ -14,10 +15,12 @@ interface Access {
 }
 
 function requireWopiToken(call: Call): Access {
-  if (!call.auth) throw unauthenticated('no WOPI access token (?access_token=)');
-  if (!call.auth.ok) throw unauthenticated(call.auth.reason);
-  const claims = call.auth.claims as WopiClaims;
-  return { user: call.auth.user, claims, inherited: { expiresAtMs: claims.exp * 1000 } };
+  const { credential } = call;
+  if (credential.kind !== 'query' && (credential.kind !== 'bearer' || credential.tokenKind !== 'wopi'))
+    throw unauthenticated('no WOPI access token (?access_token=)');
+  const { result } = credential;
+  if (!result.ok) throw unauthenticated(result.reason);
+  return { user: result.user, claims: result.claims, inherited: { expiresAtMs: epochSecondsToMs(result.claims.exp) } };
 }
 
 /**

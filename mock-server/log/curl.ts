@@ -94,7 +94,7 @@ function bodyAsBase64(body: CapturedBody): string | undefined {
 }
 
 /** Single-quotes any string for a POSIX shell. */
-export function shellQuote(value: string): string {
+function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 

@@ -683,3 +683,13 @@ test('HTTP/2 entries get the HTTP/2.0 version label and a standard reason phrase
   assert.equal(reasonPhrase(599), '');
   assert.equal(reasonPhrase(413), 'Content Too Large');
 });
+
+test('reason phrases are the IANA registry names, where Node has older ones too', () => {
+  assert.equal(reasonPhrase(200), 'OK');
+  assert.equal(reasonPhrase(302), 'Found');
+  assert.equal(reasonPhrase(418), "I'm a teapot");
+  assert.equal(reasonPhrase(422), 'Unprocessable Content');
+  assert.equal(reasonPhrase(423), 'Locked');
+  assert.equal(reasonPhrase(509), '');
+  assert.equal(reasonPhrase(0), '');
+});

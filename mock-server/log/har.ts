@@ -1,170 +1,18 @@
-import type { OperationName } from '../protocol/operations.js';
+import { STATUS_CODES } from 'node:http';
 import type { CapturedBody, HeaderLine, LogEntry } from './entry.js';
+import type {
+  Har,
+  HarContent,
+  HarCookie,
+  HarPostData,
+  HarQueryParam,
+  HarRequest,
+  HarResponse,
+  HarHeader,
+  MockHarEntry,
+} from './har-model.js';
 
-// HAR 1.2 object model: http://www.softwareishard.com/blog/har-12-spec/
-// Fields marked optional are optional in the spec; everything else is required.
-
-export interface HarCreator {
-  name: string;
-  version: string;
-  comment?: string;
-}
-
-export type HarBrowser = HarCreator;
-
-export interface HarPageTimings {
-  onContentLoad?: number;
-  onLoad?: number;
-  comment?: string;
-}
-
-export interface HarPage {
-  startedDateTime: string;
-  id: string;
-  title: string;
-  pageTimings: HarPageTimings;
-  comment?: string;
-}
-
-/** Shape shared by headers and query-string parameters. */
-export interface HarNameValue {
-  name: string;
-  value: string;
-  comment?: string;
-}
-
-export type HarHeader = HarNameValue;
-export type HarQueryParam = HarNameValue;
-
-export interface HarCookie {
-  name: string;
-  value: string;
-  path?: string;
-  domain?: string;
-  /** ISO 8601. */
-  expires?: string;
-  httpOnly?: boolean;
-  secure?: boolean;
-  comment?: string;
-}
-
-export interface HarParam {
-  name: string;
-  value?: string;
-  fileName?: string;
-  contentType?: string;
-  comment?: string;
-}
-
-export interface HarPostData {
-  mimeType: string;
-  params?: HarParam[];
-  text?: string;
-  comment?: string;
-  /**
-   * Extension: HAR 1.2 gives postData no `encoding`, so a binary request body would otherwise be
-   * indistinguishable from text that happens to look like base64.
-   */
-  _encoding?: 'base64';
-}
-
-export interface HarContent {
-  size: number;
-  compression?: number;
-  mimeType: string;
-  text?: string;
-  encoding?: string;
-  comment?: string;
-}
-
-export interface HarCacheEntry {
-  expires?: string;
-  lastAccess: string;
-  eTag: string;
-  hitCount: number;
-  comment?: string;
-}
-
-export interface HarCache {
-  beforeRequest?: HarCacheEntry | null;
-  afterRequest?: HarCacheEntry | null;
-  comment?: string;
-}
-
-export interface HarTimings {
-  blocked?: number;
-  dns?: number;
-  connect?: number;
-  send: number;
-  wait: number;
-  receive: number;
-  ssl?: number;
-  comment?: string;
-}
-
-export interface HarRequest {
-  method: string;
-  url: string;
-  httpVersion: string;
-  cookies: HarCookie[];
-  headers: HarHeader[];
-  queryString: HarQueryParam[];
-  postData?: HarPostData;
-  headersSize: number;
-  bodySize: number;
-  comment?: string;
-}
-
-export interface HarResponse {
-  status: number;
-  statusText: string;
-  httpVersion: string;
-  cookies: HarCookie[];
-  headers: HarHeader[];
-  content: HarContent;
-  redirectURL: string;
-  headersSize: number;
-  bodySize: number;
-  comment?: string;
-}
-
-export interface HarEntry {
-  pageref?: string;
-  startedDateTime: string;
-  time: number;
-  request: HarRequest;
-  response: HarResponse;
-  cache: HarCache;
-  timings: HarTimings;
-  serverIPAddress?: string;
-  connection?: string;
-  comment?: string;
-}
-
-/** A HAR entry with this host's `_`-prefixed extension fields, which `toHar` always sets. */
-export interface MockHarEntry extends HarEntry {
-  _operation: OperationName;
-  _userId: string | null;
-  _faultId: string | null;
-  /** Keys of the known-bug switches that bent the answer on purpose. */
-  _knownBugs: readonly string[];
-  _seq: number;
-  _aborted: boolean;
-  _notes: string[];
-}
-
-export interface HarLog<E extends HarEntry = MockHarEntry> {
-  version: string;
-  creator: HarCreator;
-  browser?: HarBrowser;
-  pages?: HarPage[];
-  entries: E[];
-  comment?: string;
-}
-
-export interface Har<E extends HarEntry = MockHarEntry> {
-  log: HarLog<E>;
-}
+export type { Har } from './har-model.js';
 
 export interface ToHarOptions {
   creator: { name: string; version: string };
@@ -368,73 +216,21 @@ function parseSetCookie(header: string): HarCookie {
   return cookie;
 }
 
-// IANA HTTP status code registry; HTTP/2 carries no reason phrase, so the standard one is supplied.
-const reasonPhrases: Readonly<Record<number, string>> = {
-  100: 'Continue',
-  101: 'Switching Protocols',
-  102: 'Processing',
-  103: 'Early Hints',
-  200: 'OK',
-  201: 'Created',
-  202: 'Accepted',
-  203: 'Non-Authoritative Information',
-  204: 'No Content',
-  205: 'Reset Content',
-  206: 'Partial Content',
-  207: 'Multi-Status',
-  208: 'Already Reported',
-  226: 'IM Used',
-  300: 'Multiple Choices',
-  301: 'Moved Permanently',
-  302: 'Found',
-  303: 'See Other',
-  304: 'Not Modified',
-  305: 'Use Proxy',
-  307: 'Temporary Redirect',
-  308: 'Permanent Redirect',
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  402: 'Payment Required',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  406: 'Not Acceptable',
-  407: 'Proxy Authentication Required',
-  408: 'Request Timeout',
-  409: 'Conflict',
-  410: 'Gone',
-  411: 'Length Required',
-  412: 'Precondition Failed',
+/**
+ * Where Node's table differs from the IANA registry (RFC 9110 names): the HAR keeps the registry's
+ * phrase, and 509 is not a registered code.
+ */
+const registryPhrases: Readonly<Record<number, string>> = {
   413: 'Content Too Large',
-  414: 'URI Too Long',
-  415: 'Unsupported Media Type',
-  416: 'Range Not Satisfiable',
-  417: 'Expectation Failed',
   418: "I'm a teapot",
-  421: 'Misdirected Request',
   422: 'Unprocessable Content',
-  423: 'Locked',
-  424: 'Failed Dependency',
-  425: 'Too Early',
-  426: 'Upgrade Required',
-  428: 'Precondition Required',
-  429: 'Too Many Requests',
-  431: 'Request Header Fields Too Large',
-  451: 'Unavailable For Legal Reasons',
-  500: 'Internal Server Error',
-  501: 'Not Implemented',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-  505: 'HTTP Version Not Supported',
-  506: 'Variant Also Negotiates',
-  507: 'Insufficient Storage',
-  508: 'Loop Detected',
-  510: 'Not Extended',
-  511: 'Network Authentication Required',
+  509: '',
 };
 
-/** Standard reason phrase for a status code; '' for unknown codes and for 0 (no response). */
+/**
+ * Standard reason phrase for a status code; '' for unknown codes and for 0 (no response). HTTP/2
+ * carries no reason phrase, so the standard one is supplied.
+ */
 export function reasonPhrase(status: number): string {
-  return reasonPhrases[status] ?? '';
+  return registryPhrases[status] ?? STATUS_CODES[status] ?? '';
 }

@@ -13,9 +13,9 @@ export const ActivityStatus = {
 export type ActivityStatus = (typeof ActivityStatus)[keyof typeof ActivityStatus];
 
 /** The activity types this host keeps; any other is answered NotSupported. */
-export const supportedActivityTypes: readonly string[] = ['comment'];
+const supportedActivityTypes: readonly string[] = ['comment'];
 
-export const maxActivitiesPerRequest = 100;
+const maxActivitiesPerRequest = 100;
 const maxIdLength = 1024;
 
 export interface Activity {

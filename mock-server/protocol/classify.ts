@@ -1,4 +1,4 @@
-import { EcosystemOperation } from './headers.js';
+import { EcosystemOperation, Route, WopiHeader, WopiOverride } from './headers.js';
 import { Operation, type OperationName } from './operations.js';
 import type { ResourceKind } from './wopi-src.js';
 
@@ -11,24 +11,24 @@ export interface Classified {
 type HeaderBag = Record<string, string | string[] | undefined>;
 
 const fileOverrides: Record<string, OperationName> = {
-  LOCK: Operation.Lock,
-  GET_LOCK: Operation.GetLock,
-  REFRESH_LOCK: Operation.RefreshLock,
-  UNLOCK: Operation.Unlock,
-  PUT_RELATIVE: Operation.PutRelativeFile,
-  RENAME_FILE: Operation.RenameFile,
-  DELETE: Operation.DeleteFile,
-  PUT_USER_INFO: Operation.PutUserInfo,
-  GET_SHARE_URL: Operation.GetShareUrlFile,
-  ADD_ACTIVITIES: Operation.AddActivities,
+  [WopiOverride.Lock]: Operation.Lock,
+  [WopiOverride.GetLock]: Operation.GetLock,
+  [WopiOverride.RefreshLock]: Operation.RefreshLock,
+  [WopiOverride.Unlock]: Operation.Unlock,
+  [WopiOverride.PutRelative]: Operation.PutRelativeFile,
+  [WopiOverride.RenameFile]: Operation.RenameFile,
+  [WopiOverride.Delete]: Operation.DeleteFile,
+  [WopiOverride.PutUserInfo]: Operation.PutUserInfo,
+  [WopiOverride.GetShareUrl]: Operation.GetShareUrlFile,
+  [WopiOverride.AddActivities]: Operation.AddActivities,
 };
 
 const containerOverrides: Record<string, OperationName> = {
-  CREATE_CHILD_FILE: Operation.CreateChildFile,
-  CREATE_CHILD_CONTAINER: Operation.CreateChildContainer,
-  DELETE_CONTAINER: Operation.DeleteContainer,
-  RENAME_CONTAINER: Operation.RenameContainer,
-  GET_SHARE_URL: Operation.GetShareUrlContainer,
+  [WopiOverride.CreateChildFile]: Operation.CreateChildFile,
+  [WopiOverride.CreateChildContainer]: Operation.CreateChildContainer,
+  [WopiOverride.DeleteContainer]: Operation.DeleteContainer,
+  [WopiOverride.RenameContainer]: Operation.RenameContainer,
+  [WopiOverride.GetShareUrl]: Operation.GetShareUrlContainer,
 };
 
 const ecosystemOperations: Record<string, OperationName> = {
@@ -37,8 +37,9 @@ const ecosystemOperations: Record<string, OperationName> = {
   [EcosystemOperation.GetWopiSrcWithAccessToken]: Operation.GetFileWopiSrcBootstrapper,
 };
 
-const resourcePattern = /^\/wopi\/(files|containers)\/([^/]+)(?:\/(contents|ancestry|children|ecosystem_pointer))?\/?$/;
-const sharePattern = /^\/share\/[^/]+(\/content)?$/;
+// The routes hold no pattern characters, so they go into the patterns as they are.
+const resourcePattern = new RegExp(`^(${Route.Files}|${Route.Containers})/([^/]+)(?:/(contents|ancestry|children|ecosystem_pointer))?/?$`);
+const sharePattern = new RegExp(`^${Route.Share}/[^/]+(/content)?$`);
 
 function header(headers: HeaderBag, name: string): string {
   const value = headers[name];
@@ -52,27 +53,27 @@ function header(headers: HeaderBag, name: string): string {
 export function classifyRequest(method: string, pathname: string, headers: HeaderBag): Classified {
   const path = pathname.length > 1 && pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
   switch (path) {
-    case '/wopibootstrapper':
+    case Route.Bootstrapper:
       // Spec (shortcuts): an operation the host does not implement is answered as a plain Bootstrap.
       return {
         operation:
           method === 'POST'
-            ? (ecosystemOperations[header(headers, 'x-wopi-ecosystemoperation')] ?? Operation.Bootstrap)
+            ? (ecosystemOperations[header(headers, WopiHeader.EcosystemOperation)] ?? Operation.Bootstrap)
             : Operation.Bootstrap,
       };
-    case '/oauth/authorize':
+    case Route.Authorize:
       return { operation: Operation.Authorize };
-    case '/oauth/token':
+    case Route.Token:
       return { operation: Operation.Token };
-    case '/ca.crt':
+    case Route.CaCertificate:
       return { operation: Operation.CaCertificate };
-    case '/ca.mobileconfig':
+    case Route.CaMobileConfig:
       return { operation: Operation.CaMobileConfig };
-    case '/setup':
+    case Route.DeviceSetup:
       return { operation: Operation.DeviceSetup };
-    case '/wopi/ecosystem':
+    case Route.Ecosystem:
       return { operation: method === 'POST' ? Operation.GetFileWopiSrc : Operation.CheckEcosystem };
-    case '/wopi/ecosystem/root_container_pointer':
+    case Route.RootContainerPointer:
       return { operation: Operation.GetRootContainer };
   }
   const share = sharePattern.exec(path);
@@ -85,7 +86,7 @@ export function classifyRequest(method: string, pathname: string, headers: Heade
   } catch {
     return { operation: Operation.Unknown };
   }
-  const kind: ResourceKind = match[1] === 'files' ? 'file' : 'container';
+  const kind: ResourceKind = match[1] === Route.Files ? 'file' : 'container';
   const operation = kind === 'file' ? fileOperation(method, match[3], headers) : containerOperation(method, match[3], headers);
   return { operation, resource: { kind, id } };
 }
@@ -97,13 +98,13 @@ function isWopiMethod(method: string): boolean {
 
 function fileOperation(method: string, suffix: string | undefined, headers: HeaderBag): OperationName {
   if (!isWopiMethod(method)) return Operation.Unknown;
-  const override = header(headers, 'x-wopi-override');
+  const override = header(headers, WopiHeader.Override);
   switch (suffix) {
     case 'contents':
       if (method !== 'POST') return Operation.GetFile;
       // Spec (PutFile): POST …/contents with X-WOPI-Override: PUT. Another override (a LOCK sent to
       // the wrong URL) is not a PutFile and must never replace the content; none at all still is.
-      return override === '' || override === 'PUT' ? Operation.PutFile : Operation.Unknown;
+      return override === '' || override === WopiOverride.Put ? Operation.PutFile : Operation.Unknown;
     case 'ancestry':
       return Operation.EnumerateAncestorsFile;
     case 'ecosystem_pointer':
@@ -113,7 +114,7 @@ function fileOperation(method: string, suffix: string | undefined, headers: Head
   }
   if (method !== 'POST') return Operation.CheckFileInfo;
   // Spec (UnlockAndRelock): a LOCK that carries X-WOPI-OldLock swaps one lock for another.
-  if (override === 'LOCK' && headers['x-wopi-oldlock'] !== undefined) return Operation.UnlockAndRelock;
+  if (override === WopiOverride.Lock && headers[WopiHeader.OldLock] !== undefined) return Operation.UnlockAndRelock;
   return fileOverrides[override] ?? Operation.Unknown;
 }
 
@@ -130,7 +131,7 @@ function containerOperation(method: string, suffix: string | undefined, headers:
       return Operation.Unknown;
   }
   if (method !== 'POST') return Operation.CheckContainerInfo;
-  return containerOverrides[header(headers, 'x-wopi-override')] ?? Operation.Unknown;
+  return containerOverrides[header(headers, WopiHeader.Override)] ?? Operation.Unknown;
 }
 
 /** Operations that answer a 401 with the bootstrapper's Bearer challenge. */

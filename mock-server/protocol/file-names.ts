@@ -11,7 +11,7 @@ const invalidCharacters = /[\\/:*?"<>|#{}^[\]`%\x00-\x1f\x7f]/g;
 const hasInvalidCharacter = new RegExp(invalidCharacters.source);
 
 /** Long enough for the validator's 512-character test to be a clean 400, short enough for any file system. */
-export const maxNameLength = 255;
+const maxNameLength = 255;
 
 // Half of a UTF-16 surrogate pair: UTF-7 can spell one ("+2D0-"), but no file system, URI or
 // client can hold it (encodeURIComponent throws on it, for one).

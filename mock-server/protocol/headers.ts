@@ -22,6 +22,30 @@ export const WopiHeader = {
   UrlType: 'x-wopi-urltype',
 } as const;
 
+/**
+ * `X-WOPI-Override` values: which change a POST to a file or container asks for, compared
+ * case-insensitively (classify.ts upper-cases what arrives). COBALT is listed for completeness:
+ * this host does not implement it, so it is answered 501 like any other override it lacks.
+ */
+export const WopiOverride = {
+  Lock: 'LOCK',
+  GetLock: 'GET_LOCK',
+  RefreshLock: 'REFRESH_LOCK',
+  Unlock: 'UNLOCK',
+  Put: 'PUT',
+  PutRelative: 'PUT_RELATIVE',
+  RenameFile: 'RENAME_FILE',
+  Delete: 'DELETE',
+  PutUserInfo: 'PUT_USER_INFO',
+  GetShareUrl: 'GET_SHARE_URL',
+  AddActivities: 'ADD_ACTIVITIES',
+  CreateChildFile: 'CREATE_CHILD_FILE',
+  CreateChildContainer: 'CREATE_CHILD_CONTAINER',
+  DeleteContainer: 'DELETE_CONTAINER',
+  RenameContainer: 'RENAME_CONTAINER',
+  Cobalt: 'COBALT',
+} as const;
+
 /** `X-WOPI-EcosystemOperation` values sent to POST /wopibootstrapper. */
 export const EcosystemOperation = {
   GetNewAccessToken: 'GET_NEW_ACCESS_TOKEN',

@@ -4,9 +4,11 @@
  */
 // Spec: https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/rest/concepts#lock
 
+import { secondsToMs } from './time.js';
+
 /** With SupportsExtendedLockLength, lock ids may be up to 1024 characters (256 otherwise). */
 export const maxLockIdLength = 1024;
-export const lockLifetimeMs = 30 * 60 * 1000;
+export const lockLifetimeMs = secondsToMs(30 * 60);
 
 export interface Lock {
   id: string;

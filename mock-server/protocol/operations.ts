@@ -49,7 +49,3 @@ export const Operation = {
 export type OperationName = (typeof Operation)[keyof typeof Operation];
 
 export const operationNames: readonly OperationName[] = Object.values(Operation);
-
-export function isOperationName(value: string): value is OperationName {
-  return (operationNames as readonly string[]).includes(value);
-}

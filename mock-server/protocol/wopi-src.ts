@@ -1,3 +1,5 @@
+import { Route } from './headers.js';
+
 export type ResourceKind = 'file' | 'container';
 
 export type WopiSrcResolution = { ok: true; kind: ResourceKind; id: string } | { ok: false; reason: string };
@@ -9,7 +11,8 @@ export interface WopiSrcContext {
   port: number;
 }
 
-const resourcePath = /^\/wopi\/(files|containers)\/([^/]+)\/?$/;
+// The routes hold no pattern characters, so they go into the pattern as they are.
+const resourcePath = new RegExp(`^(${Route.Files}|${Route.Containers})/([^/]+)/?$`);
 
 /**
  * Turns an `X-WOPI-WopiSrc` value into the resource it names. Lenient in form (a trailing
@@ -41,7 +44,7 @@ export function resolveWopiSrc(value: string | undefined, context: WopiSrcContex
     return { ok: false, reason: 'X-WOPI-WopiSrc has a malformed percent-encoding' };
   }
   if (!isPlausibleResourceId(id)) return { ok: false, reason: 'X-WOPI-WopiSrc has an invalid resource id' };
-  return { ok: true, kind: match[1] === 'files' ? 'file' : 'container', id };
+  return { ok: true, kind: match[1] === Route.Files ? 'file' : 'container', id };
 }
 
 /** Resource ids are ours (base64url); anything else cannot name a resource and never touches disk. */

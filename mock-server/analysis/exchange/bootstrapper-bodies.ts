@@ -1,4 +1,5 @@
 import { Operation, type OperationName } from '../../protocol/operations.js';
+import { epochSecondsToMs } from '../../protocol/time.js';
 import type { LogEntry } from '../../log/entry.js';
 import type { RuleId } from '../rulebook.js';
 import { bearerToken, insightOf, queryOf } from '../token-insight.js';
@@ -115,7 +116,7 @@ function accessTokenInfo(body: Json, entry: LogEntry, report: Report): void {
   if (looksLikeEpochSeconds(expiry, time)) {
     report(
       'access-token-expiry-seconds',
-      `AccessTokenExpiry ${expiry} looks like seconds since the epoch (${new Date(expiry * 1000).toISOString()}); it must be milliseconds (${expiry * 1000}).`,
+      `AccessTokenExpiry ${expiry} looks like seconds since the epoch (${new Date(epochSecondsToMs(expiry)).toISOString()}); it must be milliseconds (${epochSecondsToMs(expiry)}).`,
     );
   } else {
     report(

@@ -1,3 +1,4 @@
+import { epochSecondsToMs, secondsToMs } from '../../protocol/time.js';
 import type { LogEntry } from '../../log/entry.js';
 import type { RuleId } from '../rulebook.js';
 
@@ -23,7 +24,7 @@ export function object(parent: Json | undefined, key: string): Json | undefined 
 }
 
 /** VAL accepts a Unix timestamp within ten years of now, in milliseconds. */
-const tenYearsMs = 10 * 365.25 * 24 * 3600 * 1000;
+const tenYearsMs = secondsToMs(10 * 365.25 * 24 * 3600);
 
 export function plausibleEpochMs(value: number, aroundMs: number): boolean {
   const around = Number.isFinite(aroundMs) ? aroundMs : Date.now();
@@ -31,7 +32,7 @@ export function plausibleEpochMs(value: number, aroundMs: number): boolean {
 }
 
 export function looksLikeEpochSeconds(value: number, aroundMs: number): boolean {
-  return Number.isFinite(value) && plausibleEpochMs(value * 1000, aroundMs);
+  return Number.isFinite(value) && plausibleEpochMs(epochSecondsToMs(value), aroundMs);
 }
 
 export function missing(body: Json, keys: readonly string[], what: string, report: Report, rule: RuleId = 'missing-property'): void {
