@@ -54,6 +54,10 @@ test('"Check this mock" runs the whole flow: live progress per phase, 0 failed, 
   await expect(runPanel(ui).getByTestId('check-progress')).toHaveText(/^Finished in .*: passed$/);
   await expect(runPanel(ui).getByRole('button', { name: 'Cancel check' })).toHaveCount(0);
   await expect(results(ui).locator('li[data-status="failed"]')).toHaveCount(0);
+  await runPanel(ui)
+    .getByRole('heading', { level: 2 })
+    .evaluate((heading) => heading.scrollIntoView({ block: 'start' }));
+  await saveScreenshot(ui, 'check');
   // Passed rules are collapsed, and open to show what put them to the test.
   const passed = results(ui).locator('li[data-status="passed"]').first();
   await expect(passed.locator('details')).not.toHaveAttribute('open');
@@ -61,7 +65,6 @@ test('"Check this mock" runs the whole flow: live progress per phase, 0 failed, 
   await expect(passed.getByRole('list', { name: 'Evidence' })).toBeVisible();
   const skippedWrite = results(ui).locator('section[data-phase="write"]');
   await expect(skippedWrite).toContainText('Skipped: write tests are opt-in');
-  await saveScreenshot(ui, 'check');
 
   // The run was real traffic to this mock: the sign-in, the tokens, the files.
   const operations = new Set((await host.admin('GET', '/api/log')).json<{ entries: LogEntry[] }>().entries.map((e) => e.operation));
@@ -151,16 +154,18 @@ test('another host with a paste sign-in: the CA from a file, the sign-in link, t
   await openScreen(ui, 'Check a host');
   const form = ui.getByRole('form', { name: 'Another host' });
   await form.getByLabel('Bootstrapper URL').fill(`${host.origin}/wopibootstrapper`);
-  await form.getByRole('radio', { name: 'Paste the redirect' }).check();
+  await form.getByLabel('Method').selectOption('paste');
+  await expect(form.getByText('paste the URL it ended on')).toBeVisible();
   await form.getByLabel('Client id').fill(oauthClient.clientId);
   await form.getByLabel('Client secret', { exact: true }).fill(oauthClient.clientSecret);
+  await form.getByText('TLS and more options').click();
   await form
     .getByLabel('Load from a file')
     .setInputFiles({ name: 'ca.crt', mimeType: 'application/x-pem-file', buffer: Buffer.from(host.ca) });
   await expect(form.getByLabel('CA certificate (PEM, optional)')).toHaveValue(host.ca);
   await form.getByLabel('Skip TLS verification (insecure)').check();
   await expect(form.getByTestId('field-warning')).toContainText('TLS verification is off');
-  await form.getByLabel('Skip TLS verification (insecure)').uncheck();
+  await expect(form.locator('summary')).toContainText('TLS verification off');
   await form.getByRole('button', { name: 'Check this host' }).click();
 
   const signIn = runPanel(ui).getByRole('region', { name: 'Sign-in', exact: true });
@@ -189,5 +194,8 @@ test('another host with a paste sign-in: the CA from a file, the sign-in link, t
   await expect(signIn).toHaveCount(0);
   await expect(runPanel(ui).getByTestId('check-summary')).toContainText(' 0 failed ');
   await expect(phaseStep(ui, 'oauth')).toHaveAttribute('data-status', 'passed');
-  await expect(runPanel(ui).getByTestId('check-banner')).toHaveCount(0);
+  // Insecure: the report says so at the top, and the rule that notes it is a warning, shown open.
+  await expect(runPanel(ui).getByTestId('check-banner')).toContainText('TLS verification was OFF');
+  await expect(rule(ui, 'tls-verification-disabled')).toHaveAttribute('data-status', 'warning');
+  await expect(rule(ui, 'tls-verification-disabled').locator('details')).toHaveAttribute('open');
 });

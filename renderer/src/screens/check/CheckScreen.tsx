@@ -128,7 +128,7 @@ function SelfCheck({ onStart }: { onStart: (request: CheckRequest) => Promise<vo
   return (
     <section className="card" aria-labelledby="check-self-title">
       <h2 id="check-self-title">This mock</h2>
-      <p className="hint">
+      <p className="muted">
         Runs the whole check against the running mock: it signs in through the mock’s own form, browses and opens files, so the Flow and
         Live log screens fill without a phone.
       </p>
@@ -201,12 +201,16 @@ const fieldPaths = [
   'trustedDomains',
 ] as const;
 
+const optionPaths: ReadonlyArray<(typeof fieldPaths)[number]> = ['caPem', 'trustedDomains', 'secondAccessToken'];
+const apiMessages = (error: AdminApiError) => error.errors.map((e) => (e.path === '$' ? e.message : `${e.path}: ${e.message}`));
+
 function OtherHostCheck({ onStart }: { onStart: (request: CheckRequest) => Promise<void> }) {
   const [form, setForm] = useState<OtherHostForm>(emptyOtherHostForm);
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<AdminApiError | null>(null);
   const [formFieldErrors, setFormFieldErrors] = useState<string[]>([]);
   const [caFileError, setCaFileError] = useState<string | null>(null);
+  const [optionsOpen, setOptionsOpen] = useState(false);
   const ids = useId();
   const update = (patch: Partial<OtherHostForm>) => setForm((f) => ({ ...f, ...patch }));
   const { byPath, rest } = splitApiErrors(
@@ -229,7 +233,11 @@ function OtherHostCheck({ onStart }: { onStart: (request: CheckRequest) => Promi
     try {
       await onStart(built.request);
     } catch (caught) {
-      setError(asApiError(caught));
+      const apiError = asApiError(caught);
+      setError(apiError);
+      // A problem with a field under "more options" opens them, so its message is seen.
+      const { byPath } = splitApiErrors(apiMessages(apiError), fieldPaths);
+      if (optionPaths.some((path) => byPath.has(path))) setOptionsOpen(true);
     } finally {
       setStarting(false);
     }
@@ -274,24 +282,27 @@ function OtherHostCheck({ onStart }: { onStart: (request: CheckRequest) => Promi
         />
         <fieldset>
           <legend>Sign-in</legend>
-          {signInMethods.map((method) => (
-            <div key={method.value} className="check-radio">
-              <input
-                id={`${ids}-sign-in-${method.value}`}
-                type="radio"
-                name={`${ids}-sign-in`}
-                value={method.value}
-                checked={form.signIn === method.value}
-                aria-describedby={`${ids}-sign-in-${method.value}-hint`}
-                onChange={() => update({ signIn: method.value })}
-              />
-              <label htmlFor={`${ids}-sign-in-${method.value}`}>{method.label}</label>
-              <p id={`${ids}-sign-in-${method.value}-hint`} className="hint">
-                {method.hint}
-              </p>
-            </div>
-          ))}
-          <Messages id={`${ids}-sign-in-messages`} errors={errorsAt('signIn')} />
+          <div className="field">
+            <label htmlFor={`${ids}-sign-in`}>Method</label>
+            <select
+              id={`${ids}-sign-in`}
+              value={form.signIn}
+              aria-describedby={`${ids}-sign-in-messages`}
+              aria-invalid={errorsAt('signIn').length > 0 ? true : undefined}
+              onChange={(e) => update({ signIn: e.target.value as OtherHostForm['signIn'] })}
+            >
+              {signInMethods.map((method) => (
+                <option key={method.value} value={method.value}>
+                  {method.label}
+                </option>
+              ))}
+            </select>
+            <Messages
+              id={`${ids}-sign-in-messages`}
+              hint={signInMethods.find((m) => m.value === form.signIn)?.hint}
+              errors={errorsAt('signIn')}
+            />
+          </div>
           {form.signIn === 'given' && (
             <>
               <SecretField
@@ -354,102 +365,108 @@ function OtherHostCheck({ onStart }: { onStart: (request: CheckRequest) => Promi
               onChange={(clientSecret) => update({ clientSecret })}
               errors={errorsAt('client.clientSecret')}
             />
-          </div>
-          <TextField
-            label="Redirect URI (optional)"
-            type="url"
-            value={form.redirectUri}
-            monospace
-            path="client.redirectUri"
-            placeholder={form.signIn === 'loopback' ? 'the loopback listener’s own URL' : 'https://localhost'}
-            onChange={(redirectUri) => update({ redirectUri })}
-            errors={errorsAt('client.redirectUri')}
-          />
-          <div className="field">
-            <label htmlFor={`${ids}-client-auth`}>Client authentication</label>
-            <select
-              id={`${ids}-client-auth`}
-              value={form.clientAuth}
-              aria-describedby={`${ids}-client-auth-messages`}
-              onChange={(e) => update({ clientAuth: e.target.value as OtherHostForm['clientAuth'] })}
-            >
-              <option value="post">client_secret_post (in the form, as Office sends it)</option>
-              <option value="basic">client_secret_basic (Authorization: Basic)</option>
-            </select>
-            <Messages id={`${ids}-client-auth-messages`} errors={errorsAt('client.auth')} />
+            <TextField
+              label="Redirect URI (optional)"
+              type="url"
+              value={form.redirectUri}
+              monospace
+              path="client.redirectUri"
+              placeholder={form.signIn === 'loopback' ? 'the listener’s own' : 'https://localhost'}
+              onChange={(redirectUri) => update({ redirectUri })}
+              errors={errorsAt('client.redirectUri')}
+            />
+            <div className="field">
+              <label htmlFor={`${ids}-client-auth`}>Client authentication</label>
+              <select
+                id={`${ids}-client-auth`}
+                value={form.clientAuth}
+                aria-describedby={`${ids}-client-auth-messages`}
+                onChange={(e) => update({ clientAuth: e.target.value as OtherHostForm['clientAuth'] })}
+              >
+                <option value="post">In the form (post, as Office)</option>
+                <option value="basic">HTTP Basic</option>
+              </select>
+              <Messages id={`${ids}-client-auth-messages`} errors={errorsAt('client.auth')} />
+            </div>
           </div>
         </fieldset>
-        <fieldset>
-          <legend>TLS and options</legend>
-          <div className="field">
-            <label htmlFor={`${ids}-ca`}>CA certificate (PEM, optional)</label>
-            <textarea
-              id={`${ids}-ca`}
-              className="mono"
-              rows={3}
-              spellCheck={false}
-              value={form.caPem}
-              placeholder="-----BEGIN CERTIFICATE-----"
-              aria-describedby={`${ids}-ca-messages`}
-              aria-invalid={errorsAt('caPem').length > 0 || caFileError !== null ? true : undefined}
-              onChange={(e) => update({ caPem: e.target.value })}
-            />
-            <div className="row">
-              <label htmlFor={`${ids}-ca-file`} className="small">
-                Load from a file
-              </label>
-              <input
-                id={`${ids}-ca-file`}
-                type="file"
-                accept=".pem,.crt,.cer,application/x-pem-file"
-                onChange={(e) => void loadCaFile(e.target.files?.[0])}
+        <details className="check-options" open={optionsOpen} onToggle={(e) => setOptionsOpen(e.currentTarget.open)}>
+          <summary>
+            TLS and more options
+            {form.insecure && <span className="badge badge-warn">TLS verification off</span>}
+            {form.caPem.trim() !== '' && <span className="badge">CA given</span>}
+          </summary>
+          <div className="check-options-body">
+            <div className="field">
+              <label htmlFor={`${ids}-ca`}>CA certificate (PEM, optional)</label>
+              <textarea
+                id={`${ids}-ca`}
+                className="mono"
+                rows={3}
+                spellCheck={false}
+                value={form.caPem}
+                placeholder="-----BEGIN CERTIFICATE-----"
+                aria-describedby={`${ids}-ca-messages`}
+                aria-invalid={errorsAt('caPem').length > 0 || caFileError !== null ? true : undefined}
+                onChange={(e) => update({ caPem: e.target.value })}
+              />
+              <div className="row">
+                <label htmlFor={`${ids}-ca-file`} className="small">
+                  Load from a file
+                </label>
+                <input
+                  id={`${ids}-ca-file`}
+                  type="file"
+                  accept=".pem,.crt,.cer,application/x-pem-file"
+                  onChange={(e) => void loadCaFile(e.target.files?.[0])}
+                />
+              </div>
+              <Messages
+                id={`${ids}-ca-messages`}
+                hint="Trusted besides the system’s CAs, for a host with a private CA (like this mock’s)."
+                errors={[...(caFileError !== null ? [caFileError] : []), ...errorsAt('caPem')]}
               />
             </div>
-            <Messages
-              id={`${ids}-ca-messages`}
-              hint="Trusted besides the system’s CAs, for a host with a private CA (like this mock’s)."
-              errors={[...(caFileError !== null ? [caFileError] : []), ...errorsAt('caPem')]}
+            <CheckboxField
+              label="Skip TLS verification (insecure)"
+              checked={form.insecure}
+              onChange={(insecure) => update({ insecure })}
+              hint="For a look at a host whose certificate a phone would refuse."
+              warnings={
+                form.insecure
+                  ? [
+                      'TLS verification is off: certificate problems a phone would refuse are not failures, and the report says so at the top.',
+                    ]
+                  : []
+              }
+            />
+            <CheckboxField
+              label="Skip negative OAuth probes"
+              checked={form.gentle}
+              onChange={(gentle) => update({ gentle })}
+              hint="Leaves out the replayed code, wrong redirect_uri and wrong secret, for hosts that lock accounts after them."
+            />
+            <TextField
+              label="Trusted domains (optional)"
+              value={form.trustedDomains}
+              monospace
+              path="trustedDomains"
+              placeholder="contoso.com, *.contoso.net"
+              hint="Comma or space separated: every URL the host hands out must be inside one of them."
+              onChange={(trustedDomains) => update({ trustedDomains })}
+              errors={errorsAt('trustedDomains')}
+            />
+            <SecretField
+              label="A second account’s access token (optional)"
+              value={form.secondAccessToken}
+              monospace
+              path="secondAccessToken"
+              hint="With it, the checker also makes sure one account’s tokens cannot reach the other’s files."
+              onChange={(secondAccessToken) => update({ secondAccessToken })}
+              errors={errorsAt('secondAccessToken')}
             />
           </div>
-          <CheckboxField
-            label="Skip TLS verification (insecure)"
-            checked={form.insecure}
-            onChange={(insecure) => update({ insecure })}
-            hint="For a look at a host whose certificate a phone would refuse."
-            warnings={
-              form.insecure
-                ? [
-                    'TLS verification is off: certificate problems a phone would refuse are not failures, and the report says so at the top.',
-                  ]
-                : []
-            }
-          />
-          <CheckboxField
-            label="Skip negative OAuth probes"
-            checked={form.gentle}
-            onChange={(gentle) => update({ gentle })}
-            hint="Leaves out the replayed code, wrong redirect_uri and wrong secret, for hosts that lock accounts after them."
-          />
-          <TextField
-            label="Trusted domains (optional)"
-            value={form.trustedDomains}
-            monospace
-            path="trustedDomains"
-            placeholder="contoso.com, *.contoso.net"
-            hint="Comma or space separated: every URL the host hands out must be inside one of them."
-            onChange={(trustedDomains) => update({ trustedDomains })}
-            errors={errorsAt('trustedDomains')}
-          />
-          <SecretField
-            label="A second account’s access token (optional)"
-            value={form.secondAccessToken}
-            monospace
-            path="secondAccessToken"
-            hint="With it, the checker also makes sure one account’s tokens cannot reach the other’s files."
-            onChange={(secondAccessToken) => update({ secondAccessToken })}
-            errors={errorsAt('secondAccessToken')}
-          />
-        </fieldset>
+        </details>
         <button type="submit" className="primary" disabled={starting}>
           {starting ? 'Starting…' : 'Check this host'}
         </button>
