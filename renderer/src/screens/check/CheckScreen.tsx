@@ -715,7 +715,10 @@ function RuleView({ rule }: { rule: RuleResult }) {
           <span className="check-rule-status">{statusText[rule.status]}</span>
           <span className="check-rule-title">{rule.title}</span>
           <code className="check-rule-id">{rule.rule}</code>
-          <span className="badge">{rule.severity}</span>
+          <span className="badge" title="Severity">
+            <span className="visually-hidden">severity </span>
+            {rule.severity}
+          </span>
         </summary>
         <div className="check-rule-body">
           {rule.skipReason && <p className="muted small">Skipped: {rule.skipReason}</p>}

@@ -10,7 +10,7 @@ const extensions: Record<ReportFormat, string> = { json: 'json', junit: 'xml', t
 const checkPath = (id: string) => `/api/checks/${encodeURIComponent(id)}`;
 const send = (method: string, body: unknown): RequestInit => ({ method, body: JSON.stringify(body) });
 
-/** The host-check admin routes (docs/admin-api.md, "Host checks"). */
+/** The host-check admin routes (`/api/checks…` in mock-server/admin/admin-app.ts). */
 export const checkApi = {
   list: async () => (await (await adminFetch('/api/checks')).json()) as CheckRunView[],
   start: async (request: CheckRequest) => (await (await adminFetch('/api/checks', send('POST', request))).json()) as CheckRunView,
@@ -36,7 +36,7 @@ export const phaseOrder: ReadonlyArray<{ id: PhaseId; title: string }> = [
   { id: 'files', title: 'Files' },
   { id: 'access-token', title: 'GetNewAccessToken' },
   { id: 'trusted-domains', title: 'Trusted domains' },
-  { id: 'write', title: 'Write tests' },
+  { id: 'write', title: 'Write tests (--write)' },
 ];
 
 export type PhaseProgress = 'pending' | 'running' | PhaseResult['status'];
