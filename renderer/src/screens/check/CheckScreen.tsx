@@ -383,8 +383,8 @@ function OtherHostCheck({ onStart }: { onStart: (request: CheckRequest) => Promi
                 aria-describedby={`${ids}-client-auth-messages`}
                 onChange={(e) => update({ clientAuth: e.target.value as OtherHostForm['clientAuth'] })}
               >
-                <option value="post">In the form (post, as Office)</option>
-                <option value="basic">HTTP Basic</option>
+                <option value="post">post (as Office)</option>
+                <option value="basic">basic (HTTP Basic)</option>
               </select>
               <Messages id={`${ids}-client-auth-messages`} errors={errorsAt('client.auth')} />
             </div>
