@@ -1,8 +1,19 @@
 import { expect, openScreen, startHost, test } from './fixtures.js';
 
-const screens = ['Overview', 'Provider', 'Users', 'Token lifetimes', 'Faults', 'Host behaviour', 'Live log', 'Flow', 'Files'];
+const screens = [
+  'Overview',
+  'Provider',
+  'Users',
+  'Token lifetimes',
+  'Faults',
+  'Host behaviour',
+  'Live log',
+  'Flow',
+  'Files',
+  'Check a host',
+];
 
-test('the navigation reaches all nine screens, and the token leaves the URL but survives a reload', async ({ ui, host }) => {
+test('the navigation reaches all ten screens, and the token leaves the URL but survives a reload', async ({ ui, host }) => {
   const nav = ui.getByRole('navigation', { name: 'Screens' });
   await expect(nav.getByRole('link')).toHaveText(screens);
   expect(ui.url()).toBe(`${host.adminUrl}/#/`);
@@ -20,9 +31,9 @@ test('the navigation reaches all nine screens, and the token leaves the URL but 
   // Back and forward move between screens (hash routes).
   await ui.goBack();
   await ui.goBack();
-  await expect(ui.getByRole('heading', { level: 1, name: 'Flow' })).toBeVisible();
-  await ui.goForward();
   await expect(ui.getByRole('heading', { level: 1, name: 'Files' })).toBeVisible();
+  await ui.goForward();
+  await expect(ui.getByRole('heading', { level: 1, name: 'Check a host' })).toBeVisible();
 });
 
 test('keyboard: Tab walks the navigation and Enter opens a screen', async ({ ui }) => {
@@ -37,8 +48,8 @@ test('keyboard: Tab walks the navigation and Enter opens a screen', async ({ ui 
   await expect(ui.getByRole('heading', { level: 1, name: 'Users' })).toBeVisible();
 });
 
-test('every control on the configuration screens has an accessible name', async ({ ui }) => {
-  for (const title of ['Overview', 'Provider', 'Users', 'Token lifetimes', 'Faults', 'Host behaviour']) {
+test('every control on the configuration screens and the host check has an accessible name', async ({ ui }) => {
+  for (const title of ['Overview', 'Provider', 'Users', 'Token lifetimes', 'Faults', 'Host behaviour', 'Check a host']) {
     await openScreen(ui, title);
     await expect(ui.locator('main').getByRole('button').first()).toBeVisible();
     const unnamed = await ui.locator('main').evaluate((main) =>

@@ -23,7 +23,8 @@ import { registerFileRoutes } from './files-routes.js';
 import type { FileStore } from '../storage/file-store.js';
 import type { EngineStatus } from './status.js';
 import { securityHeaders, uiRoutes } from './ui.js';
-import { checkRequestSchema, type CheckRuns } from './check-runs.js';
+import { checkRequestSchema } from './check-request.js';
+import type { CheckRuns } from './check-runs.js';
 import { formatReport, reportFormats, type ReportFormat } from '../check/formats.js';
 
 export interface AdminDeps {

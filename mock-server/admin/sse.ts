@@ -5,7 +5,7 @@ import type { Store } from '../state/store.js';
 import type { Config, ConfigIssue, FaultRule } from '../state/config-schema.js';
 import type { IssuedTokens } from '../tokens/issued-tokens.js';
 import type { FilesEvent } from './files-routes.js';
-import type { CheckRunView } from './check-runs.js';
+import type { CheckRunView } from './check-request.js';
 
 /** Event names on the admin stream, declared once for the engine and the UI. */
 export const StreamEvent = {

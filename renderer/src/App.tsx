@@ -10,6 +10,7 @@ import { BehaviourScreen } from './screens/behaviour/BehaviourScreen.tsx';
 import { LogScreen } from './screens/log/LogScreen.tsx';
 import { FlowScreen } from './screens/flow/FlowScreen.tsx';
 import { FilesScreen } from './screens/files/FilesScreen.tsx';
+import { CheckScreen } from './screens/check/CheckScreen.tsx';
 
 const render: Record<ScreenPath, () => ReactNode> = {
   overview: () => <OverviewScreen />,
@@ -21,6 +22,7 @@ const render: Record<ScreenPath, () => ReactNode> = {
   log: () => <LogScreen />,
   flow: () => <FlowScreen />,
   files: () => <FilesScreen />,
+  check: () => <CheckScreen />,
 };
 
 function useHashRoute(): ScreenPath {

@@ -9,6 +9,7 @@ export const screens = [
   { path: 'log', title: 'Live log' },
   { path: 'flow', title: 'Flow' },
   { path: 'files', title: 'Files' },
+  { path: 'check', title: 'Check a host' },
 ] as const;
 
 export type ScreenPath = (typeof screens)[number]['path'];

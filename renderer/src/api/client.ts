@@ -149,7 +149,8 @@ export interface Download {
   fileName: string | null;
 }
 
-async function download(path: string): Promise<Download> {
+/** A file from the admin API (it needs the admin token, so never a plain link); hand it to saveDownload. */
+export async function download(path: string): Promise<Download> {
   const response = await adminFetch(path);
   const disposition = response.headers.get('Content-Disposition') ?? '';
   const named = /filename="([^"]+)"/.exec(disposition);

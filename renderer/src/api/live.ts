@@ -1,5 +1,6 @@
 import { useSyncExternalStore } from 'react';
 import { StreamEvent } from '../../../mock-server/admin/sse.ts';
+import type { CheckRunView } from '../../../mock-server/admin/check-request.ts';
 import type { Config, ConfigIssue, FaultRule, LogEntry } from './client.ts';
 import { adminApi, getAdminToken } from './client.ts';
 
@@ -14,6 +15,8 @@ export type LiveEvent =
   | { type: typeof StreamEvent.Revoked; userId: string }
   | { type: typeof StreamEvent.Tokens; userId: string }
   | { type: typeof StreamEvent.Files; userIds: string[] }
+  /** A host check started, finished a phase, waits for a sign-in or ended. */
+  | { type: typeof StreamEvent.Check; run: CheckRunView }
   /**
    * Not from the engine: the stream was open before, dropped, and is open again. Log entries in
    * between are replayed; anything else (config, faults, tokens) may have changed unseen, so
@@ -171,6 +174,10 @@ function toLiveEvent(event: string, data: string): LiveEvent | null {
       return { type: StreamEvent.Tokens, userId: String(object['userId']) };
     case StreamEvent.Files:
       return { type: StreamEvent.Files, userIds: Array.isArray(object['userIds']) ? object['userIds'].map(String) : [] };
+    case StreamEvent.Check:
+      return typeof object['id'] === 'string' && Array.isArray(object['phases'])
+        ? { type: StreamEvent.Check, run: payload as CheckRunView }
+        : null;
     default:
       return null;
   }
