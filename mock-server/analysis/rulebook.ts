@@ -20,6 +20,19 @@ export interface RuleSource {
 /** Where a rule is checked, in the order the host checker plays Office mobile's flow. */
 export type RuleArea = 'tls' | 'challenge' | 'oauth' | 'profile' | 'ecosystem' | 'access-token' | 'trusted-domains' | 'files' | 'write';
 
+/** The areas as the host checker's phases, in the order it runs them, with their titles. */
+export const ruleAreas: ReadonlyArray<{ id: RuleArea; title: string }> = [
+  { id: 'tls', title: 'TLS' },
+  { id: 'challenge', title: 'Challenge' },
+  { id: 'oauth', title: 'OAuth sign-in and tokens' },
+  { id: 'profile', title: 'Profile (authenticated Bootstrap)' },
+  { id: 'ecosystem', title: 'Ecosystem and containers' },
+  { id: 'files', title: 'Files' },
+  { id: 'access-token', title: 'GetNewAccessToken' },
+  { id: 'trusted-domains', title: 'Trusted domains' },
+  { id: 'write', title: 'Write tests (--write)' },
+];
+
 export interface RuleDefinition {
   id: string;
   title: string;

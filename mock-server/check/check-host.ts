@@ -1,6 +1,6 @@
 import { engineVersion } from '../version.js';
 import { toHar, type Har } from '../log/har.js';
-import { rules, type RuleArea } from '../analysis/rulebook.js';
+import { ruleAreas, rules, type RuleArea } from '../analysis/rulebook.js';
 import { hostRuleIds, summarize } from './ledger.js';
 import type { CheckOptions } from './options.js';
 import { checkReportVersion, type CheckReport, type PhaseResult } from './report.js';
@@ -14,18 +14,8 @@ import { accessTokenPhase } from './phases/access-token.js';
 import { trustedDomainsPhase } from './phases/trusted-domains.js';
 import { writePhase } from './phases/write.js';
 
-export const phaseTitles: Record<RuleArea, string> = {
-  tls: 'TLS',
-  challenge: 'Challenge',
-  oauth: 'OAuth sign-in and tokens',
-  profile: 'Profile (authenticated Bootstrap)',
-  ecosystem: 'Ecosystem and containers',
-  files: 'Files',
-  'access-token': 'GetNewAccessToken',
-  'trusted-domains': 'Trusted domains',
-  write: 'Write tests (--write)',
-};
-const phaseOrder = Object.keys(phaseTitles) as RuleArea[];
+export const phaseTitles = Object.fromEntries(ruleAreas.map((a) => [a.id, a.title])) as Record<RuleArea, string>;
+const phaseOrder = ruleAreas.map((a) => a.id);
 
 export interface CheckOutcome {
   report: CheckReport;

@@ -60,14 +60,6 @@ export class Call implements Classified {
     this.resource = classified.resource;
   }
 
-  /**
-   * What checking the presented token gave, or null when there was none. Derived from
-   * `credential`; kept for map-errors.ts, which asks whether a token was refused.
-   */
-  get auth(): Authentication<TokenKind> | null {
-    return 'result' in this.credential ? this.credential.result : null;
-  }
-
   /** Records that a known-bug switch bent this answer, so the log can say so and cite the rule. */
   markKnownBug(key: KnownBugKey): void {
     if (this.knownBugs.includes(key)) return;

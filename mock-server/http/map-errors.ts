@@ -64,7 +64,7 @@ export function writeError(
   res.setHeader(WopiHeader.ServerError, headerSafe(detail));
   // Spec: a 401 from the bootstrapper "must include a WWW-Authenticate response header".
   if (family === 'bootstrapper' && status === 401 && !call.bends(context.store.config, 'challengeMissingOn401'))
-    setChallenge(res, call, context.store.config, context.origin(), call.auth !== null && !call.auth.ok);
+    setChallenge(res, call, context.store.config, context.origin(), 'result' in call.credential && !call.credential.result.ok);
   if (family === 'authorize') {
     res.type('html').send(renderErrorPage(status, detail));
     return;

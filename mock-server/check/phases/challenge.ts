@@ -2,6 +2,7 @@ import { bearerChallenges } from '../../analysis/exchange/challenge.js';
 import { parseChallenge } from '../../protocol/challenge.js';
 import { EcosystemOperation } from '../../protocol/headers.js';
 import { Operation } from '../../protocol/operations.js';
+import { epochMsToSeconds } from '../../protocol/time.js';
 import type { Exchange } from '../client.js';
 import { HostUnreachable, type CheckRun } from '../run.js';
 
@@ -10,7 +11,7 @@ const ecosystemOperationHeader = 'X-WOPI-EcosystemOperation';
 /** A JWT that expired an hour ago, unsigned: what a client holding a stale token sends. */
 function expiredLookingToken(): string {
   const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const now = Math.floor(Date.now() / 1000);
+  const now = epochMsToSeconds(Date.now());
   return `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ sub: 'someone', iat: now - 7200, exp: now - 3600 })}.c2lnbmF0dXJl`;
 }
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { testCasesOrigin } from '../../../validator/test-cases-location.js';
 import { Operation } from '../../protocol/operations.js';
+import { WopiOverride } from '../../protocol/headers.js';
 import { asObject, type CheckRun } from '../run.js';
 
 const skipList = fileURLToPath(new URL('../../../../validator/skip-list.json', import.meta.url));
@@ -20,7 +21,7 @@ export async function writePhase(run: CheckRun): Promise<void> {
       method: 'POST',
       url: found.rootContainerUrl!,
       headers: [
-        ['X-WOPI-Override', 'CREATE_CHILD_FILE'],
+        ['X-WOPI-Override', WopiOverride.CreateChildFile],
         ['X-WOPI-SuggestedTarget', name],
       ],
       body: Buffer.alloc(0),
@@ -35,7 +36,7 @@ export async function writePhase(run: CheckRun): Promise<void> {
         method: 'POST',
         url: found.fileUrl,
         headers: [
-          ['X-WOPI-Override', 'PUT_RELATIVE'],
+          ['X-WOPI-Override', WopiOverride.PutRelative],
           ['X-WOPI-SuggestedTarget', name],
         ],
         body: Buffer.from('scratch file of the WOPI Mock Host checker\n'),
@@ -94,7 +95,7 @@ export async function writePhase(run: CheckRun): Promise<void> {
   }
 
   const deleted = await run.send(
-    { operation: Operation.DeleteFile, method: 'POST', url: fileUrl, headers: [['X-WOPI-Override', 'DELETE']] },
+    { operation: Operation.DeleteFile, method: 'POST', url: fileUrl, headers: [['X-WOPI-Override', WopiOverride.Delete]] },
     'scratch-file',
   );
   if (deleted)

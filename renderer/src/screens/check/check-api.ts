@@ -1,3 +1,4 @@
+import { ruleAreas } from '../../../../mock-server/analysis/rulebook.ts';
 import type { CheckRequest, CheckRunView } from '../../../../mock-server/admin/check-request.ts';
 import type { CheckReport, Evidence, PhaseId, PhaseResult, RuleResult, RuleStatus } from '../../../../mock-server/check/report.ts';
 import { adminFetch, download, saveDownload } from '../../api/client.ts';
@@ -24,20 +25,10 @@ export const checkApi = {
 };
 
 /**
- * The phases in the order the checker runs them. Each finished phase brings its own title
- * (PhaseResult.title); these name the ones not reached yet.
+ * The phases in the order the checker runs them, from the rulebook. Each finished phase brings its
+ * own title (PhaseResult.title); these name the ones not reached yet.
  */
-export const phaseOrder: ReadonlyArray<{ id: PhaseId; title: string }> = [
-  { id: 'tls', title: 'TLS' },
-  { id: 'challenge', title: 'Challenge' },
-  { id: 'oauth', title: 'OAuth sign-in and tokens' },
-  { id: 'profile', title: 'Profile (authenticated Bootstrap)' },
-  { id: 'ecosystem', title: 'Ecosystem and containers' },
-  { id: 'files', title: 'Files' },
-  { id: 'access-token', title: 'GetNewAccessToken' },
-  { id: 'trusted-domains', title: 'Trusted domains' },
-  { id: 'write', title: 'Write tests (--write)' },
-];
+export const phaseOrder: ReadonlyArray<{ id: PhaseId; title: string }> = ruleAreas;
 
 export type PhaseProgress = 'pending' | 'running' | PhaseResult['status'];
 
