@@ -11,7 +11,7 @@ const word = 'Word/1.22.16051600 CFNetwork/758.2.8 Darwin/15.4.0';
 const identityService = 'Microsoft Office Identity Service';
 
 /**
- * The "Add a Place" flow as Office mobile runs it (protocol notes §4.1): the app's unauthenticated
+ * The "Add a Place" flow as Office mobile runs it (https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/mobile/scenarios/operational-flows): the app's unauthenticated
  * Bootstrap, the sign-in page in a web view (real Chromium), the Identity Service redeeming the
  * code and fetching the profile, then the app browsing and opening a file.
  */

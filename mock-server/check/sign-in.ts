@@ -13,7 +13,7 @@ export interface SignInResult {
 /** A sign-in that could not finish; the message says what happened. */
 export class SignInError extends Error {}
 
-/** Parameters Office mobile adds to the authorization request (notes §4.2; WOPIAuth's SignInViewController). */
+/** Parameters Office mobile adds to the authorization request (https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/mobile/scenarios/operational-flows; https://github.com/gtritchie/WOPIAuth/blob/ce7ff14a93048562794663f99dafe36a4a6e9042/WOPIAuth/SignInViewController.swift). */
 export function authorizationRequestUrl(authorizationUri: string, clientId: string, redirectUri: string, state: string): string {
   const url = new URL(authorizationUri);
   const params: Array<[string, string]> = [

@@ -397,8 +397,8 @@ describe('session context (sc) and alternative token endpoint (tk)', () => {
       });
       assert.equal(refresh.status, 200);
       assert.deepEqual(await lastNotes(), [
-        'token request sent to tokenIssuance_uri although sign-in returned tk; clients must use tk for all later code exchanges and refreshes (notes §4.3)',
-        'X-WOPI-SessionContext missing: sign-in returned sc="hello:World", which the client should echo (notes §4.3)',
+        'token request sent to tokenIssuance_uri although sign-in returned tk; clients must use tk for all later code exchanges and refreshes (see https://github.com/microsoft/Office-Online-Test-Tools-and-Documentation/blob/4c39bf7a801bc8ee7974926d318d7f60bb3e8e16/docs/native/src/identity/specifytokenissuance.rst)',
+        'X-WOPI-SessionContext missing: sign-in returned sc="hello:World", which the client should echo (see https://github.com/microsoft/Office-Online-Test-Tools-and-Documentation/blob/4c39bf7a801bc8ee7974926d318d7f60bb3e8e16/docs/native/src/identity/sessioncontext.rst)',
       ]);
 
       const gnat = await h.request('POST', '/wopibootstrapper', {

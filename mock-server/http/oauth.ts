@@ -12,7 +12,7 @@ import { Route } from '../protocol/headers.js';
 import { authorizationHeader } from './authorization-header.js';
 import { sameSecret } from './same-secret.js';
 
-// Spec: RFC 6749 §4.1 (authorization code grant) as Office mobile runs it (notes §4).
+// Spec: RFC 6749 §4.1 (authorization code grant) as Office mobile runs it (https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/mobile/scenarios/operational-flows).
 
 type Params = Map<string, string>;
 

@@ -3,7 +3,7 @@ import { WopiHeader } from '../protocol/headers.js';
 import type { Config } from '../state/config-schema.js';
 import type { Call } from './call.js';
 
-// Spec: notes §4.3 — a host may end sign-in with `sc=<session context>` (echoed back by Office as
+// Spec: https://github.com/microsoft/Office-Online-Test-Tools-and-Documentation/blob/4c39bf7a801bc8ee7974926d318d7f60bb3e8e16/docs/native/src/identity/sessioncontext.rst and https://github.com/microsoft/Office-Online-Test-Tools-and-Documentation/blob/4c39bf7a801bc8ee7974926d318d7f60bb3e8e16/docs/native/src/identity/specifytokenissuance.rst — a host may end sign-in with `sc=<session context>` (echoed back by Office as
 // X-WOPI-SessionContext on token calls and authenticated bootstrapper operations) and
 // `tk=<token endpoint>` (used instead of tokenIssuance_uri for every later code exchange and refresh).
 
@@ -25,7 +25,9 @@ export function checkSessionContext(req: Request, call: Call, config: Pick<Confi
   if (!expected) return;
   const sent = req.headers[WopiHeader.SessionContext];
   if (sent === undefined)
-    call.notes.push(`X-WOPI-SessionContext missing: sign-in returned sc="${expected}", which the client should echo (notes §4.3)`);
+    call.notes.push(
+      `X-WOPI-SessionContext missing: sign-in returned sc="${expected}", which the client should echo (see https://github.com/microsoft/Office-Online-Test-Tools-and-Documentation/blob/4c39bf7a801bc8ee7974926d318d7f60bb3e8e16/docs/native/src/identity/sessioncontext.rst)`,
+    );
   else if (sent !== expected)
     call.notes.push(`X-WOPI-SessionContext "${String(sent)}" differs from the sc="${expected}" returned at sign-in`);
 }
@@ -36,6 +38,6 @@ export function checkTokenEndpointChoice(req: Request, call: Call, config: Pick<
   if (viaTk) call.notes.push('token request sent to the tk URL returned at sign-in');
   else if (config.oauth.alternativeTokenEndpoint)
     call.notes.push(
-      'token request sent to tokenIssuance_uri although sign-in returned tk; clients must use tk for all later code exchanges and refreshes (notes §4.3)',
+      'token request sent to tokenIssuance_uri although sign-in returned tk; clients must use tk for all later code exchanges and refreshes (see https://github.com/microsoft/Office-Online-Test-Tools-and-Documentation/blob/4c39bf7a801bc8ee7974926d318d7f60bb3e8e16/docs/native/src/identity/specifytokenissuance.rst)',
     );
 }

@@ -1,6 +1,6 @@
 import type { MockUser } from '../state/config-schema.js';
 
-/** The parameters Office sends to the authorization endpoint (notes §4.2), shown to the person signing in. */
+/** The parameters Office sends to the authorization endpoint (https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/mobile/scenarios/operational-flows), shown to the person signing in. */
 const officeAuthorizeParameters = ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'rs', 'build', 'platform'] as const;
 
 export function escapeHtml(text: string): string {

@@ -5,7 +5,7 @@ export type AuthorizationParse =
   { kind: 'bearer'; token: string; form: BearerForm } | { kind: 'missing' } | { kind: 'malformed'; reason: string };
 
 // Spec: https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/rest/bootstrapper/bootstrap
-// The docs write `Bearer: <TOKEN>`; WOPIAuth and OAuth frameworks send `Bearer <TOKEN>` (notes §1.3).
+// The docs write `Bearer: <TOKEN>`; WOPIAuth and OAuth frameworks send `Bearer <TOKEN>` (https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/rest/bootstrapper/bootstrap).
 // Spec: RFC 9110 §5.6.3: the whitespace around and inside the credentials is SP or HTAB, nothing else.
 const bearerPattern = /^[ \t]*Bearer(:?)[ \t]+([^ \t]+)[ \t]*$/i;
 

@@ -47,7 +47,7 @@ export function encodeUrlSchemes(schemes: UrlSchemes | undefined): string | unde
   return json === undefined ? undefined : encodeURIComponent(json);
 }
 
-/** Characters that break the naive `split on = and ,` parsers real clients use (notes §1.4, §9.4). */
+/** Characters that break the naive `split on = and ,` parsers real clients use (https://github.com/gtritchie/WOPIAuth/blob/ce7ff14a93048562794663f99dafe36a4a6e9042/WOPIAuth/BootstrapInfo.swift). */
 const unsafeInValue = /[",=\\\r\n]|Bearer/;
 
 /** Problems that would make a challenge unparseable by Office or WOPIAuth; empty when fine. */

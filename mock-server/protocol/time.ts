@@ -1,7 +1,7 @@
 /**
  * Wire time units, named so no one mixes them up: WOPI's `AccessTokenExpiry` and
  * `access_token_ttl` are milliseconds since the epoch, OAuth's `expires_in` is seconds from now,
- * and JWT `exp` and `iat` are seconds since the epoch (notes §5.1). Every conversion between
+ * and JWT `exp` and `iat` are seconds since the epoch (https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/rest/concepts). Every conversion between
  * seconds and milliseconds goes through the functions here, so the factor is written once.
  */
 export type EpochMilliseconds = number & { readonly __unit: 'epoch-ms' };

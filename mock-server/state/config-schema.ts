@@ -6,7 +6,7 @@ import { operationNames } from '../protocol/operations.js';
  * data dir persists. Every field has a default, so `{}` is a complete config.
  */
 
-// Spec: Office iOS fails on names and ids containing any of these (notes §5.5, invalidcharacters.rst).
+// Spec: Office iOS fails on names and ids containing any of these (https://github.com/microsoft/Office-Online-Test-Tools-and-Documentation/blob/4c39bf7a801bc8ee7974926d318d7f60bb3e8e16/docs/native/src/issues/invalidcharacters.rst).
 const officeInvalidCharacters = /[\\/:*?"<>|#{}^[\]`%]/;
 
 const userId = z
