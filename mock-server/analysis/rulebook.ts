@@ -137,7 +137,7 @@ const definitions = {
   // TLS: what a phone checks before it sends anything.
   'tls-certificate-trusted': rule('tls', failure, 'The certificate chain verifies for the host name', Source.BootstrapperOverview),
   'tls-ios-requirements': rule('tls', failure, 'The leaf certificate meets the iOS trust requirements', Source.AppleTrustRequirements),
-  'tls-verification-disabled': rule('tls', warning, 'TLS verification was turned off for this check (--insecure)', Source.Bootstrap),
+  'tls-verification-disabled': rule('tls', warning, 'The check verified TLS as a phone does (no --insecure)', Source.Bootstrap),
   'https-required': rule('challenge', failure, 'The bootstrapper is an https:// URL', Source.Bootstrap, Source.Onboarding),
 
   // The unauthenticated challenge.

@@ -70,7 +70,7 @@ export async function checkHost(bootstrapperUrl: string, options: CheckOptions):
       'write',
       () => writePhase(run),
       !options.write
-        ? 'write tests are opt-in (--write)'
+        ? 'write tests are opt-in: pass --write'
         : (noEcosystem ?? (run.found.rootContainerUrl ? undefined : 'no root container to write in')),
     );
     // Last, because a correct host may revoke what it sees here (a replayed code, an old refresh token).
