@@ -6,7 +6,7 @@ import { keepAside, readIfExists, removeStaleTemporaries } from '../disk/atomic-
 import { CoalescingWriter } from '../disk/coalescing-writer.js';
 import { isPlausibleResourceId, type ResourceKind } from '../protocol/wopi-src.js';
 import { activeLock, type Lock, type LockDecision } from '../protocol/locks.js';
-import { createSeedDocuments } from './seed-documents.js';
+import { createSeedDocuments } from './seed/index.js';
 import { BlobStore, StorageWriteError, type StagedBlob } from './blobs.js';
 import {
   missing,
