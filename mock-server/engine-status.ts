@@ -25,7 +25,7 @@ export function engineStatus(sources: StatusSources): EngineStatus {
     startedAt: sources.startedAt,
     wopiOrigin: urls.wopiOrigin,
     bootstrapperUrl: urls.bootstrapperUrl,
-    lanBootstrapperUrls: lanBootstrapperUrls(tls.leafSubjectAltNames, sources.wopiPort),
+    lanBootstrapperUrls: lanBootstrapperUrls(tls.leafSubjectAltNames, sources.publicHost, sources.wopiPort),
     endpoints: deviceEndpoints(tls.leafSubjectAltNames, sources.publicHost, sources.wopiPort),
     deviceSetupUrl: urls.deviceSetupUrl,
     adminUrl: urls.adminUrl,
