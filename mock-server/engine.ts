@@ -15,6 +15,7 @@ import { IssuedTokens } from './tokens/issued-tokens.js';
 import { FileStore } from './storage/file-store.js';
 import { RequestLog, defaultLogCapacity } from './log/request-log.js';
 import { ensureTlsMaterial } from './tls/certificates.js';
+import { wopiTlsOptions } from './tls/server-options.js';
 import { createWopiApp } from './http/app.js';
 import type { HostContext } from './http/context.js';
 import { createAdminApp } from './admin/admin-app.js';
@@ -188,7 +189,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     connectionsCheckingInterval: timeouts.checkIntervalMs,
   };
   const wopiServer = createHttpsServer(
-    { cert: tls.leafCertPem, key: tls.leafKeyPem, minVersion: 'TLSv1.2', handshakeTimeout: timeouts.handshakeMs, ...serverTimeouts },
+    { ...wopiTlsOptions(tls), handshakeTimeout: timeouts.handshakeMs, ...serverTimeouts },
     createWopiApp(context),
   );
   const wopiHost = options.host;
