@@ -12,7 +12,8 @@ import {
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startEngine, ListenError, type Engine } from '../mock-server/engine.js';
+import { startEngine, type Engine } from '../mock-server/engine.js';
+import { ListenError } from '../mock-server/engine-errors.js';
 import { productName } from '../mock-server/cli/data-dir.js';
 import { parseWindowState, restoreBounds, type WindowState } from './window-state.js';
 import { openableExternally, staysInApp } from './navigation.js';

@@ -14,19 +14,19 @@ import { UsedCodes } from './tokens/used-codes.js';
 import { IssuedTokens } from './tokens/issued-tokens.js';
 import { FileStore } from './storage/file-store.js';
 import { RequestLog, defaultLogCapacity } from './log/request-log.js';
-import { ensureTlsMaterial, type TlsMaterial } from './tls/certificates.js';
+import { ensureTlsMaterial } from './tls/certificates.js';
+import { wopiTlsOptions } from './tls/server-options.js';
 import { createWopiApp } from './http/app.js';
 import type { HostContext } from './http/context.js';
 import { createAdminApp } from './admin/admin-app.js';
 import { CheckRuns } from './admin/check-runs.js';
 import { defaultTestCasesFile } from '../validator/test-cases-location.js';
-import type { DeviceEndpoint, EngineStatus } from './admin/status.js';
+import type { EngineStatus } from './admin/status.js';
 import { defaultUiDir } from './admin/ui.js';
-import { canonicalIpAddress, type SubjectAltName } from './tls/subject-alt-names.js';
-
+import { ConfigError, ListenError } from './engine-errors.js';
+import { engineStatus } from './engine-status.js';
+import { defaultPublicHost, hostForUrl } from './network/endpoints.js';
 import { engineVersion } from './version.js';
-
-export { engineVersion };
 
 export interface EngineOptions {
   /** Where config, keys, certificates and files persist. */
@@ -96,36 +96,6 @@ export interface EngineUrls {
   deviceSetupUrl: string;
 }
 
-/** A config document that did not validate; `source` says where it came from. */
-export class ConfigError extends Error {
-  constructor(
-    readonly source: string,
-    readonly errors: ConfigIssue[],
-  ) {
-    super(`${source} is not a valid config:\n${errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`);
-  }
-}
-
-/** A listener that could not be opened, with what to do about it. */
-export class ListenError extends Error {
-  constructor(
-    readonly listener: 'WOPI' | 'admin',
-    readonly host: string,
-    readonly port: number,
-    readonly code: string | undefined,
-  ) {
-    super(
-      code === 'EADDRINUSE'
-        ? `the ${listener} port ${port} on ${host} is already in use; choose another with ${listener === 'WOPI' ? '--port' : '--admin-port'} (0 picks any free port)`
-        : code === 'EACCES'
-          ? `no permission to listen on ${host}:${port} (ports below 1024 need privileges); choose another with ${listener === 'WOPI' ? '--port' : '--admin-port'}`
-          : code === 'EADDRNOTAVAIL'
-            ? `${host} is not an address of this machine; choose another with --host`
-            : `the ${listener} listener could not open ${host}:${port} (${code ?? 'unknown error'})`,
-    );
-  }
-}
-
 export interface Engine {
   readonly store: Store;
   readonly log: RequestLog;
@@ -152,17 +122,6 @@ export interface EngineCounters {
   usedCodes: number;
   /** Files and containers in the storage index. */
   storedResources: number;
-}
-
-/** The first non-internal IPv4 address, which a phone on the same LAN can usually reach. */
-export function defaultPublicHost(interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]> = os.networkInterfaces()): string {
-  for (const list of Object.values(interfaces))
-    for (const info of list ?? []) if (info.family === 'IPv4' && !info.internal) return info.address;
-  return 'localhost';
-}
-
-function hostForUrl(host: string): string {
-  return host.includes(':') ? `[${host}]` : host;
 }
 
 /**
@@ -196,7 +155,11 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   store.on('config', (next) => {
     for (const user of next.users) void files.ensureRoot(user).catch((error: unknown) => store.emit('error', error as Error));
   });
-  store.on('error', () => {}); // background save failures surface in status; they must not crash the host
+  // Background failures (a fault countdown that could not be saved, a new user's root container
+  // that could not be made) arrive as 'error' events, which would crash the host unheard. Nothing
+  // reports them yet: the countdown is saved again with the next change, and the root is made
+  // again on the user's first bootstrap or ecosystem call.
+  store.on('error', () => {});
 
   const log = new RequestLog(options.logCapacity ?? defaultLogCapacity);
   let wopiPort = 0;
@@ -226,7 +189,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     connectionsCheckingInterval: timeouts.checkIntervalMs,
   };
   const wopiServer = createHttpsServer(
-    { cert: tls.leafCertPem, key: tls.leafKeyPem, minVersion: 'TLSv1.2', handshakeTimeout: timeouts.handshakeMs, ...serverTimeouts },
+    { ...wopiTlsOptions(tls), handshakeTimeout: timeouts.handshakeMs, ...serverTimeouts },
     createWopiApp(context),
   );
   const wopiHost = options.host;
@@ -244,25 +207,18 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     caFingerprintSha256: tls.caFingerprintSha256,
     deviceSetupUrl: origin() + Route.DeviceSetup,
   };
-  const status = (): EngineStatus => ({
-    version: engineVersion,
-    startedAt,
-    wopiOrigin: urls.wopiOrigin,
-    bootstrapperUrl: urls.bootstrapperUrl,
-    lanBootstrapperUrls: lanUrls(tls, wopiPort),
-    endpoints: deviceEndpoints(tls.leafSubjectAltNames, publicHost, wopiPort),
-    deviceSetupUrl: urls.deviceSetupUrl,
-    adminUrl: urls.adminUrl,
-    publicHost,
-    dataDir: options.dataDir,
-    caCertificatePath: tls.caCertPath,
-    caFingerprintSha256: tls.caFingerprintSha256,
-    leafSubjectAltNames: tls.leafSubjectAltNames.map((san) => `${san.type.toUpperCase()}:${san.value}`),
-    leafNotAfter: tls.leafNotAfter.toISOString(),
-    log: { size: log.size, capacity: log.capacity, lastSeq: log.lastSeq },
-    warnings: store.warnings,
-    startupWarnings,
-  });
+  const status = (): EngineStatus =>
+    engineStatus({
+      startedAt,
+      urls,
+      wopiPort,
+      publicHost,
+      dataDir: options.dataDir,
+      tls,
+      log,
+      warnings: store.warnings,
+      startupWarnings,
+    });
   const checks = new CheckRuns({
     store,
     origin,
@@ -344,33 +300,6 @@ async function loadStartingConfig(
   const parsed = parseConfig(persisted.kind === 'loaded' ? persisted.state.config : {});
   if (!parsed.ok) throw new ConfigError('the persisted config', parsed.errors);
   return { config: parsed.config, warnings: parsed.warnings, userEpochs, needsSave: persisted.kind !== 'loaded' };
-}
-
-function lanUrls(tls: TlsMaterial, port: number): string[] {
-  return tls.leafSubjectAltNames.map((san) => `https://${hostForUrl(san.value)}:${port}${Route.Bootstrapper}`);
-}
-
-/** Every address the leaf certificate covers, as a phone would use it: the public host first, loopback last. */
-export function deviceEndpoints(names: readonly SubjectAltName[], publicHost: string, port: number): DeviceEndpoint[] {
-  const endpoints = names.map((san): DeviceEndpoint => {
-    const family = san.type === 'dns' ? 'DNS' : san.value.includes(':') ? 'IPv6' : 'IPv4';
-    const wopiOrigin = `https://${hostForUrl(san.value)}:${port}`;
-    const loopback = san.value === 'localhost' || san.value === '::1' || (family === 'IPv4' && san.value.startsWith('127.'));
-    return {
-      address: san.value,
-      family,
-      loopback,
-      wopiOrigin,
-      bootstrapperUrl: wopiOrigin + Route.Bootstrapper,
-      setupUrl: wopiOrigin + Route.DeviceSetup,
-    };
-  });
-  const publicAddress = canonicalIpAddress(publicHost) ?? publicHost.trim().toLowerCase();
-  const rank = (e: DeviceEndpoint) => (e.address === publicAddress ? 0 : e.loopback ? 2 : 1);
-  return endpoints
-    .map((e, index) => ({ e, index }))
-    .sort((a, b) => rank(a.e) - rank(b.e) || a.index - b.index)
-    .map(({ e }) => e);
 }
 
 function randomToken(): string {

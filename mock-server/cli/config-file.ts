@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { UsageError } from './args.js';
+import { describeJsonSyntaxError } from './json-syntax-error.js';
 
 /** Reads a --config file, naming the file, line and column of a JSON syntax error. */
 export async function readConfigFile(file: string): Promise<unknown> {
@@ -12,18 +13,12 @@ export async function readConfigFile(file: string): Promise<unknown> {
       `config file ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : (error as Error).message}`,
     );
   }
+  // Editors hide a byte order mark, so lines and columns are counted without it.
+  const json = text.replace(/^\uFEFF/, '');
   try {
-    return JSON.parse(text.replace(/^\uFEFF/, ''));
+    return JSON.parse(json);
   } catch (error) {
-    const message = (error as Error).message;
-    const position = /position (\d+)/.exec(message);
-    if (position) {
-      const offset = Number(position[1]);
-      const before = text.slice(0, offset).split('\n');
-      throw new UsageError(
-        `config file ${file}: not valid JSON at line ${before.length}, column ${before[before.length - 1]!.length + 1}: ${message.replace(/ in JSON at position \d+.*$/, '')}`,
-      );
-    }
-    throw new UsageError(`config file ${file}: not valid JSON: ${message}`);
+    const { line, column, reason } = describeJsonSyntaxError(json, (error as Error).message);
+    throw new UsageError(`config file ${file}: not valid JSON${line !== undefined ? ` at line ${line}, column ${column}` : ''}: ${reason}`);
   }
 }

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-import { ConfigError, ListenError, engineVersion, startEngine, type Engine } from '../engine.js';
+import { startEngine, type Engine } from '../engine.js';
+import { ConfigError, ListenError } from '../engine-errors.js';
+import { engineVersion } from '../version.js';
 import type { LogEntry } from '../log/entry.js';
 import { UsageError, helpText, parseCli, type CliOptions } from './args.js';
 import { readConfigFile } from './config-file.js';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { keepAside, readIfExists, removeStaleTemporaries } from './atomic-file.js';
+import { keepAside, readIfExists, removeStaleTemporaries } from '../disk/atomic-file.js';
 import { parseConfig, type ConfigIssue, type ConfigInput } from './config-schema.js';
 
 export const stateSchemaVersion = 1;

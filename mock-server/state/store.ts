@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { CoalescingWriter } from './atomic-file.js';
+import { CoalescingWriter } from '../disk/coalescing-writer.js';
 import {
   parseConfig,
   describeIssue,

@@ -4,7 +4,7 @@ import { open, readdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { PersistError } from '../state/store.js';
-import { syncDirectory } from '../state/atomic-file.js';
+import { syncDirectory } from '../disk/atomic-file.js';
 
 /**
  * File contents, one immutable blob per version under `storage/blobs`. A new version is written

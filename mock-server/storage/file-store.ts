@@ -2,12 +2,15 @@ import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import path from 'node:path';
-import { CoalescingWriter, keepAside, readIfExists, removeStaleTemporaries } from '../state/atomic-file.js';
+import { keepAside, readIfExists, removeStaleTemporaries } from '../disk/atomic-file.js';
+import { CoalescingWriter } from '../disk/coalescing-writer.js';
 import { isPlausibleResourceId, type ResourceKind } from '../protocol/wopi-src.js';
 import { activeLock, type Lock, type LockDecision } from '../protocol/locks.js';
-import { createSeedDocuments } from './seed-documents.js';
+import { createSeedDocuments } from './seed/index.js';
 import { BlobStore, StorageWriteError, type StagedBlob } from './blobs.js';
 import {
+  missing,
+  newId,
   parseIndex,
   type ChangeKind,
   type ContainerRecord,
@@ -17,12 +20,10 @@ import {
   type StorageIndex,
   type StoreResult,
 } from './records.js';
-import { missing, newId, TreeCommands } from './tree-commands.js';
+import { TreeCommands, type RecordChanges, type RecordOf, type TreeHost } from './tree-commands.js';
 
 export type { ContainerRecord, FileChange, FileRecord, NameTarget, ResourceRecord, StoreFailure, StoreResult } from './records.js';
 export { StorageWriteError, TooLargeError, type StagedBlob } from './blobs.js';
-
-type RecordOf<K extends ResourceKind> = Extract<ResourceRecord, { kind: K }>;
 
 export interface FileStoreOpen {
   store: FileStore;
@@ -53,7 +54,7 @@ export class FileStore extends EventEmitter<{ changed: [change: FileChange] }> {
     readonly clock: () => number,
   ) {
     super();
-    this.commands = new TreeCommands(this, index);
+    this.commands = new TreeCommands(this.treeHost());
     this.writer = new CoalescingWriter(indexFile, 0o644, {
       written: (text) => (this.lastSaved = text),
       failed: () => this.restoreLastSaved(),
@@ -242,19 +243,35 @@ export class FileStore extends EventEmitter<{ changed: [change: FileChange] }> {
     return this.writer.flush();
   }
 
-  /** @internal For TreeCommands: an ISO timestamp from the injected clock. */
-  now(): string {
+  /** The one way TreeCommands reaches the index: lookups, plus the only changes it may make. */
+  private treeHost(): TreeHost {
+    const index = this.index;
+    return {
+      getOwned: (kind, id, userId) => this.getOwned(kind, id, userId),
+      entriesIn: (containerId) => Object.values(index.resources).filter((record) => record.parentId === containerId),
+      lockOf: (file) => this.lockOf(file),
+      now: () => this.now(),
+      insert: (record) => void (index.resources[record.id] = record),
+      update: <R extends ResourceRecord>(record: R, changes: RecordChanges<R>) => void Object.assign(record, changes),
+      remove: (record) => void delete index.resources[record.id],
+      announce: (record, change) => this.announce(record, change),
+      commit: (unreferenced) => this.commit(unreferenced),
+      discard: (staged) => this.discard(staged),
+    };
+  }
+
+  /** An ISO timestamp from the injected clock. */
+  private now(): string {
     return new Date(this.clock()).toISOString();
   }
 
-  /** @internal Saves the index, then removes the blobs it no longer references. */
-  async commit(unreferenced: Array<string | null>): Promise<void> {
+  /** Saves the index, then removes the blobs it no longer references. */
+  private async commit(unreferenced: Array<string | null>): Promise<void> {
     await this.save();
     await this.blobs.remove(unreferenced);
   }
 
-  /** @internal */
-  announce(record: ResourceRecord, change: ChangeKind): void {
+  private announce(record: ResourceRecord, change: ChangeKind): void {
     if (this.listenerCount('changed') > 0) this.emit('changed', { userId: record.ownerId, kind: record.kind, id: record.id, change });
   }
 

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import type { Lock } from '../protocol/locks.js';
+import type { ResourceKind } from '../protocol/wopi-src.js';
 
 /** The shapes the storage index holds, and the answers its commands give. */
 
@@ -51,6 +53,15 @@ export type StoreFailure =
   | { kind: 'root'; detail: string };
 
 export type StoreResult<T> = { ok: true; value: T } | { ok: false; failure: StoreFailure };
+
+/** A new resource id: 16 URL-safe characters, never reused. */
+export function newId(): string {
+  return randomBytes(12).toString('base64url');
+}
+
+export function missing(kind: ResourceKind, id: string): { ok: false; failure: { kind: 'not-found'; detail: string } } {
+  return { ok: false, failure: { kind: 'not-found', detail: `no ${kind} ${id}` } };
+}
 
 export type ChangeKind = 'created' | 'updated' | 'renamed' | 'deleted' | 'locked' | 'unlocked';
 

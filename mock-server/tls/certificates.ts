@@ -2,7 +2,6 @@ import { KeyObject, X509Certificate, createPrivateKey, randomBytes, webcrypto } 
 import type { NetworkInterfaceInfo } from 'node:os';
 import os from 'node:os';
 import fs from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import {
   AuthorityKeyIdentifierExtension,
@@ -17,6 +16,7 @@ import {
   X509CertificateGenerator,
 } from '@peculiar/x509';
 import type { Extension } from '@peculiar/x509';
+import { keepAside, writeFileAtomic } from '../disk/atomic-file.js';
 import { checkIosRules } from './ios-rules.js';
 import { collectSubjectAltNames, sameSubjectAltNames } from './subject-alt-names.js';
 import type { SubjectAltName } from './subject-alt-names.js';
@@ -337,60 +337,5 @@ async function readTextFile(filePath: string): Promise<FileRead> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return code === 'ENOENT' ? { state: 'missing' } : { state: 'unreadable', reason: code ?? String(error) };
-  }
-}
-
-async function keepAside(filePath: string, now: Date): Promise<string> {
-  const base = `${filePath}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
-  for (let attempt = 1; ; attempt++) {
-    const candidate = attempt === 1 ? base : `${base}-${attempt}`;
-    if (!(await pathExists(candidate))) {
-      await fs.rename(filePath, candidate);
-      return candidate;
-    }
-  }
-}
-
-async function pathExists(filePath: string): Promise<boolean> {
-  try {
-    await fs.lstat(filePath);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw error;
-  }
-}
-
-/** Readers see either the old file or the new one, never a half-written key or certificate. */
-async function writeFileAtomic(filePath: string, contents: string, mode: number): Promise<void> {
-  const directory = path.dirname(filePath);
-  const tempPath = path.join(directory, `.${path.basename(filePath)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    const handle = await fs.open(tempPath, 'wx', mode);
-    try {
-      // open()'s mode is filtered by the umask; chmod makes the private-key mode exact.
-      await handle.chmod(mode);
-      await handle.writeFile(contents, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fs.rename(tempPath, filePath);
-  } catch (error) {
-    await fs.rm(tempPath, { force: true });
-    throw error;
-  }
-  await syncDirectory(directory);
-}
-
-async function syncDirectory(directory: string): Promise<void> {
-  let handle: FileHandle | undefined;
-  try {
-    handle = await fs.open(directory, 'r');
-    await handle.sync();
-  } catch {
-    // Windows cannot open or fsync a directory; the rename is still atomic there.
-  } finally {
-    await handle?.close();
   }
 }

@@ -45,9 +45,11 @@ export function collectSubjectAltNames(input: SubjectAltNameInput): SubjectAltNa
 
   for (const addresses of Object.values(input.interfaces)) {
     for (const info of addresses ?? []) {
-      // Link-local fe80:: addresses are kept: a phone on the same Wi-Fi can reach them. Their
-      // %scope suffix names an interface on THIS machine only and an iPAddress SAN is just the
-      // 16 address bytes, so canonicalIpAddress drops it.
+      // Link-local fe80:: addresses are kept: a client on the same link that dials one (with its
+      // own %zone) still gets a certificate that matches. They are not handed out as URLs,
+      // which cannot carry a zone (network/endpoints.ts). The %scope suffix here names an
+      // interface on THIS machine only and an iPAddress SAN is just the 16 address bytes, so
+      // canonicalIpAddress drops it.
       if (!info.internal) addIp(info.address);
     }
   }

@@ -1,6 +1,7 @@
 import type { Store } from '../state/store.js';
 import type { MockUser } from '../state/config-schema.js';
-import type { ClaimsOf, TokenKind, TokenService } from './token-service.js';
+import type { TokenService } from './token-service.js';
+import type { ClaimsOf, TokenKind } from './types.js';
 import type { UsedCodes } from './used-codes.js';
 
 export type Authentication<K extends TokenKind> =

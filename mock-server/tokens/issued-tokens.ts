@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { TokenKind, WopiScope } from './token-service.js';
+import type { TokenKind, WopiScope } from './types.js';
 
 /** One token the host issued, as the admin API shows it. The token string itself is never kept. */
 export interface IssuedTokenInfo {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { keepAside, readIfExists, writeFileAtomic } from '../state/atomic-file.js';
+import { keepAside, readIfExists, writeFileAtomic } from '../disk/atomic-file.js';
 
 export interface SigningKey {
   secret: Uint8Array;

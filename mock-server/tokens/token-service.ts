@@ -1,68 +1,33 @@
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { randomUUID, webcrypto } from 'node:crypto';
 import type { IssuedTokens } from './issued-tokens.js';
+import {
+  TokenKind,
+  type ClaimsOf,
+  type CommonClaims,
+  type IssuedToken,
+  type TokenFailure,
+  type VerifyResult,
+  type WopiScope,
+} from './types.js';
 
 type CryptoKey = webcrypto.CryptoKey;
 
-/**
- * The four token kinds. Each has its own JWT `typ` header and audience, so one can never be
- * accepted where another is expected (a refresh token is not an access token).
- */
-export const TokenKind = {
-  Access: 'access',
-  Refresh: 'refresh',
-  Code: 'code',
-  Wopi: 'wopi',
-} as const;
-export type TokenKind = (typeof TokenKind)[keyof typeof TokenKind];
+// The token types live in types.ts (so issued-tokens.ts needs nothing from here); http/ and analysis/ still import them from here.
+export { TokenKind } from './types.js';
+export type {
+  AccessClaims,
+  ClaimsOf,
+  CodeClaims,
+  IssuedToken,
+  RefreshClaims,
+  TokenFailure,
+  VerifyResult,
+  WopiClaims,
+  WopiScope,
+} from './types.js';
 
-/**
- * What a WOPI token may be used on. `share:…` is the token of a share URL (protocol/share-url.ts):
- * it opens the share page only, since no WOPI operation accepts that scope.
- */
-export type WopiScope = `file:${string}` | `container:${string}` | 'ecosystem' | `share:${string}`;
-
-interface CommonClaims {
-  /** Mock user id. */
-  sub: string;
-  /** The user's token epoch when issued; revoking the user changes it. */
-  ep: string;
-  jti: string;
-  iat: number;
-  /** JWT expiry, seconds since the epoch. */
-  exp: number;
-}
-/** `gr`: the jti of the authorization code the token chain started from (RFC 6749 §4.1.2 revocation). */
-export interface AccessClaims extends CommonClaims {
-  kind: 'access';
-  cid: string;
-  gr?: string;
-}
-export interface RefreshClaims extends CommonClaims {
-  kind: 'refresh';
-  cid: string;
-  gr?: string;
-}
-export interface CodeClaims extends CommonClaims {
-  kind: 'code';
-  cid: string;
-  ru: string;
-}
-export interface WopiClaims extends CommonClaims {
-  kind: 'wopi';
-  res: WopiScope;
-}
-export type ClaimsOf<K extends TokenKind> = Extract<AccessClaims | RefreshClaims | CodeClaims | WopiClaims, { kind: K }>;
 type Extra<K extends TokenKind> = Omit<ClaimsOf<K>, keyof CommonClaims | 'kind'>;
-
-export type TokenFailure = 'malformed' | 'bad-signature' | 'wrong-kind' | 'expired';
-export type VerifyResult<K extends TokenKind> = { ok: true; claims: ClaimsOf<K> } | { ok: false; failure: TokenFailure; detail: string };
-
-export interface IssuedToken {
-  token: string;
-  /** Expiry in milliseconds since the epoch (whole seconds: JWT `exp` has second precision). */
-  expiresAtMs: number;
-}
 
 const algorithm = 'HS256';
 const typOf = (kind: TokenKind) => `wopi-mock-${kind}+jwt`;
