@@ -27,6 +27,7 @@ import { ConfigError, ListenError } from './engine-errors.js';
 import { engineStatus } from './engine-status.js';
 import { defaultPublicHost, hostForUrl } from './network/endpoints.js';
 import { engineVersion } from './version.js';
+import { secondsToMs } from './protocol/time.js';
 
 export interface EngineOptions {
   /** Where config, keys, certificates and files persist. */
@@ -129,7 +130,7 @@ export interface EngineCounters {
  * The CLI, the desktop app and the tests all start it here.
  */
 export async function startEngine(options: EngineOptions): Promise<Engine> {
-  const clock = options.clock ?? Date.now;
+  const wallClock = options.clock ?? Date.now;
   const interfaces = options.interfaces ?? os.networkInterfaces();
   const hostname = options.hostname ?? os.hostname();
   const publicHost = options.publicHost ?? defaultPublicHost(interfaces);
@@ -139,8 +140,13 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const { config, warnings, userEpochs, needsSave } = await loadStartingConfig(options, startupWarnings);
   const store = new Store({ config, warnings, userEpochs, dataDir: options.dataDir });
   if (needsSave) await store.saveNow();
+  // The host's "now": the wall clock moved by clockOffsetSeconds (virtual time). Certificates and
+  // the log stay on the wall clock: a phone checks validity against its own time.
+  let offsetMs = secondsToMs(store.config.clockOffsetSeconds);
+  store.on('config', (next) => (offsetMs = secondsToMs(next.clockOffsetSeconds)));
+  const clock = () => wallClock() + offsetMs;
 
-  const tls = await ensureTlsMaterial({ dataDir: options.dataDir, publicHost, hostname, interfaces, now: new Date(clock()) });
+  const tls = await ensureTlsMaterial({ dataDir: options.dataDir, publicHost, hostname, interfaces, now: new Date(wallClock()) });
   startupWarnings.push(...tls.warnings);
   const signingKey = await loadOrCreateSigningKey(options.dataDir);
   startupWarnings.push(...signingKey.warnings);
@@ -174,6 +180,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     log,
     usedCodes,
     clock,
+    wallClock,
     origin,
     wopiSrcContext: () => ({ hostNames, port: wopiPort }),
     caCertificatePem: tls.caCertPem,
@@ -196,7 +203,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   wopiPort = await listen(wopiServer, wopiHost, options.port ?? 8443, 'WOPI');
 
   const adminToken = options.adminToken ?? randomToken();
-  const startedAt = new Date(clock()).toISOString();
+  const startedAt = new Date(wallClock()).toISOString();
   const urls: EngineUrls = {
     wopiOrigin: origin(),
     bootstrapperUrl: origin() + Route.Bootstrapper,

@@ -125,6 +125,7 @@ describe('config', () => {
       ],
       faults: [],
       maxFileSizeBytes: 104_857_600,
+      clockOffsetSeconds: 0,
       compatibility: { unknownEcosystemOperation: 'bootstrap', expiresInAsString: false, challengeErrorParameter: false },
       capabilities: { putRelativeFile: true, containers: true },
       knownBugs: {

@@ -1,9 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { parseBearerAuthorization } from '../protocol/authorization.js';
+import { safeEqual } from '../tokens/safe-equal.js';
 import { authorizationHeader } from '../http/authorization-header.js';
-
-const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /** Hostnames the admin listener may be addressed by; anything else is a rebinding attempt. */
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -45,10 +43,9 @@ export function originGuard(options: { port: () => number }) {
  * them case-insensitively), whatever spelling a request uses.
  */
 export function tokenGuard(options: { token: string }) {
-  const expected = digest(options.token);
   return (req: Request, res: Response, next: NextFunction) => {
     const parsed = parseBearerAuthorization(authorizationHeader(req));
-    if (parsed.kind !== 'bearer' || !timingSafeEqual(digest(parsed.token), expected)) {
+    if (parsed.kind !== 'bearer' || !safeEqual(parsed.token, options.token)) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="wopi-mock-host-admin"');
       return deny(
         res,

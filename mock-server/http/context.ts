@@ -12,7 +12,10 @@ export interface HostContext {
   files: FileStore;
   log: RequestLog;
   usedCodes: UsedCodes;
+  /** The host's "now" in ms: the wall clock plus clockOffsetSeconds. Tokens, expiry and Date follow it. */
   clock: () => number;
+  /** Real time, for the log: when a request really arrived. */
+  wallClock: () => number;
   /** https://<public host>:<port>, no trailing slash. Known once the listener is bound. */
   origin: () => string;
   wopiSrcContext: () => WopiSrcContext;

@@ -67,7 +67,6 @@ describe('connect a device: GET /api/status', () => {
       endpoint('devbox', 'DNS', false),
       endpoint('devbox.local', 'DNS', false),
       endpoint('192.168.1.20', 'IPv4', false),
-      endpoint('fe80::1', 'IPv6', false),
       endpoint('127.0.0.1', 'IPv4', true),
       endpoint('::1', 'IPv6', true),
     ]);

@@ -10,7 +10,7 @@ import { renderSignInPage } from './signin-page.js';
 import { checkSessionContext, checkTokenEndpointChoice, signInExtras } from './session-context.js';
 import { Route } from '../protocol/headers.js';
 import { authorizationHeader } from './authorization-header.js';
-import { sameSecret } from './same-secret.js';
+import { safeEqual } from '../tokens/safe-equal.js';
 
 // Spec: RFC 6749 §4.1 (authorization code grant) as Office mobile runs it (https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/mobile/scenarios/operational-flows).
 
@@ -177,7 +177,7 @@ export function oauthHandlers(context: HostContext) {
     if (id === undefined || secret === undefined)
       throw oauthFailure(OAuthErrorCode.InvalidClient, 'client authentication is missing (send client_id and client_secret)');
     // The secret is compared in constant time, and whether or not the client id matched.
-    const secretMatches = sameSecret(secret, clientSecret);
+    const secretMatches = safeEqual(secret, clientSecret);
     if (id !== clientId || !secretMatches) throw oauthFailure(OAuthErrorCode.InvalidClient, 'unknown client or wrong client secret');
   }
 

@@ -18,8 +18,16 @@ import { authorizationHeader } from './authorization-header.js';
 
 /** Names the operation, starts the clock, and logs the exchange when it ends, however it ends. */
 export function startCall(req: Request, res: Response, context: HostContext): Call {
-  const call = new Call(classifyRequest(req.method, req.path, req.headers), context.clock());
+  const call = new Call(classifyRequest(req.method, req.path, req.headers), context.wallClock());
   call.remoteAddress = req.socket?.remoteAddress ?? '';
+  const offset = context.store.config.clockOffsetSeconds;
+  if (offset !== 0) {
+    // Virtual time: the Date header says the host's time, and the log says why it differs.
+    res.setHeader('Date', new Date(context.clock()).toUTCString());
+    call.notes.push(
+      `host clock ${offset > 0 ? '+' : ''}${offset} s (clockOffsetSeconds): token times, AccessTokenExpiry and the Date header are shifted`,
+    );
+  }
   res.locals['call'] = call;
   // 'close' follows 'finish' on every response, and alone on one the client abandoned.
   res.once('close', () => context.log.add(recordExchange(req, res, call, context, !res.writableFinished)));

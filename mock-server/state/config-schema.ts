@@ -123,6 +123,17 @@ export const configSchema = z
       .min(1, 'must be at least 1 byte')
       .max(4 * 1024 ** 3, 'must be at most 4 GiB')
       .default(100 * 1024 ** 2),
+    /**
+     * Moves the host's "now" forward (or back, negative) by this many seconds: token iat/exp,
+     * AccessTokenExpiry, expiry checks and the Date header follow it, so clock skew between a
+     * client and its host can be shown. The log keeps real time.
+     */
+    clockOffsetSeconds: z
+      .number()
+      .int('must be a whole number of seconds')
+      .min(-315_576_000, 'must be at most ten years back')
+      .max(315_576_000, 'must be at most ten years ahead')
+      .default(0),
     compatibility: z
       .object({
         /** Spec: answer an unknown X-WOPI-EcosystemOperation as Bootstrap; WopiHost answers 501. */
