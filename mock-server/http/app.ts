@@ -44,6 +44,7 @@ export function createWopiApp(context: HostContext): Express {
     [Operation.GetRootContainerBootstrapper]: bootstrap.getRootContainer,
     [Operation.Authorize]: oauth.authorize,
     [Operation.Token]: oauth.token,
+    [Operation.Revoke]: oauth.revoke,
     [Operation.CheckEcosystem]: ecosystem.checkEcosystem,
     [Operation.GetRootContainer]: ecosystem.getRootContainer,
     [Operation.CheckFileInfo]: files.checkFileInfo,

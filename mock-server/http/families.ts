@@ -10,6 +10,7 @@ export function familyOf(operation: OperationName): Family {
     case Operation.Authorize:
       return 'authorize';
     case Operation.Token:
+    case Operation.Revoke:
       return 'token';
     case Operation.CaCertificate:
     case Operation.CaMobileConfig:

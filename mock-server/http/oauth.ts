@@ -9,6 +9,7 @@ import type { HostContext } from './context.js';
 import { renderSignInPage } from './signin-page.js';
 import { checkSessionContext, checkTokenEndpointChoice, signInExtras } from './session-context.js';
 import { Route } from '../protocol/headers.js';
+import { authenticate } from '../tokens/authenticate.js';
 import { authorizationHeader } from './authorization-header.js';
 import { safeEqual } from '../tokens/safe-equal.js';
 
@@ -277,5 +278,38 @@ export function oauthHandlers(context: HostContext) {
     return grant(res, call, params);
   };
 
-  return { authorize, token };
+  /**
+   * RFC 7009: the client revokes an access or refresh token. Revoking either ends the whole sign-in
+   * it came from (every token of the grant), as §2.1 allows. Unknown, expired and already revoked
+   * tokens get 200 too: the client cannot tell, and need not care.
+   */
+  const revoke: Handler = async (req, res, call) => {
+    if (req.method !== 'POST') throw oauthFailure(OAuthErrorCode.InvalidRequest, 'the revocation endpoint takes POST');
+    if (!req.is('application/x-www-form-urlencoded'))
+      throw oauthFailure(OAuthErrorCode.InvalidRequest, 'the body must be application/x-www-form-urlencoded');
+    const { params, repeated } = readParams(req.body);
+    if (repeated.length > 0) throw oauthFailure(OAuthErrorCode.InvalidRequest, `${repeated.join(', ')} sent more than once`);
+    authenticateClient(req, params);
+    const presented = params.get('token');
+    if (!presented) throw oauthFailure(OAuthErrorCode.InvalidRequest, 'token is missing');
+    // Spec: RFC 7009 §2.1: the hint only says where to look first; an unknown hint is ignored.
+    const order: Array<'refresh' | 'access'> =
+      params.get('token_type_hint') === 'access_token' ? ['access', 'refresh'] : ['refresh', 'access'];
+    let revoked = false;
+    for (const kind of order) {
+      const checked = await authenticate(kind, presented, context);
+      if (!checked.ok) continue;
+      revoked = true;
+      const grant = checked.claims.gr ?? checked.claims.jti;
+      context.usedCodes.revokeGrant(grant, 'revoked');
+      call.userId = checked.user.id;
+      call.notes.push(`revoked the ${kind} token and every token of its sign-in (grant ${grant.slice(0, 8)}…; RFC 7009)`);
+      break;
+    }
+    if (!revoked) call.notes.push('no live token of this host was presented; answered 200 as RFC 7009 §2.2 asks');
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(200).end();
+  };
+
+  return { authorize, token, revoke };
 }

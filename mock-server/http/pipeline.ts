@@ -45,7 +45,11 @@ const formParser = express.urlencoded({
 
 /** Reads the form body of the OAuth endpoints before credentials are looked at. */
 export function readForm(req: Request, res: Response, call: Call): Promise<void> | undefined {
-  if (req.method !== 'POST' || (call.operation !== Operation.Token && call.operation !== Operation.Authorize)) return undefined;
+  if (
+    req.method !== 'POST' ||
+    (call.operation !== Operation.Token && call.operation !== Operation.Authorize && call.operation !== Operation.Revoke)
+  )
+    return undefined;
   return new Promise((resolve, reject) => {
     formParser(req, res, (error?: unknown) => {
       if (error) return reject(badRequest(`the form body could not be read: ${(error as Error).message}`));

@@ -65,6 +65,8 @@ export function classifyRequest(method: string, pathname: string, headers: Heade
       return { operation: Operation.Authorize };
     case Route.Token:
       return { operation: Operation.Token };
+    case Route.Revoke:
+      return { operation: Operation.Revoke };
     case Route.CaCertificate:
       return { operation: Operation.CaCertificate };
     case Route.CaMobileConfig:

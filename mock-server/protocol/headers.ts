@@ -58,6 +58,7 @@ export const Route = {
   Bootstrapper: '/wopibootstrapper',
   Authorize: '/oauth/authorize',
   Token: '/oauth/token',
+  Revoke: '/oauth/revoke',
   CaCertificate: '/ca.crt',
   CaMobileConfig: '/ca.mobileconfig',
   DeviceSetup: '/setup',

@@ -9,6 +9,8 @@ export const Operation = {
   GetFileWopiSrcBootstrapper: 'GetFileWopiSrc(bootstrapper)',
   Authorize: 'Authorize',
   Token: 'Token',
+  /** RFC 7009 token revocation. */
+  Revoke: 'Revoke',
   CheckEcosystem: 'CheckEcosystem',
   GetRootContainer: 'GetRootContainer',
   GetFileWopiSrc: 'GetFileWopiSrc',

@@ -25,10 +25,14 @@ export async function authenticate<K extends TokenKind>(
   if (deps.store.epochOf(sub) !== ep)
     return { ok: false, reason: `the ${kind} token was revoked (user "${sub}" was revoked after it was issued)`, userId: sub };
   const grant = (verified.claims as { gr?: string }).gr;
-  if (deps.usedCodes?.isRevokedGrant(grant))
+  const revocation = deps.usedCodes?.revocationOf(grant);
+  if (revocation !== undefined)
     return {
       ok: false,
-      reason: `the ${kind} token was revoked: the authorization code it was issued for was redeemed a second time (RFC 6749 section 4.1.2)`,
+      reason:
+        revocation === 'revoked'
+          ? `the ${kind} token was revoked: the client revoked a token of the same sign-in at the revocation endpoint (RFC 7009)`
+          : `the ${kind} token was revoked: the authorization code it was issued for was redeemed a second time (RFC 6749 section 4.1.2)`,
       userId: sub,
     };
   return { ok: true, user, claims: verified.claims };

@@ -3,10 +3,13 @@
  * only needed until the code would have expired anyway, so the set purges itself and cannot grow
  * without bound.
  */
+/** `code-replayed`: RFC 6749 §4.1.2; `revoked`: the client revoked a token of the grant (RFC 7009). */
+export type GrantRevocation = 'code-replayed' | 'revoked';
+
 export class UsedCodes {
   private readonly expiries = new Map<string, number>();
-  /** Codes redeemed twice: every token issued from them is void. Kept while tokens could chain on. */
-  private readonly revokedGrants = new Set<string>();
+  /** Grants whose every token is void, and why: a code redeemed twice, or RFC 7009 revocation. */
+  private readonly revokedGrants = new Map<string, GrantRevocation>();
   private lastPurge = 0;
 
   /** `onUsed` hears of each first redemption (the issued-token registry marks the code used). */
@@ -33,16 +36,21 @@ export class UsedCodes {
    * RFC 6749 §4.1.2: a code used twice is refused, and the tokens already issued for it should be
    * revoked (someone else may hold the code). Refreshes inherit the grant, so the whole chain dies.
    */
-  revokeGrant(jti: string): void {
+  revokeGrant(jti: string, why: GrantRevocation = 'code-replayed'): void {
     if (this.revokedGrants.size >= this.maxEntries) {
       const oldest = this.revokedGrants.values().next().value;
       if (oldest !== undefined) this.revokedGrants.delete(oldest);
     }
-    this.revokedGrants.add(jti);
+    this.revokedGrants.set(jti, why);
   }
 
   isRevokedGrant(jti: string | undefined): boolean {
     return jti !== undefined && this.revokedGrants.has(jti);
+  }
+
+  /** Why a grant was revoked; undefined when it was not. */
+  revocationOf(jti: string | undefined): GrantRevocation | undefined {
+    return jti === undefined ? undefined : this.revokedGrants.get(jti);
   }
 
   get size(): number {
