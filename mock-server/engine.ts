@@ -20,6 +20,7 @@ import { createWopiApp } from './http/app.js';
 import type { HostContext } from './http/context.js';
 import { createAdminApp } from './admin/admin-app.js';
 import { CheckRuns } from './admin/check-runs.js';
+import { ExpireNow } from './tokens/expire-now.js';
 import { defaultTestCasesFile } from '../validator/test-cases-location.js';
 import type { EngineStatus } from './admin/status.js';
 import { defaultUiDir } from './admin/ui.js';
@@ -102,6 +103,8 @@ export interface Engine {
   readonly log: RequestLog;
   readonly files: FileStore;
   readonly issuedTokens: IssuedTokens;
+  /** "Expire now" per user and token kind. */
+  readonly expireNow: ExpireNow;
   readonly urls: EngineUrls;
   /** Problems found while loading persisted state (kept-aside files and the like). */
   readonly startupWarnings: string[];
@@ -173,12 +176,15 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const origin = () => `https://${hostForUrl(publicHost)}:${wopiPort}`;
   const hostNames = new Set(tls.leafSubjectAltNames.map((san) => san.value.toLowerCase()));
   const usedCodes = new UsedCodes(clock, undefined, (jti) => issuedTokens.redeemed(jti));
+  const expireNow = new ExpireNow(clock);
+  store.on('revoked', (userId) => expireNow.forget(userId));
   const context: HostContext = {
     store,
     tokens,
     files,
     log,
     usedCodes,
+    expireNow,
     clock,
     wallClock,
     origin,
@@ -249,6 +255,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       uiDir: options.uiDir ?? defaultUiDir,
       version: engineVersion,
       checks,
+      expireNow,
     }),
   );
   try {
@@ -266,6 +273,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     log,
     files,
     issuedTokens,
+    expireNow,
     urls,
     startupWarnings,
     status,

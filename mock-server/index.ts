@@ -17,6 +17,7 @@ export {
   type DeepPartial,
 } from './library/mock-host.js';
 export { createVirtualClock, type VirtualClock } from './library/virtual-clock.js';
+export { expirableKinds, type ExpirableKind } from './tokens/expire-now.js';
 export type { TrustingFetch } from './library/trusting-fetch.js';
 export { checkHost, type CheckOutcome } from './check/check-host.js';
 export type { CheckOptions, ClientCredentials, SignInMode } from './check/options.js';

@@ -25,6 +25,7 @@ import type { EngineStatus } from './status.js';
 import { securityHeaders, uiRoutes } from './ui.js';
 import { checkRequestSchema } from './check-request.js';
 import type { CheckRuns } from './check-runs.js';
+import { expirableKinds, isExpirableKind, type ExpireNow } from '../tokens/expire-now.js';
 import { formatReport, reportFormats, type ReportFormat } from '../check/formats.js';
 
 export interface AdminDeps {
@@ -45,6 +46,7 @@ export interface AdminDeps {
   uiDir: string;
   version: string;
   checks: CheckRuns;
+  expireNow: ExpireNow;
 }
 
 export const explainFault = (rule: FaultRule) => ({ ...rule, explanation: explainRule(rule) });
@@ -119,6 +121,17 @@ export function createAdminApp(deps: AdminDeps): Express {
     const id = String(req.params['id']);
     if (await store.revokeUser(id)) return void res.json({ userId: id, revoked: true });
     deny(res, 404, `no mock user with id "${id}"`);
+  });
+  // "Expire now": the user's tokens of these kinds are expired from the next request on.
+  app.post('/api/users/:id/expire', (req, res) => {
+    const id = String(req.params['id']);
+    if (!store.findUser(id)) return deny(res, 404, `no mock user with id "${id}"`);
+    const requested: unknown = (req.body as { kinds?: unknown } | undefined)?.kinds;
+    const kinds = requested === undefined ? [...expirableKinds] : requested;
+    if (!Array.isArray(kinds) || kinds.length === 0 || !kinds.every(isExpirableKind))
+      return deny(res, 400, `kinds must be a non-empty list of ${expirableKinds.join(', ')}`);
+    const at = deps.expireNow.expire(id, kinds);
+    res.json({ userId: id, kinds, expiredAt: new Date(at).toISOString() });
   });
   app.get('/api/users/:id/tokens', (req, res) => {
     const id = String(req.params['id']);

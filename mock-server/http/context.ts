@@ -3,6 +3,7 @@ import type { TokenService } from '../tokens/token-service.js';
 import type { FileStore } from '../storage/file-store.js';
 import type { RequestLog } from '../log/request-log.js';
 import type { WopiSrcContext } from '../protocol/wopi-src.js';
+import type { ExpireNow } from '../tokens/expire-now.js';
 import type { UsedCodes } from '../tokens/used-codes.js';
 
 /** Everything a handler may use. Built once by startEngine (engine.ts). */
@@ -12,6 +13,7 @@ export interface HostContext {
   files: FileStore;
   log: RequestLog;
   usedCodes: UsedCodes;
+  expireNow: ExpireNow;
   /** The host's "now" in ms: the wall clock plus clockOffsetSeconds. Tokens, expiry and Date follow it. */
   clock: () => number;
   /** Real time, for the log: when a request really arrived. */

@@ -118,6 +118,38 @@ describe('startMockHost', () => {
     await assert.rejects(host.stop(), (e: Error) => e instanceof SpecWarningsError && /\[challenge-trailing-comma\]/.test(e.message));
   });
 
+  test('users.expire: the next request sees the token as expired, not revoked', async () => {
+    const clock = createVirtualClock();
+    await using host = await startMockHost({ clock });
+    const token = await signIn(host);
+    clock.advance(1000);
+    host.users.expire('alice', ['access']);
+    clock.advance(1000);
+    assert.equal((await host.fetch(host.urls.bootstrapper, { headers: { Authorization: `Bearer ${token}` } })).status, 401);
+    const refused = await host.log.waitFor({ operation: 'Bootstrap', status: 401, where: (e) => e.userId === 'alice' });
+    assert.match(refused.entry.notes.join(' '), /expired: 'Expire now'/);
+    assert.throws(() => host.users.expire('nobody'), /no mock user "nobody"/);
+  });
+
+  test('two hosts in one process share nothing', async () => {
+    await using one = await startMockHost();
+    await using two = await startMockHost({ config: { providerId: 'Second' } });
+    assert.notEqual(one.urls.wopiOrigin, two.urls.wopiOrigin);
+    assert.notEqual(one.caPem, two.caPem);
+    assert.equal(one.config.get().providerId, 'WopiMockHost');
+    const token = await signIn(one);
+    assert.equal(
+      (await two.fetch(two.urls.bootstrapper, { headers: { Authorization: `Bearer ${token}` } })).status,
+      401,
+      "one host's token means nothing to the other",
+    );
+    await one.faults.add({ operation: 'Bootstrap', status: 500 });
+    assert.equal((await two.fetch(two.urls.bootstrapper)).status, 401, 'faults stay on their host');
+    assert.equal(two.log.entries({ status: 500 }).length, 0);
+    await one.users.revoke('alice');
+    assert.equal(two.config.get().users.length, 2);
+  });
+
   test('checkHost from the same package passes the mock', async () => {
     await using host = await startMockHost();
     const { clientId, clientSecret } = host.config.get().oauth;

@@ -10,6 +10,7 @@ import type { Finding } from '../analysis/rulebook.js';
 import { tokensInEntry, type SeenToken } from '../analysis/token-insight.js';
 import { trustingFetch, type TrustingFetch } from './trusting-fetch.js';
 import type { VirtualClock } from './virtual-clock.js';
+import { expirableKinds, type ExpirableKind } from '../tokens/expire-now.js';
 
 /*
  * The mock as a library for test suites, the way mockttp and WireMock are used: one host per test
@@ -97,6 +98,8 @@ export interface MockHost extends AsyncDisposable {
     remove(id: string): Promise<void>;
     /** Every token issued to the user so far stops working. */
     revoke(id: string): Promise<void>;
+    /** "Expire now": the user's tokens of these kinds (default all) count as expired from the next request on. */
+    expire(id: string, kinds?: ExpirableKind[]): void;
   };
   faults: {
     add(rule: FaultRuleInput): Promise<FaultHandle>;
@@ -219,6 +222,10 @@ export async function startMockHost(options: MockHostOptions = {}): Promise<Mock
       },
       async revoke(id) {
         if (!(await engine.store.revokeUser(id))) throw new Error(`there is no mock user "${id}"`);
+      },
+      expire(id, kinds = [...expirableKinds]) {
+        if (!engine.store.findUser(id)) throw new Error(`there is no mock user "${id}"`);
+        engine.expireNow.expire(id, kinds);
       },
     },
     faults: {

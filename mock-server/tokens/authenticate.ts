@@ -3,6 +3,7 @@ import type { MockUser } from '../state/config-schema.js';
 import type { TokenService } from './token-service.js';
 import type { ClaimsOf, TokenKind } from './types.js';
 import type { UsedCodes } from './used-codes.js';
+import type { ExpireNow } from './expire-now.js';
 
 export type Authentication<K extends TokenKind> =
   { ok: true; user: MockUser; claims: ClaimsOf<K> } | { ok: false; reason: string; userId: string | null };
@@ -15,7 +16,7 @@ export type Authentication<K extends TokenKind> =
 export async function authenticate<K extends TokenKind>(
   kind: K,
   token: string,
-  deps: { tokens: TokenService; store: Store; usedCodes?: UsedCodes },
+  deps: { tokens: TokenService; store: Store; usedCodes?: UsedCodes; expireNow?: ExpireNow },
 ): Promise<Authentication<K>> {
   const verified = await deps.tokens.verify(kind, token);
   if (!verified.ok) return { ok: false, reason: verified.detail, userId: null };
@@ -24,6 +25,13 @@ export async function authenticate<K extends TokenKind>(
   if (!user) return { ok: false, reason: `the ${kind} token belongs to user "${sub}", who no longer exists`, userId: sub };
   if (deps.store.epochOf(sub) !== ep)
     return { ok: false, reason: `the ${kind} token was revoked (user "${sub}" was revoked after it was issued)`, userId: sub };
+  const expiredAt = deps.expireNow?.expiredAt(sub, kind, verified.claims.iat);
+  if (expiredAt !== undefined)
+    return {
+      ok: false,
+      reason: `the ${kind} token expired: 'Expire now' at ${new Date(expiredAt).toISOString()} ended it before its exp (expired, not revoked: the client gets a new one as at its natural expiry)`,
+      userId: sub,
+    };
   const grant = (verified.claims as { gr?: string }).gr;
   const revocation = deps.usedCodes?.revocationOf(grant);
   if (revocation !== undefined)

@@ -1,0 +1,41 @@
+import type { TokenKind } from './types.js';
+
+/** The token kinds "Expire now" applies to: OAuth access and refresh tokens, and WOPI access tokens. */
+export const expirableKinds = ['access', 'refresh', 'wopi'] as const satisfies readonly TokenKind[];
+export type ExpirableKind = (typeof expirableKinds)[number];
+
+export function isExpirableKind(value: unknown): value is ExpirableKind {
+  return typeof value === 'string' && (expirableKinds as readonly string[]).includes(value);
+}
+
+/**
+ * "Expire now": a user's tokens of a kind, issued up to this moment, are treated as expired from
+ * the next request on, before their `exp`. Expired is not revoked: the client is meant to refresh
+ * (or get a new WOPI token) as it would at the natural expiry, and the log says which it was.
+ * `iat` has whole seconds, so a token issued in the same second as the click counts as before it.
+ */
+export class ExpireNow {
+  private readonly cutoffs = new Map<string, Partial<Record<ExpirableKind, number>>>();
+
+  constructor(private readonly clock: () => number) {}
+
+  /** Expires the user's tokens of these kinds; gives the moment, in ms. */
+  expire(userId: string, kinds: readonly ExpirableKind[]): number {
+    const at = this.clock();
+    const cutoffs = { ...this.cutoffs.get(userId) };
+    for (const kind of kinds) cutoffs[kind] = at;
+    this.cutoffs.set(userId, cutoffs);
+    return at;
+  }
+
+  /** When a token of this kind issued at `iatSeconds` was expired on purpose; undefined when it was not. */
+  expiredAt(userId: string, kind: TokenKind, iatSeconds: number): number | undefined {
+    if (!isExpirableKind(kind)) return undefined;
+    const cutoff = this.cutoffs.get(userId)?.[kind];
+    return cutoff !== undefined && iatSeconds * 1000 <= cutoff ? cutoff : undefined;
+  }
+
+  forget(userId: string): void {
+    this.cutoffs.delete(userId);
+  }
+}
