@@ -21,6 +21,7 @@ import type { HostContext } from './http/context.js';
 import { createAdminApp } from './admin/admin-app.js';
 import { CheckRuns } from './admin/check-runs.js';
 import { ExpireNow } from './tokens/expire-now.js';
+import { RotatedRefreshTokens } from './tokens/rotated-refresh-tokens.js';
 import { defaultTestCasesFile } from '../validator/test-cases-location.js';
 import type { EngineStatus } from './admin/status.js';
 import { defaultUiDir } from './admin/ui.js';
@@ -177,6 +178,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const hostNames = new Set(tls.leafSubjectAltNames.map((san) => san.value.toLowerCase()));
   const usedCodes = new UsedCodes(clock, undefined, (jti) => issuedTokens.redeemed(jti));
   const expireNow = new ExpireNow(clock);
+  const rotatedRefreshTokens = new RotatedRefreshTokens(clock);
   store.on('revoked', (userId) => expireNow.forget(userId));
   const context: HostContext = {
     store,
@@ -185,6 +187,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     log,
     usedCodes,
     expireNow,
+    rotatedRefreshTokens,
     clock,
     wallClock,
     origin,

@@ -118,6 +118,7 @@ describe('config', () => {
         redirectUris: ['https://localhost'],
         sessionContext: '',
         alternativeTokenEndpoint: false,
+        refreshTokens: { rotate: true, reuse: 'allow', graceSeconds: 0, omitOnRefresh: false, absoluteLifetimeSeconds: 0 },
       },
       users: [
         { id: 'alice', signInName: 'alice@contoso.test', friendlyName: 'Alice Adams' },

@@ -4,6 +4,7 @@ import type { FileStore } from '../storage/file-store.js';
 import type { RequestLog } from '../log/request-log.js';
 import type { WopiSrcContext } from '../protocol/wopi-src.js';
 import type { ExpireNow } from '../tokens/expire-now.js';
+import type { RotatedRefreshTokens } from '../tokens/rotated-refresh-tokens.js';
 import type { UsedCodes } from '../tokens/used-codes.js';
 
 /** Everything a handler may use. Built once by startEngine (engine.ts). */
@@ -14,6 +15,7 @@ export interface HostContext {
   log: RequestLog;
   usedCodes: UsedCodes;
   expireNow: ExpireNow;
+  rotatedRefreshTokens: RotatedRefreshTokens;
   /** The host's "now" in ms: the wall clock plus clockOffsetSeconds. Tokens, expiry and Date follow it. */
   clock: () => number;
   /** Real time, for the log: when a request really arrived. */

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { OAuthErrorCode } from '../protocol/oauth-errors.js';
 import { parseBasicAuthorization } from '../protocol/authorization.js';
-import { epochSecondsToMs, expiresInSeconds } from '../protocol/time.js';
+import { epochSecondsToMs, expiresInSeconds, secondsToMs } from '../protocol/time.js';
 import { badRequest, oauthFailure } from '../errors.js';
 import type { MockUser } from '../state/config-schema.js';
 import type { Call, Handler } from './call.js';
@@ -182,22 +182,35 @@ export function oauthHandlers(context: HostContext) {
     if (id !== clientId || !secretMatches) throw oauthFailure(OAuthErrorCode.InvalidClient, 'unknown client or wrong client secret');
   }
 
-  /** `grant`: the code the chain started from, carried on so a replayed code can revoke it all. */
-  async function issueTokens(res: Response, call: Call, user: MockUser, grant: string): Promise<void> {
+  /**
+   * `grant`: the code the chain started from, carried on so a replayed code can revoke it all.
+   * `signedInAt`: when that sign-in was (epoch s), for oauth.refreshTokens.absoluteLifetimeSeconds.
+   * `refreshing`: the refresh token presented, when this answers a refresh.
+   */
+  async function issueTokens(
+    res: Response,
+    call: Call,
+    user: MockUser,
+    chain: { grant: string; signedInAt: number; refreshing?: string },
+  ): Promise<void> {
     const { config } = context.store;
+    const policy = config.oauth.refreshTokens;
     const subject = { userId: user.id, epoch: context.store.epochOf(user.id)! };
-    const access = await context.tokens.issue(
-      'access',
-      subject,
-      { cid: config.oauth.clientId, gr: grant },
-      { ttlSeconds: config.tokenTtlSeconds.oauthAccessToken },
-    );
-    const refresh = await context.tokens.issue(
-      'refresh',
-      subject,
-      { cid: config.oauth.clientId, gr: grant },
-      { ttlSeconds: config.tokenTtlSeconds.refreshToken },
-    );
+    const endOfSignIn = policy.absoluteLifetimeSeconds > 0 ? epochSecondsToMs(chain.signedInAt + policy.absoluteLifetimeSeconds) : Infinity;
+    // No access token outlives the sign-in's absolute lifetime.
+    const lifetime = (seconds: number) =>
+      endOfSignIn === Infinity ? { ttlSeconds: seconds } : { expiresAtMs: Math.min(context.clock() + secondsToMs(seconds), endOfSignIn) };
+    const extra = { cid: config.oauth.clientId, gr: chain.grant, st: chain.signedInAt };
+    const access = await context.tokens.issue('access', subject, extra, lifetime(config.tokenTtlSeconds.oauthAccessToken));
+    let refreshToken: string | undefined;
+    if (chain.refreshing !== undefined && policy.omitOnRefresh)
+      call.notes.push('no refresh_token in the answer (oauth.refreshTokens.omitOnRefresh): the client keeps the one it has');
+    else if (chain.refreshing !== undefined && !policy.rotate) {
+      refreshToken = chain.refreshing;
+      call.notes.push('the same refresh token is handed back (oauth.refreshTokens.rotate is false)');
+      // Refresh tokens keep their own lifetime: past the sign-in's end the refresh is refused saying why.
+    } else
+      refreshToken = (await context.tokens.issue('refresh', subject, extra, { ttlSeconds: config.tokenTtlSeconds.refreshToken })).token;
     const expiresIn = expiresInSeconds(access.expiresAtMs, context.clock());
     call.userId = user.id;
     // Spec: RFC 6749 §5.1: the token response must not be cached.
@@ -210,7 +223,7 @@ export function oauthHandlers(context: HostContext) {
       token_type: 'bearer',
       // Spec: expires_in is in seconds; WOPIAuth only reads it as a JSON number.
       expires_in: call.bends(config, 'expiresInAsString') ? String(expiresIn) : expiresIn,
-      refresh_token: refresh.token,
+      ...(refreshToken !== undefined ? { refresh_token: refreshToken } : {}),
     });
   }
 
@@ -238,7 +251,7 @@ export function oauthHandlers(context: HostContext) {
         'the code was already used; the tokens issued for it are revoked (RFC 6749 section 4.1.2)',
       );
     }
-    return issueTokens(res, call, checked.user, claims.jti);
+    return issueTokens(res, call, checked.user, { grant: claims.jti, signedInAt: claims.iat });
   };
 
   const refreshToken: Grant = (res, call, params) => {
@@ -249,7 +262,37 @@ export function oauthHandlers(context: HostContext) {
     const { claims } = checked;
     if (claims.cid !== context.store.config.oauth.clientId)
       throw oauthFailure(OAuthErrorCode.InvalidGrant, 'the refresh token was issued to another client');
-    return issueTokens(res, call, checked.user, claims.gr ?? claims.jti);
+    const policy = context.store.config.oauth.refreshTokens;
+    const signedInAt = claims.st ?? claims.iat;
+    const now = context.clock();
+    if (policy.absoluteLifetimeSeconds > 0 && now >= epochSecondsToMs(signedInAt + policy.absoluteLifetimeSeconds))
+      throw oauthFailure(
+        OAuthErrorCode.InvalidGrant,
+        `the sign-in is older than its absolute lifetime of ${policy.absoluteLifetimeSeconds} s (oauth.refreshTokens.absoluteLifetimeSeconds); sign in again`,
+      );
+    const grant = claims.gr ?? claims.jti;
+    const rotatedAt = context.rotatedRefreshTokens.rotatedAt(claims.jti);
+    if (rotatedAt !== undefined) {
+      const when = new Date(rotatedAt).toISOString();
+      if (now - rotatedAt < secondsToMs(policy.graceSeconds))
+        call.notes.push(
+          `a refresh token rotated at ${when} came back within oauth.refreshTokens.graceSeconds (${policy.graceSeconds} s); accepted`,
+        );
+      else if (policy.reuse === 'reject')
+        throw oauthFailure(
+          OAuthErrorCode.InvalidGrant,
+          `the refresh token was already used: a refresh at ${when} replaced it (oauth.refreshTokens.reuse is reject)`,
+        );
+      else if (policy.reuse === 'revokeFamily') {
+        context.usedCodes.revokeGrant(grant, 'refresh-reused');
+        throw oauthFailure(
+          OAuthErrorCode.InvalidGrant,
+          `the refresh token was already used (replaced at ${when}); every token of this sign-in is now revoked (oauth.refreshTokens.reuse is revokeFamily)`,
+        );
+      } else call.notes.push(`a refresh token rotated at ${when} was used again; accepted (oauth.refreshTokens.reuse is allow)`);
+    }
+    if (policy.rotate && !policy.omitOnRefresh) context.rotatedRefreshTokens.rotate(claims.jti, epochSecondsToMs(claims.exp));
+    return issueTokens(res, call, checked.user, { grant, signedInAt, refreshing: params.get('refresh_token')! });
   };
 
   /** `grant_type` → its handler. A Map, so a grant_type such as `constructor` finds nothing. */

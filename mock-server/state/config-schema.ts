@@ -61,6 +61,30 @@ export const faultRuleInputSchema = z
     path: ['status'],
   });
 
+export const defaultRefreshTokenPolicy = {
+  rotate: true,
+  reuse: 'allow',
+  graceSeconds: 0,
+  omitOnRefresh: false,
+  absoluteLifetimeSeconds: 0,
+} as const;
+
+const refreshTokenPolicySchema = z
+  .object({
+    /** Each refresh issues a new refresh token; false answers with the one presented. */
+    rotate: z.boolean().default(true),
+    /** A refresh token presented again after it was rotated: `allow`, `reject` (invalid_grant), or `revokeFamily` (every token of the sign-in dies). */
+    reuse: z.enum(['allow', 'reject', 'revokeFamily']).default('allow'),
+    /** A just-rotated refresh token still works for this long, whatever `reuse` says. */
+    graceSeconds: z.number().int('must be a whole number of seconds').min(0).max(86_400, 'must be at most a day').default(0),
+    /** No refresh_token in a refresh's answer: the client keeps the one it has. */
+    omitOnRefresh: z.boolean().default(false),
+    /** The sign-in's lifetime whatever the refreshes, in seconds; 0: no limit. */
+    absoluteLifetimeSeconds: z.number().int('must be a whole number of seconds').min(0).max(315_576_000).default(0),
+  })
+  .strict()
+  .default(defaultRefreshTokenPolicy);
+
 /** The most fault rules a config holds; the store refuses to add more, so what it saves always loads. */
 export const maxFaultRules = 1000;
 
@@ -94,6 +118,8 @@ export const configSchema = z
         sessionContext: z.string().max(1024, 'must be at most 1024 characters').default(''),
         /** Add `tk` (this host's token endpoint, marked) to the sign-in redirect, so clients must use it. */
         alternativeTokenEndpoint: z.boolean().default(false),
+        /** What a refresh does with refresh tokens; the defaults are the classic behaviour (rotate, old ones keep working). */
+        refreshTokens: refreshTokenPolicySchema,
       })
       .strict()
       .default({
@@ -102,6 +128,7 @@ export const configSchema = z
         redirectUris: ['https://localhost'],
         sessionContext: '',
         alternativeTokenEndpoint: false,
+        refreshTokens: defaultRefreshTokenPolicy,
       }),
     users: z
       .array(

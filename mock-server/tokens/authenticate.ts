@@ -40,7 +40,9 @@ export async function authenticate<K extends TokenKind>(
       reason:
         revocation === 'revoked'
           ? `the ${kind} token was revoked: the client revoked a token of the same sign-in at the revocation endpoint (RFC 7009)`
-          : `the ${kind} token was revoked: the authorization code it was issued for was redeemed a second time (RFC 6749 section 4.1.2)`,
+          : revocation === 'refresh-reused'
+            ? `the ${kind} token was revoked: a rotated refresh token of the same sign-in was presented again (oauth.refreshTokens.reuse is revokeFamily)`
+            : `the ${kind} token was revoked: the authorization code it was issued for was redeemed a second time (RFC 6749 section 4.1.2)`,
       userId: sub,
     };
   return { ok: true, user, claims: verified.claims };

@@ -30,15 +30,18 @@ export interface CommonClaims {
   exp: number;
 }
 /** `gr`: the jti of the authorization code the token chain started from (RFC 6749 §4.1.2 revocation). */
+/** `st`: when the sign-in the chain started from happened, epoch seconds (absoluteLifetimeSeconds counts from it). */
 export interface AccessClaims extends CommonClaims {
   kind: 'access';
   cid: string;
   gr?: string;
+  st?: number;
 }
 export interface RefreshClaims extends CommonClaims {
   kind: 'refresh';
   cid: string;
   gr?: string;
+  st?: number;
 }
 export interface CodeClaims extends CommonClaims {
   kind: 'code';

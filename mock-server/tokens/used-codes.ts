@@ -3,8 +3,8 @@
  * only needed until the code would have expired anyway, so the set purges itself and cannot grow
  * without bound.
  */
-/** `code-replayed`: RFC 6749 §4.1.2; `revoked`: the client revoked a token of the grant (RFC 7009). */
-export type GrantRevocation = 'code-replayed' | 'revoked';
+/** `code-replayed`: RFC 6749 §4.1.2; `revoked`: the client revoked a token of the grant (RFC 7009); `refresh-reused`: a rotated refresh token came back under reuse: revokeFamily. */
+export type GrantRevocation = 'code-replayed' | 'revoked' | 'refresh-reused';
 
 export class UsedCodes {
   private readonly expiries = new Map<string, number>();
