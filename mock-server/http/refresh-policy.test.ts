@@ -28,7 +28,7 @@ const refresh = async (token: string) => {
   });
   return {
     status: reply.status,
-    body: reply.json() as { access_token?: string; refresh_token?: string; error?: string; error_description?: string },
+    body: reply.json<{ access_token?: string; refresh_token?: string; error?: string; error_description?: string }>(),
   };
 };
 const works = async (access: string) => (await h.request('GET', '/wopibootstrapper', { headers: bearer(access) })).status === 200;
