@@ -18,6 +18,7 @@ export {
 } from './library/mock-host.js';
 export { createVirtualClock, type VirtualClock } from './library/virtual-clock.js';
 export { expirableKinds, type ExpirableKind } from './tokens/expire-now.js';
+export { anotherEditorActions, type AnotherEditorAction, type AnotherEditorResult } from './storage/another-editor.js';
 export type { TrustingFetch } from './library/trusting-fetch.js';
 export { checkHost, type CheckOutcome } from './check/check-host.js';
 export type { CheckOptions, ClientCredentials, SignInMode } from './check/options.js';

@@ -25,6 +25,8 @@ import type { EngineStatus } from './status.js';
 import { securityHeaders, uiRoutes } from './ui.js';
 import { checkRequestSchema } from './check-request.js';
 import type { CheckRuns } from './check-runs.js';
+import { actAsAnotherEditor, anotherEditorActions, isAnotherEditorAction } from '../storage/another-editor.js';
+import { lockIdProblem } from '../protocol/locks.js';
 import { expirableKinds, isExpirableKind, type ExpireNow } from '../tokens/expire-now.js';
 import { formatReport, reportFormats, type ReportFormat } from '../check/formats.js';
 
@@ -122,6 +124,21 @@ export function createAdminApp(deps: AdminDeps): Express {
     if (await store.revokeUser(id)) return void res.json({ userId: id, revoked: true });
     deny(res, 404, `no mock user with id "${id}"`);
   });
+  // Another editor: another session takes or refreshes a file's lock, or saves a new version.
+  app.post('/api/files/:fileId/another-editor', async (req, res) => {
+    const body = (req.body ?? {}) as { action?: unknown; lockId?: unknown; content?: unknown };
+    if (!isAnotherEditorAction(body.action)) return deny(res, 400, `action must be one of ${anotherEditorActions.join(', ')}`);
+    if (body.lockId !== undefined && (typeof body.lockId !== 'string' || lockIdProblem(body.lockId) !== null))
+      return deny(res, 400, `lockId: ${typeof body.lockId === 'string' ? lockIdProblem(body.lockId) : 'must be a string'}`);
+    if (body.content !== undefined && typeof body.content !== 'string') return deny(res, 400, 'content must be a string (UTF-8 text)');
+    const outcome = await actAsAnotherEditor(deps.files, String(req.params['fileId']), body.action, {
+      ...(typeof body.lockId === 'string' ? { lockId: body.lockId } : {}),
+      ...(typeof body.content === 'string' ? { content: Buffer.from(body.content) } : {}),
+    });
+    if (!outcome.ok) return deny(res, outcome.status, outcome.message);
+    res.json(outcome.value);
+  });
+
   // "Expire now": the user's tokens of these kinds are expired from the next request on.
   app.post('/api/users/:id/expire', (req, res) => {
     const id = String(req.params['id']);

@@ -11,6 +11,7 @@ import { tokensInEntry, type SeenToken } from '../analysis/token-insight.js';
 import { trustingFetch, type TrustingFetch } from './trusting-fetch.js';
 import type { VirtualClock } from './virtual-clock.js';
 import { expirableKinds, type ExpirableKind } from '../tokens/expire-now.js';
+import { actAsAnotherEditor, type AnotherEditorAction, type AnotherEditorResult } from '../storage/another-editor.js';
 
 /*
  * The mock as a library for test suites, the way mockttp and WireMock are used: one host per test
@@ -100,6 +101,14 @@ export interface MockHost extends AsyncDisposable {
     revoke(id: string): Promise<void>;
     /** "Expire now": the user's tokens of these kinds (default all) count as expired from the next request on. */
     expire(id: string, kinds?: ExpirableKind[]): void;
+  };
+  files: {
+    /** Another session acts on a file: takes or refreshes its lock with an id of its own, or saves a new version. */
+    anotherEditor(
+      fileId: string,
+      action: AnotherEditorAction,
+      options?: { lockId?: string; content?: Uint8Array },
+    ): Promise<AnotherEditorResult>;
   };
   faults: {
     add(rule: FaultRuleInput): Promise<FaultHandle>;
@@ -226,6 +235,13 @@ export async function startMockHost(options: MockHostOptions = {}): Promise<Mock
       expire(id, kinds = [...expirableKinds]) {
         if (!engine.store.findUser(id)) throw new Error(`there is no mock user "${id}"`);
         engine.expireNow.expire(id, kinds);
+      },
+    },
+    files: {
+      async anotherEditor(fileId, action, options = {}) {
+        const outcome = await actAsAnotherEditor(engine.files, fileId, action, options);
+        if (!outcome.ok) throw new Error(outcome.message);
+        return outcome.value;
       },
     },
     faults: {
