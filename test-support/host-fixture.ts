@@ -3,6 +3,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { startEngine, type Engine, type EngineOptions } from '../mock-server/engine.js';
+import type { LogEntry } from '../mock-server/log/entry.js';
 
 /**
  * Test harness: a real engine on 127.0.0.1 (port 0) in a temp data dir, spoken to over real
@@ -253,4 +254,14 @@ export async function browse(
   const children = await h.request('GET', appendPath(rootUrl, '/children'));
   if (children.status !== 200) throw new Error(`EnumerateChildren answered ${children.status}`);
   return { bootstrap: boot.json().Bootstrap, rootUrl, files: children.json().ChildFiles };
+}
+
+/** The newest log entry that matches, waiting for it: the log records an exchange when its connection side closes, just after the client has the answer. */
+export async function loggedEntry(h: Harness, match: (entry: LogEntry) => boolean, timeoutMs = 2000): Promise<LogEntry> {
+  for (const deadline = Date.now() + timeoutMs; ;) {
+    const found = h.engine.log.list().findLast(match);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error('no log entry matched');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

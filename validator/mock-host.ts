@@ -1,7 +1,5 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { startEngine, type Engine } from '../mock-server/engine.js';
+import type { Engine } from '../mock-server/engine.js';
+import { startMockHost } from '../mock-server/library/mock-host.js';
 import { allCapabilities, type Capabilities } from '../mock-server/protocol/capabilities.js';
 import { Header } from './constants.js';
 import { bodyText, headerValue, Transport, type ResponseData } from './http.js';
@@ -28,38 +26,33 @@ export class MockHost implements TargetProvider {
   private capabilities: Capabilities = { ...allCapabilities };
 
   private constructor(
-    private readonly engine: Engine,
-    private readonly dataDir: string,
+    private readonly host: Awaited<ReturnType<typeof startMockHost>>,
     readonly caCertificate: string,
     private readonly transport: Transport,
     private readonly oauthToken: string,
     private readonly rootContainerId: string,
   ) {}
 
+  private get engine(): Engine {
+    return this.host.engine;
+  }
+
   static async start(): Promise<MockHost> {
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'wopi-validator-'));
-    let engine: Engine | undefined;
+    const host = await startMockHost({
+      users: [user],
+      config: { oauth: { clientId: oauth.clientId, clientSecret: oauth.clientSecret, redirectUris: [oauth.redirectUri] } },
+    });
     try {
-      engine = await startEngine({
-        dataDir,
-        host: '127.0.0.1',
-        port: 0,
-        adminPort: 0,
-        publicHost: '127.0.0.1',
-        config: { users: [user], oauth: { clientId: oauth.clientId, clientSecret: oauth.clientSecret, redirectUris: [oauth.redirectUri] } },
-      });
-      const caCertificate = await readFile(engine.urls.caCertificatePath, 'utf8');
-      const transport = new Transport({ ca: caCertificate });
-      const oauthToken = await signIn(transport, engine.urls.wopiOrigin);
-      const tree = (await admin(engine, 'GET', '/api/files', 'list the files')) as {
+      const transport = new Transport({ ca: host.caPem });
+      const oauthToken = await signIn(transport, host.urls.wopiOrigin);
+      const tree = (await admin(host.engine, 'GET', '/api/files', 'list the files')) as {
         users?: Array<{ userId: string; root?: { id?: unknown } }>;
       };
       const rootContainerId = tree.users?.find((u) => u.userId === user.id)?.root?.id;
       if (typeof rootContainerId !== 'string') throw new SetupError(`GET /api/files lists no root container for user "${user.id}"`);
-      return new MockHost(engine, dataDir, caCertificate, transport, oauthToken, rootContainerId);
+      return new MockHost(host, host.caPem, transport, oauthToken, rootContainerId);
     } catch (error) {
-      await engine?.stop();
-      await rm(dataDir, { recursive: true, force: true });
+      await host.stop();
       throw error;
     }
   }
@@ -119,8 +112,7 @@ export class MockHost implements TargetProvider {
 
   async stop(): Promise<void> {
     this.transport.close();
-    await this.engine.stop();
-    await rm(this.dataDir, { recursive: true, force: true });
+    await this.host.stop();
   }
 
   private post(url: string, headers: Array<[string, string]>): Promise<ResponseData> {

@@ -1,6 +1,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bearer, browse, clientId, clientSecret, startHarness, withoutQuery, type Harness } from '../../test-support/host-fixture.js';
+import {
+  bearer,
+  browse,
+  clientId,
+  clientSecret,
+  loggedEntry,
+  startHarness,
+  withoutQuery,
+  type Harness,
+} from '../../test-support/host-fixture.js';
 import type { LogEntry } from '../log/entry.js';
 
 /** "Expire now" per user and token kind: the next request sees the token as expired, not revoked. */
@@ -11,14 +20,7 @@ before(async () => {
 });
 after(() => h.close());
 
-async function logged(match: (e: LogEntry) => boolean): Promise<LogEntry> {
-  for (let i = 0; i < 100; i++) {
-    const found = h.engine.log.list().findLast(match);
-    if (found) return found;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error('no such log entry');
-}
+const logged = (match: (entry: LogEntry) => boolean) => loggedEntry(h, match);
 
 const refresh = (token: string) =>
   h.request('POST', '/oauth/token', {

@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bearer, browse, startHarness, withoutQuery, type Harness } from '../../test-support/host-fixture.js';
+import { bearer, browse, loggedEntry, startHarness, withoutQuery, type Harness } from '../../test-support/host-fixture.js';
 import type { Config } from '../state/config-schema.js';
 import type { LogEntry } from '../log/entry.js';
 
@@ -16,15 +16,7 @@ before(async () => {
 });
 after(() => h.close());
 
-/** The log records an exchange when its connection side closes, just after the client has the answer. */
-async function logged(match: (e: LogEntry) => boolean): Promise<LogEntry> {
-  for (let i = 0; i < 100; i++) {
-    const found = h.engine.log.list().findLast(match);
-    if (found) return found;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error('no such log entry');
-}
+const logged = (match: (entry: LogEntry) => boolean) => loggedEntry(h, match);
 
 function claims(token: string): { iat: number; exp: number } {
   return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { iat: number; exp: number };
