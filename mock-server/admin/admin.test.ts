@@ -119,6 +119,8 @@ describe('config', () => {
         sessionContext: '',
         alternativeTokenEndpoint: false,
         refreshTokens: { rotate: true, reuse: 'allow', graceSeconds: 0, omitOnRefresh: false, absoluteLifetimeSeconds: 0 },
+        requirePkce: false,
+        strict: false,
       },
       users: [
         { id: 'alice', signInName: 'alice@contoso.test', friendlyName: 'Alice Adams' },

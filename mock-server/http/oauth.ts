@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { OAuthErrorCode } from '../protocol/oauth-errors.js';
+import { OAuthErrorCode, oauthErrorBody } from '../protocol/oauth-errors.js';
 import { parseBasicAuthorization } from '../protocol/authorization.js';
 import { epochSecondsToMs, expiresInSeconds, secondsToMs } from '../protocol/time.js';
 import { badRequest, oauthFailure } from '../errors.js';
@@ -12,6 +12,10 @@ import { Route } from '../protocol/headers.js';
 import { authenticate } from '../tokens/authenticate.js';
 import { authorizationHeader } from './authorization-header.js';
 import { safeEqual } from '../tokens/safe-equal.js';
+import { isPkceValue, pkceMethod, pkceProblem, type PkceMethod } from '../protocol/pkce.js';
+import { createHash } from 'node:crypto';
+
+const s256 = (verifier: string) => createHash('sha256').update(verifier, 'ascii').digest('base64url');
 
 // Spec: RFC 6749 §4.1 (authorization code grant) as Office mobile runs it (https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/mobile/scenarios/operational-flows).
 
@@ -97,7 +101,7 @@ export function oauthHandlers(context: HostContext) {
     state: string | undefined,
   ): void {
     call.notes.push(`${error}: ${description}`);
-    res.redirect(302, redirectWith(redirectUri, { error, error_description: description, state }));
+    res.redirect(302, redirectWith(redirectUri, { ...oauthErrorBody(error as OAuthErrorCode, description), state }));
   }
 
   const authorize: Handler = (req, res, call) => {
@@ -108,17 +112,58 @@ export function oauthHandlers(context: HostContext) {
       call.notes.push('client_secret was sent to the authorization endpoint (it belongs only in the token request); not echoed');
     const redirectUri = trustedRedirect(params, repeated);
     const state = params.get('state');
+    const { oauth } = context.store.config;
     const responseType = params.get('response_type');
-    if (responseType === undefined) call.notes.push('response_type not sent; treated as "code"');
+    if (responseType === undefined && oauth.strict)
+      return redirectError(
+        res,
+        call,
+        redirectUri,
+        OAuthErrorCode.InvalidRequest,
+        'response_type is missing (oauth.strict); send response_type=code',
+        state,
+      );
+    if (responseType === undefined) call.notes.push('response_type not sent; treated as code');
     else if (responseType !== 'code')
       return redirectError(
         res,
         call,
         redirectUri,
         OAuthErrorCode.UnsupportedResponseType,
-        `response_type "${responseType}" is not supported; use "code"`,
+        `response_type ${responseType} is not supported; use code`,
         state,
       );
+    // Spec: RFC 7636 §4.3–4.4: a challenge is plain unless the method says S256; no other method exists.
+    const challenge = params.get('code_challenge');
+    const method = pkceMethod(params.get('code_challenge_method'));
+    if (challenge === undefined && oauth.requirePkce)
+      return redirectError(
+        res,
+        call,
+        redirectUri,
+        OAuthErrorCode.InvalidRequest,
+        'code_challenge is required (oauth.requirePkce; RFC 7636)',
+        state,
+      );
+    if (challenge !== undefined && method === null)
+      return redirectError(
+        res,
+        call,
+        redirectUri,
+        OAuthErrorCode.InvalidRequest,
+        'code_challenge_method must be S256 or plain (RFC 7636 section 4.3)',
+        state,
+      );
+    if (challenge !== undefined && !isPkceValue(challenge))
+      return redirectError(
+        res,
+        call,
+        redirectUri,
+        OAuthErrorCode.InvalidRequest,
+        'code_challenge must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636 section 4.2)',
+        state,
+      );
+    const pkce = challenge !== undefined && method !== null ? { cc: challenge, ccm: method } : {};
 
     if (req.method !== 'POST') {
       res.setHeader('Cache-Control', 'no-store');
@@ -144,15 +189,22 @@ export function oauthHandlers(context: HostContext) {
       call.notes.push(userId === undefined ? 'sign-in form sent without a user' : `sign-in as unknown user "${userId}"`);
       return;
     }
-    return issueCode(res, call, user, redirectUri, state);
+    return issueCode(res, call, user, redirectUri, state, { ...pkce, rus: params.has('redirect_uri') });
   };
 
-  async function issueCode(res: Response, call: Call, user: MockUser, redirectUri: string, state: string | undefined): Promise<void> {
+  async function issueCode(
+    res: Response,
+    call: Call,
+    user: MockUser,
+    redirectUri: string,
+    state: string | undefined,
+    request: { cc?: string; ccm?: PkceMethod; rus: boolean },
+  ): Promise<void> {
     const { config } = context.store;
     const { token } = await context.tokens.issue(
       'code',
       { userId: user.id, epoch: context.store.epochOf(user.id)! },
-      { cid: config.oauth.clientId, ru: redirectUri },
+      { cid: config.oauth.clientId, ru: redirectUri, ...request },
       { ttlSeconds: config.tokenTtlSeconds.authorizationCode },
     );
     call.userId = user.id;
@@ -241,9 +293,19 @@ export function oauthHandlers(context: HostContext) {
       throw oauthFailure(OAuthErrorCode.InvalidGrant, 'the code was issued to another client');
     const redirectUri = params.get('redirect_uri');
     // Spec: RFC 6749 §4.1.3: redirect_uri must be identical to the one the code was issued for.
+    if (redirectUri === undefined && claims.rus !== false && context.store.config.oauth.strict)
+      throw oauthFailure(
+        OAuthErrorCode.InvalidGrant,
+        'redirect_uri is missing; the authorization request named one (RFC 6749 section 4.1.3; oauth.strict)',
+      );
     if (redirectUri === undefined) call.notes.push('redirect_uri not sent with the code (RFC 6749 §4.1.3 requires it); accepted');
     else if (!sameRedirectUri(redirectUri, claims.ru))
       throw oauthFailure(OAuthErrorCode.InvalidGrant, 'redirect_uri differs from the one the code was issued for');
+    if (claims.cc !== undefined) {
+      const problem = pkceProblem(claims.cc, claims.ccm ?? 'plain', params.get('code_verifier'), s256);
+      if (problem !== null) throw oauthFailure(OAuthErrorCode.InvalidGrant, problem);
+    } else if (params.has('code_verifier'))
+      call.notes.push('code_verifier sent for a code requested without code_challenge; ignored (RFC 7636)');
     if (!context.usedCodes.markUsed(claims.jti, epochSecondsToMs(claims.exp))) {
       context.usedCodes.revokeGrant(claims.jti);
       throw oauthFailure(
@@ -316,7 +378,7 @@ export function oauthHandlers(context: HostContext) {
     if (!grant)
       throw oauthFailure(
         OAuthErrorCode.UnsupportedGrantType,
-        `grant_type "${grantType}" is not supported; use ${[...grants.keys()].join(' or ')}`,
+        `grant_type ${grantType} is not supported; use ${[...grants.keys()].join(' or ')}`,
       );
     return grant(res, call, params);
   };

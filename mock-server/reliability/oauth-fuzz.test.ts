@@ -176,7 +176,7 @@ function expectedAuthorize({ method, pairs }: AuthorizeCase): AuthorizeOutcome {
       to: redirect,
       params: [
         ['error', 'unsupported_response_type'],
-        ['error_description', `response_type "${responseType}" is not supported; use "code"`],
+        ['error_description', descriptionSafe(`response_type ${responseType} is not supported; use code`)],
         ...stateParam,
       ],
     };
@@ -454,7 +454,7 @@ function expectedToken(c: TokenCase): TokenOutcome {
     case 'unsupported':
       return invalid(
         'unsupported_grant_type',
-        descriptionSafe(`grant_type "${c.grant.value}" is not supported; use authorization_code or refresh_token`),
+        descriptionSafe(`grant_type ${c.grant.value} is not supported; use authorization_code or refresh_token`),
       );
     case 'authorization_code': {
       const { code, redirect } = c.grant;

@@ -120,6 +120,13 @@ export const configSchema = z
         alternativeTokenEndpoint: z.boolean().default(false),
         /** What a refresh does with refresh tokens; the defaults are the classic behaviour (rotate, old ones keep working). */
         refreshTokens: refreshTokenPolicySchema,
+        /** RFC 7636: refuse an authorization request without code_challenge. Office sends none; partner apps do. */
+        requirePkce: z.boolean().default(false),
+        /**
+         * Refuse two lenient readings old clients rely on: a code redeemed without the redirect_uri its
+         * authorization request named (RFC 6749 §4.1.3), and an authorization request without response_type.
+         */
+        strict: z.boolean().default(false),
       })
       .strict()
       .default({
@@ -129,6 +136,8 @@ export const configSchema = z
         sessionContext: '',
         alternativeTokenEndpoint: false,
         refreshTokens: defaultRefreshTokenPolicy,
+        requirePkce: false,
+        strict: false,
       }),
     users: z
       .array(

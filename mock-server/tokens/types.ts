@@ -43,10 +43,14 @@ export interface RefreshClaims extends CommonClaims {
   gr?: string;
   st?: number;
 }
+/** `cc`/`ccm`: the RFC 7636 code challenge and its method; `rus`: the authorization request named its redirect_uri. */
 export interface CodeClaims extends CommonClaims {
   kind: 'code';
   cid: string;
   ru: string;
+  cc?: string;
+  ccm?: 'S256' | 'plain';
+  rus?: boolean;
 }
 export interface WopiClaims extends CommonClaims {
   kind: 'wopi';
