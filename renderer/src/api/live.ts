@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import { StreamEvent } from '../../../mock-server/admin/sse.ts';
+import { StreamEvent } from '../../../mock-server/protocol/admin-stream.ts';
 import type { CheckRunView } from '../../../mock-server/admin/check-request.ts';
 import type { Config, ConfigIssue, FaultRule, LogEntry } from './client.ts';
 import { adminApi, getAdminToken } from './client.ts';

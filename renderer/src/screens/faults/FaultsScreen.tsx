@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import { explainRule } from '../../../../mock-server/faults/rules.ts';
+import { explainRule } from '../../../../mock-server/analysis/explain-fault.ts';
 import { Operation, operationNames, type OperationName } from '../../../../mock-server/protocol/operations.ts';
 import { AdminApiError, adminApi, type FaultRule, type FaultRuleInput } from '../../api/client.ts';
 import { useConfig } from '../../api/config-store.ts';

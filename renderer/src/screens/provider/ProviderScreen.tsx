@@ -5,9 +5,10 @@ import {
   urlSchemePlatforms,
   type UrlSchemePlatform,
 } from '../../../../mock-server/protocol/challenge.ts';
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- replaced by the protocol's challengeFor in the next commit
 import { describeChallenge } from '../../../../mock-server/http/challenge.ts';
 import { knownBug } from '../../../../mock-server/analysis/known-bugs.ts';
-import { configWarnings } from '../../../../mock-server/state/config-schema.ts';
+import { configWarnings } from '../../../../mock-server/analysis/config-warnings.ts';
 import type { Config } from '../../api/client.ts';
 import { useConfig, useSectionDraft } from '../../api/config-store.ts';
 import { useStatus } from '../../api/use-status.ts';
