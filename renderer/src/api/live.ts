@@ -1,7 +1,7 @@
-import { useSyncExternalStore } from 'react';
 import { StreamEvent } from '../../../mock-server/protocol/admin-stream.ts';
 import type { StreamPayloads } from '../../../mock-server/admin/contract.ts';
 import { adminApi, getAdminToken } from './client.ts';
+import { createStore, useStore } from './store.ts';
 
 export { StreamEvent };
 
@@ -31,8 +31,7 @@ export type LiveHandler = (event: LiveEvent) => void;
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting';
 
 const handlers = new Set<LiveHandler>();
-const stateListeners = new Set<() => void>();
-let state: ConnectionState = 'connecting';
+const connection = createStore<ConnectionState>('connecting');
 let lastSeq = 0;
 let abort: AbortController | null = null;
 let retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -56,18 +55,11 @@ export function subscribeLive(handler: LiveHandler): () => void {
 
 /** The stream's connection state, for a "live / reconnecting" indicator. */
 export function useLiveConnection(): ConnectionState {
-  return useSyncExternalStore(subscribeState, () => state);
-}
-
-function subscribeState(listener: () => void): () => void {
-  stateListeners.add(listener);
-  return () => stateListeners.delete(listener);
+  return useStore(connection);
 }
 
 function setState(next: ConnectionState): void {
-  if (state === next) return;
-  state = next;
-  for (const listener of stateListeners) listener();
+  connection.set(next);
 }
 
 function connect(): void {

@@ -23,3 +23,6 @@ export const filesApi = {
     saveDownload({ blob: await response.blob(), fileName: file.name }, file.name);
   },
 };
+
+/** What went wrong, as one line for a banner or a row. */
+export const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));

@@ -18,7 +18,7 @@ export function FlowScreen() {
   const version = useThrottledLogVersion(200);
   flowModel.sync(logStore);
   const { steps, lanes } = flowModel;
-  const { status } = useStatus(30_000);
+  const { status } = useStatus();
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const width = useWidth(scrollRef);

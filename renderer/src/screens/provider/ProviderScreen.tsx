@@ -26,7 +26,7 @@ const applyProvider = (config: Config, section: ProviderSection): Config => ({ .
 
 export function ProviderScreen() {
   const section = useSectionDraft(selectProvider, applyProvider);
-  const { status } = useStatus(30_000);
+  const { status } = useStatus();
   const [saved, setSaved] = useState(false);
   const { draft, setDraft, error } = section;
 
