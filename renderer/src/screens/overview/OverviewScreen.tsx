@@ -1,5 +1,4 @@
 import { useEffect, useState } from 'react';
-import QRCode from 'qrcode';
 import { AdminApiError, adminApi, saveDownload, type DeviceEndpoint, type Download, type EngineStatus } from '../../api/client.ts';
 import { useStatus } from '../../api/use-status.ts';
 import { CopyButton } from '../../components/forms.tsx';
@@ -138,10 +137,13 @@ function SetupQrCode({ setupUrl, address }: { setupUrl: string; address: string 
   const [image, setImage] = useState<string | null>(null);
   useEffect(() => {
     let current = true;
-    QRCode.toDataURL(setupUrl, { margin: 1, width: 400, errorCorrectionLevel: 'M' }).then(
-      (url) => current && setImage(url),
-      () => current && setImage(null),
-    );
+    // The QR encoder loads with the first code shown, not with the UI.
+    import('qrcode')
+      .then(({ default: QRCode }) => QRCode.toDataURL(setupUrl, { margin: 1, width: 400, errorCorrectionLevel: 'M' }))
+      .then(
+        (url) => current && setImage(url),
+        () => current && setImage(null),
+      );
     return () => {
       current = false;
     };
