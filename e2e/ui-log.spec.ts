@@ -184,7 +184,7 @@ test('export HAR downloads the log as HAR 1.2; clear empties the engine log and 
   // Numbering goes on after a clear, and the table follows.
   await host.https('GET', '/wopibootstrapper');
   await expect(row(ui, entries.at(-1)!.seq + 1)).toBeVisible();
-  await expect(ui.getByTestId('log-count')).toHaveText('1 requests');
+  await expect(ui.getByTestId('log-count')).toHaveText('1 request');
 });
 
 test('stays usable after 20,000 real requests: filter, scroll to the end, open a detail, only a window of rows in the DOM', async ({

@@ -1,5 +1,7 @@
 import { lazy, Suspense, useEffect, useState, type ComponentType, type ReactNode } from 'react';
+import { getAdminToken } from './api/client.ts';
 import { subscribeLive, useLiveConnection } from './api/live.ts';
+import { AdminTokenForm } from './components/AdminTokenForm.tsx';
 import { hrefFor, screenFromHash, screens, type ScreenPath } from './routes.ts';
 
 /** A screen's module, loaded the first time it is opened: the first paint needs only the shell and one screen. */
@@ -41,7 +43,14 @@ function useHashRoute(): ScreenPath {
   return screen;
 }
 
+/** The UI, or the form that asks for the admin token when the URL brought none. */
 export function App() {
+  const [hasToken, setHasToken] = useState(() => getAdminToken() !== null);
+  if (!hasToken) return <AdminTokenForm onAccepted={() => setHasToken(true)} />;
+  return <Shell />;
+}
+
+function Shell() {
   const screen = useHashRoute();
   const connection = useLiveConnection();
   // Keep the shared stream open for the whole session, so the indicator and every screen agree.

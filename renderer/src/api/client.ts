@@ -55,6 +55,37 @@ export function getAdminToken(): string | null {
   return adminToken;
 }
 
+/** Keeps a token the person pasted, as a token from the fragment is kept (sessionStorage). */
+export function setAdminToken(token: string): void {
+  sessionStorage.setItem(tokenStorageKey, token);
+  adminToken = token;
+}
+
+/** The token in what was pasted: the admin URL the host printed (`…#token=…`), or the bare token. */
+export function tokenFromPaste(text: string): string {
+  const trimmed = text.trim();
+  const match = /#(?:.*&)?token=([^&\s]*)/.exec(trimmed);
+  if (!match) return trimmed;
+  try {
+    return decodeURIComponent(match[1]!);
+  } catch {
+    return match[1]!;
+  }
+}
+
+/** Whether the engine takes this admin token: `GET /api/status` with it, before keeping it. */
+export async function adminTokenAccepted(token: string): Promise<boolean> {
+  let response: Response;
+  try {
+    response = await fetch('/api/status', { headers: { Authorization: `Bearer ${token}` }, cache: 'no-store' });
+  } catch (error) {
+    throw unreachable(error);
+  }
+  if (response.status === 401) return false;
+  if (!response.ok) throw await errorFrom(response);
+  return true;
+}
+
 /**
  * An admin API answer that was not 2xx, or a request that never got one. `errors` are the
  * API's own `[{path, message}]` (JSON paths into the document sent), so forms can show each

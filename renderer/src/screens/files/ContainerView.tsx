@@ -2,6 +2,7 @@ import { useRef, useState, type DragEvent } from 'react';
 import { AdminApiError } from '../../api/client.ts';
 import { FileRow } from './FileRow.tsx';
 import { errorMessage, filesApi, type ContainerNode } from './files-api.ts';
+import { plural } from '../../components/plural.ts';
 
 interface ContainerViewProps {
   userId: string;
@@ -70,9 +71,8 @@ export function ContainerView({ userId, container, depth, now }: ContainerViewPr
         </svg>
         <h3>{container.name}</h3>
         <span className="muted small">
-          {container.files.length} {container.files.length === 1 ? 'file' : 'files'}
-          {container.containers.length > 0 &&
-            `, ${container.containers.length} ${container.containers.length === 1 ? 'folder' : 'folders'}`}
+          {plural(container.files.length, 'file')}
+          {container.containers.length > 0 && `, ${plural(container.containers.length, 'folder')}`}
         </span>
         <span className="spacer" />
         <input

@@ -4,6 +4,7 @@ import { flowModel, loadedHistoryLastSeq, logStore, startLiveLog } from '../../m
 import { flowTargets, type FlowLane, type FlowStep } from '../../model/flow-model.ts';
 import { clockTime } from '../log/format.ts';
 import './flow.css';
+import { plural } from '../../components/plural.ts';
 
 /** Vertical room per step: the request arrow, its answer, and their labels at projector size. */
 const stepHeight = 54;
@@ -57,7 +58,7 @@ export function FlowScreen() {
         </div>
         <span className="spacer" />
         <span className="muted small" data-testid="flow-count">
-          {steps.length} {steps.length === 1 ? 'step' : 'steps'} · {lanes.length} {lanes.length === 1 ? 'client' : 'clients'}
+          {plural(steps.length, 'step')} · {plural(lanes.length, 'client')}
         </span>
         <button type="button" className="toggle" aria-pressed={follow} onClick={() => setFollow((f) => !f)}>
           {follow ? 'Pause scrolling' : 'Follow new steps'}
