@@ -121,7 +121,7 @@ test('a lock taken by a WOPI client shows up live and can be cleared', async ({ 
   await expect(lockCell).toContainText(/expires in (30 min|29 min \d+ s)/);
   await saveScreenshot(ui, 'files');
 
-  await fileRow(ui, 'alice', 'Welcome.docx').getByRole('button', { name: 'Clear the lock on Welcome.docx' }).click();
+  await fileRow(ui, 'alice', 'Welcome.docx').getByRole('button', { name: 'Clear lock on Welcome.docx' }).click();
   await expect(lockCell).toHaveText('unlocked');
   const getLock = await welcome.override(WopiOverride.GetLock);
   expect(getLock.status).toBe(200);

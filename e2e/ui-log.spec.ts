@@ -22,7 +22,8 @@ async function forceOneBootstrap401(ui: Page, host: Host): Promise<string> {
   await openScreen(ui, 'Faults');
   await ui.getByLabel('Force 401 on Bootstrap: how long').selectOption('count');
   await ui.getByLabel('Force 401 on Bootstrap: number of requests').fill('1');
-  const toggle = ui.getByRole('button', { name: 'Force 401 on Bootstrap', exact: true });
+  // Named by the case, then its visible On/Off.
+  const toggle = ui.getByRole('button', { name: /^Force 401 on Bootstrap (On|Off)$/ });
   await toggle.click();
   await expect(toggle).toHaveAttribute('aria-pressed', 'true');
   const { faults } = (await host.admin('GET', '/api/faults')).json<{

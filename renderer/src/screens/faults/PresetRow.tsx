@@ -100,11 +100,12 @@ export function PresetRow({ preset, active, users, run }: { preset: Preset; acti
           type="button"
           className="toggle switch"
           aria-pressed={on}
-          aria-labelledby={`${id}-label`}
+          // The case's name, then the visible On/Off (WCAG 2.5.3, label in name); aria-pressed says the state.
+          aria-labelledby={`${id}-label ${id}-state`}
           disabled={!on && (!countValid || !delayValid)}
           onClick={() => void (on ? turnOff() : turnOn())}
         >
-          {on ? 'On' : 'Off'}
+          <span id={`${id}-state`}>{on ? 'On' : 'Off'}</span>
         </button>
       </td>
     </tr>

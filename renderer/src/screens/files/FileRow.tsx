@@ -50,7 +50,7 @@ export function FileRow({ file, now }: { file: FileNode; now: number }) {
             type="button"
             className="small"
             onClick={() => void act(() => filesApi.clearLock(file.id))}
-            aria-label={`Clear the lock on ${file.name}`}
+            aria-label={`Clear lock on ${file.name}`}
           >
             Clear lock
           </button>
@@ -71,7 +71,7 @@ export function FileRow({ file, now }: { file: FileNode; now: number }) {
               onClick={() => void act(() => filesApi.remove(file.id))}
               aria-label={`Confirm deleting ${file.name}`}
             >
-              Delete for good
+              Confirm deleting
             </button>
             <button type="button" className="small" onClick={() => setConfirming(false)}>
               Keep

@@ -17,7 +17,11 @@ export function Body({ label, body }: { label: string; body: CapturedBody | null
         {body.truncated && ' · cut at the log’s body cap'}
         {body.encoding === 'base64' && ' · binary, shown as base64'}
       </figcaption>
-      <pre className="code">{pretty ?? body.text}</pre>
+      {/* It scrolls (log.css caps its height), so it takes keyboard focus to be scrolled with the arrow keys (WCAG 2.1.1). */}
+      {/* eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex -- a scrollable region must be focusable */}
+      <pre className="code" tabIndex={0} aria-label={`${label} text`}>
+        {pretty ?? body.text}
+      </pre>
     </figure>
   );
 }

@@ -72,7 +72,8 @@ export function OverviewScreen() {
                         type="button"
                         className="small toggle"
                         aria-pressed={chosen === endpoint}
-                        aria-label={`Show the set-up QR code for ${endpoint.address}`}
+                        // The name starts with the visible word (WCAG 2.5.3, label in name).
+                        aria-label={`${chosen === endpoint ? 'Shown:' : 'Show'} the set-up QR code for ${endpoint.address}`}
                         onClick={() => setQrOrigin(endpoint.wopiOrigin)}
                       >
                         {chosen === endpoint ? 'Shown' : 'Show'}

@@ -188,9 +188,9 @@ function UserTokens({ userId }: { userId: string }) {
   return (
     <div className="user-tokens">
       <div className="row">
-        <h3 id={headingId} style={{ margin: 0 }}>
+        <h2 id={headingId} style={{ margin: 0 }}>
           Live tokens of {userId} <span className="badge">{live.length}</span>
-        </h3>
+        </h2>
         <span className="spacer" />
         <span role="status" className="small muted">
           {revokeState === 'revoked' ? 'Revoked: every token issued so far is refused.' : ''}
