@@ -44,5 +44,32 @@ export default tseslint.config(
     languageOptions: { ...jsxA11y.flatConfigs.recommended.languageOptions, globals: { ...globals.browser } },
   },
   { files: ['renderer/src/**/*.{ts,tsx}'], ...reactHooks.configs.flat.recommended },
+  {
+    // The UI bundles what it imports: from the engine only the runtime-free layer (protocol/ and
+    // analysis/, kept free of Node, Express and zod by mock-server/analysis/runtime-free.test.ts).
+    // Types may come from anywhere, with `import type`, since they vanish in the build.
+    files: ['renderer/src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: 'mock-server/(?!(?:protocol|analysis)/)',
+              allowTypeImports: true,
+              message:
+                'The renderer may import values only from mock-server/protocol/ and mock-server/analysis/ (the runtime-free layer); use `import type` for types, or move the pure code there.',
+            },
+            {
+              regex: '^(?:zod|express|node:.*)$',
+              allowTypeImports: true,
+              message: 'Engine-only packages stay out of the UI bundle; use `import type` for their types.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   { files: ['**/*.js', '**/*.cjs', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
 );

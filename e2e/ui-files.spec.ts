@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import { EcosystemOperation, Route, WopiHeader, WopiOverride } from '../dist/mock-server/protocol/headers.js';
 import { expect, openScreen, saveScreenshot, test, type Host } from './fixtures.js';
 
 /** The Files screen against real WOPI traffic: what is uploaded here is what GetFile serves. */
@@ -13,7 +14,9 @@ interface ChildFile {
 async function browseAs(host: Host, userId: string) {
   const { accessToken } = await host.signIn(userId);
   const bearer = { Authorization: `Bearer ${accessToken}` };
-  const root = await host.https('POST', '/wopibootstrapper', { headers: { ...bearer, 'X-WOPI-EcosystemOperation': 'GET_ROOT_CONTAINER' } });
+  const root = await host.https('POST', Route.Bootstrapper, {
+    headers: { ...bearer, [WopiHeader.EcosystemOperation]: EcosystemOperation.GetRootContainer },
+  });
   expect(root.status).toBe(200);
   const rootUrl = new URL(root.json().RootContainerInfo.ContainerPointer.Url);
   const children = async (): Promise<ChildFile[]> => {
@@ -25,8 +28,8 @@ async function browseAs(host: Host, userId: string) {
     const file = (await children()).find((f) => f.Name === name);
     if (!file) throw new Error(`${name} is not among ${userId}'s files`);
     const wopiSrc = file.Url.split('?')[0]!;
-    const fresh = await host.https('POST', '/wopibootstrapper', {
-      headers: { ...bearer, 'X-WOPI-EcosystemOperation': 'GET_NEW_ACCESS_TOKEN', 'X-WOPI-WopiSrc': wopiSrc },
+    const fresh = await host.https('POST', Route.Bootstrapper, {
+      headers: { ...bearer, [WopiHeader.EcosystemOperation]: EcosystemOperation.GetNewAccessToken, [WopiHeader.WopiSrc]: wopiSrc },
     });
     expect(fresh.status).toBe(200);
     const token = encodeURIComponent(fresh.json().AccessTokenInfo.AccessToken);
@@ -36,7 +39,7 @@ async function browseAs(host: Host, userId: string) {
       getFile: () => host.https('GET', `${wopiSrc}/contents?access_token=${token}`),
       checkFileInfo: () => host.https('GET', `${wopiSrc}?access_token=${token}`),
       override: (override: string, headers: Record<string, string> = {}) =>
-        host.https('POST', `${wopiSrc}?access_token=${token}`, { headers: { 'X-WOPI-Override': override, ...headers } }),
+        host.https('POST', `${wopiSrc}?access_token=${token}`, { headers: { [WopiHeader.Override]: override, ...headers } }),
     };
   };
   return { children, open };
@@ -110,7 +113,7 @@ test('a lock taken by a WOPI client shows up live and can be cleared', async ({ 
 
   const welcome = await alice.open('Welcome.docx');
   const lockId = '{"S":"0136ad16-office-mobile"}';
-  const locked = await welcome.override('LOCK', { 'X-WOPI-Lock': lockId });
+  const locked = await welcome.override(WopiOverride.Lock, { [WopiHeader.Lock]: lockId });
   expect(locked.status).toBe(200);
   const lockCell = fileRow(ui, 'alice', 'Welcome.docx').getByRole('cell').nth(3);
   await expect(lockCell).toContainText('locked', { timeout: 2000 });
@@ -118,9 +121,9 @@ test('a lock taken by a WOPI client shows up live and can be cleared', async ({ 
   await expect(lockCell).toContainText(/expires in (30 min|29 min \d+ s)/);
   await saveScreenshot(ui, 'files');
 
-  await fileRow(ui, 'alice', 'Welcome.docx').getByRole('button', { name: 'Clear the lock on Welcome.docx' }).click();
+  await fileRow(ui, 'alice', 'Welcome.docx').getByRole('button', { name: 'Clear lock on Welcome.docx' }).click();
   await expect(lockCell).toHaveText('unlocked');
-  const getLock = await welcome.override('GET_LOCK');
+  const getLock = await welcome.override(WopiOverride.GetLock);
   expect(getLock.status).toBe(200);
-  expect(getLock.headers['x-wopi-lock']).toEqual(['']);
+  expect(getLock.headers[WopiHeader.Lock]).toEqual(['']);
 });

@@ -77,6 +77,34 @@ test('a wrong admin token is said plainly, not shown as an empty screen', async 
   await expect(page.getByRole('status').filter({ hasText: 'Reconnecting' })).toBeVisible();
 });
 
+test('opened without its #token=, the UI asks for the admin token and keeps the one pasted', async ({ page, host }) => {
+  await page.goto(`${host.adminUrl}/`);
+  await expect(page.getByRole('heading', { level: 1, name: 'Admin token' })).toBeVisible();
+  await expect(page.getByText('Reconnecting…')).toHaveCount(0);
+  const field = page.getByLabel('Admin token or admin URL');
+  const open = page.getByRole('button', { name: 'Open' });
+  await field.fill('not-the-token');
+  await open.click();
+  await expect(page.getByRole('alert')).toContainText('The host refused this token');
+  await expect(page.getByRole('navigation', { name: 'Screens' })).toHaveCount(0);
+
+  // The admin URL as the host printed it works as well as the bare token.
+  await field.fill(host.uiUrl);
+  await open.click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();
+  expect(page.url()).not.toContain(host.engine.urls.adminToken);
+  // Kept like the fragment's token: a reload opens the UI again.
+  await page.reload();
+  await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();
+
+  await page.evaluate(() => sessionStorage.clear());
+  await page.reload();
+  await field.fill(host.engine.urls.adminToken);
+  await field.press('Enter');
+  await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();
+});
+
 test('the theme follows the OS: light and dark palettes', async ({ ui }) => {
   const colours = () =>
     ui.evaluate(() => [

@@ -42,6 +42,10 @@ test('copy buttons put the exact URL on the clipboard', async ({ ui, host, conte
   await ui.getByRole('button', { name: `Copy bootstrapper URL ${endpoint.bootstrapperUrl}` }).click();
   await expect(ui.getByRole('button', { name: `Copy bootstrapper URL ${endpoint.bootstrapperUrl}` })).toHaveText('Copied');
   expect(await ui.evaluate(() => navigator.clipboard.readText())).toBe(endpoint.bootstrapperUrl);
+  // In a browser (no desktop bridge) the data folder is a path to copy, not a button that opens it.
+  await expect(ui.getByRole('button', { name: 'Open data folder' })).toHaveCount(0);
+  await ui.getByRole('button', { name: 'Copy data folder path' }).click();
+  expect(await ui.evaluate(() => navigator.clipboard.readText())).toBe(host.engine.status().dataDir);
 });
 
 test('the downloads return the CA certificate and an iOS profile carrying it', async ({ ui, host }) => {

@@ -46,6 +46,27 @@ test('providerId and UrlSchemes edited in the UI: the next 401 carries exactly t
   expect(config.urlSchemes).toEqual({ iOS: ['contoso-EMM', 'contoso'], Android: ['contoso-android'], UWP: [] });
 });
 
+test('the preview shows the error="invalid_token" variant a refused token gets, built as the engine builds it', async ({ ui, host }) => {
+  const config = (await host.admin('GET', '/api/config')).json();
+  expect(
+    (await host.admin('PUT', '/api/config', { ...config, compatibility: { ...config.compatibility, challengeErrorParameter: true } }))
+      .status,
+  ).toBe(200);
+  await openScreen(ui, 'Provider');
+  const preview = ui.getByTestId('challenge-preview');
+  const plain = `Bearer authorization_uri="${host.origin}/oauth/authorize",tokenIssuance_uri="${host.origin}/oauth/token",providerId="WopiMockHost"`;
+  await expect(preview).toHaveText(plain);
+  const toggle = ui.getByRole('checkbox', { name: 'With error="invalid_token"' });
+  await expect(ui.getByText('The host sends it now')).toBeVisible();
+  await toggle.check();
+  await expect(preview).toHaveText(`${plain},error="invalid_token"`);
+  const refused = await host.https('GET', '/wopibootstrapper', { headers: { Authorization: 'Bearer not-a-token' } });
+  expect(refused.status).toBe(401);
+  expect(refused.headers['www-authenticate']).toEqual([await preview.textContent()]);
+  await toggle.uncheck();
+  await expect(preview).toHaveText(plain);
+});
+
 test('schemes reorder and remove from the keyboard, focus following the item', async ({ ui }) => {
   await openScreen(ui, 'Provider');
   for (const scheme of ['one', 'two', 'three']) {

@@ -113,9 +113,8 @@ function lockNavigation(win: BrowserWindow, uiOrigin: string): void {
 function registerBridge(uiOrigin: string): void {
   const fromUi = (event: IpcMainInvokeEvent) => event.senderFrame !== null && staysInApp(event.senderFrame.url, uiOrigin);
   ipcMain.handle('desktop:export-har', (event) => (fromUi(event) ? exportHar() : null));
-  ipcMain.handle('desktop:open-data-folder', async (event) => {
-    if (fromUi(event)) await shell.openPath(engine!.status().dataDir);
-  });
+  // shell.openPath resolves to '' when the folder opened, else to why not; the UI shows that.
+  ipcMain.handle('desktop:open-data-folder', (event) => (fromUi(event) ? shell.openPath(engine!.status().dataDir) : null));
 }
 
 async function adminFetch(pathname: string, init: RequestInit = {}): Promise<Response> {

@@ -3,10 +3,10 @@
 // A sandboxed preload is CommonJS, and verbatimModuleSyntax forbids `import … from` in a .cts file.
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- TypeScript's own CommonJS import form
 import electron = require('electron');
+import type { DesktopBridge } from './desktop-bridge.js';
 
-electron.contextBridge.exposeInMainWorld('wopiDesktop', {
-  /** Native "Save as…" for the request log as HAR; resolves to the saved path, or null if cancelled. */
-  exportHar: (): Promise<string | null> => electron.ipcRenderer.invoke('desktop:export-har'),
-  /** Opens the data folder (config, keys, certificates, files) in the OS file manager. */
-  openDataFolder: (): Promise<void> => electron.ipcRenderer.invoke('desktop:open-data-folder'),
-});
+const bridge: DesktopBridge = {
+  exportHar: () => electron.ipcRenderer.invoke('desktop:export-har') as Promise<string | null>,
+  openDataFolder: () => electron.ipcRenderer.invoke('desktop:open-data-folder') as Promise<string>,
+};
+electron.contextBridge.exposeInMainWorld('wopiDesktop', bridge);

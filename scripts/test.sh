@@ -6,6 +6,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 npx tsc -b && npx tsc -p e2e && npx tsc -p examples && npx tsc -p renderer && npx vite build --config renderer/vite.config.ts --logLevel warn || { echo "type check or UI build failed"; echo "0 passed, 1 failed"; exit 1; }
+# The first visit's JavaScript (entry chunk, its static imports, the first screen), gzipped: at most 90 kB.
+node scripts/check-bundle-size.mjs dist/renderer || { echo "UI bundle size check failed"; echo "0 passed, 1 failed"; exit 1; }
 npx eslint . --max-warnings 0 && npx prettier --check . || { echo "lint or format check failed"; echo "0 passed, 1 failed"; exit 1; }
 # The package as npm would publish it: publint on its fields and files, arethetypeswrong on its types (ESM only).
 pack_dir=$(mktemp -d)

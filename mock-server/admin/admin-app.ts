@@ -29,6 +29,19 @@ import { actAsAnotherEditor, anotherEditorActions, isAnotherEditorAction } from 
 import { lockIdProblem } from '../protocol/locks.js';
 import { expirableKinds, isExpirableKind, type ExpireNow } from '../tokens/expire-now.js';
 import { formatReport, reportFormats, type ReportFormat } from '../check/formats.js';
+import type {
+  ChallengeView,
+  CheckRunView,
+  ConfigSaved,
+  ErrorBody,
+  ExplainedFault,
+  FaultAdded,
+  FaultList,
+  FaultsCleared,
+  LogPage,
+  UserRevoked,
+  UserTokens,
+} from './contract.js';
 
 export interface AdminDeps {
   store: Store;
@@ -51,7 +64,7 @@ export interface AdminDeps {
   expireNow: ExpireNow;
 }
 
-export const explainFault = (rule: FaultRule) => ({ ...rule, explanation: explainRule(rule) });
+export const explainFault = (rule: FaultRule): ExplainedFault => ({ ...rule, explanation: explainRule(rule) });
 
 /** The loopback REST API behind the UI and scripts. Documented in docs/admin-api.md. */
 export function createAdminApp(deps: AdminDeps): Express {
@@ -77,15 +90,15 @@ export function createAdminApp(deps: AdminDeps): Express {
     // The defaults are what an empty config document parses to; the one command that replaces
     // the config persists them and tells every subscriber (config and faults events).
     const result = await store.replaceConfig({});
-    if (!result.ok) return void res.status(500).json({ errors: result.errors });
-    res.json({ config: result.value, warnings: result.warnings });
+    if (!result.ok) return void res.status(500).json({ errors: result.errors } satisfies ErrorBody);
+    res.json({ config: result.value, warnings: result.warnings } satisfies ConfigSaved);
   });
 
   app.get('/api/challenge', (_req, res) => {
     const { header, knownBugs } = bootstrapChallenge(store.config, deps.origin());
     // A 401 without the challenge is bent too, though the header shown is the one it would have carried.
     const missing = store.config.knownBugs.challengeMissingOn401 ? (['challengeMissingOn401'] as const) : [];
-    res.json({ header, parameters: parseChallenge(header)?.params ?? {}, knownBugs: [...knownBugs, ...missing] });
+    res.json({ header, parameters: parseChallenge(header)?.params ?? {}, knownBugs: [...knownBugs, ...missing] } satisfies ChallengeView);
   });
 
   app.get('/api/ca.crt', (_req, res) => {
@@ -100,28 +113,28 @@ export function createAdminApp(deps: AdminDeps): Express {
   app.get('/api/config', (_req, res) => void res.json(store.config));
   app.put('/api/config', requireJsonDocument, async (req, res) => {
     const result = await store.replaceConfig(req.body);
-    if (!result.ok) return void res.status(400).json({ errors: result.errors });
-    res.json({ config: result.value, warnings: result.warnings });
+    if (!result.ok) return void res.status(400).json({ errors: result.errors } satisfies ErrorBody);
+    res.json({ config: result.value, warnings: result.warnings } satisfies ConfigSaved);
   });
 
-  app.get('/api/faults', (_req, res) => void res.json({ faults: store.config.faults.map(explainFault) }));
+  app.get('/api/faults', (_req, res) => void res.json({ faults: store.config.faults.map(explainFault) } satisfies FaultList));
   app.post('/api/faults', requireJsonDocument, async (req, res) => {
     const result = await store.addFault(req.body);
-    if (!result.ok) return void res.status(400).json({ errors: result.errors });
+    if (!result.ok) return void res.status(400).json({ errors: result.errors } satisfies ErrorBody);
     res
       .status(201)
       .location(`/api/faults/${encodeURIComponent(result.value.id)}`)
-      .json({ ...explainFault(result.value), warnings: result.warnings });
+      .json({ ...explainFault(result.value), warnings: result.warnings } satisfies FaultAdded);
   });
   app.delete('/api/faults/:id', async (req, res) => {
     if (await store.removeFault(String(req.params['id']))) return void res.status(204).end();
     deny(res, 404, `no fault rule with id "${String(req.params['id'])}"`);
   });
-  app.delete('/api/faults', async (_req, res) => void res.json({ removed: await store.clearFaults() }));
+  app.delete('/api/faults', async (_req, res) => void res.json({ removed: await store.clearFaults() } satisfies FaultsCleared));
 
   app.post('/api/users/:id/revoke', async (req, res) => {
     const id = String(req.params['id']);
-    if (await store.revokeUser(id)) return void res.json({ userId: id, revoked: true });
+    if (await store.revokeUser(id)) return void res.json({ userId: id, revoked: true } satisfies UserRevoked);
     deny(res, 404, `no mock user with id "${id}"`);
   });
   // Another editor: another session takes or refreshes a file's lock, or saves a new version.
@@ -153,7 +166,7 @@ export function createAdminApp(deps: AdminDeps): Express {
   app.get('/api/users/:id/tokens', (req, res) => {
     const id = String(req.params['id']);
     if (!store.findUser(id)) return deny(res, 404, `no mock user with id "${id}"`);
-    res.json({ tokens: issuedTokens.list(id) });
+    res.json({ tokens: issuedTokens.list(id) } satisfies UserTokens);
   });
 
   app.get('/api/log', (req, res) => {
@@ -161,7 +174,7 @@ export function createAdminApp(deps: AdminDeps): Express {
     const limit = optionalInt(req.query['limit']);
     if (after === null || limit === null || (limit !== undefined && limit < 1))
       return deny(res, 400, 'after and limit must be whole numbers (limit ≥ 1)');
-    res.json({ entries: log.list({ afterSeq: after, limit }), lastSeq: log.lastSeq, capacity: log.capacity });
+    res.json({ entries: log.list({ afterSeq: after, limit }), lastSeq: log.lastSeq, capacity: log.capacity } satisfies LogPage);
   });
   app.get('/api/log/stream', (req, res) =>
     streamEvents(req, res, {
@@ -177,13 +190,13 @@ export function createAdminApp(deps: AdminDeps): Express {
   );
 
   // Host checks (the "Check a host" screen): start, watch on the stream, download, cancel.
-  app.get('/api/checks', (_req, res) => void res.json(deps.checks.list()));
+  app.get('/api/checks', (_req, res) => void res.json(deps.checks.list() satisfies CheckRunView[]));
   app.post('/api/checks', (req, res) => {
     const parsed = checkRequestSchema.safeParse(req.body);
     if (!parsed.success) return deny(res, 400, parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
     const started = deps.checks.start(parsed.data);
     if ('error' in started) return deny(res, 400, started.error);
-    res.status(202).json(started);
+    res.status(202).json(started satisfies CheckRunView);
   });
   app.get('/api/checks/:id', (req, res) => {
     const run = deps.checks.get(req.params['id']);

@@ -12,6 +12,7 @@ import {
 import { nameProblem } from '../protocol/file-names.js';
 import { deny } from './guard.js';
 import { receivedActivitiesOf } from '../log/received-activities.js';
+import type { FileActivities, FileTrees } from './contract.js';
 
 /**
  * The Files screen's admin routes: every user's tree with sizes, versions and locks; upload,
@@ -137,7 +138,7 @@ export function registerFileRoutes(
   const { files, store } = deps;
   const router = Router();
 
-  router.get('/api/files', (_req, res) => void res.json({ users: userTrees(files, store) }));
+  router.get('/api/files', (_req, res) => void res.json({ users: userTrees(files, store) } satisfies FileTrees));
 
   router.get('/api/files/:fileId/content', async (req, res) => {
     const opened = await files.openContent(String(req.params['fileId']), null);
@@ -152,7 +153,7 @@ export function registerFileRoutes(
   router.get('/api/files/:fileId/activities', (req, res) => {
     const fileId = String(req.params['fileId']);
     if (!files.getOwned('file', fileId, null)) return deny(res, 404, `no file ${fileId}`);
-    res.json({ fileId, activities: receivedActivitiesOf(files).list(fileId) });
+    res.json({ fileId, activities: receivedActivitiesOf(files).list(fileId) } satisfies FileActivities);
   });
 
   router.put('/api/users/:userId/containers/:containerId/files', async (req: Request, res) => {

@@ -6,21 +6,10 @@ import type { Config, ConfigIssue, FaultRule } from '../state/config-schema.js';
 import type { IssuedTokens } from '../tokens/issued-tokens.js';
 import type { FilesEvent } from './files-routes.js';
 import type { CheckRunView } from './check-request.js';
+import { StreamEvent } from '../protocol/admin-stream.js';
 
-/** Event names on the admin stream, declared once for the engine and the UI. */
-export const StreamEvent = {
-  Log: 'log',
-  LogCleared: 'log-cleared',
-  Faults: 'faults',
-  Config: 'config',
-  Revoked: 'revoked',
-  /** A user's issued tokens changed (issued, redeemed, expired, revoked); throttled per user. */
-  Tokens: 'tokens',
-  /** Files, containers or locks changed: `{userIds}`, at most one event per 250 ms. */
-  Files: 'files',
-  /** A host check started, finished a phase, waits for a sign-in or ended: its CheckRunView. */
-  Check: 'check',
-} as const;
+/** Event names on the admin stream, declared once for the engine and the UI (protocol/admin-stream.ts). */
+export { StreamEvent };
 
 /**
  * One subscriber's Server-Sent Events stream. History after `?after=<seq>` (or the

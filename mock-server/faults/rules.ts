@@ -1,6 +1,9 @@
 import type { FaultRule } from '../state/config-schema.js';
 import type { OperationName } from '../protocol/operations.js';
 
+// The sentence lives with the pure analysis code, so the Faults screen bundles it without the engine.
+export { explainRule } from '../analysis/explain-fault.js';
+
 export interface FaultTarget {
   operation: OperationName;
   method: string;
@@ -18,22 +21,4 @@ export function ruleMatches(rule: FaultRule, target: FaultTarget): boolean {
 export function pickRule(rules: readonly FaultRule[], target: FaultTarget): FaultRule | undefined {
   for (const rule of rules) if (ruleMatches(rule, target)) return rule;
   return undefined;
-}
-
-/** One sentence a person can read: what the rule does, to what, for how long. */
-export function explainRule(rule: FaultRule): string {
-  const actions: string[] = [];
-  if (rule.delayMs !== undefined) actions.push(`delay ${rule.delayMs} ms`);
-  if (rule.dropConnection) actions.push('drop the connection');
-  if (rule.status !== undefined) actions.push(`answer ${rule.status}`);
-  const what = `${rule.method ? `${rule.method} ` : ''}${rule.operation === '*' ? 'every operation' : rule.operation}`;
-  const who = rule.userId !== undefined ? ` for user ${rule.userId}` : '';
-  const howLong =
-    rule.remaining === undefined
-      ? 'until removed'
-      : rule.remaining === 1
-        ? 'for the next request'
-        : `for the next ${rule.remaining} requests`;
-  const sentence = `${actions.join(', then ')} on ${what}${who}, ${howLong}`;
-  return sentence.charAt(0).toUpperCase() + sentence.slice(1);
 }

@@ -1,66 +1,22 @@
-import { formatBootstrapChallenge, urlSchemesJson, type ChallengeStyle } from '../protocol/challenge.js';
-import { Route } from '../protocol/headers.js';
+import { BearerError, challengeFor, type BuiltChallenge, type ChallengeOptions } from '../protocol/challenge.js';
 import type { KnownBugKey } from '../analysis/known-bugs.js';
 import type { Config } from '../state/config-schema.js';
 
-// Nothing from Node or Express here: the UI's challenge preview runs describeChallenge itself.
-
-export interface Challenge {
-  /** The `WWW-Authenticate` value. */
-  header: string;
-  /** The known-bug switches that bent its format, for the log entries of the answers that carry it. */
-  knownBugs: readonly KnownBugKey[];
-}
-
-/** The known-bug switches that change the challenge's format, and the style option each one sets. */
-const styleSwitches = [
-  ['challengeTrailingComma', 'trailingComma'],
-  ['challengeLowercaseParameters', 'lowercaseNames'],
-  ['challengeUnencodedUrlSchemes', 'rawUrlSchemes'],
-] as const satisfies ReadonlyArray<readonly [keyof Config['knownBugs'], keyof ChallengeStyle]>;
-
-/**
- * The challenge under these settings, and which switches bent it. Pure, so the UI's preview
- * shows exactly what a 401 carries.
- */
-export function describeChallenge(
-  settings: Pick<Config, 'providerId' | 'urlSchemes' | 'knownBugs'>,
-  origin: string,
-  error?: string,
-): Challenge {
-  const style: ChallengeStyle = {};
-  const bent: KnownBugKey[] = [];
-  // Without schemes there is no UrlSchemes parameter to leave unencoded: nothing is bent.
-  const hasSchemes = urlSchemesJson(settings.urlSchemes) !== undefined;
-  for (const [key, option] of styleSwitches) {
-    if (!settings.knownBugs[key] || (option === 'rawUrlSchemes' && !hasSchemes)) continue;
-    style[option] = true;
-    bent.push(key);
-  }
-  const header = formatBootstrapChallenge(
-    {
-      authorizationUri: origin + Route.Authorize,
-      tokenIssuanceUri: origin + Route.Token,
-      providerId: settings.providerId,
-      urlSchemes: settings.urlSchemes,
-      error,
-    },
-    style,
-  );
-  return { header, knownBugs: bent };
-}
+/** The challenge and the switches that bent it; built by the protocol's challengeFor. */
+export type Challenge = BuiltChallenge;
 
 let cached: { config: Config; origin: string; plain?: Challenge; invalidToken?: Challenge } | null = null;
 
 /**
  * The challenge a bootstrapper answer carries, rebuilt only when the config or origin changes
- * (a config change is a new object, switches included). `invalidToken`: the request carried a
- * token that was refused, which is when `compatibility.challengeErrorParameter` adds its `error`.
+ * (a config change is a new object, switches included). `options.error` is map-errors' choice
+ * (`invalid_token` for a refused token when `compatibility.challengeErrorParameter` asks for it).
  */
-export function bootstrapChallenge(config: Config, origin: string, invalidToken = false): Challenge {
+export function bootstrapChallenge(config: Config, origin: string, options: ChallengeOptions = {}): Challenge {
   if (!cached || cached.config !== config || cached.origin !== origin) cached = { config, origin };
-  if (!invalidToken || !config.compatibility.challengeErrorParameter) return (cached.plain ??= describeChallenge(config, origin));
-  return (cached.invalidToken ??= describeChallenge(config, origin, 'invalid_token'));
+  if (options.error === undefined) return (cached.plain ??= challengeFor(config, origin));
+  if (options.error === BearerError.InvalidToken) return (cached.invalidToken ??= challengeFor(config, origin, options));
+  return challengeFor(config, origin, options);
 }
 
 /** Puts the challenge on an answer and marks the answer with the switches that bent its format. */
@@ -69,9 +25,9 @@ export function setChallenge(
   call: { markKnownBug(key: KnownBugKey): void },
   config: Config,
   origin: string,
-  invalidToken = false,
+  options: ChallengeOptions = {},
 ): void {
-  const challenge = bootstrapChallenge(config, origin, invalidToken);
+  const challenge = bootstrapChallenge(config, origin, options);
   res.setHeader('WWW-Authenticate', challenge.header);
   for (const key of challenge.knownBugs) call.markKnownBug(key);
 }

@@ -93,7 +93,7 @@ interface SetupPageInput {
 }
 
 const styles = `
-:root { color-scheme: light dark; --muted: #6b7280; --border: #d1d5db; --card: #fff; --bg: #f3f4f6; --accent: #2b579a; }
+:root { color-scheme: light dark; --muted: #4b5563; --border: #d1d5db; --card: #fff; --bg: #f3f4f6; --accent: #2b579a; }
 @media (prefers-color-scheme: dark) { :root { --muted: #9ca3af; --border: #374151; --card: #111827; --bg: #030712; --accent: #7aa7ff; } }
 body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; background: var(--bg); }
 main { max-width: 36rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; }

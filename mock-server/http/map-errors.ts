@@ -3,6 +3,7 @@ import { ErrorCode, HostError, insufficientStorage } from '../errors.js';
 import { StorageWriteError } from '../storage/file-store.js';
 import { OAuthErrorCode, oauthErrorBody, oauthErrorStatus, type OAuthErrorCode as OAuthCode } from '../protocol/oauth-errors.js';
 import { WopiHeader } from '../protocol/headers.js';
+import { BearerError } from '../protocol/challenge.js';
 import { setChallenge } from './challenge.js';
 import { familyOf } from './families.js';
 import type { Call } from './call.js';
@@ -63,8 +64,18 @@ export function writeError(
   }
   res.setHeader(WopiHeader.ServerError, headerSafe(detail));
   // Spec: a 401 from the bootstrapper "must include a WWW-Authenticate response header".
-  if (family === 'bootstrapper' && status === 401 && !call.bends(context.store.config, 'challengeMissingOn401'))
-    setChallenge(res, call, context.store.config, context.origin(), 'result' in call.credential && !call.credential.result.ok);
+  const config = context.store.config;
+  if (family === 'bootstrapper' && status === 401 && !call.bends(config, 'challengeMissingOn401')) {
+    // RFC 6750 error="invalid_token" when a token was sent and refused, only if the config asks for it.
+    const refused = 'result' in call.credential && !call.credential.result.ok;
+    setChallenge(
+      res,
+      call,
+      config,
+      context.origin(),
+      refused && config.compatibility.challengeErrorParameter ? { error: BearerError.InvalidToken } : {},
+    );
+  }
   if (family === 'authorize') {
     res.type('html').send(renderErrorPage(status, detail));
     return;

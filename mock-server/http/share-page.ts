@@ -7,8 +7,8 @@ import { escapeHtml } from './signin-page.js';
 export const sharePagePolicy = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const styles = `
-:root { color-scheme: light dark; --accent: #2b579a; --muted: #6b7280; --border: #d1d5db; --card: #fff; --bg: #f3f4f6; }
-@media (prefers-color-scheme: dark) { :root { --accent: #7aa7ff; --muted: #9ca3af; --border: #374151; --card: #111827; --bg: #030712; } }
+:root { color-scheme: light dark; --accent: #2b579a; --on-accent: #fff; --muted: #4b5563; --border: #d1d5db; --card: #fff; --bg: #f3f4f6; }
+@media (prefers-color-scheme: dark) { :root { --accent: #7aa7ff; --on-accent: #030712; --muted: #9ca3af; --border: #374151; --card: #111827; --bg: #030712; } }
 * { box-sizing: border-box; }
 body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; background: var(--bg); }
 main { max-width: 40rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
@@ -20,7 +20,7 @@ th, td { text-align: left; padding: .3rem .75rem .3rem 0; vertical-align: top; }
 th { color: var(--muted); font-weight: 500; white-space: nowrap; }
 td.size { text-align: right; white-space: nowrap; }
 .access { display: inline-block; border-radius: 999px; padding: .1rem .6rem; border: 1px solid var(--accent); color: var(--accent); font-size: .85rem; }
-a.download { display: inline-block; margin-top: .5rem; padding: .6rem 1rem; border-radius: 8px; background: var(--accent); color: #fff; text-decoration: none; }
+a.download { display: inline-block; margin-top: .5rem; padding: .6rem 1rem; border-radius: 8px; background: var(--accent); color: var(--on-accent); text-decoration: none; }
 .empty { color: var(--muted); font-style: italic; }
 `;
 

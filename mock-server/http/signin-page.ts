@@ -8,7 +8,7 @@ export function escapeHtml(text: string): string {
 }
 
 const styles = `
-:root { color-scheme: light dark; --accent: #2b579a; --muted: #6b7280; --border: #d1d5db; --card: #fff; --bg: #f3f4f6; }
+:root { color-scheme: light dark; --accent: #2b579a; --muted: #4b5563; --border: #d1d5db; --card: #fff; --bg: #f3f4f6; }
 @media (prefers-color-scheme: dark) { :root { --accent: #7aa7ff; --muted: #9ca3af; --border: #374151; --card: #111827; --bg: #030712; } }
 * { box-sizing: border-box; }
 body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; background: var(--bg); }

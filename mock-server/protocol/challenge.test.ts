@@ -1,6 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  BearerError,
+  challengeFor,
   decodeUrlSchemes,
   encodeUrlSchemes,
   formatBootstrapChallenge,
@@ -108,6 +110,43 @@ describe('formatBootstrapChallenge styles (the known host bugs)', () => {
       'Bearer authorization_uri="https://h/oauth/authorize",tokenIssuance_uri="https://h/oauth/token",providerId="tp"',
     );
     assert.equal(urlSchemesJson({ iOS: [], UWP: [] }), undefined);
+  });
+});
+
+describe('challengeFor (the one builder: engine, /api/challenge and the Provider preview)', () => {
+  const off = { challengeTrailingComma: false, challengeLowercaseParameters: false, challengeUnencodedUrlSchemes: false };
+  const settings = { providerId: 'tp', urlSchemes: { iOS: ['contoso'], Android: [], UWP: [] }, knownBugs: off };
+  const encoded = encodeUrlSchemes({ iOS: ['contoso'] })!;
+
+  test('all switches off: the canonical header on the routes of the origin, nothing bent', () => {
+    assert.deepEqual(challengeFor(settings, 'https://h'), {
+      header: `Bearer authorization_uri="https://h/oauth/authorize",tokenIssuance_uri="https://h/oauth/token",providerId="tp",UrlSchemes="${encoded}"`,
+      knownBugs: [],
+    });
+  });
+
+  test('error="invalid_token" goes last, after the schemes', () => {
+    const { header } = challengeFor(settings, 'https://h', { error: BearerError.InvalidToken });
+    assert.ok(header.endsWith(`UrlSchemes="${encoded}",error="invalid_token"`), header);
+  });
+
+  test('each switch bends the format and is reported, in a fixed order', () => {
+    const all = { challengeTrailingComma: true, challengeLowercaseParameters: true, challengeUnencodedUrlSchemes: true };
+    const built = challengeFor({ ...settings, knownBugs: all }, 'https://h');
+    assert.equal(
+      built.header,
+      'Bearer authorization_uri="https://h/oauth/authorize",tokenissuance_uri="https://h/oauth/token",providerid="tp",urlschemes="{"iOS":["contoso"]}",',
+    );
+    assert.deepEqual(built.knownBugs, ['challengeTrailingComma', 'challengeLowercaseParameters', 'challengeUnencodedUrlSchemes']);
+  });
+
+  test('unencoded schemes bend nothing when there are no schemes', () => {
+    const built = challengeFor(
+      { providerId: '', urlSchemes: { iOS: [] }, knownBugs: { ...off, challengeUnencodedUrlSchemes: true } },
+      'https://h',
+    );
+    assert.equal(built.header, 'Bearer authorization_uri="https://h/oauth/authorize",tokenIssuance_uri="https://h/oauth/token"');
+    assert.deepEqual(built.knownBugs, []);
   });
 });
 

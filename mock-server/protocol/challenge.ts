@@ -1,3 +1,5 @@
+import { Route } from './headers.js';
+
 /** Platforms Office knows in `UrlSchemes`, in the order the spec's sample lists them. */
 export const urlSchemePlatforms = ['iOS', 'Android', 'UWP'] as const;
 export type UrlSchemePlatform = (typeof urlSchemePlatforms)[number];
@@ -85,6 +87,74 @@ export function formatBootstrapChallenge(challenge: BootstrapChallenge, style: C
     .map(([name, value, raw]) => `${style.lowercaseNames ? name.toLowerCase() : name}="${raw ? value : quote(value)}"`)
     .join(',');
   return `Bearer ${list}${style.trailingComma ? ',' : ''}`;
+}
+
+/** RFC 6750 `error` codes of a Bearer challenge; the host sends only `invalid_token`, for a refused token. */
+export const BearerError = {
+  InvalidToken: 'invalid_token',
+} as const;
+
+/** The known-bug switches that bend the challenge's format (analysis/known-bugs.ts explains each). */
+export interface ChallengeSwitches {
+  challengeTrailingComma: boolean;
+  challengeLowercaseParameters: boolean;
+  challengeUnencodedUrlSchemes: boolean;
+}
+
+export type ChallengeSwitch = keyof ChallengeSwitches;
+
+/** The config fields the challenge is built from: a whole config fits, and so does a screen's draft. */
+export interface ChallengeSettings {
+  providerId: string;
+  urlSchemes?: UrlSchemes | undefined;
+  knownBugs: ChallengeSwitches;
+}
+
+export interface ChallengeOptions {
+  /** RFC 6750 `error` (BearerError), sent last; the engine adds it for a refused token when asked to. */
+  error?: string | undefined;
+}
+
+export interface BuiltChallenge {
+  /** The `WWW-Authenticate` value. */
+  header: string;
+  /** The known-bug switches that bent its format, for the log entries of the answers that carry it. */
+  knownBugs: ChallengeSwitch[];
+}
+
+/** Each switch and the style option it sets, in the order they are reported. */
+const styleSwitches = [
+  ['challengeTrailingComma', 'trailingComma'],
+  ['challengeLowercaseParameters', 'lowercaseNames'],
+  ['challengeUnencodedUrlSchemes', 'rawUrlSchemes'],
+] as const satisfies ReadonlyArray<readonly [ChallengeSwitch, keyof ChallengeStyle]>;
+
+/**
+ * The one challenge builder: the bootstrapper's `WWW-Authenticate` under these settings, with the
+ * host's routes on `origin`, and which switches bent it. Pure, so the engine's 401s (and 200s,
+ * when asked), `/api/challenge` and the Provider screen's preview are the same header.
+ */
+export function challengeFor(settings: ChallengeSettings, origin: string, options: ChallengeOptions = {}): BuiltChallenge {
+  const style: ChallengeStyle = {};
+  const bent: ChallengeSwitch[] = [];
+  // Without schemes there is no UrlSchemes parameter to leave unencoded: nothing is bent.
+  const hasSchemes = urlSchemesJson(settings.urlSchemes) !== undefined;
+  for (const [key, option] of styleSwitches) {
+    if (!settings.knownBugs[key] || (option === 'rawUrlSchemes' && !hasSchemes)) continue;
+    style[option] = true;
+    bent.push(key);
+  }
+  const header = formatBootstrapChallenge(
+    {
+      authorizationUri: origin + Route.Authorize,
+      tokenIssuanceUri: origin + Route.Token,
+      providerId: settings.providerId,
+      urlSchemes: settings.urlSchemes,
+      error: options.error,
+    },
+    style,
+  );
+  return { header, knownBugs: bent };
 }
 
 function quote(value: string): string {

@@ -3,6 +3,8 @@
  * host of your own or its tests. No Node, Express or zod imports.
  */
 export {
+  challengeFor,
+  BearerError,
   formatBootstrapChallenge,
   parseChallenge,
   encodeUrlSchemes,
@@ -10,6 +12,11 @@ export {
   challengeProblems,
   urlSchemePlatforms,
   type BootstrapChallenge,
+  type BuiltChallenge,
+  type ChallengeOptions,
+  type ChallengeSettings,
+  type ChallengeSwitch,
+  type ChallengeSwitches,
   type ChallengeStyle,
   type ParsedChallenge,
   type UrlSchemes,

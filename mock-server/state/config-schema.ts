@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { operationNames } from '../protocol/operations.js';
+import { configWarnings, officeInvalidCharacters } from '../analysis/config-warnings.js';
+
+// The warnings are pure (no zod), so the UI computes them on a draft; re-exported for the engine.
+export { configWarnings };
 
 /**
  * The config document: the format of `--config` files, of `GET/PUT /api/config`, and of what the
  * data dir persists. Every field has a default, so `{}` is a complete config.
  */
-
-// Spec: Office iOS fails on names and ids containing any of these (https://github.com/microsoft/Office-Online-Test-Tools-and-Documentation/blob/4c39bf7a801bc8ee7974926d318d7f60bb3e8e16/docs/native/src/issues/invalidcharacters.rst).
-const officeInvalidCharacters = /[\\/:*?"<>|#{}^[\]`%]/;
 
 const userId = z
   .string()
@@ -291,31 +292,6 @@ export function parseConfig(input: unknown): ConfigParse {
 export function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}`;
   return issue.message;
-}
-
-export function configWarnings(config: ParsedConfig): ConfigIssue[] {
-  const warnings: ConfigIssue[] = [];
-  // Spec: providerId "Allowed characters: [a-z, A-Z, 0-9]", yet the spec's own sample is tp_contoso.
-  if (config.providerId !== '' && !/^[A-Za-z0-9]+$/.test(config.providerId)) {
-    warnings.push({
-      path: '$.providerId',
-      message:
-        'contains characters outside [A-Za-z0-9], which the Bootstrap spec does not allow (its own sample "tp_contoso" does the same); accepted',
-    });
-  }
-  if (/[",=\\]|Bearer/.test(config.providerId)) {
-    warnings.push({
-      path: '$.providerId',
-      message: 'contains ",", "=", a quote, a backslash or "Bearer", which naive WWW-Authenticate parsers (WOPIAuth, Office) split on',
-    });
-  }
-  if (config.users.length === 0) warnings.push({ path: '$.users', message: 'no mock users: nobody can sign in' });
-  config.users.forEach((user, index) => {
-    if (officeInvalidCharacters.test(user.friendlyName)) {
-      warnings.push({ path: `$.users[${index}].friendlyName`, message: 'contains characters Office iOS cannot display in names' });
-    }
-  });
-  return warnings;
 }
 
 export function defaultConfigInput(): ConfigInput {

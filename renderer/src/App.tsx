@@ -1,16 +1,24 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useState, type ComponentType, type ReactNode } from 'react';
+import { getAdminToken } from './api/client.ts';
 import { subscribeLive, useLiveConnection } from './api/live.ts';
+import { AdminTokenForm } from './components/AdminTokenForm.tsx';
 import { hrefFor, screenFromHash, screens, type ScreenPath } from './routes.ts';
-import { OverviewScreen } from './screens/overview/OverviewScreen.tsx';
-import { ProviderScreen } from './screens/provider/ProviderScreen.tsx';
-import { UsersScreen } from './screens/users/UsersScreen.tsx';
-import { TokenLifetimesScreen } from './screens/tokens/TokenLifetimesScreen.tsx';
-import { FaultsScreen } from './screens/faults/FaultsScreen.tsx';
-import { BehaviourScreen } from './screens/behaviour/BehaviourScreen.tsx';
-import { LogScreen } from './screens/log/LogScreen.tsx';
-import { FlowScreen } from './screens/flow/FlowScreen.tsx';
-import { FilesScreen } from './screens/files/FilesScreen.tsx';
-import { CheckScreen } from './screens/check/CheckScreen.tsx';
+
+/** A screen's module, loaded the first time it is opened: the first paint needs only the shell and one screen. */
+function screen<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) {
+  return lazy(async () => ({ default: (await load())[name] }));
+}
+
+const OverviewScreen = screen(() => import('./screens/overview/OverviewScreen.tsx'), 'OverviewScreen');
+const ProviderScreen = screen(() => import('./screens/provider/ProviderScreen.tsx'), 'ProviderScreen');
+const UsersScreen = screen(() => import('./screens/users/UsersScreen.tsx'), 'UsersScreen');
+const TokenLifetimesScreen = screen(() => import('./screens/tokens/TokenLifetimesScreen.tsx'), 'TokenLifetimesScreen');
+const FaultsScreen = screen(() => import('./screens/faults/FaultsScreen.tsx'), 'FaultsScreen');
+const BehaviourScreen = screen(() => import('./screens/behaviour/BehaviourScreen.tsx'), 'BehaviourScreen');
+const LogScreen = screen(() => import('./screens/log/LogScreen.tsx'), 'LogScreen');
+const FlowScreen = screen(() => import('./screens/flow/FlowScreen.tsx'), 'FlowScreen');
+const FilesScreen = screen(() => import('./screens/files/FilesScreen.tsx'), 'FilesScreen');
+const CheckScreen = screen(() => import('./screens/check/CheckScreen.tsx'), 'CheckScreen');
 
 const render: Record<ScreenPath, () => ReactNode> = {
   overview: () => <OverviewScreen />,
@@ -35,7 +43,14 @@ function useHashRoute(): ScreenPath {
   return screen;
 }
 
+/** The UI, or the form that asks for the admin token when the URL brought none. */
 export function App() {
+  const [hasToken, setHasToken] = useState(() => getAdminToken() !== null);
+  if (!hasToken) return <AdminTokenForm onAccepted={() => setHasToken(true)} />;
+  return <Shell />;
+}
+
+function Shell() {
   const screen = useHashRoute();
   const connection = useLiveConnection();
   // Keep the shared stream open for the whole session, so the indicator and every screen agree.
@@ -72,7 +87,7 @@ export function App() {
         </p>
       </nav>
       <main id="main" className="content" tabIndex={-1}>
-        {render[screen]()}
+        <Suspense fallback={<p className="muted">Loading…</p>}>{render[screen]()}</Suspense>
       </main>
     </div>
   );

@@ -1,12 +1,37 @@
-import type { Config, ConfigIssue, FaultRule, FaultRuleInput } from '../../../mock-server/state/config-schema.ts';
-import type { LogEntry } from '../../../mock-server/log/entry.ts';
-import type { DeviceEndpoint, EngineStatus } from '../../../mock-server/admin/status.ts';
-import type { IssuedTokenInfo } from '../../../mock-server/tokens/issued-tokens.ts';
+import type {
+  ChallengeView,
+  Config,
+  ConfigIssue,
+  ConfigSaved,
+  DeviceEndpoint,
+  EngineStatus,
+  ExplainedFault,
+  FaultAdded,
+  FaultList,
+  FaultRule,
+  FaultRuleInput,
+  FaultsCleared,
+  IssuedTokenInfo,
+  LogEntry,
+  LogPage,
+  UserRevoked,
+  UserTokens,
+} from '../../../mock-server/admin/contract.ts';
 
-export type { Config, ConfigIssue, FaultRule, FaultRuleInput, LogEntry, EngineStatus, DeviceEndpoint, IssuedTokenInfo };
-
-/** A fault rule as the admin API lists it: the stored rule plus its sentence. */
-export type ExplainedFault = FaultRule & { explanation: string };
+// The admin API's types, declared once in the engine (mock-server/admin/contract.ts).
+export type {
+  Config,
+  ConfigIssue,
+  ConfigSaved,
+  FaultRule,
+  FaultRuleInput,
+  LogEntry,
+  LogPage,
+  EngineStatus,
+  DeviceEndpoint,
+  IssuedTokenInfo,
+  ExplainedFault,
+};
 
 /** The admin token travels in the URL fragment once (`#token=…`) and lives in sessionStorage after. */
 const tokenStorageKey = 'wopi-mock-host.admin-token';
@@ -28,6 +53,37 @@ let adminToken: string | null = null;
 export function getAdminToken(): string | null {
   adminToken ??= takeTokenFromLocation();
   return adminToken;
+}
+
+/** Keeps a token the person pasted, as a token from the fragment is kept (sessionStorage). */
+export function setAdminToken(token: string): void {
+  sessionStorage.setItem(tokenStorageKey, token);
+  adminToken = token;
+}
+
+/** The token in what was pasted: the admin URL the host printed (`…#token=…`), or the bare token. */
+export function tokenFromPaste(text: string): string {
+  const trimmed = text.trim();
+  const match = /#(?:.*&)?token=([^&\s]*)/.exec(trimmed);
+  if (!match) return trimmed;
+  try {
+    return decodeURIComponent(match[1]!);
+  } catch {
+    return match[1]!;
+  }
+}
+
+/** Whether the engine takes this admin token: `GET /api/status` with it, before keeping it. */
+export async function adminTokenAccepted(token: string): Promise<boolean> {
+  let response: Response;
+  try {
+    response = await fetch('/api/status', { headers: { Authorization: `Bearer ${token}` }, cache: 'no-store' });
+  } catch (error) {
+    throw unreachable(error);
+  }
+  if (response.status === 401) return false;
+  if (!response.ok) throw await errorFrom(response);
+  return true;
 }
 
 /**
@@ -103,31 +159,18 @@ async function json<T>(path: string, init?: RequestInit): Promise<T> {
 
 const send = (method: string, body?: unknown): RequestInit => (body === undefined ? { method } : { method, body: JSON.stringify(body) });
 
-export interface PutConfigResult {
-  config: Config;
-  warnings: ConfigIssue[];
-}
-
-export interface LogPage {
-  entries: LogEntry[];
-  lastSeq: number;
-  capacity: number;
-}
-
 /** Every admin endpoint the UI uses, typed with the engine's own types (docs/admin-api.md). */
 export const adminApi = {
   status: () => json<EngineStatus>('/api/status'),
   config: () => json<Config>('/api/config'),
-  putConfig: (config: Config) => json<PutConfigResult>('/api/config', send('PUT', config)),
-  faults: async () => (await json<{ faults: ExplainedFault[] }>('/api/faults')).faults,
-  addFault: (rule: FaultRuleInput) => json<ExplainedFault & { warnings: ConfigIssue[] }>('/api/faults', send('POST', rule)),
+  putConfig: (config: Config) => json<ConfigSaved>('/api/config', send('PUT', config)),
+  faults: async () => (await json<FaultList>('/api/faults')).faults,
+  addFault: (rule: FaultRuleInput) => json<FaultAdded>('/api/faults', send('POST', rule)),
   removeFault: async (id: string) => void (await adminFetch(`/api/faults/${encodeURIComponent(id)}`, { method: 'DELETE' })),
-  clearFaults: () => json<{ removed: number }>('/api/faults', { method: 'DELETE' }),
-  revokeUser: (userId: string) =>
-    json<{ userId: string; revoked: true }>(`/api/users/${encodeURIComponent(userId)}/revoke`, { method: 'POST' }),
-  userTokens: async (userId: string) =>
-    (await json<{ tokens: IssuedTokenInfo[] }>(`/api/users/${encodeURIComponent(userId)}/tokens`)).tokens,
-  challenge: () => json<{ header: string; parameters: Record<string, string> }>('/api/challenge'),
+  clearFaults: () => json<FaultsCleared>('/api/faults', { method: 'DELETE' }),
+  revokeUser: (userId: string) => json<UserRevoked>(`/api/users/${encodeURIComponent(userId)}/revoke`, { method: 'POST' }),
+  userTokens: async (userId: string) => (await json<UserTokens>(`/api/users/${encodeURIComponent(userId)}/tokens`)).tokens,
+  challenge: () => json<ChallengeView>('/api/challenge'),
   log: (options: { after?: number; limit?: number } = {}) => {
     const query = new URLSearchParams();
     if (options.after !== undefined) query.set('after', String(options.after));
@@ -140,7 +183,7 @@ export const adminApi = {
   har: () => download('/api/log/har'),
   caCertificate: () => download('/api/ca.crt'),
   caMobileconfig: () => download('/api/ca.mobileconfig'),
-  reset: () => json<PutConfigResult>('/api/reset', { method: 'POST' }),
+  reset: () => json<ConfigSaved>('/api/reset', { method: 'POST' }),
 };
 
 export interface Download {

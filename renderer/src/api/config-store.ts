@@ -1,6 +1,7 @@
-import { useCallback, useState, useSyncExternalStore } from 'react';
+import { useCallback, useState } from 'react';
 import { AdminApiError, adminApi, type Config, type ConfigIssue } from './client.ts';
 import { StreamEvent, subscribeLive } from './live.ts';
+import { createStore, useStore } from './store.ts';
 
 /**
  * The engine's config as the UI knows it: loaded once, then kept current by the `config` and
@@ -14,25 +15,37 @@ interface ConfigSnapshot {
   revision: number;
 }
 
-let snapshot: ConfigSnapshot = { config: null, warnings: [], loadError: null, revision: 0 };
-const listeners = new Set<() => void>();
-let stopLive: (() => void) | null = null;
+const configStore = createStore<ConfigSnapshot>(
+  { config: null, warnings: [], loadError: null, revision: 0 },
+  {
+    onObserved: () => {
+      void load();
+      return subscribeLive((event) => {
+        const { config } = configStore.get();
+        if (event.type === StreamEvent.Config) accept(event.config, event.warnings);
+        else if (event.type === 'reconnected') void load();
+        else if (event.type === StreamEvent.Faults && config) publish({ config: { ...config, faults: event.faults } });
+      });
+    },
+  },
+);
 
+/** A change from the engine: a new snapshot, its revision bumped when the config is new. */
 function publish(next: Partial<ConfigSnapshot>): void {
-  snapshot = { ...snapshot, ...next };
-  for (const listener of listeners) listener();
+  configStore.set((current) => ({ ...current, ...next, revision: 'config' in next ? current.revision + 1 : current.revision }));
 }
 
 function accept(config: Config, warnings: ConfigIssue[]): void {
   // The stream echoes our own saves; an identical document is not news (and must not look like
   // a change made elsewhere to a draft being edited).
+  const current = configStore.get();
   if (
-    snapshot.config &&
-    JSON.stringify(snapshot.config) === JSON.stringify(config) &&
-    JSON.stringify(snapshot.warnings) === JSON.stringify(warnings)
+    current.config &&
+    JSON.stringify(current.config) === JSON.stringify(config) &&
+    JSON.stringify(current.warnings) === JSON.stringify(warnings)
   )
     return;
-  publish({ config, warnings, loadError: null, revision: snapshot.revision + 1 });
+  publish({ config, warnings, loadError: null });
 }
 
 async function load(): Promise<void> {
@@ -44,28 +57,8 @@ async function load(): Promise<void> {
   }
 }
 
-function subscribe(listener: () => void): () => void {
-  listeners.add(listener);
-  if (listeners.size === 1) {
-    void load();
-    stopLive = subscribeLive((event) => {
-      if (event.type === StreamEvent.Config) accept(event.config, event.warnings);
-      else if (event.type === 'reconnected') void load();
-      else if (event.type === StreamEvent.Faults && snapshot.config)
-        publish({ config: { ...snapshot.config, faults: event.faults }, revision: snapshot.revision + 1 });
-    });
-  }
-  return () => {
-    listeners.delete(listener);
-    if (listeners.size === 0) {
-      stopLive?.();
-      stopLive = null;
-    }
-  };
-}
-
 export function useConfig(): ConfigSnapshot {
-  return useSyncExternalStore(subscribe, () => snapshot);
+  return useStore(configStore);
 }
 
 /** Replaces the whole config document; the engine validates it and rejects it whole on error. */
@@ -126,7 +119,7 @@ export function useSectionDraft<T>(select: (config: Config) => T, apply: (config
     setSaving(true);
     setError(null);
     try {
-      const latest = snapshot.config ?? config;
+      const latest = configStore.get().config ?? config;
       await saveConfig(apply(latest, draft));
       setDirty(false);
       setChangedElsewhere(false);

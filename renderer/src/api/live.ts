@@ -1,22 +1,24 @@
-import { useSyncExternalStore } from 'react';
-import { StreamEvent } from '../../../mock-server/admin/sse.ts';
-import type { CheckRunView } from '../../../mock-server/admin/check-request.ts';
-import type { Config, ConfigIssue, FaultRule, LogEntry } from './client.ts';
+import { StreamEvent } from '../../../mock-server/protocol/admin-stream.ts';
+import type { StreamPayloads } from '../../../mock-server/admin/contract.ts';
 import { adminApi, getAdminToken } from './client.ts';
+import { createStore, useStore } from './store.ts';
 
 export { StreamEvent };
 
-/** One event of the admin stream (`GET /api/log/stream`), typed by its SSE event name. */
+/**
+ * One event of the admin stream (`GET /api/log/stream`), typed by its SSE event name; the data of
+ * each is the engine's own type (StreamPayloads in mock-server/admin/contract.ts).
+ */
 export type LiveEvent =
-  | { type: typeof StreamEvent.Log; entries: LogEntry[] }
-  | { type: typeof StreamEvent.LogCleared; lastSeq: number }
-  | { type: typeof StreamEvent.Faults; faults: FaultRule[] }
-  | { type: typeof StreamEvent.Config; config: Config; warnings: ConfigIssue[] }
-  | { type: typeof StreamEvent.Revoked; userId: string }
-  | { type: typeof StreamEvent.Tokens; userId: string }
-  | { type: typeof StreamEvent.Files; userIds: string[] }
+  | { type: typeof StreamEvent.Log; entries: StreamPayloads['log'] }
+  | ({ type: typeof StreamEvent.LogCleared } & StreamPayloads['log-cleared'])
+  | { type: typeof StreamEvent.Faults; faults: StreamPayloads['faults'] }
+  | ({ type: typeof StreamEvent.Config } & StreamPayloads['config'])
+  | ({ type: typeof StreamEvent.Revoked } & StreamPayloads['revoked'])
+  | ({ type: typeof StreamEvent.Tokens } & StreamPayloads['tokens'])
+  | ({ type: typeof StreamEvent.Files } & StreamPayloads['files'])
   /** A host check started, finished a phase, waits for a sign-in or ended. */
-  | { type: typeof StreamEvent.Check; run: CheckRunView }
+  | { type: typeof StreamEvent.Check; run: StreamPayloads['check'] }
   /**
    * Not from the engine: the stream was open before, dropped, and is open again. Log entries in
    * between are replayed; anything else (config, faults, tokens) may have changed unseen, so
@@ -29,8 +31,7 @@ export type LiveHandler = (event: LiveEvent) => void;
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting';
 
 const handlers = new Set<LiveHandler>();
-const stateListeners = new Set<() => void>();
-let state: ConnectionState = 'connecting';
+const connection = createStore<ConnectionState>('connecting');
 let lastSeq = 0;
 let abort: AbortController | null = null;
 let retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -54,18 +55,11 @@ export function subscribeLive(handler: LiveHandler): () => void {
 
 /** The stream's connection state, for a "live / reconnecting" indicator. */
 export function useLiveConnection(): ConnectionState {
-  return useSyncExternalStore(subscribeState, () => state);
-}
-
-function subscribeState(listener: () => void): () => void {
-  stateListeners.add(listener);
-  return () => stateListeners.delete(listener);
+  return useStore(connection);
 }
 
 function setState(next: ConnectionState): void {
-  if (state === next) return;
-  state = next;
-  for (const listener of stateListeners) listener();
+  connection.set(next);
 }
 
 function connect(): void {
@@ -157,16 +151,16 @@ function toLiveEvent(event: string, data: string): LiveEvent | null {
   const object = (payload ?? {}) as Record<string, unknown>;
   switch (event) {
     case StreamEvent.Log:
-      return Array.isArray(payload) ? { type: StreamEvent.Log, entries: payload as LogEntry[] } : null;
+      return Array.isArray(payload) ? { type: StreamEvent.Log, entries: payload as StreamPayloads['log'] } : null;
     case StreamEvent.LogCleared:
       return { type: StreamEvent.LogCleared, lastSeq: Number(object['lastSeq'] ?? 0) };
     case StreamEvent.Faults:
-      return Array.isArray(payload) ? { type: StreamEvent.Faults, faults: payload as FaultRule[] } : null;
+      return Array.isArray(payload) ? { type: StreamEvent.Faults, faults: payload as StreamPayloads['faults'] } : null;
     case StreamEvent.Config:
       return {
         type: StreamEvent.Config,
-        config: object['config'] as Config,
-        warnings: (object['warnings'] as ConfigIssue[] | undefined) ?? [],
+        config: object['config'] as StreamPayloads['config']['config'],
+        warnings: (object['warnings'] as StreamPayloads['config']['warnings'] | undefined) ?? [],
       };
     case StreamEvent.Revoked:
       return { type: StreamEvent.Revoked, userId: String(object['userId']) };
@@ -176,7 +170,7 @@ function toLiveEvent(event: string, data: string): LiveEvent | null {
       return { type: StreamEvent.Files, userIds: Array.isArray(object['userIds']) ? object['userIds'].map(String) : [] };
     case StreamEvent.Check:
       return typeof object['id'] === 'string' && Array.isArray(object['phases'])
-        ? { type: StreamEvent.Check, run: payload as CheckRunView }
+        ? { type: StreamEvent.Check, run: payload as StreamPayloads['check'] }
         : null;
     default:
       return null;

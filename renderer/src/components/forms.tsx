@@ -222,9 +222,11 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
     }
     setTimeout(() => setState('idle'), 1500);
   };
+  const shown = state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : 'Copy';
+  // The name starts with the visible word, whatever it says now (WCAG 2.5.3, label in name).
   return (
-    <button type="button" className="small" aria-label={label} onClick={() => void copy()}>
-      {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : 'Copy'}
+    <button type="button" className="small" aria-label={state === 'idle' ? label : `${shown}: ${label}`} onClick={() => void copy()}>
+      {shown}
     </button>
   );
 }

@@ -1,7 +1,7 @@
-import { useSyncExternalStore } from 'react';
 import type { LogEntry } from '../../../mock-server/log/entry.ts';
 import { adminApi } from '../api/client.ts';
 import { StreamEvent, subscribeLive } from '../api/live.ts';
+import { createStore, useStore } from '../api/store.ts';
 import { FrameQueue } from './frame-queue.ts';
 import { LogStore, minimumUiCapacity } from './log-store.ts';
 import { FlowModel } from './flow-model.ts';
@@ -17,8 +17,7 @@ export const flowModel = new FlowModel();
 const queue = new FrameQueue<LogEntry>((batch) => logStore.append(batch), { maxPerFlush: 5000, floorMs: 250 });
 
 export type LogLoadState = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; message: string };
-let loadState: LogLoadState = { state: 'loading' };
-const loadListeners = new Set<() => void>();
+const loadState = createStore<LogLoadState>({ state: 'loading' });
 let started = false;
 /** The newest `seq` the history read brought; null until it arrived. What came with it is not news. */
 let historyLastSeq: number | null = null;
@@ -28,8 +27,7 @@ export function loadedHistoryLastSeq(): number | null {
 }
 
 function setLoadState(next: LogLoadState): void {
-  loadState = next;
-  for (const listener of loadListeners) listener();
+  loadState.set(next);
 }
 
 /**
@@ -70,19 +68,13 @@ export function startLiveLog(): void {
 }
 
 export function useLogLoadState(): LogLoadState {
-  return useSyncExternalStore(
-    (listener) => {
-      loadListeners.add(listener);
-      return () => loadListeners.delete(listener);
-    },
-    () => loadState,
-  );
+  return useStore(loadState);
 }
 
 /** Re-renders the caller once per applied batch; read `logStore` during render. */
 export function useLogVersion(): number {
   startLiveLog();
-  return useSyncExternalStore(logStore.subscribe, logStore.getVersion);
+  return useStore(logStore.changes);
 }
 
 /** Removes every entry from the engine's log; the stream's `log-cleared` event clears the store. */

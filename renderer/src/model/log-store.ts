@@ -1,5 +1,6 @@
 import type { LogEntry } from '../../../mock-server/log/entry.ts';
 import type { OperationName } from '../../../mock-server/protocol/operations.ts';
+import { createStore } from '../api/store.js';
 
 /** How many entries the UI keeps at least, whatever the engine's ring holds. */
 export const minimumUiCapacity = 50_000;
@@ -13,13 +14,12 @@ export class LogStore {
   private items: LogEntry[] = [];
   /** Index of the oldest kept entry in `items`; the front is trimmed lazily, not per batch. */
   private start = 0;
-  private listeners = new Set<() => void>();
   private knownOperations = new Set<OperationName>();
   private knownUsers = new Set<string>();
   private facets: { operations: OperationName[]; users: string[] } = { operations: [], users: [] };
 
-  /** Bumped on every change; what `useSyncExternalStore` compares. */
-  version = 0;
+  /** The version, bumped on every change: what components re-render on (`useStore(logStore.changes)`). */
+  readonly changes = createStore(0);
   /** Bumped on every clear, so derived views know to start over. */
   epoch = 0;
   /** The newest `seq` ever seen (kept across clears: the engine never reuses one). */
@@ -130,15 +130,14 @@ export class LogStore {
     this.changed();
   }
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  get version(): number {
+    return this.changes.get();
+  }
 
-  getVersion = (): number => this.version;
+  subscribe = this.changes.subscribe;
+  getVersion = this.changes.get;
 
   private changed(): void {
-    this.version++;
-    for (const listener of this.listeners) listener();
+    this.changes.set((version) => version + 1);
   }
 }

@@ -23,6 +23,7 @@ import {
   type RuleResult,
 } from './check-api.ts';
 import './check.css';
+import { plural } from '../../components/plural.ts';
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const asApiError = (error: unknown) =>
@@ -622,8 +623,6 @@ const formats: ReadonlyArray<{ format: ReportFormat; label: string }> = [
   { format: 'tap', label: 'TAP' },
   { format: 'text', label: 'Text' },
 ];
-
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 function ReportView({ run, report }: { run: CheckRunView; report: CheckReport }) {
   const [downloadError, setDownloadError] = useState<string | null>(null);

@@ -1,6 +1,14 @@
 import { ruleAreas } from '../../../../mock-server/analysis/rulebook.ts';
-import type { CheckRequest, CheckRunView } from '../../../../mock-server/admin/check-request.ts';
-import type { CheckReport, Evidence, PhaseId, PhaseResult, RuleResult, RuleStatus } from '../../../../mock-server/check/report.ts';
+import type {
+  CheckReport,
+  CheckRequest,
+  CheckRunView,
+  Evidence,
+  PhaseId,
+  PhaseResult,
+  RuleResult,
+  RuleStatus,
+} from '../../../../mock-server/admin/contract.ts';
 import { adminFetch, download, saveDownload } from '../../api/client.ts';
 
 export type { CheckReport, CheckRequest, CheckRunView, Evidence, PhaseId, PhaseResult, RuleResult, RuleStatus };

@@ -1,11 +1,11 @@
-import type { ContainerNode, FileNode, UserTree } from '../../../../mock-server/admin/files-routes.ts';
+import type { ContainerNode, FileNode, FileTrees, UserTree } from '../../../../mock-server/admin/contract.ts';
 import { adminFetch, saveDownload } from '../../api/client.ts';
 
 export type { ContainerNode, FileNode, UserTree };
 
 /** The file admin routes (docs/admin-api.md, "Files"). */
 export const filesApi = {
-  trees: async () => ((await (await adminFetch('/api/files')).json()) as { users: UserTree[] }).users,
+  trees: async () => ((await (await adminFetch('/api/files')).json()) as FileTrees).users,
   /** The raw bytes go as the body; the route never parses them, whatever their type. */
   upload: async (userId: string, containerId: string, file: File, overwrite = false) => {
     const query = new URLSearchParams({ name: file.name, ...(overwrite ? { overwrite: 'true' } : {}) });
@@ -23,3 +23,6 @@ export const filesApi = {
     saveDownload({ blob: await response.blob(), fileName: file.name }, file.name);
   },
 };
+
+/** What went wrong, as one line for a banner or a row. */
+export const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));

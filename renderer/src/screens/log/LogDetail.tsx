@@ -1,13 +1,17 @@
-import { useEffect, useMemo, useState } from 'react';
-import type { CapturedBody, HeaderLine, LogEntry } from '../../../../mock-server/log/entry.ts';
+import { useMemo } from 'react';
+import type { LogEntry } from '../../../../mock-server/log/entry.ts';
 import { specWarnings } from '../../../../mock-server/analysis/spec-check.ts';
 import { rules } from '../../../../mock-server/analysis/rulebook.ts';
-import { tokensInEntry, type SeenToken } from '../../../../mock-server/analysis/token-insight.ts';
-import { decodeUrlSchemes, parseChallenge } from '../../../../mock-server/protocol/challenge.ts';
-import { adminApi } from '../../api/client.ts';
-import { statusClassOf } from '../../model/log-filter.ts';
+import { tokensInEntry } from '../../../../mock-server/analysis/token-insight.ts';
 import { knownBugs } from '../../../../mock-server/analysis/known-bugs.ts';
-import { clockTime, dateTime, formatBytes, formatDuration, formatSpan } from './format.ts';
+import { statusClassOf } from '../../model/log-filter.ts';
+import { useNow } from '../../components/time.ts';
+import { Body } from './Body.tsx';
+import { ChallengeTable } from './ChallengeTable.tsx';
+import { CurlButton } from './CurlButton.tsx';
+import { HeaderTable } from './HeaderTable.tsx';
+import { TokenTable } from './TokenTable.tsx';
+import { clockTime, formatDuration } from './format.ts';
 
 interface LogDetailProps {
   entry: LogEntry;
@@ -17,6 +21,7 @@ interface LogDetailProps {
 /** Everything about one exchange: what was sent and answered, and what it means by the spec. */
 export function LogDetail({ entry, onClose }: LogDetailProps) {
   const warnings = useMemo(() => specWarnings(entry), [entry]);
+  // The time expiry is judged at, ticking once a second so countdowns stay true.
   const now = useNow();
   const tokens = useMemo(() => tokensInEntry(entry, now), [entry, now]);
   const challenges = entry.responseHeaders.filter((h) => h.name.toLowerCase() === 'www-authenticate');
@@ -136,206 +141,4 @@ export function LogDetail({ entry, onClose }: LogDetailProps) {
       </div>
     </section>
   );
-}
-
-/** The time the detail pane judges expiry at, ticking once a second so countdowns stay true. */
-function useNow(): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, []);
-  return now;
-}
-
-function CurlButton({ seq }: { seq: number }) {
-  const [result, setResult] = useState<{ seq: number; text: string; copied: boolean } | { seq: number; error: string } | null>(null);
-  const shown = result?.seq === seq ? result : null;
-  const copy = async () => {
-    try {
-      const text = (await adminApi.curl(seq)).trimEnd();
-      let copied = false;
-      try {
-        await navigator.clipboard.writeText(text);
-        copied = true;
-      } catch {
-        // No clipboard permission (e.g. an unfocused window): the command is shown to select instead.
-      }
-      setResult({ seq, text, copied });
-    } catch (error) {
-      setResult({ seq, error: error instanceof Error ? error.message : String(error) });
-    }
-  };
-  return (
-    <>
-      <button type="button" className="small" onClick={() => void copy()}>
-        Copy as curl
-      </button>
-      {shown && (
-        <div className="curl-result" role="status">
-          {'error' in shown ? (
-            <p className="field-error">Could not get the curl command: {shown.error}</p>
-          ) : (
-            <>
-              <p className="small muted">
-                {shown.copied ? 'Copied to the clipboard:' : 'The clipboard is not available; select the command:'}
-              </p>
-              <pre className="code" data-testid="curl-command">
-                {shown.text}
-              </pre>
-            </>
-          )}
-        </div>
-      )}
-    </>
-  );
-}
-
-function ChallengeTable({ value }: { value: string }) {
-  const parsed = parseChallenge(value);
-  if (!parsed) {
-    return (
-      <>
-        <p className="field-error">Not a parseable challenge.</p>
-        <pre className="code">{value}</pre>
-      </>
-    );
-  }
-  return (
-    <>
-      <table className="table kv-table" aria-label="Challenge parameters">
-        <tbody>
-          <tr>
-            <th scope="row">scheme</th>
-            <td className="mono">{parsed.scheme}</td>
-          </tr>
-          {parsed.ordered.map(([name, paramValue], i) => {
-            const schemes = name === 'UrlSchemes' ? decodeUrlSchemes(paramValue) : null;
-            return (
-              <tr key={i}>
-                <th scope="row" className="mono">
-                  {name}
-                </th>
-                <td className="mono">
-                  {paramValue}
-                  {schemes && <pre className="code decoded">{JSON.stringify(schemes, null, 2)}</pre>}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-      <details>
-        <summary className="small">Raw header</summary>
-        <pre className="code">{value}</pre>
-      </details>
-    </>
-  );
-}
-
-function TokenTable({ tokens, now }: { tokens: SeenToken[]; now: number }) {
-  return (
-    <table className="table token-table" aria-label="Decoded tokens">
-      <thead>
-        <tr>
-          <th>Where</th>
-          <th>Kind</th>
-          <th>User</th>
-          <th>For</th>
-          <th>Issued</th>
-          <th>Expiry</th>
-        </tr>
-      </thead>
-      <tbody>
-        {tokens.map((seen, i) => (
-          <tr key={i}>
-            <td>
-              <span className="muted small">{seen.direction === 'request' ? 'sent' : 'handed out'}</span>
-              <br />
-              {seen.place}
-              {seen.path !== undefined && <span className="mono small"> {seen.path}</span>}
-            </td>
-            {seen.decoded.ok ? (
-              <>
-                <td>
-                  <span className="badge">{seen.decoded.insight.kind}</span>
-                </td>
-                <td>{seen.decoded.insight.userId ?? '—'}</td>
-                <td className="mono small">{seen.decoded.insight.scope ?? seen.decoded.insight.clientId ?? '—'}</td>
-                <td className="small">{seen.decoded.insight.issuedAtMs !== null ? dateTime(seen.decoded.insight.issuedAtMs) : '—'}</td>
-                <td className="small">
-                  <Expiry expiresAtMs={seen.decoded.insight.expiresAtMs} now={now} />
-                </td>
-              </>
-            ) : (
-              <td colSpan={5} className="muted">
-                Not readable: {seen.decoded.reason}
-              </td>
-            )}
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
-
-function Expiry({ expiresAtMs, now }: { expiresAtMs: number | null; now: number }) {
-  if (expiresAtMs === null) return <>never</>;
-  const expired = expiresAtMs <= now;
-  return (
-    <>
-      {dateTime(expiresAtMs)}
-      <br />
-      {expired ? (
-        <span className="badge badge-error">expired {formatSpan(now - expiresAtMs)} ago</span>
-      ) : (
-        <span className="badge badge-ok">valid for {formatSpan(expiresAtMs - now)}</span>
-      )}
-    </>
-  );
-}
-
-function HeaderTable({ label, headers }: { label: string; headers: HeaderLine[] }) {
-  if (headers.length === 0) return <p className="muted small">No headers.</p>;
-  return (
-    <table className="table kv-table headers" aria-label={label}>
-      <tbody>
-        {headers.map((h, i) => (
-          <tr key={i}>
-            <th scope="row" className="mono">
-              {h.name}
-            </th>
-            <td className="mono">{h.value}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
-
-function Body({ label, body }: { label: string; body: CapturedBody | null }) {
-  // The pane re-renders every second for the token countdowns; a 16 KiB body is formatted once.
-  const pretty = useMemo(
-    () => (body && body.encoding === 'utf8' && !body.truncated && /json/i.test(body.mimeType) ? prettyJson(body.text) : null),
-    [body],
-  );
-  if (!body) return <p className="muted small">No body.</p>;
-  return (
-    <figure className="body" aria-label={label}>
-      <figcaption className="small muted">
-        {body.mimeType || 'no Content-Type'} · {formatBytes(body.size)}
-        {body.truncated && ' · cut at the log’s body cap'}
-        {body.encoding === 'base64' && ' · binary, shown as base64'}
-      </figcaption>
-      <pre className="code">{pretty ?? body.text}</pre>
-    </figure>
-  );
-}
-
-function prettyJson(text: string): string | null {
-  try {
-    return JSON.stringify(JSON.parse(text), null, 2);
-  } catch {
-    return null;
-  }
 }

@@ -1,11 +1,13 @@
 import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import type { LogEntry } from '../../../../mock-server/log/entry.ts';
 import { adminApi, saveDownload } from '../../api/client.ts';
+import { desktopBridge } from '../../api/desktop.ts';
 import { FilteredView, isFiltering, noFilter, noUser, statusClasses, type LogFilter, type StatusClass } from '../../model/log-filter.ts';
 import { clearLog, logStore, useLogLoadState, useLogVersion } from '../../model/live-log.ts';
 import { LogTable } from './LogTable.tsx';
 import { LogDetail } from './LogDetail.tsx';
 import './log.css';
+import { plural } from '../../components/plural.ts';
 
 /** `#/log?seq=12` opens entry 12: how the Flow screen links a step to its request. */
 function seqFromHash(): number | null {
@@ -55,10 +57,17 @@ export function LogScreen() {
   const shown = view.size;
   const total = logStore.size;
 
+  const [exported, setExported] = useState<string | null>(null);
   const exportHar = async () => {
     setActionError(null);
+    setExported(null);
     try {
-      saveDownload(await adminApi.har(), 'wopi-mock-host.har');
+      // The desktop window saves through a native dialog; a browser downloads the file.
+      const desktop = desktopBridge();
+      if (desktop) {
+        const savedTo = await desktop.exportHar();
+        if (savedTo !== null) setExported(`Saved the log as ${savedTo}`);
+      } else saveDownload(await adminApi.har(), 'wopi-mock-host.har');
     } catch (error) {
       setActionError(`Export failed: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -80,10 +89,8 @@ export function LogScreen() {
       <header className="log-header">
         <h1 id="log-title">Live log</h1>
         <p className="muted small" aria-live="polite" data-testid="log-count">
-          {isFiltering(effectiveFilter)
-            ? `${shown.toLocaleString('en')} of ${total.toLocaleString('en')} requests`
-            : `${total.toLocaleString('en')} requests`}
-          {logStore.evicted > 0 && ` · ${logStore.evicted.toLocaleString('en')} older ones dropped`}
+          {isFiltering(effectiveFilter) ? `${shown.toLocaleString('en')} of ${plural(total, 'request')}` : plural(total, 'request')}
+          {logStore.evicted > 0 && ` · ${plural(logStore.evicted, 'older one')} dropped`}
           {load.state === 'loading' && ' · loading history…'}
         </p>
       </header>
@@ -147,6 +154,11 @@ export function LogScreen() {
       {actionError !== null && (
         <p className="banner banner-error" role="alert">
           {actionError}
+        </p>
+      )}
+      {exported !== null && (
+        <p className="banner banner-info" role="status">
+          {exported}
         </p>
       )}
 

@@ -71,8 +71,9 @@ export function LogTable({ view, version, selectedSeq, onSelect, follow, onUserS
     if (row) onSelect(Number(row.dataset['seq']));
   };
 
-  // A grid: the rows are selectable and the keyboard moves the selection. Tab reaches the grid;
-  // a click focuses the rows' scroller inside it, from where keys bubble up to the same handler.
+  // A grid: the rows are selectable and the keyboard moves the selection. Tab reaches the rows'
+  // scroller (a scrollable region must take focus), and a click focuses it too; keys bubble up
+  // from it to the grid's handler.
   return (
     <div
       className="log-table"
@@ -80,7 +81,7 @@ export function LogTable({ view, version, selectedSeq, onSelect, follow, onUserS
       aria-label="Requests"
       aria-rowcount={count + 1}
       aria-readonly="true"
-      tabIndex={0}
+      tabIndex={-1}
       onKeyDown={onKeyDown}
       onClick={onClick}
     >
@@ -97,7 +98,8 @@ export function LogTable({ view, version, selectedSeq, onSelect, follow, onUserS
         ref={scrollRef}
         className="log-scroll"
         role="rowgroup"
-        tabIndex={-1}
+        // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex -- the scrolling region of the grid: Tab must reach it
+        tabIndex={0}
         aria-label="Request rows; arrow keys move the selection"
         onWheel={(event) => {
           if (event.deltaY < 0) onUserScrolledAway();

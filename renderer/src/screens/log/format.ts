@@ -1,3 +1,5 @@
+import { plural } from '../../components/plural.ts';
+
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
 /** `18:54:41.216`, in local time: what a person compares with their own clock. */
@@ -20,7 +22,7 @@ export function formatSpan(ms: number): string {
   const hours = Math.floor((total % 86_400) / 3600);
   const minutes = Math.floor((total % 3600) / 60);
   const seconds = total % 60;
-  if (days > 0) return `${days} ${days === 1 ? 'day' : 'days'}${hours > 0 ? ` ${hours} h` : ''}`;
+  if (days > 0) return `${plural(days, 'day')}${hours > 0 ? ` ${hours} h` : ''}`;
   if (hours > 0) return `${hours} h${minutes > 0 ? ` ${minutes} min` : ''}`;
   if (minutes > 0) return `${minutes} min${seconds > 0 ? ` ${seconds} s` : ''}`;
   return `${seconds} s`;

@@ -1,13 +1,14 @@
-import { useCallback, useMemo, useState, type FormEvent } from 'react';
+import { useCallback, useId, useMemo, useState, type FormEvent } from 'react';
 import {
+  BearerError,
+  challengeFor,
   decodeUrlSchemes,
   parseChallenge,
   urlSchemePlatforms,
   type UrlSchemePlatform,
 } from '../../../../mock-server/protocol/challenge.ts';
-import { describeChallenge } from '../../../../mock-server/http/challenge.ts';
 import { knownBug } from '../../../../mock-server/analysis/known-bugs.ts';
-import { configWarnings } from '../../../../mock-server/state/config-schema.ts';
+import { configWarnings } from '../../../../mock-server/analysis/config-warnings.ts';
 import type { Config } from '../../api/client.ts';
 import { useConfig, useSectionDraft } from '../../api/config-store.ts';
 import { useStatus } from '../../api/use-status.ts';
@@ -25,7 +26,7 @@ const applyProvider = (config: Config, section: ProviderSection): Config => ({ .
 
 export function ProviderScreen() {
   const section = useSectionDraft(selectProvider, applyProvider);
-  const { status } = useStatus(30_000);
+  const { status } = useStatus();
   const [saved, setSaved] = useState(false);
   const { draft, setDraft, error } = section;
 
@@ -155,7 +156,12 @@ export function ProviderScreen() {
                 />
               </section>
             </div>
-            <ChallengePreview origin={status?.wopiOrigin ?? null} draft={draft} knownBugs={config?.knownBugs ?? null} />
+            <ChallengePreview
+              origin={status?.wopiOrigin ?? null}
+              draft={draft}
+              knownBugs={config?.knownBugs ?? null}
+              errorParameter={config?.compatibility.challengeErrorParameter ?? false}
+            />
           </div>
           <SaveBar
             dirty={section.dirty}
@@ -174,14 +180,23 @@ function ChallengePreview({
   origin,
   draft,
   knownBugs,
+  errorParameter,
 }: {
   origin: string | null;
   draft: ProviderSection;
   knownBugs: Config['knownBugs'] | null;
+  /** compatibility.challengeErrorParameter: whether a refused token's 401 carries error="invalid_token". */
+  errorParameter: boolean;
 }) {
+  const [refusedToken, setRefusedToken] = useState(false);
+  const toggleId = useId();
   if (origin === null || knownBugs === null) return <section className="card">Reading the WOPI origin…</section>;
-  // The engine's own function, so the preview bends the header exactly as the known-bug switches do.
-  const { header, knownBugs: bent } = describeChallenge({ ...draft, knownBugs }, origin);
+  // The engine's own builder, so the preview bends the header exactly as the known-bug switches do.
+  const { header, knownBugs: bent } = challengeFor(
+    { ...draft, knownBugs },
+    origin,
+    refusedToken ? { error: BearerError.InvalidToken } : {},
+  );
   const missing = knownBugs.challengeMissingOn401;
   const parsed = parseChallenge(header);
   const schemes = parsed?.params['UrlSchemes'];
@@ -198,6 +213,26 @@ function ChallengePreview({
           {missing && ' 401s carry no challenge at all; this is the one they would carry.'}
         </p>
       )}
+      <div className="field" style={{ marginTop: 12 }}>
+        <div className="row">
+          <input
+            id={toggleId}
+            type="checkbox"
+            checked={refusedToken}
+            aria-describedby={`${toggleId}-hint`}
+            onChange={(event) => setRefusedToken(event.target.checked)}
+          />
+          <label htmlFor={toggleId} style={{ marginBottom: 0 }}>
+            With <code>error="invalid_token"</code>
+          </label>
+        </div>
+        <p className="hint" id={`${toggleId}-hint`}>
+          The RFC 6750 variant, for a request whose token was refused.{' '}
+          {errorParameter
+            ? 'The host sends it now (Host behaviour: error="invalid_token" in challenges is on).'
+            : 'The host sends it only once Host behaviour turns on error="invalid_token" in challenges.'}
+        </p>
+      </div>
       <h3 id="raw-title">Raw</h3>
       <pre className="code" aria-labelledby="raw-title" data-testid="challenge-preview">
         {header}

@@ -1,5 +1,4 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import type { TokenKind } from '../../../../mock-server/tokens/token-service.ts';
 import { AdminApiError, adminApi, type Config, type IssuedTokenInfo } from '../../api/client.ts';
 import { useConfig, useSectionDraft } from '../../api/config-store.ts';
 import { StreamEvent, subscribeLive } from '../../api/live.ts';
@@ -134,7 +133,7 @@ export function UsersScreen() {
   );
 }
 
-const kindLabels: Record<TokenKind, string> = {
+const kindLabels: Record<IssuedTokenInfo['kind'], string> = {
   code: 'Authorization code',
   access: 'OAuth access',
   refresh: 'Refresh',
@@ -189,9 +188,9 @@ function UserTokens({ userId }: { userId: string }) {
   return (
     <div className="user-tokens">
       <div className="row">
-        <h3 id={headingId} style={{ margin: 0 }}>
+        <h2 id={headingId} style={{ margin: 0 }}>
           Live tokens of {userId} <span className="badge">{live.length}</span>
-        </h3>
+        </h2>
         <span className="spacer" />
         <span role="status" className="small muted">
           {revokeState === 'revoked' ? 'Revoked: every token issued so far is refused.' : ''}

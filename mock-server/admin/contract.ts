@@ -1,0 +1,123 @@
+import type { Config, ConfigIssue, FaultRule, FaultRuleInput } from '../state/config-schema.js';
+import type { LogEntry } from '../log/entry.js';
+import type { ReceivedActivity } from '../log/received-activities.js';
+import type { IssuedTokenInfo } from '../tokens/issued-tokens.js';
+import type { KnownBugKey } from '../analysis/known-bugs.js';
+import type { StreamEventName } from '../protocol/admin-stream.js';
+import type { DeviceEndpoint, EngineStatus } from './status.js';
+import type { ContainerNode, FileNode, FilesEvent, UserTree } from './files-routes.js';
+import type { CheckRequest, CheckRunView } from './check-request.js';
+import type { CheckReport, Evidence, PhaseId, PhaseResult, RuleResult, RuleStatus } from '../check/report.js';
+
+/*
+ * The admin API's contract (docs/admin-api.md): what each endpoint answers and what each stream
+ * event carries, declared once. Types only: the engine's routes check their answers against them
+ * (`satisfies`), the UI imports them with `import type`, and nothing here reaches the bundle.
+ */
+
+export type {
+  Config,
+  ConfigIssue,
+  FaultRule,
+  FaultRuleInput,
+  LogEntry,
+  IssuedTokenInfo,
+  EngineStatus,
+  DeviceEndpoint,
+  ContainerNode,
+  FileNode,
+  UserTree,
+  FilesEvent,
+  CheckRequest,
+  CheckRunView,
+  CheckReport,
+  Evidence,
+  PhaseId,
+  PhaseResult,
+  RuleResult,
+  RuleStatus,
+  ReceivedActivity,
+  KnownBugKey,
+};
+
+/** Every refusal: `[{path, message}]`, JSON paths into the document sent (`$` for the whole). */
+export interface ErrorBody {
+  errors: ConfigIssue[];
+}
+
+/** `PUT /api/config` and `POST /api/reset`: the config as stored and its warnings. */
+export interface ConfigSaved {
+  config: Config;
+  warnings: ConfigIssue[];
+}
+
+/** A fault rule as the admin API lists it: the stored rule plus its sentence (analysis/explain-fault.ts). */
+export type ExplainedFault = FaultRule & { explanation: string };
+
+/** `GET /api/faults` */
+export interface FaultList {
+  faults: ExplainedFault[];
+}
+
+/** `POST /api/faults` (201): the stored rule, its sentence and the warnings the addition raised. */
+export type FaultAdded = ExplainedFault & { warnings: ConfigIssue[] };
+
+/** `DELETE /api/faults` */
+export interface FaultsCleared {
+  removed: number;
+}
+
+/** `POST /api/users/:id/revoke` */
+export interface UserRevoked {
+  userId: string;
+  revoked: true;
+}
+
+/** `GET /api/users/:id/tokens` */
+export interface UserTokens {
+  tokens: IssuedTokenInfo[];
+}
+
+/** `GET /api/challenge`: the header a 401 carries, its parameters in order, the switches that bent it. */
+export interface ChallengeView {
+  header: string;
+  parameters: Record<string, string>;
+  knownBugs: KnownBugKey[];
+}
+
+/** `GET /api/log?after=&limit=` */
+export interface LogPage {
+  entries: LogEntry[];
+  lastSeq: number;
+  capacity: number;
+}
+
+/** `GET /api/files` */
+export interface FileTrees {
+  users: UserTree[];
+}
+
+/** `GET /api/files/:id/activities` */
+export interface FileActivities {
+  fileId: string;
+  activities: ReceivedActivity[];
+}
+
+/** The data of each admin stream event (`GET /api/log/stream`), by event name (protocol/admin-stream.ts). */
+export interface StreamPayloads {
+  /** A batch of new log entries; the SSE id is the last one's seq. */
+  log: LogEntry[];
+  'log-cleared': { lastSeq: number };
+  /** The whole fault list after any change. */
+  faults: FaultRule[];
+  config: ConfigSaved;
+  revoked: { userId: string };
+  tokens: { userId: string };
+  files: FilesEvent;
+  check: CheckRunView;
+}
+
+/** Compiles only while every event name has a payload and nothing else does. */
+export type StreamPayloadsCoverEveryEvent = Assert<SameKeys<keyof StreamPayloads, StreamEventName>>;
+type SameKeys<A, B> = [Exclude<A, B>, Exclude<B, A>] extends [never, never] ? true : false;
+type Assert<T extends true> = T;
