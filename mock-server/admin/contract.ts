@@ -5,9 +5,41 @@ import type { IssuedTokenInfo } from '../tokens/issued-tokens.js';
 import type { KnownBugKey } from '../analysis/known-bugs.js';
 import type { StreamEventName } from '../protocol/admin-stream.js';
 import type { DeviceEndpoint, EngineStatus } from './status.js';
-import type { ContainerNode, FileNode, FilesEvent, UserTree } from './files-routes.js';
 import type { CheckRequest, CheckRunView } from './check-request.js';
 import type { CheckReport, Evidence, PhaseId, PhaseResult, RuleResult, RuleStatus } from '../check/report.js';
+
+/** The Files screen's tree (GET /api/files), as files-routes.ts builds it. */
+export interface FileNode {
+  kind: 'file';
+  id: string;
+  name: string;
+  size: number;
+  version: string;
+  lastModifiedTime: string;
+  /** The lock that holds now; an expired lock is reported as none. */
+  lock: { id: string; expiresAt: string } | null;
+}
+
+export interface ContainerNode {
+  kind: 'container';
+  id: string;
+  name: string;
+  createdAt: string;
+  containers: ContainerNode[];
+  files: FileNode[];
+}
+
+export interface UserTree {
+  userId: string;
+  /** False for a user since removed from the config: the files stay in the data dir. */
+  configured: boolean;
+  root: ContainerNode;
+}
+
+/** Data of the `files` stream event: whose trees changed since the last one. */
+export interface FilesEvent {
+  userIds: string[];
+}
 
 /*
  * The admin API's contract (docs/admin-api.md): what each endpoint answers and what each stream
@@ -24,10 +56,6 @@ export type {
   IssuedTokenInfo,
   EngineStatus,
   DeviceEndpoint,
-  ContainerNode,
-  FileNode,
-  UserTree,
-  FilesEvent,
   CheckRequest,
   CheckRunView,
   CheckReport,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { appendPath, startHarness, type Harness } from '../../test-support/host-fixture.js';
 import { aliceRoot, override } from '../../test-support/file-fixture.js';
 import { openStream } from '../../test-support/stream-fixture.js';
-import type { ContainerNode, FileNode, UserTree } from './files-routes.js';
+import type { ContainerNode, FileNode, UserTree } from './contract.js';
 
 let h: Harness;
 let wopiRoot: string;

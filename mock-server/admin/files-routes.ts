@@ -12,45 +12,13 @@ import {
 import { nameProblem } from '../protocol/file-names.js';
 import { deny } from './guard.js';
 import { receivedActivitiesOf } from '../log/received-activities.js';
-import type { FileActivities, FileTrees } from './contract.js';
+import type { ContainerNode, FileActivities, FileNode, FilesEvent, FileTrees, UserTree } from './contract.js';
 
 /**
  * The Files screen's admin routes: every user's tree with sizes, versions and locks; upload,
  * download and delete a file; clear a lock. Documented in docs/admin-api.md ("Files").
  * Mounted ahead of the admin app's JSON parser, so an upload's body reaches us untouched.
  */
-
-export interface FileNode {
-  kind: 'file';
-  id: string;
-  name: string;
-  size: number;
-  version: string;
-  lastModifiedTime: string;
-  /** The lock that holds now; an expired lock is reported as none. */
-  lock: { id: string; expiresAt: string } | null;
-}
-
-export interface ContainerNode {
-  kind: 'container';
-  id: string;
-  name: string;
-  createdAt: string;
-  containers: ContainerNode[];
-  files: FileNode[];
-}
-
-export interface UserTree {
-  userId: string;
-  /** False for a user since removed from the config: the files stay in the data dir. */
-  configured: boolean;
-  root: ContainerNode;
-}
-
-/** Data of the `files` stream event: whose trees changed since the last one. */
-export interface FilesEvent {
-  userIds: string[];
-}
 
 export function fileNode(files: FileStore, file: FileRecord): FileNode {
   const lock = files.lockOf(file);

@@ -4,7 +4,7 @@ import type { LogEntry } from '../log/entry.js';
 import type { Store } from '../state/store.js';
 import type { Config, ConfigIssue, FaultRule } from '../state/config-schema.js';
 import type { IssuedTokens } from '../tokens/issued-tokens.js';
-import type { FilesEvent } from './files-routes.js';
+import type { FilesEvent } from './contract.js';
 import type { CheckRunView } from './check-request.js';
 import { StreamEvent } from '../protocol/admin-stream.js';
 

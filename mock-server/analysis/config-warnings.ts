@@ -1,5 +1,3 @@
-import type { ConfigIssue, ParsedConfig } from '../state/config-schema.js';
-
 /**
  * The config's warnings: accepted values worth telling the user about. Pure and free of zod, so
  * the engine (state/config-schema.ts, after validating) and the UI (on a draft, while typing)
@@ -9,8 +7,18 @@ import type { ConfigIssue, ParsedConfig } from '../state/config-schema.js';
 // Spec: Office iOS fails on names and ids containing any of these (https://github.com/microsoft/Office-Online-Test-Tools-and-Documentation/blob/4c39bf7a801bc8ee7974926d318d7f60bb3e8e16/docs/native/src/issues/invalidcharacters.rst).
 export const officeInvalidCharacters = /[\\/:*?"<>|#{}^[\]`%]/;
 
+/** One problem in a config document, at a JSON path such as `$.users[1].id`. Declared here so the UI has it without zod. */
+export interface ConfigIssue {
+  /** JSON path of the offending value, e.g. `$.users[1].id`. */
+  path: string;
+  message: string;
+}
+
 /** The fields warnings look at; a whole parsed config fits. */
-export type WarnedConfig = Pick<ParsedConfig, 'providerId' | 'users'>;
+export interface WarnedConfig {
+  providerId: string;
+  users: ReadonlyArray<{ friendlyName: string }>;
+}
 
 export function configWarnings(config: WarnedConfig): ConfigIssue[] {
   const warnings: ConfigIssue[] = [];

@@ -319,6 +319,8 @@ describe('more inputs', () => {
     assert.ok(secrets.size > 5);
     for (const secret of secrets) assert.equal(text.includes(secret), false, `leaked ${secret.slice(0, 12)}…`);
     assert.equal(text.includes(defaults.oauth.clientSecret), false);
+    const excerpt = resultOf(outcome.report, 'oauth-refresh-rotation').evidence[0]!.excerpt!;
+    assert.match(excerpt, /"access_token":"\[redacted\]","token_type":"bearer"/, 'only credentials are redacted, not token_type');
     assert.ok(outcome.har.log.entries.length > 30);
     assert.equal(outcome.har.log.version, '1.2');
   });

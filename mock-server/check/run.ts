@@ -77,7 +77,8 @@ export class CheckRun {
     const body = exchange.json();
     const visit = (value: unknown, key: string): void => {
       if (typeof value === 'string') {
-        if (/token|code/i.test(key)) this.redactor.add(value);
+        // The properties that hold credentials, not every name with "token" in it (token_type is "bearer").
+        if (/^(access_token|refresh_token|id_token|code|AccessToken)$/.test(key)) this.redactor.add(value);
         try {
           const url = new URL(value);
           this.redactor.add(url.searchParams.get('access_token') ?? undefined);

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { operationNames } from '../protocol/operations.js';
-import { configWarnings, officeInvalidCharacters } from '../analysis/config-warnings.js';
+import { configWarnings, officeInvalidCharacters, type ConfigIssue } from '../analysis/config-warnings.js';
 
 // The warnings are pure (no zod), so the UI computes them on a draft; re-exported for the engine.
-export { configWarnings };
+export { configWarnings, type ConfigIssue };
 
 /**
  * The config document: the format of `--config` files, of `GET/PUT /api/config`, and of what the
@@ -259,12 +259,6 @@ export type KnownBugSwitches = ParsedConfig['knownBugs'];
 export type FaultRule = FaultRuleInput & { id: string };
 /** The config as the store holds it and the admin API returns it. */
 export type Config = Omit<ParsedConfig, 'faults'> & { faults: FaultRule[] };
-
-export interface ConfigIssue {
-  /** JSON path of the offending value, e.g. `$.users[1].id`. */
-  path: string;
-  message: string;
-}
 
 export function formatJsonPath(path: ReadonlyArray<PropertyKey>): string {
   return path.reduce<string>(

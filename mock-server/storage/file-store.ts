@@ -227,7 +227,8 @@ export class FileStore extends EventEmitter<{ changed: [change: FileChange] }> {
     if (!decision.ok) return { ok: false, failure: { kind: 'lock-conflict', currentLock: decision.currentLock, reason: decision.reason } };
     if (decision.lock) file.lock = decision.lock;
     else delete file.lock;
-    const changed = (current?.id ?? null) !== (decision.lock?.id ?? null);
+    // A refresh keeps the id but moves the expiry: watchers (the Files screen) must hear of it too.
+    const changed = (current?.id ?? null) !== (decision.lock?.id ?? null) || current?.expiresAt !== decision.lock?.expiresAt;
     if (changed) this.announce(file, decision.lock ? 'locked' : 'unlocked');
     const snapshot = { ...file };
     await this.commit([]);
