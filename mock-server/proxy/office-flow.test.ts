@@ -150,13 +150,24 @@ test('the Office flow through the proxy answers as the upstream does directly, a
     new RegExp(`authorization_uri="${upstream.origin}/oauth/authorize",tokenIssuance_uri="${proxy.origin}/oauth/token"`),
   );
   // The upstream saw every request of the flow, and changed the file it was asked to.
+  await Promise.all([logged(upstream, 12), logged(direct, 12)]);
   assert.deepEqual(
     upstream.engine.log.list().map((e) => `${e.operation} ${e.status}`),
     direct.engine.log.list().map((e) => `${e.operation} ${e.status}`),
   );
 });
 
-test('each proxied exchange is one log entry: operation named, user decoded, upstream and its time to first byte', () => {
+/** Entries are written when the server side of an exchange closes, which may follow the client's last byte. */
+async function logged(h: Harness, count: number): Promise<void> {
+  const deadline = Date.now() + 2000;
+  while (h.engine.log.size < count) {
+    if (Date.now() > deadline) throw new Error(`${h.engine.log.size} entries logged, expected ${count}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+test('each proxied exchange is one log entry: operation named, user decoded, upstream and its time to first byte', async () => {
+  await Promise.all([logged(proxy, 12), logged(direct, 12)]);
   const entries = proxy.engine.log.list();
   assert.deepEqual(
     entries.map((e) => [e.operation, e.status, e.userId]),
