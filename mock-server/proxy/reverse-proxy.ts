@@ -1,7 +1,7 @@
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
 import { classifyRequest } from '../protocol/classify.js';
 import type { OperationName } from '../protocol/operations.js';
 import type { RequestLog } from '../log/request-log.js';
@@ -66,14 +66,16 @@ export class ReverseProxy {
     private readonly context: ReverseProxyContext,
   ) {
     // One pool of kept-alive TLS connections to the upstream: a handshake per request would cost
-    // more than everything else the proxy does.
+    // more than everything else the proxy does. The extra CA goes in as one secure context made
+    // once: given as `ca`, the agent would join every root certificate into each request's pool
+    // key and build a context per connection.
     this.agent = new HttpsAgent({
       keepAlive: true,
       maxSockets: 256,
       maxFreeSockets: 64,
       scheduling: 'lifo',
       rejectUnauthorized: !options.insecure,
-      ...(options.ca ? { ca: [...rootCertificates, options.ca] } : {}),
+      ...(options.ca ? { secureContext: createSecureContext({ ca: [...rootCertificates, options.ca] }) } : {}),
     });
     const upstream = options.upstream;
     this.origins = {
