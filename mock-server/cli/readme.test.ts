@@ -94,7 +94,10 @@ test('README walk-through runs against a real host', async () => {
   // Through the proxy, the challenge's token endpoint names the proxy; the sign-in page stays here.
   const proxied = new RegExp(`authorization_uri="${origin}/oauth/authorize",tokenIssuance_uri="(https://localhost:\\d+)/oauth/token"`, 'g');
   const tokenEndpoints = [...stdout.matchAll(proxied)].map((m) => m[1]);
-  assert.ok(tokenEndpoints.some((endpoint) => endpoint !== origin), `no challenge through the proxy in:\n${stdout}`);
+  assert.ok(
+    tokenEndpoints.some((endpoint) => endpoint !== origin),
+    `no challenge through the proxy in:\n${stdout}`,
+  );
   assert.equal(stdout.match(/PASSED: /g)?.length, 2, 'the check passes directly and through the proxy');
   assert.match(stdout, /"EcosystemUrl":"https:\/\/localhost:\d+\/wopi\/ecosystem\?access_token=/);
   const har = JSON.parse(await readFile(path.join(dir, 'wopi-mock.har'), 'utf8')) as { log: { version: string; entries: unknown[] } };
