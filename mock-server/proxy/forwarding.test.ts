@@ -544,6 +544,19 @@ describe('when the upstream fails', () => {
     }
   });
 
+  test('an upstream that dies in the middle of a JSON answer (still buffered): 502, and the log says so', async () => {
+    answer = (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '5000' });
+      res.write('{"ChildFiles": [');
+      setTimeout(() => res.destroy(), 50);
+    };
+    const logged = since();
+    const reply = await proxy.request('GET', '/wopi/containers/c1/children');
+    assert.equal(reply.status, 502);
+    assert.match(reply.header('x-wopi-servererror')!, /closed the connection/);
+    assert.match((await logged()).notes.join('\n'), /the upstream closed the connection before its answer was complete/);
+  });
+
   test('an upstream that dies mid-answer: the client sees the cut, the log says so', async () => {
     answer = (_req, res) => {
       res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': '100000' });

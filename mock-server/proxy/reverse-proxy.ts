@@ -133,6 +133,8 @@ class Exchange {
   private responseBody: LoggedBody | null = null;
   private responseTap: { tap: BodyTap; coding: ContentCoding; mimeType: string } | null = null;
   private failedWith: number | null = null;
+  /** Set once the entry is written: whatever fails after that (the upstream request we cut) is not this exchange's story. */
+  private finished = false;
 
   constructor(
     private readonly proxy: ReverseProxy,
@@ -200,16 +202,16 @@ class Exchange {
     this.responded = true;
     if (this.timer) clearTimeout(this.timer);
     this.ttfbMs = round2(performance.now() - this.startedHr);
-    proxy.count('forwarded');
     const status = upstreamRes.statusCode ?? 502;
     const { headers, rewrites } = toClientHeaders(upstreamRes.rawHeaders, proxy.origins, proxy.options.rewriteAll);
     this.noteRewrites('moved to this origin', rewrites);
     res.sendDate = false; // the upstream's Date, not ours
     upstreamRes.once('close', () => {
-      if (!upstreamRes.complete) {
-        this.notes.push('the upstream closed the connection before its answer was complete');
-        res.destroy();
-      }
+      if (upstreamRes.complete || this.finished) return;
+      this.notes.push('the upstream closed the connection before its answer was complete');
+      // Still buffering a JSON answer: nothing went to the client yet, so it can be told why.
+      if (!res.headersSent) this.fail(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), true);
+      else res.destroy();
     });
     upstreamRes.on('error', () => {}); // 'close' above tells the story
 
@@ -319,18 +321,20 @@ class Exchange {
     this.res.end(out);
   }
 
-  private writeHead(status: number, statusMessage: string | undefined, headers: string[]): void {
+  private writeHead(status: number, statusMessage: string | undefined, headers: string[], own = false): void {
+    if (!own) this.proxy.count('forwarded');
     this.sentHeaders = headers;
     if (statusMessage) this.res.writeHead(status, statusMessage, headers);
     else this.res.writeHead(status, headers);
   }
 
   /** No answer from the upstream: 502 or 504, saying why, and the proxy carries on. */
-  private fail(error: unknown): void {
+  private fail(error: unknown, midAnswer = false): void {
     const { res, proxy } = this;
+    if (this.finished) return;
     if (this.timer) clearTimeout(this.timer);
     const failure = upstreamFailure(error, proxy.options.upstream);
-    this.notes.push(failure.cause);
+    if (!midAnswer) this.notes.push(failure.cause);
     proxy.count('failed');
     this.req.unpipe();
     if (res.headersSent || res.destroyed) {
@@ -357,7 +361,7 @@ class Exchange {
       sha256: sha256Hex(body),
       notes: [],
     };
-    this.writeHead(failure.status, undefined, headers);
+    this.writeHead(failure.status, undefined, headers, true);
     res.end(body);
   }
 
@@ -372,6 +376,7 @@ class Exchange {
   /** Once, when the client's response is done or the connection died first. */
   private finish(remoteAddress: string): void {
     const { req, res, context, proxy } = this;
+    this.finished = true;
     if (this.timer) clearTimeout(this.timer);
     const aborted = !res.writableFinished;
     if (aborted) {
