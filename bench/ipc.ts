@@ -33,4 +33,7 @@ export interface ServerArgs {
   keyPath?: string;
   /** Baselines: the exact headers the engine's 401 carries (WWW-Authenticate and friends). */
   unauthorizedHeaders?: Record<string, string>;
+  /** The reverse proxy child: the upstream origin it forwards to, and that upstream's CA (PEM file). */
+  upstream?: string;
+  upstreamCaPath?: string;
 }

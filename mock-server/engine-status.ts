@@ -3,6 +3,7 @@ import type { ConfigIssue } from './state/config-schema.js';
 import type { TlsMaterial } from './tls/certificates.js';
 import { deviceEndpoints, lanBootstrapperUrls } from './network/endpoints.js';
 import { engineVersion } from './version.js';
+import type { ProxyStatus } from './proxy/reverse-proxy.js';
 
 /** What `GET /api/status` is made of, read afresh on every call (the admin URL is known only once its listener is open). */
 export interface StatusSources {
@@ -16,6 +17,8 @@ export interface StatusSources {
   /** The config's current warnings. */
   warnings: ConfigIssue[];
   startupWarnings: string[];
+  /** Set in reverse proxy mode. */
+  proxy?: ProxyStatus | undefined;
 }
 
 export function engineStatus(sources: StatusSources): EngineStatus {
@@ -38,5 +41,6 @@ export function engineStatus(sources: StatusSources): EngineStatus {
     log: { size: log.size, capacity: log.capacity, lastSeq: log.lastSeq },
     warnings: sources.warnings,
     startupWarnings: sources.startupWarnings,
+    ...(sources.proxy ? { proxy: sources.proxy } : {}),
   };
 }

@@ -30,6 +30,8 @@ import { engineStatus } from './engine-status.js';
 import { defaultPublicHost, hostForUrl } from './network/endpoints.js';
 import { engineVersion } from './version.js';
 import { secondsToMs } from './protocol/time.js';
+import { resolveProxyTo, type ProxyTo } from './proxy/options.js';
+import { ReverseProxy } from './proxy/reverse-proxy.js';
 
 export interface EngineOptions {
   /** Where config, keys, certificates and files persist. */
@@ -62,6 +64,11 @@ export interface EngineOptions {
   validatorTestCases?: string;
   /** Socket timeouts of both listeners; tests shorten them to show slow clients are cut off. */
   timeouts?: Partial<ServerTimeouts>;
+  /**
+   * Reverse proxy mode (`--proxy-to`): the WOPI listener forwards every request to this upstream
+   * instead of answering from the mock, and logs each exchange. The admin API, log and UI keep working.
+   */
+  proxyTo?: ProxyTo;
 }
 
 /** How long a client may take, in milliseconds, before its connection is closed. */
@@ -134,6 +141,8 @@ export interface EngineCounters {
  * The CLI, the desktop app and the tests all start it here.
  */
 export async function startEngine(options: EngineOptions): Promise<Engine> {
+  // Checked before anything is created: a wrong upstream must not leave a data dir half made.
+  const proxyTo = options.proxyTo ? resolveProxyTo(options.proxyTo) : null;
   const wallClock = options.clock ?? Date.now;
   const interfaces = options.interfaces ?? os.networkInterfaces();
   const hostname = options.hostname ?? os.hostname();
@@ -204,9 +213,22 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     keepAliveTimeout: timeouts.keepAliveMs,
     connectionsCheckingInterval: timeouts.checkIntervalMs,
   };
+  const proxy = proxyTo
+    ? new ReverseProxy(proxyTo, {
+        log,
+        logBodyLimit: context.logBodyLimit,
+        wallClock,
+        localOrigin: origin,
+        isLocalOrigin: (candidate) => {
+          const url = new URL(candidate);
+          const port = url.port === '' ? 443 : Number(url.port);
+          return port === wopiPort && hostNames.has(url.hostname.replace(/^\[|\]$/g, '').toLowerCase());
+        },
+      })
+    : null;
   const wopiServer = createHttpsServer(
     { ...wopiTlsOptions(tls), handshakeTimeout: timeouts.handshakeMs, ...serverTimeouts },
-    createWopiApp(context),
+    proxy ? proxy.handle : createWopiApp(context),
   );
   const wopiHost = options.host;
   wopiPort = await listen(wopiServer, wopiHost, options.port ?? 8443, 'WOPI');
@@ -234,6 +256,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       log,
       warnings: store.warnings,
       startupWarnings,
+      proxy: proxy?.status(),
     });
   const checks = new CheckRuns({
     store,
@@ -265,6 +288,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     adminPort = await listen(adminServer, '127.0.0.1', options.adminPort ?? 8444, 'admin');
   } catch (error) {
     issuedTokens.close();
+    proxy?.close();
     await close(wopiServer);
     throw error;
   }
@@ -293,6 +317,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       checks.close();
       issuedTokens.close();
       await Promise.all([close(wopiServer), close(adminServer)]);
+      proxy?.close();
       await store.flush();
       await files.flush();
     },

@@ -1,4 +1,5 @@
 import type { ConfigIssue } from '../state/config-schema.js';
+import type { ProxyStatus } from '../proxy/reverse-proxy.js';
 
 /** One address the host answers on (every name and address its certificate covers). */
 export interface DeviceEndpoint {
@@ -35,4 +36,6 @@ export interface EngineStatus {
   log: { size: number; capacity: number; lastSeq: number };
   warnings: ConfigIssue[];
   startupWarnings: string[];
+  /** Only in reverse proxy mode (`--proxy-to`): the upstream the WOPI listener forwards to, and counters. */
+  proxy?: ProxyStatus;
 }

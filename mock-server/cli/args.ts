@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { defaultDataDir } from './data-dir.js';
+import { parseUpstream } from '../proxy/origins.js';
 
 export interface CliOptions {
   port: number;
@@ -14,6 +15,17 @@ export interface CliOptions {
   logCapacity: number;
   json: boolean;
   quiet: boolean;
+  /** Reverse proxy mode (`--proxy-to`): undefined answers from the mock. */
+  proxy: CliProxyOptions | undefined;
+}
+
+export interface CliProxyOptions {
+  /** The upstream origin, normalized. */
+  upstream: string;
+  /** `--upstream-ca FILE`, resolved; read when the host starts. */
+  caFile: string | undefined;
+  insecure: boolean;
+  rewriteAll: boolean;
 }
 
 export type CliCommand = { kind: 'help' } | { kind: 'version' } | { kind: 'serve'; options: CliOptions };
@@ -39,6 +51,11 @@ Options:
   --config <file>      start from this config document (wins over the persisted one)
   --admin-token <t>    admin API bearer token                        [default: random per start]
   --log-capacity <n>   requests kept in the in-memory log            [default: 5000]
+  --proxy-to <origin>  reverse proxy: forward every WOPI request to https://their-host[:port]
+                       and log it (URLs in answers point back here); the mock answers nothing
+  --upstream-ca <file> with --proxy-to: also trust this CA (PEM) for the upstream, besides the system store
+  --insecure-upstream  with --proxy-to: do not verify the upstream's certificate (noted on every log entry)
+  --proxy-rewrite-all  with --proxy-to: also rewrite authorization_uri and browser/sharing URLs
   --json               print one JSON object per line (first: {"event":"ready",...})
   --quiet              do not print a line per request (human output only)
   --help               show this help
@@ -70,6 +87,10 @@ export function parseCli(argv: string[], cwd = process.cwd()): CliCommand {
         config: { type: 'string' },
         'admin-token': { type: 'string' },
         'log-capacity': { type: 'string' },
+        'proxy-to': { type: 'string' },
+        'upstream-ca': { type: 'string' },
+        'insecure-upstream': { type: 'boolean', default: false },
+        'proxy-rewrite-all': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -86,11 +107,27 @@ export function parseCli(argv: string[], cwd = process.cwd()): CliCommand {
   if (logCapacity !== undefined && (!/^\d+$/.test(logCapacity) || Number(logCapacity) < 1 || Number(logCapacity) > 10_000_000)) {
     throw new UsageError(`--log-capacity must be a whole number from 1 to 10000000, not "${logCapacity}"`);
   }
-  for (const name of ['host', 'public-host', 'data-dir', 'config', 'admin-token'] as const) {
+  for (const name of ['host', 'public-host', 'data-dir', 'config', 'admin-token', 'proxy-to', 'upstream-ca'] as const) {
     if (values[name] !== undefined && values[name].trim() === '') throw new UsageError(`--${name} must not be empty`);
   }
   const adminToken = values['admin-token'];
   if (adminToken !== undefined && adminToken.length < 8) throw new UsageError('--admin-token must be at least 8 characters');
+  const proxyTo = values['proxy-to'];
+  let proxy: CliProxyOptions | undefined;
+  if (proxyTo !== undefined) {
+    const upstream = parseUpstream(proxyTo);
+    if (!upstream.ok) throw new UsageError(`--proxy-to: ${upstream.reason}`);
+    const caFile = values['upstream-ca'];
+    proxy = {
+      upstream: upstream.origin,
+      caFile: caFile !== undefined ? path.resolve(cwd, caFile) : undefined,
+      insecure: values['insecure-upstream'],
+      rewriteAll: values['proxy-rewrite-all'],
+    };
+  } else {
+    for (const flag of ['upstream-ca', 'insecure-upstream', 'proxy-rewrite-all'] as const)
+      if (values[flag] !== undefined && values[flag] !== false) throw new UsageError(`--${flag} needs --proxy-to`);
+  }
   return {
     kind: 'serve',
     options: {
@@ -104,6 +141,7 @@ export function parseCli(argv: string[], cwd = process.cwd()): CliCommand {
       logCapacity: logCapacity !== undefined ? Number(logCapacity) : 5000,
       json: values.json,
       quiet: values.quiet,
+      proxy,
     },
   };
 }

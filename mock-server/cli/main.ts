@@ -6,6 +6,8 @@ import type { LogEntry } from '../log/entry.js';
 import { UsageError, helpText, parseCli, type CliOptions } from './args.js';
 import { readConfigFile } from './config-file.js';
 import { runCheckCommand } from './check-command.js';
+import { readFile } from 'node:fs/promises';
+import { ProxyOptionsError, type ProxyTo } from '../proxy/options.js';
 
 /** Exit codes, as --help documents them. */
 export const ExitCode = { Ok: 0, StartFailed: 1, Usage: 2 } as const;
@@ -36,6 +38,7 @@ function jsonPrinter(): Printer {
         caFingerprintSha256: urls.caFingerprintSha256,
         dataDir: status.dataDir,
         version: status.version,
+        ...(status.proxy ? { proxyTo: status.proxy.upstream, insecureUpstream: status.proxy.insecure } : {}),
       });
     },
     requests(entries) {
@@ -51,6 +54,7 @@ function jsonPrinter(): Printer {
           durationMs: e.durationMs,
           userId: e.userId,
           faultId: e.faultId,
+          ...(e.source !== undefined ? { source: e.source, upstreamTtfbMs: e.upstreamTtfbMs } : {}),
         });
     },
     warning: (message) => line({ event: 'warning', message }),
@@ -67,6 +71,10 @@ function humanPrinter(quiet: boolean): Printer {
       const status = engine.status();
       const others = status.lanBootstrapperUrls.filter((u) => u !== urls.bootstrapperUrl);
       out(`WOPI Mock Host ${status.version}`);
+      if (status.proxy) {
+        out(`  Reverse proxy   every WOPI request is forwarded to ${status.proxy.upstream} and logged`);
+        if (status.proxy.insecure) out("  WARNING         --insecure-upstream: the upstream's certificate is NOT verified");
+      }
       out(`  Bootstrapper    ${urls.bootstrapperUrl}`);
       out(`  WOPI origin     ${urls.wopiOrigin}`);
       if (others.length > 0) out(`  Also answers on ${others.join('\n                  ')}`);
@@ -86,7 +94,7 @@ function humanPrinter(quiet: boolean): Printer {
       for (const e of entries) {
         const time = e.time.slice(11, 19);
         out(
-          `${time} ${String(e.status).padStart(3)} ${e.method.padEnd(4)} ${e.operation.padEnd(22)} ${e.url.replace(/access_token=[^&]+/, 'access_token=…').slice(0, 80)} ${e.userId ?? '-'} ${e.durationMs.toFixed(1)}ms${e.faultId ? ` fault ${e.faultId}` : ''}`,
+          `${time} ${String(e.status).padStart(3)} ${e.method.padEnd(4)} ${e.operation.padEnd(22)} ${e.url.replace(/access_token=[^&]+/, 'access_token=…').slice(0, 80)} ${e.userId ?? '-'} ${e.durationMs.toFixed(1)}ms${e.faultId ? ` fault ${e.faultId}` : ''}${e.source === 'proxy' ? ` via upstream (ttfb ${e.upstreamTtfbMs?.toFixed(1) ?? '-'}ms)` : ''}`,
         );
       }
     },
@@ -122,6 +130,7 @@ export async function main(args: string[]): Promise<number> {
   let engine: Engine;
   try {
     const config = options.configFile !== undefined ? await readConfigFile(options.configFile) : undefined;
+    const proxyTo = options.proxy ? await proxyOptions(options.proxy) : undefined;
     engine = await startEngine({
       dataDir: options.dataDir,
       host: options.host,
@@ -131,9 +140,10 @@ export async function main(args: string[]): Promise<number> {
       config,
       adminToken: options.adminToken,
       logCapacity: options.logCapacity,
+      proxyTo,
     });
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof ProxyOptionsError) {
       printer.fatal(error.message);
       return ExitCode.Usage;
     }
@@ -175,6 +185,22 @@ export async function main(args: string[]): Promise<number> {
     engine.store.on('error', (error) => printer.warning(error.message));
     engine.log.on('entries', (entries) => printer.requests(entries));
   });
+}
+
+/** The engine's proxyTo from the flags; the CA file is read here so a bad path is a usage error. */
+async function proxyOptions(proxy: NonNullable<CliOptions['proxy']>): Promise<ProxyTo> {
+  let ca: string | undefined;
+  if (proxy.caFile !== undefined) {
+    try {
+      ca = await readFile(proxy.caFile, 'utf8');
+    } catch (error) {
+      throw new UsageError(
+        `--upstream-ca ${proxy.caFile}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+      );
+    }
+    if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--upstream-ca ${proxy.caFile}: not a PEM certificate`);
+  }
+  return { upstream: proxy.upstream, ...(ca !== undefined ? { ca } : {}), insecure: proxy.insecure, rewriteAll: proxy.rewriteAll };
 }
 
 main(process.argv.slice(2)).then(

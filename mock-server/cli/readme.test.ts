@@ -85,8 +85,21 @@ test('README walk-through runs against a real host', async () => {
     'exit 1\n<failure message="AccessTokenExpiry ',
     'type="access-token-expiry-seconds"',
     'the access token was revoked (user "alice" was revoked after it was issued)',
+    // Watch your own host: the proxy in front of this host.
+    `Bootstrap | 401 | proxy | ${origin} | -`,
+    `Token | 200 | proxy | ${origin} | alice`,
+    `Bootstrap | 200 | proxy | ${origin} | alice`,
   ];
   for (const expected of expectations) assert.ok(stdout.includes(expected), `README output lacks ${JSON.stringify(expected)}:\n${stdout}`);
+  // Through the proxy, the challenge's token endpoint names the proxy; the sign-in page stays here.
+  const proxied = new RegExp(`authorization_uri="${origin}/oauth/authorize",tokenIssuance_uri="(https://localhost:\\d+)/oauth/token"`, 'g');
+  const tokenEndpoints = [...stdout.matchAll(proxied)].map((m) => m[1]);
+  assert.ok(
+    tokenEndpoints.some((endpoint) => endpoint !== origin),
+    `no challenge through the proxy in:\n${stdout}`,
+  );
+  assert.equal(stdout.match(/PASSED: /g)?.length, 2, 'the check passes directly and through the proxy');
+  assert.match(stdout, /"EcosystemUrl":"https:\/\/localhost:\d+\/wopi\/ecosystem\?access_token=/);
   const har = JSON.parse(await readFile(path.join(dir, 'wopi-mock.har'), 'utf8')) as { log: { version: string; entries: unknown[] } };
   assert.equal(har.log.version, '1.2');
   assert.ok(har.log.entries.length >= 12);

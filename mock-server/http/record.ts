@@ -71,7 +71,7 @@ function responseBody(res: Response, call: Call): RawBody {
 }
 
 /** Client credentials sent with HTTP Basic are the client secret in disguise: never stored. */
-function withoutBasicCredentials(raw: string[]): string[] {
+export function withoutBasicCredentials(raw: string[]): string[] {
   for (let i = 0; i < raw.length; i += 2) {
     if (raw[i]!.length === 13 && /^authorization$/i.test(raw[i]!) && /^\s*basic\s/i.test(raw[i + 1]!)) {
       const copy = [...raw];
@@ -103,7 +103,7 @@ function redactBody(body: Buffer, req: Request): Buffer {
 }
 
 /** RFC 6749 forbids the client secret in a URL, but a client that puts it there must not see it logged. */
-function withoutSecretInQuery(url: string): string {
+export function withoutSecretInQuery(url: string): string {
   const query = url.indexOf('?');
   if (query < 0 || !/client_secret|%/.test(url)) return url;
   const kept = withoutSecretParameters(url.slice(query + 1));

@@ -16,6 +16,8 @@ export interface CapturedBody {
   size: number;
   truncated: boolean;
   mimeType: string;
+  /** Hex SHA-256 of the whole body (`size` bytes), when it was computed: the reverse proxy does for every body it streams. */
+  sha256?: string;
 }
 
 /** One request on the WOPI origin, as the request log keeps it. */
@@ -46,4 +48,10 @@ export interface LogEntry {
   aborted: boolean;
   /** Why the host answered as it did, when that is not obvious (e.g. why a token was refused). */
   notes: string[];
+  /** Who answered: the mock itself, or the upstream behind the reverse proxy (`--proxy-to`). Absent means the mock. */
+  source?: 'mock' | 'proxy';
+  /** The upstream's origin, on entries the reverse proxy forwarded. */
+  upstream?: string;
+  /** Milliseconds from forwarding the request to the upstream's response headers (time to first byte). */
+  upstreamTtfbMs?: number;
 }

@@ -151,6 +151,12 @@ export interface MockHarEntry extends HarEntry {
   _seq: number;
   _aborted: boolean;
   _notes: string[];
+  /** `proxy` on exchanges the reverse proxy forwarded (absent on mocked ones). */
+  _source?: 'mock' | 'proxy';
+  /** The upstream origin the exchange was forwarded to. */
+  _upstream?: string;
+  /** Upstream time to first byte, in ms. */
+  _upstreamTtfbMs?: number;
 }
 
 export interface HarLog<E extends HarEntry = MockHarEntry> {

@@ -48,6 +48,10 @@ function toHarEntry(entry: LogEntry, origin: string): MockHarEntry {
     _aborted: entry.aborted,
     _notes: entry.notes,
   };
+  // Entries the reverse proxy forwarded say so; a mocked entry keeps the fields it always had.
+  if (entry.source !== undefined) harEntry._source = entry.source;
+  if (entry.upstream !== undefined) harEntry._upstream = entry.upstream;
+  if (entry.upstreamTtfbMs !== undefined) harEntry._upstreamTtfbMs = entry.upstreamTtfbMs;
   if (entry.aborted) harEntry.comment = 'aborted: the connection closed before the response was complete';
   return harEntry;
 }

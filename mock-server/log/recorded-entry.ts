@@ -11,6 +11,8 @@ export interface RawBody {
   /** Whether `bytes` were cut at the cap (redaction may shorten them without cutting). */
   truncated: boolean;
   mimeType: string;
+  /** Hex SHA-256 of the whole body, when computed. */
+  sha256?: string;
 }
 
 /** What the request path records: cheap to take, with secrets already removed. */
@@ -34,6 +36,10 @@ export interface RawExchange {
   knownBugs: readonly KnownBugKey[];
   aborted: boolean;
   notes: string[];
+  /** Set by the reverse proxy; a mocked exchange leaves them out. */
+  source?: 'mock' | 'proxy';
+  upstream?: string;
+  upstreamTtfbMs?: number;
 }
 
 /**
@@ -55,6 +61,9 @@ export class RecordedEntry implements LogEntry {
   readonly knownBugs: readonly KnownBugKey[];
   readonly aborted: boolean;
   readonly notes: string[];
+  declare readonly source?: 'mock' | 'proxy';
+  declare readonly upstream?: string;
+  declare readonly upstreamTtfbMs?: number;
   private raw: RawExchange | null;
   private materialized: Pick<LogEntry, 'time' | 'requestHeaders' | 'responseHeaders' | 'requestBody' | 'responseBody'> | null = null;
 
@@ -72,6 +81,10 @@ export class RecordedEntry implements LogEntry {
     this.knownBugs = raw.knownBugs;
     this.aborted = raw.aborted;
     this.notes = raw.notes;
+    // Only when set: a mocked entry keeps exactly the shape it always had.
+    if (raw.source !== undefined) this.source = raw.source;
+    if (raw.upstream !== undefined) this.upstream = raw.upstream;
+    if (raw.upstreamTtfbMs !== undefined) this.upstreamTtfbMs = raw.upstreamTtfbMs;
     this.raw = raw;
   }
 
@@ -111,6 +124,9 @@ export class RecordedEntry implements LogEntry {
       knownBugs: this.knownBugs,
       aborted: this.aborted,
       notes: this.notes,
+      ...(this.source !== undefined ? { source: this.source } : {}),
+      ...(this.upstream !== undefined ? { upstream: this.upstream } : {}),
+      ...(this.upstreamTtfbMs !== undefined ? { upstreamTtfbMs: this.upstreamTtfbMs } : {}),
     };
   }
 
@@ -150,9 +166,12 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 function decodeBody(body: RawBody): CapturedBody {
   const { truncated } = body;
   const text = decodeUtf8(body.bytes, truncated);
-  return text !== null
-    ? { text, encoding: 'utf8', size: body.size, truncated, mimeType: body.mimeType }
-    : { text: body.bytes.toString('base64'), encoding: 'base64', size: body.size, truncated, mimeType: body.mimeType };
+  const captured: CapturedBody =
+    text !== null
+      ? { text, encoding: 'utf8', size: body.size, truncated, mimeType: body.mimeType }
+      : { text: body.bytes.toString('base64'), encoding: 'base64', size: body.size, truncated, mimeType: body.mimeType };
+  if (body.sha256 !== undefined) captured.sha256 = body.sha256;
+  return captured;
 }
 
 /** UTF-8 text, or null for binary. A cut may split a character, so up to 3 trailing bytes may be dropped. */

@@ -1,0 +1,507 @@
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { createSecureContext, rootCertificates } from 'node:tls';
+import { classifyRequest } from '../protocol/classify.js';
+import type { OperationName } from '../protocol/operations.js';
+import type { RequestLog } from '../log/request-log.js';
+import type { RawBody } from '../log/recorded-entry.js';
+import { toClientHeaders, toUpstreamHeaders } from './headers.js';
+import { maxRewrittenJsonBytes, rewriteJson, type Rewrite } from './json-rewrite.js';
+import { BodyTap, contentCoding, decodeContent, decodePrefix, encodeContent, sha256Hex, type ContentCoding } from './bodies.js';
+import { UpstreamTimeoutError, headerSafe, upstreamFailure } from './failures.js';
+import { recordProxied } from './record.js';
+import type { ResolvedProxyTo } from './options.js';
+import type { ProxyOrigins } from './origins.js';
+
+/** What the proxy needs from the engine around it. */
+export interface ReverseProxyContext {
+  log: RequestLog;
+  /** Cap on each body the log keeps. */
+  logBodyLimit: number;
+  /** Real time, for the log. */
+  wallClock: () => number;
+  /** The proxy's own origin as rewritten URLs carry it; known once the listener is bound. */
+  localOrigin: () => string;
+  /** Whether an origin is one the proxy answers on (any of its names, its port). */
+  isLocalOrigin: (origin: string) => boolean;
+}
+
+/** `GET /api/status`'s `proxy`: what the WOPI listener forwards to, and how it has gone. */
+export interface ProxyStatus {
+  mode: 'reverse';
+  upstream: string;
+  insecure: boolean;
+  rewriteAll: boolean;
+  timeoutMs: number;
+  /** Exchanges the upstream answered. */
+  forwarded: number;
+  /** Exchanges the proxy answered itself with 502 or 504. */
+  failed: number;
+}
+
+export const insecureNote = 'upstream TLS not verified (--insecure-upstream): this answer may not come from the upstream it names';
+
+/** The log's note when proof headers cross: they are signed over the URL the client called. */
+export function proofNote(names: readonly string[], clientOrigin: string, upstream: string): string {
+  return (
+    `${names.join(' and ')} crossed the proxy: proof keys are signed over the URL the client called (${clientOrigin}…), ` +
+    `and the upstream checks them against its own URL (${upstream}…), so they break while the origin changes`
+  );
+}
+
+/**
+ * The reverse proxy on the WOPI listener: every request is forwarded to the one upstream, its
+ * answer is sent back with the upstream's URLs moved to this origin (proxy/json-rewrite.ts,
+ * proxy/headers.ts), and each exchange is one entry in the request log.
+ */
+export class ReverseProxy {
+  private readonly agent: HttpsAgent;
+  readonly origins: ProxyOrigins;
+  private forwarded = 0;
+  private failed = 0;
+
+  constructor(
+    readonly options: ResolvedProxyTo,
+    private readonly context: ReverseProxyContext,
+  ) {
+    // One pool of kept-alive TLS connections to the upstream: a handshake per request would cost
+    // more than everything else the proxy does. The extra CA goes in as one secure context made
+    // once: given as `ca`, the agent would join every root certificate into each request's pool
+    // key and build a context per connection.
+    this.agent = new HttpsAgent({
+      keepAlive: true,
+      maxSockets: 256,
+      maxFreeSockets: 64,
+      scheduling: 'lifo',
+      rejectUnauthorized: !options.insecure,
+      ...(options.ca ? { secureContext: createSecureContext({ ca: [...rootCertificates, options.ca] }) } : {}),
+    });
+    const upstream = options.upstream;
+    this.origins = {
+      upstream,
+      get local() {
+        return context.localOrigin();
+      },
+      isLocal: (origin) => context.isLocalOrigin(origin),
+    };
+  }
+
+  readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+    new Exchange(this, this.context, req, res).start();
+  };
+
+  /** @internal counts for the status */
+  count(outcome: 'forwarded' | 'failed'): void {
+    if (outcome === 'forwarded') this.forwarded++;
+    else this.failed++;
+  }
+
+  /** @internal */
+  get pool(): HttpsAgent {
+    return this.agent;
+  }
+
+  status(): ProxyStatus {
+    const { upstream, insecure, rewriteAll, timeoutMs } = this.options;
+    return { mode: 'reverse', upstream, insecure, rewriteAll, timeoutMs, forwarded: this.forwarded, failed: this.failed };
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+/** A response body as the log keeps it, and how it crossed. */
+interface LoggedBody extends RawBody {
+  notes: string[];
+}
+
+/** One request through the proxy, from the client's request to the log entry. */
+class Exchange {
+  private readonly startedAt: number;
+  private readonly startedHr = performance.now();
+  private readonly operation: OperationName;
+  private readonly notes: string[] = [];
+  private readonly requestTap: BodyTap;
+  private readonly hasBody: boolean;
+  private upstreamReq: ClientRequest | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private responded = false;
+  private ttfbMs: number | undefined;
+  private sentHeaders: string[] | null = null;
+  private responseBody: LoggedBody | null = null;
+  private responseTap: { tap: BodyTap; coding: ContentCoding; mimeType: string } | null = null;
+  private failedWith: number | null = null;
+  /** Set once the entry is written: whatever fails after that (the upstream request we cut) is not this exchange's story. */
+  private finished = false;
+
+  constructor(
+    private readonly proxy: ReverseProxy,
+    private readonly context: ReverseProxyContext,
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+  ) {
+    this.startedAt = context.wallClock();
+    const target = req.url ?? '/';
+    this.operation = classifyRequest(req.method ?? 'GET', pathOf(target), req.headers).operation;
+    this.requestTap = new BodyTap(context.logBodyLimit);
+    const length = req.headers['content-length'];
+    this.hasBody = req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+  }
+
+  start(): void {
+    const { req, res, proxy } = this;
+    const remoteAddress = req.socket.remoteAddress ?? '';
+    res.once('close', () => this.finish(remoteAddress));
+    if (proxy.options.insecure) this.notes.push(insecureNote);
+    const outgoing = toUpstreamHeaders(req.rawHeaders, { origins: proxy.origins, upstreamHost: proxy.options.upstreamHost, remoteAddress });
+    this.noteRewrites('restored toward the upstream', outgoing.rewrites);
+    if (outgoing.proofHeaders.length > 0) this.notes.push(proofNote(outgoing.proofHeaders, proxy.origins.local, proxy.options.upstream));
+    if (this.hasBody) {
+      req.on('data', (chunk: Buffer) => {
+        this.requestTap.push(chunk);
+        this.timer?.refresh();
+      });
+    }
+    this.timer = setTimeout(() => this.upstreamReq?.destroy(new UpstreamTimeoutError(proxy.options.timeoutMs)), proxy.options.timeoutMs);
+    this.send(outgoing.headers, 0);
+  }
+
+  private send(headers: string[], attempt: number): void {
+    const { req, proxy } = this;
+    const upstreamReq = httpsRequest({
+      agent: proxy.pool,
+      host: proxy.options.hostname,
+      port: proxy.options.port,
+      method: req.method,
+      // The request target exactly as the client sent it: never parsed, never re-encoded.
+      path: req.url,
+      headers,
+      setHost: false,
+    });
+    this.upstreamReq = upstreamReq;
+    upstreamReq.on('response', (upstreamRes) => this.respond(upstreamRes));
+    upstreamReq.on('finish', () => this.timer?.refresh());
+    upstreamReq.on('error', (error: NodeJS.ErrnoException) => {
+      if (this.responded) return; // the response's own handlers deal with a failure mid-body
+      // A kept-alive socket the upstream closed just as it was reused fails before the request
+      // reached it; Node's documented answer is to retry that case, and only when there is no body to replay.
+      if (attempt === 0 && !this.hasBody && upstreamReq.reusedSocket && error.code === 'ECONNRESET') {
+        this.send(headers, 1);
+        return;
+      }
+      this.fail(error);
+    });
+    if (this.hasBody) req.pipe(upstreamReq);
+    else upstreamReq.end();
+  }
+
+  private respond(upstreamRes: IncomingMessage): void {
+    const { req, res, proxy } = this;
+    this.responded = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.ttfbMs = round2(performance.now() - this.startedHr);
+    const status = upstreamRes.statusCode ?? 502;
+    const { headers, rewrites } = toClientHeaders(upstreamRes.rawHeaders, proxy.origins, proxy.options.rewriteAll);
+    this.noteRewrites('moved to this origin', rewrites);
+    res.sendDate = false; // the upstream's Date, not ours
+    upstreamRes.once('close', () => {
+      if (upstreamRes.complete || this.finished) return;
+      this.notes.push('the upstream closed the connection before its answer was complete');
+      // Still buffering a JSON answer: nothing went to the client yet, so it can be told why.
+      if (!res.headersSent) this.fail(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), true);
+      else res.destroy();
+    });
+    upstreamRes.on('error', () => {}); // 'close' above tells the story
+
+    const bodyless = req.method === 'HEAD' || status === 204 || status === 304 || upstreamRes.headers['content-length'] === '0';
+    if (bodyless) {
+      this.writeHead(status, upstreamRes.statusMessage, headers);
+      upstreamRes.resume();
+      upstreamRes.once('end', () => res.end());
+      return;
+    }
+    const mimeType = upstreamRes.headers['content-type'] ?? '';
+    const coding = contentCoding(upstreamRes.headers['content-encoding']);
+    const declared = upstreamRes.headers['content-length'] !== undefined ? Number(upstreamRes.headers['content-length']) : null;
+    if (coding !== 'other' && isJson(mimeType) && (declared === null || declared <= maxRewrittenJsonBytes)) {
+      this.bufferJson(upstreamRes, status, headers, mimeType, coding);
+    } else {
+      this.stream(upstreamRes, status, headers, mimeType, coding);
+    }
+  }
+
+  /** A body that is not rewritten passes as it comes, watched by a tap. */
+  private stream(
+    upstreamRes: IncomingMessage,
+    status: number,
+    headers: string[],
+    mimeType: string,
+    coding: ContentCoding,
+    already: Buffer[] = [],
+  ): void {
+    const { res } = this;
+    const tap = new BodyTap(this.context.logBodyLimit);
+    this.responseTap = { tap, coding, mimeType };
+    this.writeHead(status, upstreamRes.statusMessage, headers);
+    for (const chunk of already) {
+      tap.push(chunk);
+      res.write(chunk);
+    }
+    upstreamRes.on('data', (chunk: Buffer) => tap.push(chunk));
+    upstreamRes.pipe(res);
+  }
+
+  /** A JSON answer up to 1 MiB is held whole, decoded, rewritten and sent on in its own coding. */
+  private bufferJson(
+    upstreamRes: IncomingMessage,
+    status: number,
+    headers: string[],
+    mimeType: string,
+    coding: Exclude<ContentCoding, 'other'>,
+  ): void {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      total += chunk.length;
+      if (total <= maxRewrittenJsonBytes) return;
+      // Larger than announced (or not announced): from here on it streams untouched.
+      upstreamRes.off('data', onData);
+      upstreamRes.off('end', onEnd);
+      this.notes.push(`JSON answer over ${maxRewrittenJsonBytes} bytes: passed without rewriting`);
+      this.stream(upstreamRes, status, headers, mimeType, coding, chunks);
+    };
+    const onEnd = () => {
+      const wire = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      this.sendJson(upstreamRes, status, headers, mimeType, coding, wire);
+    };
+    upstreamRes.on('data', onData);
+    upstreamRes.once('end', onEnd);
+  }
+
+  private sendJson(
+    upstreamRes: IncomingMessage,
+    status: number,
+    headers: string[],
+    mimeType: string,
+    coding: Exclude<ContentCoding, 'other'>,
+    wire: Buffer,
+  ): void {
+    const { proxy, context } = this;
+    const bodyNotes: string[] = [];
+    let content = decodeContent(wire, coding, maxRewrittenJsonBytes);
+    let out = wire;
+    if (content === null) {
+      bodyNotes.push(`the ${coding} body could not be decoded (or is over ${maxRewrittenJsonBytes} bytes decoded): passed as it came`);
+    } else {
+      const text = utf8(content);
+      const rewritten = text === null ? null : rewriteJson(text, this.operation, proxy.origins, proxy.options.rewriteAll);
+      if (rewritten === null) bodyNotes.push('the JSON answer is not UTF-8: passed as it came');
+      else if (!rewritten.ok) bodyNotes.push(`${rewritten.reason}: passed as it came`);
+      else if (rewritten.rewrites.length > 0) {
+        this.noteRewrites('moved to this origin', rewritten.rewrites);
+        content = Buffer.from(rewritten.text, 'utf8');
+        out = encodeContent(content, coding);
+      }
+      if (coding !== 'identity')
+        bodyNotes.push(`response body ${coding}-encoded: ${out.length} bytes on the wire, ${content.length} decoded`);
+    }
+    const shown = content ?? wire;
+    this.responseBody = {
+      bytes: shown.subarray(0, context.logBodyLimit),
+      size: out.length,
+      truncated: shown.length > context.logBodyLimit,
+      mimeType,
+      sha256: sha256Hex(out),
+      notes: bodyNotes,
+    };
+    this.writeHead(status, upstreamRes.statusMessage, withContentLength(headers, out.length));
+    this.res.end(out);
+  }
+
+  private writeHead(status: number, statusMessage: string | undefined, headers: string[], own = false): void {
+    if (!own) this.proxy.count('forwarded');
+    this.sentHeaders = headers;
+    if (statusMessage) this.res.writeHead(status, statusMessage, headers);
+    else this.res.writeHead(status, headers);
+  }
+
+  /** No answer from the upstream: 502 or 504, saying why, and the proxy carries on. */
+  private fail(error: unknown, midAnswer = false): void {
+    const { res, proxy } = this;
+    if (this.finished) return;
+    if (this.timer) clearTimeout(this.timer);
+    const failure = upstreamFailure(error, proxy.options.upstream);
+    if (!midAnswer) this.notes.push(failure.cause);
+    proxy.count('failed');
+    this.req.unpipe();
+    if (res.headersSent || res.destroyed) {
+      res.destroy();
+      return;
+    }
+    this.failedWith = failure.status;
+    const body = Buffer.from(`${failure.cause}\n`, 'utf8');
+    const headers = [
+      'X-WOPI-ServerError',
+      headerSafe(`reverse proxy: ${failure.cause}`),
+      'Content-Type',
+      'text/plain; charset=utf-8',
+      'Content-Length',
+      String(body.length),
+      'Date',
+      new Date(this.context.wallClock()).toUTCString(),
+    ];
+    this.responseBody = {
+      bytes: body,
+      size: body.length,
+      truncated: false,
+      mimeType: 'text/plain; charset=utf-8',
+      sha256: sha256Hex(body),
+      notes: [],
+    };
+    this.writeHead(failure.status, undefined, headers, true);
+    res.end(body);
+  }
+
+  private noteRewrites(what: string, rewrites: readonly Rewrite[]): void {
+    if (rewrites.length === 0) return;
+    const shown = rewrites.slice(0, 8).map((r) => r.where);
+    const more = rewrites.length > shown.length ? ` and ${rewrites.length - shown.length} more` : '';
+    const { from, to } = rewrites[0]!;
+    this.notes.push(`${what}: ${shown.join(', ')}${more} (e.g. ${clip(from)} → ${clip(to)})`);
+  }
+
+  /** Once, when the client's response is done or the connection died first. */
+  private finish(remoteAddress: string): void {
+    const { req, res, context, proxy } = this;
+    this.finished = true;
+    if (this.timer) clearTimeout(this.timer);
+    const aborted = !res.writableFinished;
+    if (aborted) {
+      this.upstreamReq?.destroy();
+      if (!this.notes.some((n) => n.startsWith('the upstream closed')))
+        this.notes.push('the client closed the connection before the exchange was complete');
+    }
+    let responseBody: RawBody | null = null;
+    if (this.responseBody) {
+      const { notes, ...body } = this.responseBody;
+      this.notes.push(...notes);
+      responseBody = body;
+    } else if (this.responseTap && this.responseTap.tap.size > 0) {
+      responseBody = tappedBody(
+        this.responseTap.tap,
+        this.responseTap.coding,
+        this.responseTap.mimeType,
+        context.logBodyLimit,
+        this.notes,
+        'response',
+      );
+    }
+    const requestBody =
+      this.requestTap.size > 0
+        ? tappedBody(
+            this.requestTap,
+            contentCoding(req.headers['content-encoding']),
+            req.headers['content-type'] ?? '',
+            context.logBodyLimit,
+            this.notes,
+            'request',
+          )
+        : null;
+    context.log.add(
+      recordProxied({
+        seq: context.log.nextSeq(),
+        startedAt: this.startedAt,
+        operation: this.operation,
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        httpVersion: req.httpVersion,
+        status: aborted && !res.headersSent ? 0 : (this.failedWith ?? res.statusCode),
+        durationMs: round2(performance.now() - this.startedHr),
+        remoteAddress,
+        rawRequestHeaders: req.rawHeaders,
+        sentResponseHeaders: res.headersSent ? this.sentHeaders : null,
+        requestBody,
+        responseBody,
+        aborted,
+        notes: this.notes,
+        upstream: proxy.options.upstream,
+        upstreamTtfbMs: this.ttfbMs,
+        nowMs: context.wallClock(),
+      }),
+    );
+  }
+}
+
+/** A streamed body as the log keeps it: the first bytes (decoded, when they were encoded), the size and hash of all of it. */
+function tappedBody(tap: BodyTap, coding: ContentCoding, mimeType: string, limit: number, notes: string[], which: string): RawBody {
+  const prefix = tap.prefix;
+  let bytes = prefix;
+  let truncated = !tap.complete;
+  if (coding !== 'identity') {
+    const decoded = decodePrefix(prefix, coding, limit);
+    if (decoded) {
+      bytes = decoded;
+      truncated = truncated || decoded.length >= limit;
+      notes.push(`${which} body ${coding}-encoded: ${tap.size} bytes on the wire, shown decoded`);
+    } else
+      notes.push(
+        `${which} body ${coding === 'other' ? 'in an encoding the proxy does not decode' : `${coding}-encoded and undecodable`}: shown as sent`,
+      );
+  }
+  return { bytes, size: tap.size, truncated, mimeType, sha256: tap.digest() };
+}
+
+/** Replaces the Content-Length (the first line, in its place) after the body changed. */
+function withContentLength(headers: readonly string[], length: number): string[] {
+  const out: string[] = [];
+  let set = false;
+  for (let i = 0; i < headers.length; i += 2) {
+    if (headers[i]!.toLowerCase() !== 'content-length') out.push(headers[i]!, headers[i + 1]!);
+    else if (!set) {
+      out.push(headers[i]!, String(length));
+      set = true;
+    }
+  }
+  if (!set) out.push('Content-Length', String(length));
+  return out;
+}
+
+/** The path of a request target (origin-form, or absolute-form as a proxy may receive it), for naming the operation. */
+function pathOf(target: string): string {
+  if (target.startsWith('/')) {
+    const end = target.search(/[?#]/);
+    return end < 0 ? target : target.slice(0, end);
+  }
+  try {
+    return new URL(target).pathname;
+  } catch {
+    return target;
+  }
+}
+
+/** `application/json`, `text/json`, `application/*+json`, parameters aside. */
+function isJson(mimeType: string): boolean {
+  const type = mimeType.split(';')[0]!.trim().toLowerCase();
+  return type === 'application/json' || type === 'text/json' || type.endsWith('+json');
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+function utf8(bytes: Buffer): string | null {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+function round2(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
+
+function clip(text: string): string {
+  return text.length > 120 ? `${text.slice(0, 117)}…` : text;
+}
