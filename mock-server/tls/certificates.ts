@@ -217,7 +217,7 @@ async function createCertificateAuthority(paths: TlsPaths, hostname: string, now
       await SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
-  const certPem = cert.toString('pem');
+  const certPem = pemFile(cert.toString('pem'));
   const keyPem = privateKeyPem(keys.privateKey);
   // Key first: a crash between the writes leaves a key without a certificate, which the next
   // start keeps aside, never a certificate whose key is lost while phones already trust it.
@@ -305,7 +305,7 @@ async function issueLeaf(paths: TlsPaths, ca: CertificateAuthority, publicHost: 
       await authorityKeyIdentifier(caCert),
     ],
   });
-  const certPem = cert.toString('pem');
+  const certPem = pemFile(cert.toString('pem'));
   const keyPem = privateKeyPem(keys.privateKey);
   await writeFileAtomic(paths.leafKey, keyPem, 0o600);
   await writeFileAtomic(paths.leafCert, certPem, 0o644);
@@ -338,4 +338,9 @@ async function readTextFile(filePath: string): Promise<FileRead> {
     const code = (error as NodeJS.ErrnoException).code;
     return code === 'ENOENT' ? { state: 'missing' } : { state: 'unreadable', reason: code ?? String(error) };
   }
+}
+
+/** PEM as a file: ending in a newline, so `cat ca.crt other.crt > both.pem` gives a bundle every tool reads. */
+function pemFile(pem: string): string {
+  return pem.endsWith('\n') ? pem : `${pem}\n`;
 }
