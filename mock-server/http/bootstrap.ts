@@ -43,7 +43,8 @@ export function bootstrapHandlers(context: HostContext) {
     res.json(body);
   };
 
-  const bootstrap: Handler = async (req, res, call) => {
+  // Not async: the 401 for a request without a token is thrown right here, before any promise.
+  const bootstrap: Handler = (req, res, call) => {
     const caller = requireOAuthUser(call);
     const operation = req.headers[WopiHeader.EcosystemOperation];
     if (req.method === 'POST') checkSessionContext(req, call, context.store.config);
@@ -52,7 +53,7 @@ export function bootstrapHandlers(context: HostContext) {
         `X-WOPI-EcosystemOperation ${String(operation)} is not implemented (compatibility.unknownEcosystemOperation is "notImplemented")`,
       );
     }
-    answer(res, call, { Bootstrap: await bootstrapInfo(context, call, caller) });
+    return bootstrapInfo(context, call, caller).then((info) => answer(res, call, { Bootstrap: info }));
   };
 
   const getNewAccessToken: Handler = async (req, res, call) => {

@@ -1,9 +1,10 @@
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { Request, Response } from 'express';
 import { ErrorCode, HostError, insufficientStorage } from '../errors.js';
 import { StorageWriteError } from '../storage/file-store.js';
 import { OAuthErrorCode, oauthErrorBody, oauthErrorStatus, type OAuthErrorCode as OAuthCode } from '../protocol/oauth-errors.js';
 import { WopiHeader } from '../protocol/headers.js';
-import { setChallenge } from './challenge.js';
+import { bootstrapChallenge } from './challenge.js';
 import { familyOf } from './families.js';
 import type { Call } from './call.js';
 import type { HostContext } from './context.js';
@@ -61,15 +62,58 @@ export function writeError(
     res.json(oauthErrorBody(error, detail));
     return;
   }
-  res.setHeader(WopiHeader.ServerError, headerSafe(detail));
   // Spec: a 401 from the bootstrapper "must include a WWW-Authenticate response header".
-  if (family === 'bootstrapper' && status === 401 && !call.bends(context.store.config, 'challengeMissingOn401'))
-    setChallenge(res, call, context.store.config, context.origin(), 'result' in call.credential && !call.credential.result.ok);
-  if (family === 'authorize') {
-    res.type('html').send(renderErrorPage(status, detail));
+  const challenge =
+    family === 'bootstrapper' && status === 401 && !call.bends(context.store.config, 'challengeMissingOn401')
+      ? bootstrapChallenge(context.store.config, context.origin(), 'result' in call.credential && !call.credential.result.ok)
+      : null;
+  if (challenge) for (const key of challenge.knownBugs) call.markKnownBug(key);
+  if (family === 'authorize' || res.getHeaderNames().length > 0) {
+    // An HTML page, or headers a handler set before it failed: through the header API, so they all go out.
+    res.setHeader(WopiHeader.ServerError, headerSafe(detail));
+    if (challenge) res.setHeader('WWW-Authenticate', challenge.header);
+    if (family === 'authorize') res.type('html').send(renderErrorPage(status, detail));
+    else res.end();
     return;
   }
+  // Everything else is an empty body and one or two headers: written in one go with header lines
+  // prepared once per detail and challenge (the bootstrapper's 401 is Office's first call, every time).
+  const answer = emptyAnswer(detail, challenge?.header);
+  res.writeHead(status, answer.wire);
+  call.sentHeaders = answer.logged;
   res.end();
+}
+
+/** An empty-bodied error answer: its header lines for `writeHead`, and the record of them for the log. */
+interface EmptyAnswer {
+  /** Name, value, name, value… as they go on the wire; `Content-Length: 0` included, so no chunked encoding. */
+  wire: string[];
+  /** What `res.getHeaders()` would have said had the headers been set one by one (the log shows these). */
+  logged: Readonly<OutgoingHttpHeaders>;
+}
+
+/** Few distinct details reach the cache on a busy path; bounded anyway, since details can name ids. */
+const emptyAnswerCacheSize = 128;
+let emptyAnswers = new Map<string, EmptyAnswer>();
+
+function emptyAnswer(detail: string, challenge: string | undefined): EmptyAnswer {
+  const key = challenge === undefined ? detail : `${detail}\n${challenge}`;
+  let answer = emptyAnswers.get(key);
+  if (answer) return answer;
+  const serverError = headerSafe(detail);
+  answer =
+    challenge === undefined
+      ? {
+          wire: [WopiHeader.ServerError, serverError, 'Content-Length', '0'],
+          logged: Object.freeze({ 'x-wopi-servererror': serverError }),
+        }
+      : {
+          wire: [WopiHeader.ServerError, serverError, 'WWW-Authenticate', challenge, 'Content-Length', '0'],
+          logged: Object.freeze({ 'x-wopi-servererror': serverError, 'www-authenticate': challenge }),
+        };
+  if (emptyAnswers.size >= emptyAnswerCacheSize) emptyAnswers = new Map();
+  emptyAnswers.set(key, answer);
+  return answer;
 }
 
 function oauthErrorForStatus(status: number): OAuthCode {
