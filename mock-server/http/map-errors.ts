@@ -51,7 +51,6 @@ export function writeError(
 ): void {
   call.notes.push(detail);
   const family = familyOf(call.operation);
-  res.status(status);
   if (family === 'token') {
     const error = oauthError ?? oauthErrorForStatus(status);
     const usedBasic = /^\s*basic\s/i.test(req.headers.authorization ?? '');
@@ -70,6 +69,7 @@ export function writeError(
   if (challenge) for (const key of challenge.knownBugs) call.markKnownBug(key);
   if (family === 'authorize' || res.getHeaderNames().length > 0) {
     // An HTML page, or headers a handler set before it failed: through the header API, so they all go out.
+    res.statusCode = status;
     res.setHeader(WopiHeader.ServerError, headerSafe(detail));
     if (challenge) res.setHeader('WWW-Authenticate', challenge.header);
     if (family === 'authorize') res.type('html').send(renderErrorPage(status, detail));
@@ -92,16 +92,21 @@ interface EmptyAnswer {
   logged: Readonly<OutgoingHttpHeaders>;
 }
 
-/** Few distinct details reach the cache on a busy path; bounded anyway, since details can name ids. */
-const emptyAnswerCacheSize = 128;
-let emptyAnswers = new Map<string, EmptyAnswer>();
+/**
+ * Prepared answers by challenge (none: '') and detail. Both are strings the engine reuses (the
+ * cached challenge, the handlers' literals), so the lookups hash nothing new. Few distinct details
+ * reach here on a busy path; bounded anyway, since a detail can name an id.
+ */
+let emptyAnswers = new Map<string, Map<string, EmptyAnswer>>();
+let emptyAnswerCount = 0;
+const emptyAnswerCacheSize = 256;
 
 function emptyAnswer(detail: string, challenge: string | undefined): EmptyAnswer {
-  const key = challenge === undefined ? detail : `${detail}\n${challenge}`;
-  let answer = emptyAnswers.get(key);
-  if (answer) return answer;
+  let byDetail = emptyAnswers.get(challenge ?? '');
+  const cached = byDetail?.get(detail);
+  if (cached) return cached;
   const serverError = headerSafe(detail);
-  answer =
+  const answer: EmptyAnswer =
     challenge === undefined
       ? {
           wire: [WopiHeader.ServerError, serverError, 'Content-Length', '0'],
@@ -111,8 +116,14 @@ function emptyAnswer(detail: string, challenge: string | undefined): EmptyAnswer
           wire: [WopiHeader.ServerError, serverError, 'WWW-Authenticate', challenge, 'Content-Length', '0'],
           logged: Object.freeze({ 'x-wopi-servererror': serverError, 'www-authenticate': challenge }),
         };
-  if (emptyAnswers.size >= emptyAnswerCacheSize) emptyAnswers = new Map();
-  emptyAnswers.set(key, answer);
+  if (emptyAnswerCount >= emptyAnswerCacheSize) {
+    emptyAnswers = new Map();
+    emptyAnswerCount = 0;
+    byDetail = undefined;
+  }
+  if (!byDetail) emptyAnswers.set(challenge ?? '', (byDetail = new Map<string, EmptyAnswer>()));
+  byDetail.set(detail, answer);
+  emptyAnswerCount++;
   return answer;
 }
 
