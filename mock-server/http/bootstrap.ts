@@ -14,6 +14,9 @@ import { withAccessToken } from './urls.js';
 
 // Spec: https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/rest/bootstrapper/bootstrap
 
+/** What Express's `res.json` sets. */
+const jsonContentType = 'application/json; charset=utf-8';
+
 /** The signed-in user and the OAuth access token they sent, or a 401 (which map-errors turns into the Bearer challenge). */
 function requireOAuthUser(call: Call): { user: MockUser; token: string } {
   const { credential } = call;
@@ -36,11 +39,26 @@ async function bootstrapInfo(context: HostContext, call: Call, { user, token }: 
 }
 
 export function bootstrapHandlers(context: HostContext) {
-  /** Every 200 of the bootstrapper goes out here, so whether it carries a challenge is decided once. */
+  /**
+   * Every 200 of the bootstrapper goes out here, so whether it carries a challenge is decided once.
+   * The JSON is written as `res.json` would write it (same body, `Content-Type`, `Content-Length`),
+   * without Express's send machinery: header lines and body leave in one write.
+   */
   const answer = (res: Response, call: Call, body: object): void => {
     const { config } = context.store;
-    if (call.bends(config, 'challengeOn200')) setChallenge(res, call, config, context.origin());
-    res.json(body);
+    const json = JSON.stringify(body);
+    const length = String(Buffer.byteLength(json));
+    if (call.bends(config, 'challengeOn200')) {
+      setChallenge(res, call, config, context.origin());
+      res.statusCode = 200;
+      res.setHeader('Content-Type', jsonContentType);
+      res.setHeader('Content-Length', length);
+    } else {
+      res.writeHead(200, ['Content-Type', jsonContentType, 'Content-Length', length]);
+      call.sentHeaders = { 'content-type': jsonContentType, 'content-length': length };
+    }
+    // A HEAD answer has the GET's headers and no body (Node would drop it; the log must not keep it).
+    res.end(res.req.method === 'HEAD' ? undefined : json);
   };
 
   // Not async: the 401 for a request without a token is thrown right here, before any promise.
