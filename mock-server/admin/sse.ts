@@ -1,26 +1,16 @@
 import type { Request, Response } from 'express';
+import { StreamEvent } from './stream-events.js';
 import type { RequestLog } from '../log/request-log.js';
-import type { LogEntry } from '../log/entry.js';
+import type { LogEntry, LogSummary } from '../log/entry.js';
+import { RecordedEntry } from '../log/recorded-entry.js';
+import { summarize } from '../log/summary.js';
 import type { Store } from '../state/store.js';
 import type { Config, ConfigIssue, FaultRule } from '../state/config-schema.js';
 import type { IssuedTokens } from '../tokens/issued-tokens.js';
 import type { FilesEvent } from './files-routes.js';
 import type { CheckRunView } from './check-request.js';
 
-/** Event names on the admin stream, declared once for the engine and the UI. */
-export const StreamEvent = {
-  Log: 'log',
-  LogCleared: 'log-cleared',
-  Faults: 'faults',
-  Config: 'config',
-  Revoked: 'revoked',
-  /** A user's issued tokens changed (issued, redeemed, expired, revoked); throttled per user. */
-  Tokens: 'tokens',
-  /** Files, containers or locks changed: `{userIds}`, at most one event per 250 ms. */
-  Files: 'files',
-  /** A host check started, finished a phase, waits for a sign-in or ended: its CheckRunView. */
-  Check: 'check',
-} as const;
+export { StreamEvent };
 
 /**
  * One subscriber's Server-Sent Events stream. History after `?after=<seq>` (or the
@@ -45,25 +35,26 @@ export function streamEvents(
   res.flushHeaders();
   req.socket.setNoDelay(true);
 
-  const send = (event: string, data: unknown, id?: number) => {
+  const write = (text: string) => {
     if (res.writableLength > 8 * 1024 * 1024) {
       res.destroy();
       return;
     }
-    res.write(`${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    res.write(text);
   };
-  const sendEntries = (entries: LogEntry[]) => {
-    if (entries.length > 0) send(StreamEvent.Log, entries, entries[entries.length - 1]!.seq);
-  };
+  const send = (event: string, data: unknown) => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 
   const after = Number(req.query['after'] ?? req.headers['last-event-id'] ?? NaN);
   res.write('retry: 2000\n\n');
   if (Number.isInteger(after) && after >= 0) {
     const history = deps.log.list({ afterSeq: after });
-    for (let i = 0; i < history.length; i += 500) sendEntries(history.slice(i, i + 500));
+    for (let i = 0; i < history.length; i += 500) write(logEvent(history.slice(i, i + 500)));
   }
 
-  const onEntries = (entries: LogEntry[]) => sendEntries(entries);
+  // Every subscriber is handed the same batch array: the first one serializes it, the rest reuse that.
+  const onEntries = (entries: LogEntry[]) => {
+    if (entries.length > 0) write(sharedLogEvent(entries));
+  };
   const onCleared = () => send(StreamEvent.LogCleared, { lastSeq: deps.log.lastSeq });
   const onFaults = (faults: FaultRule[]) => send(StreamEvent.Faults, faults);
   const onConfig = (config: Config, warnings: ConfigIssue[]) => send(StreamEvent.Config, { config, warnings });
@@ -90,4 +81,29 @@ export function streamEvents(
     stopFiles?.();
     stopChecks?.();
   });
+}
+
+/**
+ * A `log` event: the summaries of the entries (entry.ts, LogSummary), not the entries, whose
+ * headers and bodies are most of their size; the SSE `id` is the last `seq`. A subscriber reads
+ * a whole entry with `GET /api/log/:seq` when someone opens it.
+ */
+export function logEvent(entries: readonly LogEntry[]): string {
+  const summaries = new Array<LogSummary>(entries.length);
+  for (let i = 0; i < entries.length; i++) summaries[i] = summaryOfEntry(entries[i]!);
+  return `id: ${entries[entries.length - 1]!.seq}\nevent: ${StreamEvent.Log}\ndata: ${JSON.stringify(summaries)}\n\n`;
+}
+
+/** A recorded entry summarizes itself without decoding its headers and bodies; any other entry is summarized whole. */
+export function summaryOfEntry(entry: LogEntry): LogSummary {
+  return entry instanceof RecordedEntry ? entry.summary() : summarize(entry);
+}
+
+const serializedBatches = new WeakMap<readonly LogEntry[], string>();
+
+/** `logEvent` of a live batch, serialized once however many subscribers the log hands it to. */
+function sharedLogEvent(entries: readonly LogEntry[]): string {
+  let text = serializedBatches.get(entries);
+  if (text === undefined) serializedBatches.set(entries, (text = logEvent(entries)));
+  return text;
 }

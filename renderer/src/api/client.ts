@@ -1,9 +1,9 @@
 import type { Config, ConfigIssue, FaultRule, FaultRuleInput } from '../../../mock-server/state/config-schema.ts';
-import type { LogEntry } from '../../../mock-server/log/entry.ts';
+import type { LogEntry, LogSummary } from '../../../mock-server/log/entry.ts';
 import type { DeviceEndpoint, EngineStatus } from '../../../mock-server/admin/status.ts';
 import type { IssuedTokenInfo } from '../../../mock-server/tokens/issued-tokens.ts';
 
-export type { Config, ConfigIssue, FaultRule, FaultRuleInput, LogEntry, EngineStatus, DeviceEndpoint, IssuedTokenInfo };
+export type { Config, ConfigIssue, FaultRule, FaultRuleInput, LogEntry, LogSummary, EngineStatus, DeviceEndpoint, IssuedTokenInfo };
 
 /** A fault rule as the admin API lists it: the stored rule plus its sentence. */
 export type ExplainedFault = FaultRule & { explanation: string };
@@ -108,8 +108,8 @@ export interface PutConfigResult {
   warnings: ConfigIssue[];
 }
 
-export interface LogPage {
-  entries: LogEntry[];
+export interface LogPage<E = LogEntry> {
+  entries: E[];
   lastSeq: number;
   capacity: number;
 }
@@ -128,12 +128,10 @@ export const adminApi = {
   userTokens: async (userId: string) =>
     (await json<{ tokens: IssuedTokenInfo[] }>(`/api/users/${encodeURIComponent(userId)}/tokens`)).tokens,
   challenge: () => json<{ header: string; parameters: Record<string, string> }>('/api/challenge'),
-  log: (options: { after?: number; limit?: number } = {}) => {
-    const query = new URLSearchParams();
-    if (options.after !== undefined) query.set('after', String(options.after));
-    if (options.limit !== undefined) query.set('limit', String(options.limit));
-    return json<LogPage>(`/api/log${query.size > 0 ? `?${query}` : ''}`);
-  },
+  log: (options: { after?: number; limit?: number } = {}) => json<LogPage>(`/api/log${logQuery(options)}`),
+  /** The same page as summaries (what the live stream sends): the Live log's table and the Flow screen need no more. */
+  logSummaries: (options: { after?: number; limit?: number } = {}) =>
+    json<LogPage<LogSummary>>(`/api/log${logQuery({ ...options, view: 'summary' })}`),
   logEntry: (seq: number) => json<LogEntry>(`/api/log/${seq}`),
   curl: async (seq: number) => (await adminFetch(`/api/log/${seq}/curl`)).text(),
   clearLog: async () => void (await adminFetch('/api/log', { method: 'DELETE' })),
@@ -142,6 +140,14 @@ export const adminApi = {
   caMobileconfig: () => download('/api/ca.mobileconfig'),
   reset: () => json<PutConfigResult>('/api/reset', { method: 'POST' }),
 };
+
+function logQuery(options: { after?: number; limit?: number; view?: 'summary' }): string {
+  const query = new URLSearchParams();
+  if (options.after !== undefined) query.set('after', String(options.after));
+  if (options.limit !== undefined) query.set('limit', String(options.limit));
+  if (options.view !== undefined) query.set('view', options.view);
+  return query.size > 0 ? `?${query}` : '';
+}
 
 export interface Download {
   blob: Blob;

@@ -1,14 +1,15 @@
 import { useSyncExternalStore } from 'react';
-import { StreamEvent } from '../../../mock-server/admin/sse.ts';
+import { StreamEvent } from '../../../mock-server/admin/stream-events.ts';
 import type { CheckRunView } from '../../../mock-server/admin/check-request.ts';
-import type { Config, ConfigIssue, FaultRule, LogEntry } from './client.ts';
+import type { Config, ConfigIssue, FaultRule, LogSummary } from './client.ts';
 import { adminApi, getAdminToken } from './client.ts';
 
 export { StreamEvent };
 
 /** One event of the admin stream (`GET /api/log/stream`), typed by its SSE event name. */
 export type LiveEvent =
-  | { type: typeof StreamEvent.Log; entries: LogEntry[] }
+  /** Summaries of new entries; `adminApi.logEntry(seq)` reads one whole. */
+  | { type: typeof StreamEvent.Log; entries: LogSummary[] }
   | { type: typeof StreamEvent.LogCleared; lastSeq: number }
   | { type: typeof StreamEvent.Faults; faults: FaultRule[] }
   | { type: typeof StreamEvent.Config; config: Config; warnings: ConfigIssue[] }
@@ -157,7 +158,7 @@ function toLiveEvent(event: string, data: string): LiveEvent | null {
   const object = (payload ?? {}) as Record<string, unknown>;
   switch (event) {
     case StreamEvent.Log:
-      return Array.isArray(payload) ? { type: StreamEvent.Log, entries: payload as LogEntry[] } : null;
+      return Array.isArray(payload) ? { type: StreamEvent.Log, entries: payload as LogSummary[] } : null;
     case StreamEvent.LogCleared:
       return { type: StreamEvent.LogCleared, lastSeq: Number(object['lastSeq'] ?? 0) };
     case StreamEvent.Faults:

@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import type { LogEntry } from '../../../mock-server/log/entry.ts';
+import type { LogSummary } from '../../../mock-server/log/entry.ts';
 import { adminApi } from '../api/client.ts';
 import { StreamEvent, subscribeLive } from '../api/live.ts';
 import { FrameQueue } from './frame-queue.ts';
@@ -7,14 +7,15 @@ import { LogStore, minimumUiCapacity } from './log-store.ts';
 import { FlowModel } from './flow-model.ts';
 
 /**
- * The one log model of the UI, shared by the Live log and Flow screens. Stream batches are queued
+ * The one log model of the UI, shared by the Live log and Flow screens. It holds summaries (what
+ * the stream sends); the detail pane reads the one entry it shows. Stream batches are queued
  * and applied at most once per animation frame (a 250 ms timer covers hidden tabs), at most 5,000
  * entries at a time, so neither a burst of requests nor a 50,000-entry replay blocks a frame.
  */
 export const logStore = new LogStore();
 export const flowModel = new FlowModel();
 
-const queue = new FrameQueue<LogEntry>((batch) => logStore.append(batch), { maxPerFlush: 5000, floorMs: 250 });
+const queue = new FrameQueue<LogSummary>((batch) => logStore.append(batch), { maxPerFlush: 5000, floorMs: 250 });
 
 export type LogLoadState = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; message: string };
 let loadState: LogLoadState = { state: 'loading' };
@@ -40,7 +41,7 @@ function setLoadState(next: LogLoadState): void {
 export function startLiveLog(): void {
   if (started) return;
   started = true;
-  let held: LogEntry[] | null = [];
+  let held: LogSummary[] | null = [];
   subscribeLive((event) => {
     if (event.type === StreamEvent.Log) {
       if (held) held.push(...event.entries);
@@ -53,7 +54,7 @@ export function startLiveLog(): void {
   });
   const load = async (attempt: number): Promise<void> => {
     try {
-      const page = await adminApi.log();
+      const page = await adminApi.logSummaries();
       logStore.capacity = Math.max(minimumUiCapacity, page.capacity);
       historyLastSeq = page.lastSeq;
       queue.push(page.entries);
