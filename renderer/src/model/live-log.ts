@@ -1,4 +1,4 @@
-import { useSyncExternalStore } from 'react';
+import { useCallback, useSyncExternalStore } from 'react';
 import type { LogSummary } from '../../../mock-server/log/entry.ts';
 import { adminApi } from '../api/client.ts';
 import { StreamEvent, subscribeLive } from '../api/live.ts';
@@ -80,10 +80,40 @@ export function useLogLoadState(): LogLoadState {
   );
 }
 
-/** Re-renders the caller once per applied batch; read `logStore` during render. */
-export function useLogVersion(): number {
+/**
+ * Re-renders the caller once per applied batch (at most one per frame), or with `intervalMs` at
+ * most that often: a lone request still shows at once, while a flood of thousands a second
+ * redraws a few times a second rather than replacing every row on screen every frame. Read
+ * `logStore` during render.
+ */
+export function useLogVersion(intervalMs = 0): number {
   startLiveLog();
-  return useSyncExternalStore(logStore.subscribe, logStore.getVersion);
+  const subscribe = useCallback(
+    (onChange: () => void) => {
+      if (intervalMs <= 0) return logStore.subscribe(onChange);
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      let last = -Infinity;
+      const unsubscribe = logStore.subscribe(() => {
+        if (timer !== null) return;
+        timer = setTimeout(
+          () => {
+            timer = null;
+            last = performance.now();
+            onChange();
+          },
+          Math.max(0, last + intervalMs - performance.now()),
+        );
+      });
+      return () => {
+        unsubscribe();
+        if (timer !== null) clearTimeout(timer);
+      };
+    },
+    [intervalMs],
+  );
+  // Only the notifications are throttled: React reads the current version when it renders, and
+  // once more after subscribing, so a change between the first render and the subscription shows.
+  return useSyncExternalStore(subscribe, logStore.getVersion);
 }
 
 /** Removes every entry from the engine's log; the stream's `log-cleared` event clears the store. */

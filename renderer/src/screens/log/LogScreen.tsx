@@ -14,7 +14,8 @@ function seqFromHash(): number | null {
 }
 
 export function LogScreen() {
-  const version = useLogVersion();
+  // A redraw replaces the rows on screen when following a busy log: ten a second are plenty to read.
+  const version = useLogVersion(100);
   const load = useLogLoadState();
   const [filter, setFilter] = useState<LogFilter>(noFilter);
   const deferredText = useDeferredValue(filter.text);

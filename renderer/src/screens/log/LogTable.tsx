@@ -40,8 +40,12 @@ export function LogTable({ view, version, selectedSeq, onSelect, follow, onUserS
   });
 
   useEffect(() => {
-    if (follow && count > 0) virtualizer.scrollToIndex(count - 1, { align: 'end' });
-  }, [follow, count, version, virtualizer]);
+    // Straight to the bottom (the browser clamps): every row has one height, so nothing needs
+    // measuring, and the virtualizer follows the scroll event. Its scrollToIndex would re-check
+    // the position every frame for as long as rows keep arriving, reading layout each time.
+    const scroller = scrollRef.current;
+    if (follow && count > 0 && scroller) scroller.scrollTop = count * rowHeight;
+  }, [follow, count, version]);
 
   useEffect(() => {
     if (revealSeq === null) return;
