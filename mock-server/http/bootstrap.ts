@@ -17,6 +17,12 @@ import { withAccessToken } from './urls.js';
 /** What Express's `res.json` sets. */
 const jsonContentType = 'application/json; charset=utf-8';
 
+/**
+ * The refusal of a request without a token: Office's first call, every time. Thrown as one shared
+ * object (a HostError carries no stack and is never changed), so refusing allocates nothing.
+ */
+const noAccessToken = unauthenticated('no OAuth access token in the Authorization header');
+
 /** The signed-in user and the OAuth access token they sent, or a 401 (which map-errors turns into the Bearer challenge). */
 function requireOAuthUser(call: Call): { user: MockUser; token: string } {
   const { credential } = call;
@@ -24,7 +30,7 @@ function requireOAuthUser(call: Call): { user: MockUser; token: string } {
     if (credential.result.ok) return { user: credential.result.user, token: credential.token };
     throw unauthenticated(credential.result.reason);
   }
-  throw unauthenticated(credential.kind === 'malformed' ? credential.reason : 'no OAuth access token in the Authorization header');
+  throw credential.kind === 'malformed' ? unauthenticated(credential.reason) : noAccessToken;
 }
 
 async function bootstrapInfo(context: HostContext, call: Call, { user, token }: { user: MockUser; token: string }) {
