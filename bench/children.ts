@@ -116,11 +116,6 @@ export class ServerChild {
     return (await this.request<'profile-stopped'>({ type: 'profile-stop', id: this.nextId++, path })).path;
   }
 
-  /** Stream bench: has the child add entries to its log; resolves once all are added, with the last `seq`. */
-  async push(count: number, perTick: number): Promise<number> {
-    return (await this.request<'pushed'>({ type: 'push', id: this.nextId++, count, perTick }, 300_000)).lastSeq;
-  }
-
   killNow(): void {
     this.process.kill('SIGKILL');
   }

@@ -5,7 +5,6 @@ import { PersistError } from '../state/store.js';
 import { explainRule } from '../faults/rules.js';
 import { toHar } from '../log/har.js';
 import { toCurl } from '../log/curl.js';
-import { summaryOfEntry } from './sse.js';
 import type { FaultRule } from '../state/config-schema.js';
 import type { IssuedTokens } from '../tokens/issued-tokens.js';
 import { bootstrapChallenge } from '../http/challenge.js';
@@ -25,7 +24,6 @@ import type { FileStore } from '../storage/file-store.js';
 import type { EngineStatus } from './status.js';
 import { securityHeaders, uiRoutes } from './ui.js';
 import { checkRequestSchema } from './check-request.js';
-import type { LogEntry, LogSummary } from '../log/entry.js';
 import type { CheckRuns } from './check-runs.js';
 import { actAsAnotherEditor, anotherEditorActions, isAnotherEditorAction } from '../storage/another-editor.js';
 import { lockIdProblem } from '../protocol/locks.js';
@@ -174,17 +172,9 @@ export function createAdminApp(deps: AdminDeps): Express {
   app.get('/api/log', (req, res) => {
     const after = optionalInt(req.query['after']);
     const limit = optionalInt(req.query['limit']);
-    const view = req.query['view'] ?? 'full';
     if (after === null || limit === null || (limit !== undefined && limit < 1))
       return deny(res, 400, 'after and limit must be whole numbers (limit ≥ 1)');
-    if (view !== 'full' && view !== 'summary') return deny(res, 400, 'view must be "full" (the default) or "summary"');
-    const entries = log.list({ afterSeq: after, limit });
-    // The summaries are what the live stream sends: what the UI's table needs, without headers and bodies.
-    res.json({
-      entries: view === 'summary' ? entries.map(summaryOfEntry) : entries,
-      lastSeq: log.lastSeq,
-      capacity: log.capacity,
-    } satisfies LogPage<LogEntry | LogSummary>);
+    res.json({ entries: log.list({ afterSeq: after, limit }), lastSeq: log.lastSeq, capacity: log.capacity } satisfies LogPage);
   });
   app.get('/api/log/stream', (req, res) =>
     streamEvents(req, res, {

@@ -1,5 +1,5 @@
 import type { Config, ConfigIssue, FaultRule, FaultRuleInput } from '../state/config-schema.js';
-import type { LogEntry, LogSummary } from '../log/entry.js';
+import type { LogEntry } from '../log/entry.js';
 import type { ReceivedActivity } from '../log/received-activities.js';
 import type { IssuedTokenInfo } from '../tokens/issued-tokens.js';
 import type { KnownBugKey } from '../analysis/known-bugs.js';
@@ -53,7 +53,6 @@ export type {
   FaultRule,
   FaultRuleInput,
   LogEntry,
-  LogSummary,
   IssuedTokenInfo,
   EngineStatus,
   DeviceEndpoint,
@@ -115,9 +114,8 @@ export interface ChallengeView {
 }
 
 /** `GET /api/log?after=&limit=` */
-/** `GET /api/log` (`?view=summary`: entries are LogSummary). */
-export interface LogPage<E = LogEntry> {
-  entries: E[];
+export interface LogPage {
+  entries: LogEntry[];
   lastSeq: number;
   capacity: number;
 }
@@ -135,8 +133,8 @@ export interface FileActivities {
 
 /** The data of each admin stream event (`GET /api/log/stream`), by event name (protocol/admin-stream.ts). */
 export interface StreamPayloads {
-  /** Summaries of a batch of new log entries (GET /api/log/:seq reads one whole); the SSE id is the last one's seq. */
-  log: LogSummary[];
+  /** A batch of new log entries; the SSE id is the last one's seq. */
+  log: LogEntry[];
   'log-cleared': { lastSeq: number };
   /** The whole fault list after any change. */
   faults: FaultRule[];

@@ -1,8 +1,6 @@
 import type { Request, Response } from 'express';
 import type { RequestLog } from '../log/request-log.js';
-import type { LogEntry, LogSummary } from '../log/entry.js';
-import { RecordedEntry } from '../log/recorded-entry.js';
-import { summarize } from '../log/summary.js';
+import type { LogEntry } from '../log/entry.js';
 import type { Store } from '../state/store.js';
 import type { Config, ConfigIssue, FaultRule } from '../state/config-schema.js';
 import type { IssuedTokens } from '../tokens/issued-tokens.js';
@@ -36,26 +34,25 @@ export function streamEvents(
   res.flushHeaders();
   req.socket.setNoDelay(true);
 
-  const write = (text: string) => {
+  const send = (event: string, data: unknown, id?: number) => {
     if (res.writableLength > 8 * 1024 * 1024) {
       res.destroy();
       return;
     }
-    res.write(text);
+    res.write(`${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   };
-  const send = (event: string, data: unknown) => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  const sendEntries = (entries: LogEntry[]) => {
+    if (entries.length > 0) send(StreamEvent.Log, entries, entries[entries.length - 1]!.seq);
+  };
 
   const after = Number(req.query['after'] ?? req.headers['last-event-id'] ?? NaN);
   res.write('retry: 2000\n\n');
   if (Number.isInteger(after) && after >= 0) {
     const history = deps.log.list({ afterSeq: after });
-    for (let i = 0; i < history.length; i += 500) write(logEvent(history.slice(i, i + 500)));
+    for (let i = 0; i < history.length; i += 500) sendEntries(history.slice(i, i + 500));
   }
 
-  // Every subscriber is handed the same batch array: the first one serializes it, the rest reuse that.
-  const onEntries = (entries: LogEntry[]) => {
-    if (entries.length > 0) write(sharedLogEvent(entries));
-  };
+  const onEntries = (entries: LogEntry[]) => sendEntries(entries);
   const onCleared = () => send(StreamEvent.LogCleared, { lastSeq: deps.log.lastSeq });
   const onFaults = (faults: FaultRule[]) => send(StreamEvent.Faults, faults);
   const onConfig = (config: Config, warnings: ConfigIssue[]) => send(StreamEvent.Config, { config, warnings });
@@ -82,29 +79,4 @@ export function streamEvents(
     stopFiles?.();
     stopChecks?.();
   });
-}
-
-/**
- * A `log` event: the summaries of the entries (entry.ts, LogSummary), not the entries, whose
- * headers and bodies are most of their size; the SSE `id` is the last `seq`. A subscriber reads
- * a whole entry with `GET /api/log/:seq` when someone opens it.
- */
-export function logEvent(entries: readonly LogEntry[]): string {
-  const summaries = new Array<LogSummary>(entries.length);
-  for (let i = 0; i < entries.length; i++) summaries[i] = summaryOfEntry(entries[i]!);
-  return `id: ${entries[entries.length - 1]!.seq}\nevent: ${StreamEvent.Log}\ndata: ${JSON.stringify(summaries)}\n\n`;
-}
-
-/** A recorded entry summarizes itself without decoding its headers and bodies; any other entry is summarized whole. */
-export function summaryOfEntry(entry: LogEntry): LogSummary {
-  return entry instanceof RecordedEntry ? entry.summary() : summarize(entry);
-}
-
-const serializedBatches = new WeakMap<readonly LogEntry[], string>();
-
-/** `logEvent` of a live batch, serialized once however many subscribers the log hands it to. */
-function sharedLogEvent(entries: readonly LogEntry[]): string {
-  let text = serializedBatches.get(entries);
-  if (text === undefined) serializedBatches.set(entries, (text = logEvent(entries)));
-  return text;
 }

@@ -1,7 +1,6 @@
-import { memo, useLayoutEffect, useRef, useState, type RefObject } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useCallback, useLayoutEffect, useRef, useState, useSyncExternalStore, type RefObject } from 'react';
 import { useStatus } from '../../api/use-status.ts';
-import { flowModel, loadedHistoryLastSeq, logStore, useLogVersion } from '../../model/live-log.ts';
+import { flowModel, loadedHistoryLastSeq, logStore, startLiveLog } from '../../model/live-log.ts';
 import { flowTargets, type FlowLane, type FlowStep } from '../../model/flow-model.ts';
 import { clockTime } from '../log/format.ts';
 import './flow.css';
@@ -17,7 +16,7 @@ const topPadding = 24;
  * Built from the shared log model; each step links to its entry in the Live log.
  */
 export function FlowScreen() {
-  const version = useLogVersion(200);
+  const version = useThrottledLogVersion(200);
   flowModel.sync(logStore);
   const { steps, lanes } = flowModel;
   const { status } = useStatus();
@@ -39,19 +38,6 @@ export function FlowScreen() {
   const columnWidth = columns.length > 0 ? width / columns.length : width;
   const xOf = (key: string) => (columns.findIndex((c) => c.key === key) + 0.5) * columnWidth;
   const height = topPadding + steps.length * stepHeight + 8;
-  // Only the steps in view (and a few around them) are drawn: under heavy traffic every update
-  // brings a whole screenful of new steps, and drawing all 250 each time costs more than a frame.
-  // Steps have one height, so the list is never measured.
-  // eslint-disable-next-line react-hooks/incompatible-library -- the UI is not built with React Compiler, so there is no memoization to skip
-  const virtualizer = useVirtualizer({
-    count: steps.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => stepHeight,
-    paddingStart: topPadding,
-    overscan: 4,
-    useFlushSync: false,
-  });
-  const drawn = virtualizer.getVirtualItems();
 
   useLayoutEffect(() => {
     const scroller = scrollRef.current;
@@ -132,18 +118,16 @@ export function FlowScreen() {
               ))}
               {/* Steps sit at their ordinal; dropping old ones moves this group, not every step. */}
               <g transform={`translate(0 ${-flowModel.firstOrdinal * stepHeight})`}>
-                {drawn
-                  .map(({ index }) => steps[index]!)
-                  .map((step) => (
-                    <Step
-                      key={step.seq}
-                      step={step}
-                      y={topPadding + step.ordinal * stepHeight}
-                      from={xOf(step.lane)}
-                      to={xOf(step.target)}
-                      animate={!step.burst && step.seq >= firstSeqToAnimate}
-                    />
-                  ))}
+                {steps.map((step) => (
+                  <Step
+                    key={step.seq}
+                    step={step}
+                    y={topPadding + step.ordinal * stepHeight}
+                    from={xOf(step.lane)}
+                    to={xOf(step.target)}
+                    animate={!step.burst && step.seq >= firstSeqToAnimate}
+                  />
+                ))}
               </g>
             </svg>
           )}
@@ -207,6 +191,39 @@ const Step = memo(function Step({ step, y, from, to, animate }: { step: FlowStep
 
 function arrowHead(x: number, y: number, direction: number): string {
   return `${x},${y} ${x - direction * 11},${y - 6} ${x - direction * 11},${y + 6}`;
+}
+
+/**
+ * The log version, passed on at most every `intervalMs`: a lone step shows at once, a burst of
+ * thousands redraws the diagram a few times a second instead of every frame.
+ */
+function useThrottledLogVersion(intervalMs: number): number {
+  startLiveLog();
+  const subscribe = useCallback(
+    (onChange: () => void) => {
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      let last = 0;
+      const unsubscribe = logStore.subscribe(() => {
+        if (timer !== null) return;
+        timer = setTimeout(
+          () => {
+            timer = null;
+            last = performance.now();
+            onChange();
+          },
+          Math.max(0, last + intervalMs - performance.now()),
+        );
+      });
+      return () => {
+        unsubscribe();
+        if (timer !== null) clearTimeout(timer);
+      };
+    },
+    [intervalMs],
+  );
+  // Only the notifications are throttled: React reads the current version when it renders, and
+  // once more after subscribing, so a change between the first render and the subscription shows.
+  return useSyncExternalStore(subscribe, logStore.getVersion);
 }
 
 /** The element's content width, following resizes (the diagram is laid out in pixels, not scaled). */
