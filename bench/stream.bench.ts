@@ -10,7 +10,7 @@ const usage = `npm run bench:stream -- [options]
 
 Pushes entries through the live log stream to K subscribers and measures what it costs the
 engine per entry per subscriber, the old way (every subscriber serialized whole entries) and the
-way it is now (summaries, serialized once per batch).
+way it is now (summaries, coalesced for up to 20 ms and serialized once for all subscribers).
 
   --entries <n>           entries pushed per measurement (default 20000)
   --subscribers <k,...>   subscriber counts to measure (default 1,4)
@@ -217,7 +217,7 @@ async function main(): Promise<number> {
     const rows = [
       ['stream', 'subscribers', 'µs per entry per subscriber', 'bytes per entry', 'target ≤ 10 µs'],
       ...results.map((r) => [
-        r.mode === 'before' ? 'before: whole entries, serialized per subscriber' : 'after: summaries, serialized once per batch',
+        r.mode === 'before' ? 'before: whole entries, serialized per subscriber' : 'after: summaries, coalesced, serialized once',
         String(r.subscribers),
         r.microsPerEntryPerSubscriber.toFixed(1),
         r.bytesPerEntry.toFixed(0),

@@ -51,16 +51,12 @@ export function streamEvents(
     for (let i = 0; i < history.length; i += 500) write(logEvent(history.slice(i, i + 500)));
   }
 
-  // Every subscriber is handed the same batch array: the first one serializes it, the rest reuse that.
-  const onEntries = (entries: LogEntry[]) => {
-    if (entries.length > 0) write(sharedLogEvent(entries));
-  };
+  const stopLog = logFeed(deps.log).add(write);
   const onCleared = () => send(StreamEvent.LogCleared, { lastSeq: deps.log.lastSeq });
   const onFaults = (faults: FaultRule[]) => send(StreamEvent.Faults, faults);
   const onConfig = (config: Config, warnings: ConfigIssue[]) => send(StreamEvent.Config, { config, warnings });
   const onRevoked = (userId: string) => send(StreamEvent.Revoked, { userId });
   const onTokens = (userId: string) => send(StreamEvent.Tokens, { userId });
-  deps.log.on('entries', onEntries);
   deps.log.on('cleared', onCleared);
   deps.store.on('faults', onFaults);
   deps.store.on('config', onConfig);
@@ -72,7 +68,7 @@ export function streamEvents(
   heartbeat.unref();
   res.on('close', () => {
     clearInterval(heartbeat);
-    deps.log.off('entries', onEntries);
+    stopLog();
     deps.log.off('cleared', onCleared);
     deps.store.off('faults', onFaults);
     deps.store.off('config', onConfig);
@@ -99,11 +95,78 @@ export function summaryOfEntry(entry: LogEntry): LogSummary {
   return entry instanceof RecordedEntry ? entry.summary() : summarize(entry);
 }
 
-const serializedBatches = new WeakMap<readonly LogEntry[], string>();
+/** The longest a new entry waits for others to share its `log` event (the first after a quiet spell goes at once). */
+export const logEventIntervalMs = 20;
 
-/** `logEvent` of a live batch, serialized once however many subscribers the log hands it to. */
-function sharedLogEvent(entries: readonly LogEntry[]): string {
-  let text = serializedBatches.get(entries);
-  if (text === undefined) serializedBatches.set(entries, (text = logEvent(entries)));
-  return text;
+/**
+ * The `log` events of one request log, shared by all its subscribers: what the log hands out is
+ * coalesced for up to `logEventIntervalMs`, serialized once, and the same text written to every
+ * subscriber. Under a flood that is one write per subscriber every 20 ms rather than one per turn
+ * of the event loop; a lone request still goes out at once. With no subscriber it does not listen,
+ * so the log keeps nothing for it.
+ */
+class LogFeed {
+  private readonly subscribers = new Set<(text: string) => void>();
+  private pending: LogEntry[] = [];
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly log: RequestLog) {}
+
+  add(subscriber: (text: string) => void): () => void {
+    if (this.subscribers.size === 0) {
+      this.log.on('entries', this.onEntries);
+      this.log.on('cleared', this.onCleared);
+    }
+    this.subscribers.add(subscriber);
+    return () => {
+      if (!this.subscribers.delete(subscriber) || this.subscribers.size > 0) return;
+      this.log.off('entries', this.onEntries);
+      this.log.off('cleared', this.onCleared);
+      if (this.timer !== null) clearTimeout(this.timer);
+      this.timer = null;
+      this.pending = [];
+    };
+  }
+
+  private readonly onEntries = (entries: LogEntry[]) => {
+    if (this.timer !== null) {
+      for (const entry of entries) this.pending.push(entry);
+      return;
+    }
+    this.send(entries);
+    this.wait();
+  };
+
+  private readonly onTimer = () => {
+    this.timer = null;
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.send(batch);
+    this.wait();
+  };
+
+  /** What had not gone out before a clear is gone from the log too: it must not follow `log-cleared`. */
+  private readonly onCleared = () => {
+    this.pending = [];
+  };
+
+  private wait(): void {
+    this.timer = setTimeout(this.onTimer, logEventIntervalMs);
+    this.timer.unref();
+  }
+
+  private send(entries: readonly LogEntry[]): void {
+    if (entries.length === 0) return;
+    const text = logEvent(entries);
+    for (const subscriber of this.subscribers) subscriber(text);
+  }
+}
+
+const feeds = new WeakMap<RequestLog, LogFeed>();
+
+function logFeed(log: RequestLog): LogFeed {
+  let feed = feeds.get(log);
+  if (!feed) feeds.set(log, (feed = new LogFeed(log)));
+  return feed;
 }

@@ -248,11 +248,11 @@ describe('live stream', () => {
       });
       assert.equal(fresh.status, 200);
       const last = (await entries()).lastSeq;
-      const streamed: Array<Record<string, unknown>> = [];
-      await stream.next((e) => {
-        if (e.event === 'log') streamed.push(...(e.data as Array<Record<string, unknown>>).filter((s) => (s['seq'] as number) > before));
-        return streamed.some((s) => s['seq'] === last);
-      }, 2000);
+      await stream.next((e) => e.event === 'log' && (e.data as Array<{ seq: number }>).some((s) => s.seq === last), 2000);
+      const streamed = stream.events
+        .filter((e) => e.event === 'log')
+        .flatMap((e) => e.data as Array<Record<string, unknown>>)
+        .filter((s) => (s['seq'] as number) > before);
       const full = (await entries(`?after=${before}`)).entries as Array<Record<string, unknown>>;
       const summaries = (await entries(`?after=${before}&view=summary`)).entries as Array<Record<string, unknown>>;
       assert.deepEqual(streamed, summaries);
