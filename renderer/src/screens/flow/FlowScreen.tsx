@@ -9,6 +9,8 @@ import './flow.css';
 /** Vertical room per step: the request arrow, its answer, and their labels at projector size. */
 const stepHeight = 54;
 const topPadding = 24;
+/** Up to this many steps, all are drawn; beyond, only those in view (see FlowScreen). */
+const drawnWholeUpTo = 100;
 
 /**
  * The sign-in and token flow as a live sequence diagram: one lifeline per client (remote address
@@ -38,9 +40,10 @@ export function FlowScreen() {
   const columnWidth = columns.length > 0 ? width / columns.length : width;
   const xOf = (key: string) => (columns.findIndex((c) => c.key === key) + 0.5) * columnWidth;
   const height = topPadding + steps.length * stepHeight + 8;
-  // Only the steps in view (and a few around them) are drawn: under heavy traffic every update
-  // brings a whole screenful of new steps, and drawing all 250 each time costs more than a frame.
-  // Steps have one height, so the list is never measured.
+  // A diagram of up to 100 steps is drawn whole (every step in the page, for screen readers and
+  // find-in-page). A longer one, which only heavy traffic makes, draws the steps in view and a few
+  // around them: then every update brings a screenful of new steps, and drawing all 250 each time
+  // costs more than a frame. Steps have one height, so the list is never measured.
   // eslint-disable-next-line react-hooks/incompatible-library -- the UI is not built with React Compiler, so there is no memoization to skip
   const virtualizer = useVirtualizer({
     count: steps.length,
@@ -50,7 +53,7 @@ export function FlowScreen() {
     overscan: 4,
     useFlushSync: false,
   });
-  const drawn = virtualizer.getVirtualItems();
+  const drawn = steps.length <= drawnWholeUpTo ? steps : virtualizer.getVirtualItems().map(({ index }) => steps[index]!);
 
   useLayoutEffect(() => {
     const scroller = scrollRef.current;
@@ -131,18 +134,16 @@ export function FlowScreen() {
               ))}
               {/* Steps sit at their ordinal; dropping old ones moves this group, not every step. */}
               <g transform={`translate(0 ${-flowModel.firstOrdinal * stepHeight})`}>
-                {drawn
-                  .map(({ index }) => steps[index]!)
-                  .map((step) => (
-                    <Step
-                      key={step.seq}
-                      step={step}
-                      y={topPadding + step.ordinal * stepHeight}
-                      from={xOf(step.lane)}
-                      to={xOf(step.target)}
-                      animate={!step.burst && step.seq >= firstSeqToAnimate}
-                    />
-                  ))}
+                {drawn.map((step) => (
+                  <Step
+                    key={step.seq}
+                    step={step}
+                    y={topPadding + step.ordinal * stepHeight}
+                    from={xOf(step.lane)}
+                    to={xOf(step.target)}
+                    animate={!step.burst && step.seq >= firstSeqToAnimate}
+                  />
+                ))}
               </g>
             </svg>
           )}
