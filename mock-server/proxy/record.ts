@@ -1,27 +1,28 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import { RecordedEntry, type RawBody, type RawExchange } from '../log/recorded-entry.js';
 import { tokensInEntry } from '../analysis/token-insight.js';
-import type { OperationName } from '../protocol/operations.js';
 import { withoutBasicCredentials, withoutSecretInQuery, withoutSecretParameters } from '../http/record.js';
 
 /** What the proxy knows of one exchange when it ends. */
-export interface ProxiedExchange {
-  seq: number;
-  startedAt: number;
-  operation: OperationName;
-  method: string;
-  url: string;
-  httpVersion: string;
-  status: number;
-  durationMs: number;
-  remoteAddress: string;
-  rawRequestHeaders: string[];
+export interface ProxiedExchange extends Pick<
+  RawExchange,
+  | 'seq'
+  | 'startedAt'
+  | 'operation'
+  | 'method'
+  | 'url'
+  | 'httpVersion'
+  | 'status'
+  | 'durationMs'
+  | 'remoteAddress'
+  | 'rawRequestHeaders'
+  | 'requestBody'
+  | 'responseBody'
+  | 'aborted'
+  | 'notes'
+> {
   /** The response headers as sent to the client (raw list), or null when none were sent. */
   sentResponseHeaders: string[] | null;
-  requestBody: RawBody | null;
-  responseBody: RawBody | null;
-  aborted: boolean;
-  notes: string[];
   upstream: string;
   upstreamTtfbMs: number | undefined;
   /** Now, for reading token expiry while naming the user. */
