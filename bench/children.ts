@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildMessage, MemorySnapshot, ParentMessage, ServerArgs } from './ipc.js';
 
@@ -38,9 +39,12 @@ export class ServerChild {
     });
   }
 
-  /** Forks the compiled server module and waits until it reports its port (or dies trying). */
+  /**
+   * Forks the compiled server module (a name in servers/, or an absolute path to another
+   * checkout's compiled server) and waits until it reports its port (or dies trying).
+   */
   static async start(name: string, module: string, args: ServerArgs, options: { timeoutMs?: number } = {}): Promise<ServerChild> {
-    const path = fileURLToPath(new URL(`./servers/${module}.js`, import.meta.url));
+    const path = isAbsolute(module) ? module : fileURLToPath(new URL(`./servers/${module}.js`, import.meta.url));
     // --expose-gc lets the child settle its heap before a memory reading; same flags for every server.
     const child = fork(path, [JSON.stringify(args)], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const ready = await new Promise<Extract<ChildMessage, { type: 'ready' }>>((resolve, reject) => {
@@ -114,6 +118,11 @@ export class ServerChild {
 
   async stopProfile(path: string): Promise<string> {
     return (await this.request<'profile-stopped'>({ type: 'profile-stop', id: this.nextId++, path })).path;
+  }
+
+  /** Stream bench: has the child add entries to its log; resolves once all are added, with the last `seq`. */
+  async push(count: number, perTick: number): Promise<number> {
+    return (await this.request<'pushed'>({ type: 'push', id: this.nextId++, count, perTick }, 300_000)).lastSeq;
   }
 
   killNow(): void {

@@ -14,6 +14,8 @@ export type ParentMessage =
   | { type: 'cpu'; id: number }
   | { type: 'profile-start'; id: number }
   | { type: 'profile-stop'; id: number; path: string }
+  /** Stream bench: add `count` synthetic entries to the engine's log, `perTick` per event-loop turn. */
+  | { type: 'push'; id: number; count: number; perTick: number }
   | { type: 'stop' };
 
 export type ChildMessage =
@@ -22,6 +24,7 @@ export type ChildMessage =
   | { type: 'cpu'; id: number; usage: NodeJS.CpuUsage }
   | { type: 'profile-started'; id: number }
   | { type: 'profile-stopped'; id: number; path: string }
+  | { type: 'pushed'; id: number; lastSeq: number }
   | { type: 'failed'; id?: number; message: string };
 
 /** Arguments the parent hands every server child (one JSON argv entry, so nothing needs escaping). */

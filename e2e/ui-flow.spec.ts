@@ -1,9 +1,13 @@
 import type { Page } from '@playwright/test';
-import type { LogEntry } from '../mock-server/log/entry.js';
+import type { LogEntry, LogSummary } from '../mock-server/log/entry.js';
+import { summarize } from '../mock-server/log/summary.js';
 import { logEntry } from '../test-support/entry-fixture.js';
 import { expect, oauthClient, openScreen, saveScreenshot, test, type Host } from './fixtures.js';
 import { LogStore } from '../renderer/src/model/log-store.js';
 import { FlowModel, describeClient } from '../renderer/src/model/flow-model.js';
+
+/** A fixture entry as the UI's model holds it: summarized, as the stream sends it. */
+const summarizeEntry = (overrides: Partial<LogEntry>): LogSummary => summarize(logEntry(overrides));
 
 /** The Flow screen draws a real sign-in flow as it happens; each step opens its log entry. */
 
@@ -152,8 +156,9 @@ test('clear starts the diagram afresh; the next request is its first step', asyn
 });
 
 test.describe('flow model', () => {
-  const entry = (seq: number, overrides: Partial<LogEntry>): LogEntry =>
-    logEntry({
+  // The UI's model holds summaries, as the stream sends them.
+  const entry = (seq: number, overrides: Partial<LogEntry>): LogSummary =>
+    summarizeEntry({
       seq,
       time: '2026-11-23T18:00:00.000Z',
       operation: 'Bootstrap',

@@ -1,12 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { Agent, request as httpsRequest } from 'node:https';
 import type { Page } from '@playwright/test';
-import type { LogEntry } from '../mock-server/log/entry.js';
+import type { LogEntry, LogSummary } from '../mock-server/log/entry.js';
+import { summarize } from '../mock-server/log/summary.js';
 import { logEntry } from '../test-support/entry-fixture.js';
 import { expect, openScreen, saveScreenshot, test, type Host } from './fixtures.js';
 import { FrameQueue, type FrameScheduler } from '../renderer/src/model/frame-queue.js';
 import { LogStore } from '../renderer/src/model/log-store.js';
 import { FilteredView, noFilter } from '../renderer/src/model/log-filter.js';
+
+/** A fixture entry as the UI's model holds it: summarized, as the stream sends it. */
+const summarizeEntry = (overrides: Partial<LogEntry>): LogSummary => summarize(logEntry(overrides));
 
 /** The Live log screen against real HTTPS traffic, and the model behind it. */
 
@@ -260,8 +264,9 @@ test('stays usable after 20,000 real requests: filter, scroll to the end, open a
 });
 
 test.describe('log model', () => {
-  const entry = (seq: number, overrides: Partial<LogEntry> = {}): LogEntry =>
-    logEntry({
+  // The UI's model holds summaries, as the stream sends them.
+  const entry = (seq: number, overrides: Partial<LogEntry> = {}): LogSummary =>
+    summarizeEntry({
       seq,
       time: '2026-11-23T18:00:00.000Z',
       operation: 'Bootstrap',

@@ -27,6 +27,6 @@ export { formatReport, type ReportFormat } from './check/formats.js';
 export { rules, ruleIds, type RuleId, type RuleDefinition, type Severity, type Finding } from './analysis/rulebook.js';
 export { knownBugs, type KnownBug, type KnownBugKey } from './analysis/known-bugs.js';
 export type { Config, FaultRule, FaultRuleInput, MockUser } from './state/config-schema.js';
-export type { LogEntry, HeaderLine, CapturedBody } from './log/entry.js';
+export type { LogEntry, LogSummary, ExchangeFacts, HeaderLine, CapturedBody } from './log/entry.js';
 export type { OperationName } from './protocol/operations.js';
 export { engineVersion as version } from './version.js';

@@ -22,6 +22,8 @@ export function serveParent(options: {
   info?: Record<string, string>;
   stop: () => Promise<void>;
   log?: () => MemorySnapshot['log'];
+  /** Stream bench: adds `count` entries to the log, `perTick` per turn of the event loop; the last `seq`. */
+  push?: (count: number, perTick: number) => Promise<number>;
 }): void {
   if (!process.send) throw new Error('run this file through the bench (child_process.fork), not directly');
   let profiler: Session | null = null;
@@ -83,6 +85,11 @@ export function serveParent(options: {
         profiler = null;
         await writeFile(message.path, JSON.stringify(profile));
         send({ type: 'profile-stopped', id: message.id, path: message.path });
+        return;
+      }
+      case 'push': {
+        if (!options.push) throw new Error('this child has no log to push entries into');
+        send({ type: 'pushed', id: message.id, lastSeq: await options.push(message.count, message.perTick) });
         return;
       }
       case 'stop':

@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const port = Number(new URL(engine.urls.wopiOrigin).port);
   serveParent({
     port,
-    info: { wopiOrigin: engine.urls.wopiOrigin, caCertificatePath: engine.urls.caCertificatePath },
+    info: { wopiOrigin: engine.urls.wopiOrigin, caCertificatePath: engine.urls.caCertificatePath, uiUrl: engine.urls.uiUrl },
     stop: () => engine.stop(),
     log: () => ({ size: engine.log.size, capacity: engine.log.capacity, lastSeq: engine.log.lastSeq }),
   });

@@ -5,6 +5,7 @@ import { PersistError } from '../state/store.js';
 import { explainRule } from '../faults/rules.js';
 import { toHar } from '../log/har.js';
 import { toCurl } from '../log/curl.js';
+import { summaryOfEntry } from './sse.js';
 import type { FaultRule } from '../state/config-schema.js';
 import type { IssuedTokens } from '../tokens/issued-tokens.js';
 import { bootstrapChallenge } from '../http/challenge.js';
@@ -39,6 +40,7 @@ import type {
   FaultList,
   FaultsCleared,
   LogPage,
+  LogSummary,
   UserRevoked,
   UserTokens,
 } from './contract.js';
@@ -172,9 +174,15 @@ export function createAdminApp(deps: AdminDeps): Express {
   app.get('/api/log', (req, res) => {
     const after = optionalInt(req.query['after']);
     const limit = optionalInt(req.query['limit']);
+    const view = req.query['view'] ?? 'full';
     if (after === null || limit === null || (limit !== undefined && limit < 1))
       return deny(res, 400, 'after and limit must be whole numbers (limit ≥ 1)');
-    res.json({ entries: log.list({ afterSeq: after, limit }), lastSeq: log.lastSeq, capacity: log.capacity } satisfies LogPage);
+    if (view !== 'full' && view !== 'summary') return deny(res, 400, 'view must be "full" (the default) or "summary"');
+    const entries = log.list({ afterSeq: after, limit });
+    const page = { lastSeq: log.lastSeq, capacity: log.capacity };
+    // The summaries are what the live stream sends: what the UI's table needs, without headers and bodies.
+    if (view === 'summary') res.json({ entries: entries.map(summaryOfEntry), ...page } satisfies LogPage<LogSummary>);
+    else res.json({ entries, ...page } satisfies LogPage);
   });
   app.get('/api/log/stream', (req, res) =>
     streamEvents(req, res, {

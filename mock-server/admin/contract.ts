@@ -1,5 +1,5 @@
 import type { Config, ConfigIssue, FaultRule, FaultRuleInput } from '../state/config-schema.js';
-import type { LogEntry } from '../log/entry.js';
+import type { LogEntry, LogSummary } from '../log/entry.js';
 import type { ReceivedActivity } from '../log/received-activities.js';
 import type { IssuedTokenInfo } from '../tokens/issued-tokens.js';
 import type { KnownBugKey } from '../analysis/known-bugs.js';
@@ -53,6 +53,7 @@ export type {
   FaultRule,
   FaultRuleInput,
   LogEntry,
+  LogSummary,
   IssuedTokenInfo,
   EngineStatus,
   DeviceEndpoint,
@@ -113,9 +114,9 @@ export interface ChallengeView {
   knownBugs: KnownBugKey[];
 }
 
-/** `GET /api/log?after=&limit=` */
-export interface LogPage {
-  entries: LogEntry[];
+/** `GET /api/log?after=&limit=&view=`: whole entries, or with `view=summary` what the live stream sends. */
+export interface LogPage<E extends LogEntry | LogSummary = LogEntry> {
+  entries: E[];
   lastSeq: number;
   capacity: number;
 }
@@ -133,8 +134,8 @@ export interface FileActivities {
 
 /** The data of each admin stream event (`GET /api/log/stream`), by event name (protocol/admin-stream.ts). */
 export interface StreamPayloads {
-  /** A batch of new log entries; the SSE id is the last one's seq. */
-  log: LogEntry[];
+  /** A batch of new log entries, as summaries (`GET /api/log/:seq` has the whole entry); the SSE id is the last one's seq. */
+  log: LogSummary[];
   'log-cleared': { lastSeq: number };
   /** The whole fault list after any change. */
   faults: FaultRule[];

@@ -111,16 +111,32 @@ export function createWopiApp(context: HostContext): Express {
   app.set('etag', false);
   app.set('query parser', 'simple');
   captureResponseBodies(app, context.logBodyLimit);
-  app.use(async (req: Request, res: Response) => {
+  // The steps run synchronously for as long as each one is: only a step that has to wait (a form
+  // body, a token check, a fault's delay, a handler's I/O) returns a promise, and only then does
+  // the rest wait for it. The unauthenticated bootstrapper 401, the hottest path, never waits.
+  const afterFaults = (req: Request, res: Response, call: Call, dealtWith: boolean): Promise<void> | void =>
+    dealtWith ? undefined : handlerFor(call)(req, res, call);
+  const afterCaller = (req: Request, res: Response, call: Call): Promise<void> | void => {
+    const faulted = applyFaults(req, res, call, context);
+    return typeof faulted === 'boolean'
+      ? afterFaults(req, res, call, faulted)
+      : faulted.then((dealtWith) => afterFaults(req, res, call, dealtWith));
+  };
+  const afterForm = (req: Request, res: Response, call: Call): Promise<void> | void => {
+    const identified = identifyCaller(req, call, context);
+    return identified ? identified.then(() => afterCaller(req, res, call)) : afterCaller(req, res, call);
+  };
+  app.use((req: Request, res: Response) => {
     const call = startCall(req, res, context);
     try {
-      await readForm(req, res, call);
-      await identifyCaller(req, call, context);
-      if (await applyFaults(req, res, call, context)) return;
-      await handlerFor(call)(req, res, call);
+      const form = readForm(req, res, call);
+      const pending = form ? form.then(() => afterForm(req, res, call)) : afterForm(req, res, call);
+      // Returned to the router, which passes on anything respondWithError itself throws.
+      if (pending) return pending.catch((error: unknown) => respondWithError(error, req, res, call, context));
     } catch (error) {
       respondWithError(error, req, res, call, context);
     }
+    return undefined;
   });
   return app;
 }

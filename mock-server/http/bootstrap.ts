@@ -14,6 +14,15 @@ import { withAccessToken } from './urls.js';
 
 // Spec: https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/rest/bootstrapper/bootstrap
 
+/** What Express's `res.json` sets. */
+const jsonContentType = 'application/json; charset=utf-8';
+
+/**
+ * The refusal of a request without a token: Office's first call, every time. Thrown as one shared
+ * object (a HostError carries no stack and is never changed), so refusing allocates nothing.
+ */
+const noAccessToken = unauthenticated('no OAuth access token in the Authorization header');
+
 /** The signed-in user and the OAuth access token they sent, or a 401 (which map-errors turns into the Bearer challenge). */
 function requireOAuthUser(call: Call): { user: MockUser; token: string } {
   const { credential } = call;
@@ -21,7 +30,7 @@ function requireOAuthUser(call: Call): { user: MockUser; token: string } {
     if (credential.result.ok) return { user: credential.result.user, token: credential.token };
     throw unauthenticated(credential.result.reason);
   }
-  throw unauthenticated(credential.kind === 'malformed' ? credential.reason : 'no OAuth access token in the Authorization header');
+  throw credential.kind === 'malformed' ? unauthenticated(credential.reason) : noAccessToken;
 }
 
 async function bootstrapInfo(context: HostContext, call: Call, { user, token }: { user: MockUser; token: string }) {
@@ -36,14 +45,30 @@ async function bootstrapInfo(context: HostContext, call: Call, { user, token }: 
 }
 
 export function bootstrapHandlers(context: HostContext) {
-  /** Every 200 of the bootstrapper goes out here, so whether it carries a challenge is decided once. */
+  /**
+   * Every 200 of the bootstrapper goes out here, so whether it carries a challenge is decided once.
+   * The JSON is written as `res.json` would write it (same body, `Content-Type`, `Content-Length`),
+   * without Express's send machinery: header lines and body leave in one write.
+   */
   const answer = (res: Response, call: Call, body: object): void => {
     const { config } = context.store;
-    if (call.bends(config, 'challengeOn200')) setChallenge(res, call, config, context.origin());
-    res.json(body);
+    const json = JSON.stringify(body);
+    const length = String(Buffer.byteLength(json));
+    if (call.bends(config, 'challengeOn200')) {
+      setChallenge(res, call, config, context.origin());
+      res.statusCode = 200;
+      res.setHeader('Content-Type', jsonContentType);
+      res.setHeader('Content-Length', length);
+    } else {
+      res.writeHead(200, ['Content-Type', jsonContentType, 'Content-Length', length]);
+      call.sentHeaders = { 'content-type': jsonContentType, 'content-length': length };
+    }
+    // A HEAD answer has the GET's headers and no body (Node would drop it; the log must not keep it).
+    res.end(res.req.method === 'HEAD' ? undefined : json);
   };
 
-  const bootstrap: Handler = async (req, res, call) => {
+  // Not async: the 401 for a request without a token is thrown right here, before any promise.
+  const bootstrap: Handler = (req, res, call) => {
     const caller = requireOAuthUser(call);
     const operation = req.headers[WopiHeader.EcosystemOperation];
     if (req.method === 'POST') checkSessionContext(req, call, context.store.config);
@@ -52,7 +77,7 @@ export function bootstrapHandlers(context: HostContext) {
         `X-WOPI-EcosystemOperation ${String(operation)} is not implemented (compatibility.unknownEcosystemOperation is "notImplemented")`,
       );
     }
-    answer(res, call, { Bootstrap: await bootstrapInfo(context, call, caller) });
+    return bootstrapInfo(context, call, caller).then((info) => answer(res, call, { Bootstrap: info }));
   };
 
   const getNewAccessToken: Handler = async (req, res, call) => {

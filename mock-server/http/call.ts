@@ -1,3 +1,4 @@
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { Request, Response } from 'express';
 import type { Classified } from '../protocol/classify.js';
 import type { Authentication } from '../tokens/authenticate.js';
@@ -49,8 +50,14 @@ export class Call implements Classified {
   /** The known-bug switches that bent this answer, in the order they did. */
   knownBugs: readonly KnownBugKey[] = noKnownBugs;
   requestBody: Buffer | null = null;
-  responseChunks: Buffer[] = [];
+  /** The captured start of the response body (record.ts); null until a byte is written. */
+  responseChunks: Buffer[] | null = null;
   responseBytes = 0;
+  /**
+   * The response headers, when an answer was written with `writeHead(status, headers)` alone:
+   * Node then keeps none for `res.getHeaders()`, so the log reads them here.
+   */
+  sentHeaders: Readonly<OutgoingHttpHeaders> | null = null;
 
   constructor(
     classified: Classified,

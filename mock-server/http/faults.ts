@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pickRule, explainRule } from '../faults/rules.js';
+import type { FaultRule } from '../state/config-schema.js';
 import type { Call } from './call.js';
 import type { HostContext } from './context.js';
 import { writeError } from './map-errors.js';
@@ -8,13 +9,18 @@ import { writeError } from './map-errors.js';
 /**
  * Applies the first fault rule that matches the request: wait, then drop the connection or
  * answer the forced status. Returns true when the request has been dealt with; a delay-only rule
- * returns false after its wait, so the request goes on to its handler.
+ * returns false after its wait, so the request goes on to its handler. Without a matching rule it
+ * answers at once, not through a promise: that is every request on a host without faults.
  */
-export async function applyFaults(req: Request, res: Response, call: Call, context: HostContext): Promise<boolean> {
+export function applyFaults(req: Request, res: Response, call: Call, context: HostContext): boolean | Promise<boolean> {
   const faults = context.store.config.faults;
   if (faults.length === 0) return false;
   const rule = pickRule(faults, { operation: call.operation, method: req.method, userId: call.userId });
   if (!rule) return false;
+  return applyRule(rule, req, res, call, context);
+}
+
+async function applyRule(rule: FaultRule, req: Request, res: Response, call: Call, context: HostContext): Promise<boolean> {
   call.faultId = rule.id;
   const because = `fault rule ${rule.id}: ${explainRule(rule)}`;
   context.store.consumeFault(rule.id);

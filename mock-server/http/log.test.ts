@@ -232,6 +232,83 @@ describe('live stream', () => {
     }
   });
 
+  test('`log` events carry summaries: what the table and the Flow screen show, no headers or bodies; the same as ?view=summary', async () => {
+    const stream = await openStream();
+    try {
+      const before = (await entries()).lastSeq;
+      await h.request('GET', '/wopibootstrapper', { headers: { 'user-agent': 'Word/1.22 summary-test' } });
+      const { access_token } = await h.signIn('alice');
+      const { files } = await browse(h, access_token);
+      const fresh = await h.request('POST', '/wopibootstrapper', {
+        headers: {
+          ...bearer(access_token),
+          'x-wopi-ecosystemoperation': 'GET_NEW_ACCESS_TOKEN',
+          'x-wopi-wopisrc': withoutQuery(files[0]!.Url),
+        },
+      });
+      assert.equal(fresh.status, 200);
+      const last = (await entries()).lastSeq;
+      await stream.next((e) => e.event === 'log' && (e.data as Array<{ seq: number }>).some((s) => s.seq === last), 2000);
+      const streamed = stream.events
+        .filter((e) => e.event === 'log')
+        .flatMap((e) => e.data as Array<Record<string, unknown>>)
+        .filter((s) => (s['seq'] as number) > before);
+      const full = (await entries(`?after=${before}`)).entries as Array<Record<string, unknown>>;
+      const summaries = (await entries(`?after=${before}&view=summary`)).entries as Array<Record<string, unknown>>;
+      assert.deepEqual(streamed, summaries);
+      assert.equal(summaries.length, full.length);
+      const keys = [
+        'seq',
+        'time',
+        'operation',
+        'method',
+        'url',
+        'status',
+        'durationMs',
+        'userId',
+        'remoteAddress',
+        'faultId',
+        'knownBugs',
+        'aborted',
+        'notes',
+        'userAgent',
+        'sentAuthorization',
+      ];
+      for (const [i, summary] of summaries.entries()) {
+        const entry = full[i]!;
+        assert.deepEqual(
+          Object.keys(summary).filter((k) => k !== 'facts'),
+          keys,
+        );
+        for (const key of keys.slice(0, 13)) assert.deepEqual(summary[key], entry[key], `${String(entry['operation'])} ${key}`);
+        const headers = entry['requestHeaders'] as Array<{ name: string; value: string }>;
+        assert.equal(summary['userAgent'], headers.find((l) => l.name.toLowerCase() === 'user-agent')?.value ?? '');
+        assert.equal(
+          summary['sentAuthorization'],
+          headers.some((l) => l.name.toLowerCase() === 'authorization'),
+        );
+      }
+      const byOperation = (operation: string) => summaries.filter((s) => s['operation'] === operation);
+      assert.deepEqual(byOperation('Bootstrap')[0], {
+        ...byOperation('Bootstrap')[0],
+        status: 401,
+        userAgent: 'Word/1.22 summary-test',
+        sentAuthorization: false,
+      });
+      assert.equal(byOperation('Bootstrap')[0]!['facts'], undefined);
+      assert.deepEqual(byOperation('Token')[0]!['facts'], { grantType: 'authorization_code', issuedUserId: 'alice' });
+      const fileId = decodeURIComponent(withoutQuery(files[0]!.Url).split('/').pop()!);
+      assert.deepEqual(byOperation('GetNewAccessToken')[0]!['facts'], { issuedUserId: 'alice', issuedScope: `file:${fileId}` });
+      assert.equal(byOperation('Authorize')[0]!['facts'], undefined);
+      assert.equal((await h.admin('GET', '/api/log?view=headers')).status, 400);
+      // The summary of an entry the log already decoded whole is the same.
+      const summariesAgain = (await entries(`?after=${before}&view=summary`)).entries;
+      assert.deepEqual(summariesAgain, summaries);
+    } finally {
+      stream.close();
+    }
+  });
+
   test('?after=<seq> replays what came later, then goes live', async () => {
     const mark = (await entries()).lastSeq;
     await h.request('GET', '/ca.crt?n=1');

@@ -1,10 +1,11 @@
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { Request, Response } from 'express';
 import { ErrorCode, HostError, insufficientStorage } from '../errors.js';
 import { StorageWriteError } from '../storage/file-store.js';
 import { OAuthErrorCode, oauthErrorBody, oauthErrorStatus, type OAuthErrorCode as OAuthCode } from '../protocol/oauth-errors.js';
 import { WopiHeader } from '../protocol/headers.js';
 import { BearerError } from '../protocol/challenge.js';
-import { setChallenge } from './challenge.js';
+import { bootstrapChallenge } from './challenge.js';
 import { familyOf } from './families.js';
 import type { Call } from './call.js';
 import type { HostContext } from './context.js';
@@ -51,7 +52,6 @@ export function writeError(
 ): void {
   call.notes.push(detail);
   const family = familyOf(call.operation);
-  res.status(status);
   if (family === 'token') {
     const error = oauthError ?? oauthErrorForStatus(status);
     const usedBasic = /^\s*basic\s/i.test(req.headers.authorization ?? '');
@@ -62,25 +62,77 @@ export function writeError(
     res.json(oauthErrorBody(error, detail));
     return;
   }
-  res.setHeader(WopiHeader.ServerError, headerSafe(detail));
   // Spec: a 401 from the bootstrapper "must include a WWW-Authenticate response header".
   const config = context.store.config;
-  if (family === 'bootstrapper' && status === 401 && !call.bends(config, 'challengeMissingOn401')) {
-    // RFC 6750 error="invalid_token" when a token was sent and refused, only if the config asks for it.
-    const refused = 'result' in call.credential && !call.credential.result.ok;
-    setChallenge(
-      res,
-      call,
-      config,
-      context.origin(),
-      refused && config.compatibility.challengeErrorParameter ? { error: BearerError.InvalidToken } : {},
-    );
-  }
-  if (family === 'authorize') {
-    res.type('html').send(renderErrorPage(status, detail));
+  // RFC 6750 error="invalid_token" when a token was sent and refused, only if the config asks for it.
+  const refused = 'result' in call.credential && !call.credential.result.ok;
+  const challenge =
+    family === 'bootstrapper' && status === 401 && !call.bends(config, 'challengeMissingOn401')
+      ? bootstrapChallenge(
+          config,
+          context.origin(),
+          refused && config.compatibility.challengeErrorParameter ? { error: BearerError.InvalidToken } : {},
+        )
+      : null;
+  if (challenge) for (const key of challenge.knownBugs) call.markKnownBug(key);
+  if (family === 'authorize' || res.getHeaderNames().length > 0) {
+    // An HTML page, or headers a handler set before it failed: through the header API, so they all go out.
+    res.statusCode = status;
+    res.setHeader(WopiHeader.ServerError, headerSafe(detail));
+    if (challenge) res.setHeader('WWW-Authenticate', challenge.header);
+    if (family === 'authorize') res.type('html').send(renderErrorPage(status, detail));
+    else res.end();
     return;
   }
+  // Everything else is an empty body and one or two headers: written in one go with header lines
+  // prepared once per detail and challenge (the bootstrapper's 401 is Office's first call, every time).
+  const answer = emptyAnswer(detail, challenge?.header);
+  res.writeHead(status, answer.wire);
+  call.sentHeaders = answer.logged;
   res.end();
+}
+
+/** An empty-bodied error answer: its header lines for `writeHead`, and the record of them for the log. */
+interface EmptyAnswer {
+  /** Name, value, name, value… as they go on the wire; `Content-Length: 0` included, so no chunked encoding. */
+  wire: string[];
+  /** What `res.getHeaders()` would have said had the headers been set one by one (the log shows these). */
+  logged: Readonly<OutgoingHttpHeaders>;
+}
+
+/**
+ * Prepared answers by challenge (none: '') and detail. Both are strings the engine reuses (the
+ * cached challenge, the handlers' literals), so the lookups hash nothing new. Few distinct details
+ * reach here on a busy path; bounded anyway, since a detail can name an id.
+ */
+let emptyAnswers = new Map<string, Map<string, EmptyAnswer>>();
+let emptyAnswerCount = 0;
+const emptyAnswerCacheSize = 256;
+
+function emptyAnswer(detail: string, challenge: string | undefined): EmptyAnswer {
+  let byDetail = emptyAnswers.get(challenge ?? '');
+  const cached = byDetail?.get(detail);
+  if (cached) return cached;
+  const serverError = headerSafe(detail);
+  const answer: EmptyAnswer =
+    challenge === undefined
+      ? {
+          wire: [WopiHeader.ServerError, serverError, 'Content-Length', '0'],
+          logged: Object.freeze({ 'x-wopi-servererror': serverError }),
+        }
+      : {
+          wire: [WopiHeader.ServerError, serverError, 'WWW-Authenticate', challenge, 'Content-Length', '0'],
+          logged: Object.freeze({ 'x-wopi-servererror': serverError, 'www-authenticate': challenge }),
+        };
+  if (emptyAnswerCount >= emptyAnswerCacheSize) {
+    emptyAnswers = new Map();
+    emptyAnswerCount = 0;
+    byDetail = undefined;
+  }
+  if (!byDetail) emptyAnswers.set(challenge ?? '', (byDetail = new Map<string, EmptyAnswer>()));
+  byDetail.set(detail, answer);
+  emptyAnswerCount++;
+  return answer;
 }
 
 function oauthErrorForStatus(status: number): OAuthCode {

@@ -1,7 +1,7 @@
 import express, { type Request, type Response } from 'express';
 import { classifyRequest } from '../protocol/classify.js';
 import { Operation } from '../protocol/operations.js';
-import { parseBearerAuthorization } from '../protocol/authorization.js';
+import { parseBearerAuthorization, type BearerForm } from '../protocol/authorization.js';
 import { authenticate } from '../tokens/authenticate.js';
 import { badRequest } from '../errors.js';
 import { recordExchange } from './record.js';
@@ -29,8 +29,9 @@ export function startCall(req: Request, res: Response, context: HostContext): Ca
     );
   }
   res.locals['call'] = call;
-  // 'close' follows 'finish' on every response, and alone on one the client abandoned.
-  res.once('close', () => context.log.add(recordExchange(req, res, call, context, !res.writableFinished)));
+  // 'close' follows 'finish' on every response, and alone on one the client abandoned; it is
+  // emitted once, so a plain listener does (no once-wrapper per request).
+  res.on('close', () => context.log.add(recordExchange(req, res, call, context, !res.writableFinished)));
   return call;
 }
 
@@ -62,43 +63,56 @@ export function readForm(req: Request, res: Response, call: Call): Promise<void>
 /**
  * Works out who is calling from whatever credential the operation takes, so fault rules can
  * match on the user and handlers reuse the result instead of verifying twice. Never rejects:
- * refusing is the handler's job.
+ * refusing is the handler's job. Returns a promise only when a token has to be checked; a
+ * request without one (the bootstrapper's first call) is identified on the spot.
  */
-export async function identifyCaller(req: Request, call: Call, context: HostContext): Promise<void> {
+export function identifyCaller(req: Request, call: Call, context: HostContext): Promise<void> | undefined {
   switch (familyOf(call.operation)) {
     case 'bootstrapper': {
       const parsed = parseBearerAuthorization(authorizationHeader(req));
-      if (parsed.kind === 'bearer') {
-        const result = await authenticate('access', parsed.token, context);
-        call.credential = { kind: 'bearer', form: parsed.form, token: parsed.token, tokenKind: 'access', result };
-      } else if (parsed.kind === 'malformed') {
+      if (parsed.kind === 'bearer') return identifyBearer(call, context, parsed.token, parsed.form);
+      if (parsed.kind === 'malformed') {
         const reason = `Authorization header ${parsed.reason}`;
         call.credential = { kind: 'malformed', reason };
         call.notes.push(reason);
       }
-      break;
+      return undefined;
     }
     case 'wopi':
-      await identifyWopiCaller(req, call, context);
-      break;
-    case 'token': {
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      const code = body['code'];
-      const refresh = body['refresh_token'];
-      if (body['grant_type'] === 'authorization_code' && typeof code === 'string')
-        call.credential = { kind: 'form', tokenKind: 'code', result: await authenticate('code', code, context) };
-      else if (body['grant_type'] === 'refresh_token' && typeof refresh === 'string')
-        call.credential = { kind: 'form', tokenKind: 'refresh', result: await authenticate('refresh', refresh, context) };
-      break;
-    }
+      return identifyWopiCaller(req, call, context);
+    case 'token':
+      return identifyTokenCaller(req, call, context);
     case 'authorize': {
       const user = (req.body as Record<string, unknown> | undefined)?.['user'];
       if (typeof user === 'string' && context.store.findUser(user)) call.userId = user;
-      break;
+      return undefined;
     }
+    default:
+      return undefined;
   }
+}
+
+/** The user a checked credential names, for the log and the fault rules. */
+function takeUser(call: Call): void {
   const { credential } = call;
   if ('result' in credential) call.userId = credential.result.ok ? credential.result.user.id : credential.result.userId;
+}
+
+async function identifyBearer(call: Call, context: HostContext, token: string, form: BearerForm): Promise<void> {
+  const result = await authenticate('access', token, context);
+  call.credential = { kind: 'bearer', form, token, tokenKind: 'access', result };
+  takeUser(call);
+}
+
+async function identifyTokenCaller(req: Request, call: Call, context: HostContext): Promise<void> {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const code = body['code'];
+  const refresh = body['refresh_token'];
+  if (body['grant_type'] === 'authorization_code' && typeof code === 'string')
+    call.credential = { kind: 'form', tokenKind: 'code', result: await authenticate('code', code, context) };
+  else if (body['grant_type'] === 'refresh_token' && typeof refresh === 'string')
+    call.credential = { kind: 'form', tokenKind: 'refresh', result: await authenticate('refresh', refresh, context) };
+  takeUser(call);
 }
 
 /** WOPI clients put the token in `?access_token=`; the validator also sends it as a Bearer header. */
@@ -106,15 +120,14 @@ async function identifyWopiCaller(req: Request, call: Call, context: HostContext
   const query = req.query['access_token'];
   if (typeof query === 'string' && query !== '') {
     call.credential = { kind: 'query', tokenKind: 'wopi', result: await authenticate('wopi', query, context) };
-    return;
-  }
-  if (Array.isArray(query)) {
+  } else if (Array.isArray(query)) {
     call.notes.push('access_token appears more than once in the query');
-    return;
+  } else {
+    const parsed = parseBearerAuthorization(authorizationHeader(req));
+    if (parsed.kind === 'bearer') {
+      const result = await authenticate('wopi', parsed.token, context);
+      call.credential = { kind: 'bearer', form: parsed.form, token: parsed.token, tokenKind: 'wopi', result };
+    }
   }
-  const parsed = parseBearerAuthorization(authorizationHeader(req));
-  if (parsed.kind === 'bearer') {
-    const result = await authenticate('wopi', parsed.token, context);
-    call.credential = { kind: 'bearer', form: parsed.form, token: parsed.token, tokenKind: 'wopi', result };
-  }
+  takeUser(call);
 }

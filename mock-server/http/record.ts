@@ -24,7 +24,7 @@ export function captureResponseBodies(app: Express, limit: number): void {
         : Buffer.from(chunk as Uint8Array);
     const room = limit - call.responseBytes;
     call.responseBytes += buffer.length;
-    if (room > 0) call.responseChunks.push(room >= buffer.length ? buffer : buffer.subarray(0, room));
+    if (room > 0) (call.responseChunks ??= []).push(room >= buffer.length ? buffer : buffer.subarray(0, room));
   };
   app.response.write = function (this: Response, chunk: unknown, ...rest: unknown[]) {
     keep(this, chunk, rest[0]);
@@ -50,7 +50,7 @@ export function recordExchange(req: Request, res: Response, call: Call, context:
     userId: call.userId,
     remoteAddress: call.remoteAddress,
     rawRequestHeaders: withoutBasicCredentials(req.rawHeaders),
-    responseHeaders: res.headersSent ? res.getHeaders() : null,
+    responseHeaders: res.headersSent ? (call.sentHeaders ?? res.getHeaders()) : null,
     requestBody: call.requestBody && call.requestBody.length > 0 ? requestBody(call.requestBody, req, context.logBodyLimit) : null,
     responseBody: call.responseBytes > 0 ? responseBody(res, call) : null,
     faultId: call.faultId,
@@ -61,7 +61,8 @@ export function recordExchange(req: Request, res: Response, call: Call, context:
 }
 
 function responseBody(res: Response, call: Call): RawBody {
-  const bytes = call.responseChunks.length === 1 ? call.responseChunks[0]! : Buffer.concat(call.responseChunks);
+  const chunks = call.responseChunks ?? [];
+  const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
   return {
     bytes,
     size: call.responseBytes,

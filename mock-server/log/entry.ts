@@ -55,3 +55,47 @@ export interface LogEntry {
   /** Milliseconds from forwarding the request to the upstream's response headers (time to first byte). */
   upstreamTtfbMs?: number;
 }
+
+/**
+ * What the live stream sends for each entry (`GET /api/log/stream`, and `GET /api/log?view=summary`):
+ * everything the Live log's table, its search and the Flow screen show, and none of the headers
+ * and bodies, which are most of an entry's size and cost. The whole entry is `GET /api/log/:seq`.
+ */
+export interface LogSummary extends Pick<
+  LogEntry,
+  | 'seq'
+  | 'time'
+  | 'operation'
+  | 'method'
+  | 'url'
+  | 'status'
+  | 'durationMs'
+  | 'userId'
+  | 'remoteAddress'
+  | 'faultId'
+  | 'knownBugs'
+  | 'aborted'
+  | 'notes'
+  | 'source'
+  | 'upstream'
+  | 'upstreamTtfbMs'
+> {
+  /** The request's `User-Agent` ('' when it sent none): which client this was. */
+  userAgent: string;
+  /** Whether the request carried an `Authorization` header at all (a refused token, or none). */
+  sentAuthorization: boolean;
+  /** Read from the headers and bodies the summary leaves out, on the few operations that need it. */
+  facts?: ExchangeFacts;
+}
+
+/** What a person following a sign-in wants to know about an exchange beyond its status. */
+export interface ExchangeFacts {
+  /** Token: the form's `grant_type`. */
+  grantType?: string;
+  /** Authorize answered with a redirect: the `error` it carried instead of a code. */
+  redirectError?: string;
+  /** Token and GetNewAccessToken answered 200: whom the token handed out is for (its `sub`). */
+  issuedUserId?: string;
+  /** GetNewAccessToken answered 200: what the WOPI token handed out is good for (its `res`). */
+  issuedScope?: string;
+}

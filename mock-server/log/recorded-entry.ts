@@ -1,7 +1,8 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { OperationName } from '../protocol/operations.js';
 import type { KnownBugKey } from '../analysis/known-bugs.js';
-import type { CapturedBody, HeaderLine, LogEntry } from './entry.js';
+import type { CapturedBody, HeaderLine, LogEntry, LogSummary } from './entry.js';
+import { summarize, summaryOf } from './summary.js';
 
 /** A body as the wire carried it, cut at the log's cap; decoded only when someone reads it. */
 export interface RawBody {
@@ -42,10 +43,14 @@ export interface RawExchange {
   upstreamTtfbMs?: number;
 }
 
+type Details = Pick<LogEntry, 'requestHeaders' | 'responseHeaders' | 'requestBody' | 'responseBody'>;
+
 /**
  * A log entry that turns its raw record into the `LogEntry` shape on first read. The request
- * path only stores references; header lists, times and body text are built when the log is
- * listed, streamed or exported, and then kept.
+ * path only stores references, in the entry itself (the log holds thousands, so one object
+ * each, not two); header lists, the time and body text are built when the entry is read whole
+ * (listed, fetched, exported), and then kept. Its summary (what the live stream sends) needs
+ * none of them.
  */
 export class RecordedEntry implements LogEntry {
   readonly seq: number;
@@ -64,8 +69,14 @@ export class RecordedEntry implements LogEntry {
   declare readonly source?: 'mock' | 'proxy';
   declare readonly upstream?: string;
   declare readonly upstreamTtfbMs?: number;
-  private raw: RawExchange | null;
-  private materialized: Pick<LogEntry, 'time' | 'requestHeaders' | 'responseHeaders' | 'requestBody' | 'responseBody'> | null = null;
+  private readonly startedAt: number;
+  private timeText: string | null = null;
+  /** The raw parts, until the details are built from them (then null). */
+  private rawRequestHeaders: string[] | null;
+  private rawResponseHeaders: OutgoingHttpHeaders | null;
+  private rawRequestBody: RawBody | null;
+  private rawResponseBody: RawBody | null;
+  private materialized: Details | null = null;
 
   constructor(raw: RawExchange) {
     this.seq = raw.seq;
@@ -85,11 +96,15 @@ export class RecordedEntry implements LogEntry {
     if (raw.source !== undefined) this.source = raw.source;
     if (raw.upstream !== undefined) this.upstream = raw.upstream;
     if (raw.upstreamTtfbMs !== undefined) this.upstreamTtfbMs = raw.upstreamTtfbMs;
-    this.raw = raw;
+    this.startedAt = raw.startedAt;
+    this.rawRequestHeaders = raw.rawRequestHeaders;
+    this.rawResponseHeaders = raw.responseHeaders;
+    this.rawRequestBody = raw.requestBody;
+    this.rawResponseBody = raw.responseBody;
   }
 
   get time(): string {
-    return this.details().time;
+    return (this.timeText ??= new Date(this.startedAt).toISOString());
   }
   get requestHeaders(): HeaderLine[] {
     return this.details().requestHeaders;
@@ -130,17 +145,35 @@ export class RecordedEntry implements LogEntry {
     };
   }
 
-  private details() {
+  /**
+   * The same as `summarize(this)`, read from the raw request headers: an entry the stream
+   * summarizes is never decoded whole (unless it is one of the few whose facts need its bodies).
+   */
+  summary(): LogSummary {
+    const raw = this.rawRequestHeaders;
+    if (raw === null) return summarize(this);
+    let userAgent: string | undefined;
+    let sentAuthorization = false;
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i]!;
+      if (name.length === 10 && userAgent === undefined && name.toLowerCase() === 'user-agent') userAgent = raw[i + 1]!;
+      else if (name.length === 13 && name.toLowerCase() === 'authorization') sentAuthorization = true;
+    }
+    return summaryOf(this, userAgent ?? '', sentAuthorization);
+  }
+
+  private details(): Details {
     if (this.materialized) return this.materialized;
-    const raw = this.raw!;
     this.materialized = {
-      time: new Date(raw.startedAt).toISOString(),
-      requestHeaders: requestHeaderLines(raw.rawRequestHeaders),
-      responseHeaders: raw.responseHeaders ? responseHeaderLines(raw.responseHeaders) : [],
-      requestBody: raw.requestBody && decodeBody(raw.requestBody),
-      responseBody: raw.responseBody && decodeBody(raw.responseBody),
+      requestHeaders: requestHeaderLines(this.rawRequestHeaders ?? []),
+      responseHeaders: this.rawResponseHeaders ? responseHeaderLines(this.rawResponseHeaders) : [],
+      requestBody: this.rawRequestBody && decodeBody(this.rawRequestBody),
+      responseBody: this.rawResponseBody && decodeBody(this.rawResponseBody),
     };
-    this.raw = null;
+    this.rawRequestHeaders = null;
+    this.rawResponseHeaders = null;
+    this.rawRequestBody = null;
+    this.rawResponseBody = null;
     return this.materialized;
   }
 }

@@ -14,6 +14,7 @@ import type {
   IssuedTokenInfo,
   LogEntry,
   LogPage,
+  LogSummary,
   UserRevoked,
   UserTokens,
 } from '../../../mock-server/admin/contract.ts';
@@ -27,6 +28,7 @@ export type {
   FaultRuleInput,
   LogEntry,
   LogPage,
+  LogSummary,
   EngineStatus,
   DeviceEndpoint,
   IssuedTokenInfo,
@@ -171,12 +173,10 @@ export const adminApi = {
   revokeUser: (userId: string) => json<UserRevoked>(`/api/users/${encodeURIComponent(userId)}/revoke`, { method: 'POST' }),
   userTokens: async (userId: string) => (await json<UserTokens>(`/api/users/${encodeURIComponent(userId)}/tokens`)).tokens,
   challenge: () => json<ChallengeView>('/api/challenge'),
-  log: (options: { after?: number; limit?: number } = {}) => {
-    const query = new URLSearchParams();
-    if (options.after !== undefined) query.set('after', String(options.after));
-    if (options.limit !== undefined) query.set('limit', String(options.limit));
-    return json<LogPage>(`/api/log${query.size > 0 ? `?${query}` : ''}`);
-  },
+  log: (options: { after?: number; limit?: number } = {}) => json<LogPage>(`/api/log${logQuery(options)}`),
+  /** The same page as summaries (what the live stream sends): the Live log's table and the Flow screen need no more. */
+  logSummaries: (options: { after?: number; limit?: number } = {}) =>
+    json<LogPage<LogSummary>>(`/api/log${logQuery({ ...options, view: 'summary' })}`),
   logEntry: (seq: number) => json<LogEntry>(`/api/log/${seq}`),
   curl: async (seq: number) => (await adminFetch(`/api/log/${seq}/curl`)).text(),
   clearLog: async () => void (await adminFetch('/api/log', { method: 'DELETE' })),
@@ -185,6 +185,14 @@ export const adminApi = {
   caMobileconfig: () => download('/api/ca.mobileconfig'),
   reset: () => json<ConfigSaved>('/api/reset', { method: 'POST' }),
 };
+
+function logQuery(options: { after?: number; limit?: number; view?: 'summary' }): string {
+  const query = new URLSearchParams();
+  if (options.after !== undefined) query.set('after', String(options.after));
+  if (options.limit !== undefined) query.set('limit', String(options.limit));
+  if (options.view !== undefined) query.set('view', options.view);
+  return query.size > 0 ? `?${query}` : '';
+}
 
 export interface Download {
   blob: Blob;

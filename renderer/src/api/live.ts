@@ -10,6 +10,7 @@ export { StreamEvent };
  * each is the engine's own type (StreamPayloads in mock-server/admin/contract.ts).
  */
 export type LiveEvent =
+  /** Summaries of new entries; `adminApi.logEntry(seq)` reads one whole. */
   | { type: typeof StreamEvent.Log; entries: StreamPayloads['log'] }
   | ({ type: typeof StreamEvent.LogCleared } & StreamPayloads['log-cleared'])
   | { type: typeof StreamEvent.Faults; faults: StreamPayloads['faults'] }

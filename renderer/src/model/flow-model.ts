@@ -1,5 +1,4 @@
-import type { LogEntry } from '../../../mock-server/log/entry.ts';
-import { decodeToken, headerValue, jsonBody, queryOf } from '../../../mock-server/analysis/token-insight.js';
+import type { LogSummary } from '../../../mock-server/log/entry.ts';
 import { statusClassOf, type StatusClass } from './log-filter.js';
 import type { LogStore } from './log-store.ts';
 
@@ -77,17 +76,17 @@ export function describeClient(userAgent: string): string {
 }
 
 /** The step an entry shows as: what was asked, what came back, in the story's words. */
-export function describeStep(entry: LogEntry): Pick<FlowStep, 'title' | 'result' | 'phase'> {
+export function describeStep(entry: LogSummary): Pick<FlowStep, 'title' | 'result' | 'phase'> {
   const status = entry.status === 0 ? 'no answer' : String(entry.status);
   const user = entry.userId !== null ? ` · ${entry.userId}` : '';
-  const time = Date.parse(entry.time);
+  // What the engine read from the headers and bodies the summary leaves out (mock-server/log/summary.ts).
+  const facts = entry.facts ?? {};
   switch (entry.operation) {
     case 'Bootstrap':
       if (entry.status === 401) {
-        const sentToken = headerValue(entry.requestHeaders, 'authorization') !== undefined;
         return {
           phase: 'sign-in',
-          title: sentToken ? 'Bootstrap (token refused)' : 'Bootstrap (no token)',
+          title: entry.sentAuthorization ? 'Bootstrap (token refused)' : 'Bootstrap (no token)',
           result: '401 · Bearer challenge',
         };
       }
@@ -95,27 +94,17 @@ export function describeStep(entry: LogEntry): Pick<FlowStep, 'title' | 'result'
     case 'Authorize':
       if (entry.method === 'GET') return { phase: 'sign-in', title: 'Sign-in page', result: status };
       if (entry.status === 302) {
-        const location = headerValue(entry.responseHeaders, 'location') ?? '';
-        const query = queryOf(location);
-        const error = query?.get('error');
+        const error = facts.redirectError;
         return { phase: 'sign-in', title: 'Sign in', result: error ? `302 · ${error}` : `302 · code${user}` };
       }
       return { phase: 'sign-in', title: 'Sign in', result: status };
     case 'Token': {
-      const grant = entry.requestBody?.encoding === 'utf8' ? new URLSearchParams(entry.requestBody.text).get('grant_type') : null;
-      const title = grant === 'refresh_token' ? 'Refresh → tokens' : 'Code → tokens';
-      const body = entry.status === 200 ? jsonBody(entry) : undefined;
-      const access = body !== null && typeof body === 'object' ? (body as Record<string, unknown>)['access_token'] : undefined;
-      const decoded = typeof access === 'string' ? decodeToken(access, time) : null;
-      const who = decoded?.ok && decoded.insight.userId ? ` · ${decoded.insight.userId}` : user;
+      const title = facts.grantType === 'refresh_token' ? 'Refresh → tokens' : 'Code → tokens';
+      const who = facts.issuedUserId ? ` · ${facts.issuedUserId}` : user;
       return { phase: 'sign-in', title, result: `${status}${who}` };
     }
     case 'GetNewAccessToken': {
-      const body = entry.status === 200 ? jsonBody(entry) : undefined;
-      const info =
-        body !== null && typeof body === 'object' ? (body as { AccessTokenInfo?: { AccessToken?: unknown } }).AccessTokenInfo : undefined;
-      const decoded = typeof info?.AccessToken === 'string' ? decodeToken(info.AccessToken, time) : null;
-      const scope = decoded?.ok && decoded.insight.scope ? ` · WOPI token for ${decoded.insight.scope}` : user;
+      const scope = facts.issuedScope ? ` · WOPI token for ${facts.issuedScope}` : user;
       return { phase: 'bootstrap', title: 'GetNewAccessToken', result: `${status}${scope}` };
     }
     case 'GetRootContainer(bootstrapper)':
@@ -184,10 +173,10 @@ export class FlowModel {
     this.scannedSeq = afterSeq;
   }
 
-  private stepOf(entry: LogEntry): FlowStep | null {
+  private stepOf(entry: LogSummary): FlowStep | null {
     const target = flowTargetOf(entry.url);
     if (target === null || entry.operation === 'Unknown') return null;
-    const known = this.laneFor(entry.remoteAddress, headerValue(entry.requestHeaders, 'user-agent') ?? '');
+    const known = this.laneFor(entry.remoteAddress, entry.userAgent);
     const lane = known.key;
     if (entry.userId !== null && !known.users.includes(entry.userId)) known.users = [...known.users, entry.userId];
     return {

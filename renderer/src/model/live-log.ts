@@ -1,4 +1,5 @@
-import type { LogEntry } from '../../../mock-server/log/entry.ts';
+import { useCallback, useSyncExternalStore } from 'react';
+import type { LogSummary } from '../../../mock-server/log/entry.ts';
 import { adminApi } from '../api/client.ts';
 import { StreamEvent, subscribeLive } from '../api/live.ts';
 import { createStore, useStore } from '../api/store.ts';
@@ -7,14 +8,15 @@ import { LogStore, minimumUiCapacity } from './log-store.ts';
 import { FlowModel } from './flow-model.ts';
 
 /**
- * The one log model of the UI, shared by the Live log and Flow screens. Stream batches are queued
+ * The one log model of the UI, shared by the Live log and Flow screens. It holds summaries (what
+ * the stream sends); the detail pane reads the one entry it shows. Stream batches are queued
  * and applied at most once per animation frame (a 250 ms timer covers hidden tabs), at most 5,000
  * entries at a time, so neither a burst of requests nor a 50,000-entry replay blocks a frame.
  */
 export const logStore = new LogStore();
 export const flowModel = new FlowModel();
 
-const queue = new FrameQueue<LogEntry>((batch) => logStore.append(batch), { maxPerFlush: 5000, floorMs: 250 });
+const queue = new FrameQueue<LogSummary>((batch) => logStore.append(batch), { maxPerFlush: 5000, floorMs: 250 });
 
 export type LogLoadState = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; message: string };
 const loadState = createStore<LogLoadState>({ state: 'loading' });
@@ -38,7 +40,7 @@ function setLoadState(next: LogLoadState): void {
 export function startLiveLog(): void {
   if (started) return;
   started = true;
-  let held: LogEntry[] | null = [];
+  let held: LogSummary[] | null = [];
   subscribeLive((event) => {
     if (event.type === StreamEvent.Log) {
       if (held) held.push(...event.entries);
@@ -51,7 +53,7 @@ export function startLiveLog(): void {
   });
   const load = async (attempt: number): Promise<void> => {
     try {
-      const page = await adminApi.log();
+      const page = await adminApi.logSummaries();
       logStore.capacity = Math.max(minimumUiCapacity, page.capacity);
       historyLastSeq = page.lastSeq;
       queue.push(page.entries);
@@ -71,10 +73,40 @@ export function useLogLoadState(): LogLoadState {
   return useStore(loadState);
 }
 
-/** Re-renders the caller once per applied batch; read `logStore` during render. */
-export function useLogVersion(): number {
+/**
+ * Re-renders the caller once per applied batch (at most one per frame), or with `intervalMs` at
+ * most that often: a lone request still shows at once, while a flood of thousands a second
+ * redraws a few times a second rather than replacing every row on screen every frame. Read
+ * `logStore` during render.
+ */
+export function useLogVersion(intervalMs = 0): number {
   startLiveLog();
-  return useStore(logStore.changes);
+  const subscribe = useCallback(
+    (onChange: () => void) => {
+      if (intervalMs <= 0) return logStore.subscribe(onChange);
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      let last = -Infinity;
+      const unsubscribe = logStore.subscribe(() => {
+        if (timer !== null) return;
+        timer = setTimeout(
+          () => {
+            timer = null;
+            last = performance.now();
+            onChange();
+          },
+          Math.max(0, last + intervalMs - performance.now()),
+        );
+      });
+      return () => {
+        unsubscribe();
+        if (timer !== null) clearTimeout(timer);
+      };
+    },
+    [intervalMs],
+  );
+  // Only the notifications are throttled: React reads the current version when it renders, and
+  // once more after subscribing, so a change between the first render and the subscription shows.
+  return useSyncExternalStore(subscribe, logStore.getVersion);
 }
 
 /** Removes every entry from the engine's log; the stream's `log-cleared` event clears the store. */

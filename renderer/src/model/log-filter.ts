@@ -1,4 +1,4 @@
-import type { LogEntry } from '../../../mock-server/log/entry.ts';
+import type { LogSummary } from '../../../mock-server/log/entry.ts';
 import type { LogStore } from './log-store.ts';
 
 export const statusClasses = ['2xx', '3xx', '4xx', '5xx', 'none'] as const;
@@ -31,8 +31,8 @@ export function isFiltering(filter: LogFilter): boolean {
 }
 
 /** The text a free-text search looks in, built once per entry. */
-const haystacks = new WeakMap<LogEntry, string>();
-function haystackOf(entry: LogEntry): string {
+const haystacks = new WeakMap<LogSummary, string>();
+function haystackOf(entry: LogSummary): string {
   let text = haystacks.get(entry);
   if (text === undefined) {
     text = [
@@ -52,7 +52,7 @@ function haystackOf(entry: LogEntry): string {
   return text;
 }
 
-export function matcherFor(filter: LogFilter): (entry: LogEntry) => boolean {
+export function matcherFor(filter: LogFilter): (entry: LogSummary) => boolean {
   const text = filter.text.trim().toLowerCase();
   const { operation, statusClass, userId } = filter;
   return (entry) =>
@@ -68,11 +68,11 @@ export function matcherFor(filter: LogFilter): (entry: LogEntry) => boolean {
  * stream costs work in proportion to what arrived, not to the 50,000 already there.
  */
 export class FilteredView {
-  private matches: LogEntry[] = [];
+  private matches: LogSummary[] = [];
   private start = 0;
   private scannedSeq = 0;
   private epoch = -1;
-  private readonly test: (entry: LogEntry) => boolean;
+  private readonly test: (entry: LogSummary) => boolean;
   /** True when the filter passes everything, so the view reads the store directly. */
   private readonly passAll: boolean;
 
@@ -111,7 +111,7 @@ export class FilteredView {
     return this.passAll ? this.store.size : this.matches.length - this.start;
   }
 
-  at(index: number): LogEntry | undefined {
+  at(index: number): LogSummary | undefined {
     return this.passAll ? this.store.at(index) : this.matches[this.start + index];
   }
 

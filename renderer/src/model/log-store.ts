@@ -1,4 +1,4 @@
-import type { LogEntry } from '../../../mock-server/log/entry.ts';
+import type { LogSummary } from '../../../mock-server/log/entry.ts';
 import type { OperationName } from '../../../mock-server/protocol/operations.ts';
 import { createStore } from '../api/store.js';
 
@@ -6,12 +6,12 @@ import { createStore } from '../api/store.js';
 export const minimumUiCapacity = 50_000;
 
 /**
- * The log as the UI holds it: entries in `seq` order, capped, appended in batches (at most one per
+ * The log as the UI holds it: entry summaries in `seq` order, capped, appended in batches (at most one per
  * frame, see FrameQueue) and read through a version counter, so React re-renders once per batch
  * rather than once per request. Entries that fall out of the cap leave from the front.
  */
 export class LogStore {
-  private items: LogEntry[] = [];
+  private items: LogSummary[] = [];
   /** Index of the oldest kept entry in `items`; the front is trimmed lazily, not per batch. */
   private start = 0;
   private knownOperations = new Set<OperationName>();
@@ -36,7 +36,7 @@ export class LogStore {
   }
 
   /** The i-th kept entry, oldest first. */
-  at(index: number): LogEntry | undefined {
+  at(index: number): LogSummary | undefined {
     return this.items[this.start + index];
   }
 
@@ -56,7 +56,7 @@ export class LogStore {
     return low - this.start;
   }
 
-  find(seq: number): LogEntry | undefined {
+  find(seq: number): LogSummary | undefined {
     const index = this.indexAfter(seq - 1);
     const entry = this.at(index);
     return entry?.seq === seq ? entry : undefined;
@@ -68,7 +68,7 @@ export class LogStore {
   }
 
   /** Adds a batch; entries already seen (replays, history overlapping the stream) are skipped. */
-  append(batch: readonly LogEntry[]): void {
+  append(batch: readonly LogSummary[]): void {
     let added = 0;
     let newFacet = false;
     for (const entry of batch) {
@@ -111,7 +111,7 @@ export class LogStore {
    * An old `seq` with a time later than anything seen is not a replay but a new run of the engine
    * (its numbering starts at 1 again); a replayed entry has the time it had the first time.
    */
-  private isFromRestartedEngine(entry: LogEntry): boolean {
+  private isFromRestartedEngine(entry: LogSummary): boolean {
     if (entry.time <= this.newestTime) return false;
     const held = this.find(entry.seq);
     return held === undefined || held.time !== entry.time;

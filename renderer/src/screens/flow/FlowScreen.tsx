@@ -1,6 +1,7 @@
-import { memo, useCallback, useLayoutEffect, useRef, useState, useSyncExternalStore, type RefObject } from 'react';
+import { memo, useLayoutEffect, useRef, useState, type RefObject } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
 import { useStatus } from '../../api/use-status.ts';
-import { flowModel, loadedHistoryLastSeq, logStore, startLiveLog } from '../../model/live-log.ts';
+import { flowModel, loadedHistoryLastSeq, logStore, useLogVersion } from '../../model/live-log.ts';
 import { flowTargets, type FlowLane, type FlowStep } from '../../model/flow-model.ts';
 import { clockTime } from '../log/format.ts';
 import './flow.css';
@@ -9,6 +10,8 @@ import { plural } from '../../components/plural.ts';
 /** Vertical room per step: the request arrow, its answer, and their labels at projector size. */
 const stepHeight = 54;
 const topPadding = 24;
+/** Up to this many steps, all are drawn; beyond, only those in view (see FlowScreen). */
+const drawnWholeUpTo = 100;
 
 /**
  * The sign-in and token flow as a live sequence diagram: one lifeline per client (remote address
@@ -16,7 +19,7 @@ const topPadding = 24;
  * Built from the shared log model; each step links to its entry in the Live log.
  */
 export function FlowScreen() {
-  const version = useThrottledLogVersion(200);
+  const version = useLogVersion(200);
   flowModel.sync(logStore);
   const { steps, lanes } = flowModel;
   const { status } = useStatus();
@@ -38,6 +41,20 @@ export function FlowScreen() {
   const columnWidth = columns.length > 0 ? width / columns.length : width;
   const xOf = (key: string) => (columns.findIndex((c) => c.key === key) + 0.5) * columnWidth;
   const height = topPadding + steps.length * stepHeight + 8;
+  // A diagram of up to 100 steps is drawn whole (every step in the page, for screen readers and
+  // find-in-page). A longer one, which only heavy traffic makes, draws the steps in view and a few
+  // around them: then every update brings a screenful of new steps, and drawing all 250 each time
+  // costs more than a frame. Steps have one height, so the list is never measured.
+  // eslint-disable-next-line react-hooks/incompatible-library -- the UI is not built with React Compiler, so there is no memoization to skip
+  const virtualizer = useVirtualizer({
+    count: steps.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => stepHeight,
+    paddingStart: topPadding,
+    overscan: 4,
+    useFlushSync: false,
+  });
+  const drawn = steps.length <= drawnWholeUpTo ? steps : virtualizer.getVirtualItems().map(({ index }) => steps[index]!);
 
   useLayoutEffect(() => {
     const scroller = scrollRef.current;
@@ -118,7 +135,7 @@ export function FlowScreen() {
               ))}
               {/* Steps sit at their ordinal; dropping old ones moves this group, not every step. */}
               <g transform={`translate(0 ${-flowModel.firstOrdinal * stepHeight})`}>
-                {steps.map((step) => (
+                {drawn.map((step) => (
                   <Step
                     key={step.seq}
                     step={step}
@@ -191,39 +208,6 @@ const Step = memo(function Step({ step, y, from, to, animate }: { step: FlowStep
 
 function arrowHead(x: number, y: number, direction: number): string {
   return `${x},${y} ${x - direction * 11},${y - 6} ${x - direction * 11},${y + 6}`;
-}
-
-/**
- * The log version, passed on at most every `intervalMs`: a lone step shows at once, a burst of
- * thousands redraws the diagram a few times a second instead of every frame.
- */
-function useThrottledLogVersion(intervalMs: number): number {
-  startLiveLog();
-  const subscribe = useCallback(
-    (onChange: () => void) => {
-      let timer: ReturnType<typeof setTimeout> | null = null;
-      let last = 0;
-      const unsubscribe = logStore.subscribe(() => {
-        if (timer !== null) return;
-        timer = setTimeout(
-          () => {
-            timer = null;
-            last = performance.now();
-            onChange();
-          },
-          Math.max(0, last + intervalMs - performance.now()),
-        );
-      });
-      return () => {
-        unsubscribe();
-        if (timer !== null) clearTimeout(timer);
-      };
-    },
-    [intervalMs],
-  );
-  // Only the notifications are throttled: React reads the current version when it renders, and
-  // once more after subscribing, so a change between the first render and the subscription shows.
-  return useSyncExternalStore(subscribe, logStore.getVersion);
 }
 
 /** The element's content width, following resizes (the diagram is laid out in pixels, not scaled). */

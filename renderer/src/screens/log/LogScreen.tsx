@@ -16,7 +16,8 @@ function seqFromHash(): number | null {
 }
 
 export function LogScreen() {
-  const version = useLogVersion();
+  // A redraw replaces the rows on screen when following a busy log: ten a second are plenty to read.
+  const version = useLogVersion(100);
   const load = useLogLoadState();
   const [filter, setFilter] = useState<LogFilter>(noFilter);
   const deferredText = useDeferredValue(filter.text);
@@ -52,7 +53,7 @@ export function LogScreen() {
   }, []);
   const pauseFollowing = useCallback(() => setFollow(false), []);
 
-  const selected = useSelectedEntry(selectedSeq, version);
+  const selected = useSelectedEntry(selectedSeq);
   const facets = logStore.facetLists;
   const shown = view.size;
   const total = logStore.size;
@@ -181,25 +182,62 @@ export function LogScreen() {
   );
 }
 
-/** The selected entry from the store, or fetched from the engine when the store no longer has it. */
-function useSelectedEntry(seq: number | null, version: number): { entry: LogEntry | null; missing: boolean } {
-  const fromStore = seq === null ? undefined : logStore.find(seq);
-  const [fetched, setFetched] = useState<{ seq: number; entry: LogEntry | null } | null>(null);
+/**
+ * Whole entries the detail pane fetched, by `seq`: the store holds summaries only. A few are kept,
+ * so stepping back and forth through rows does not fetch again; a cleared or restarted log (a new
+ * store epoch) starts the cache over, since a restarted engine numbers from 1 again.
+ */
+const fetchedEntries = { epoch: -1, bySeq: new Map<number, LogEntry>() };
+const fetchedEntriesKept = 100;
+
+function fetchedEntry(seq: number): LogEntry | undefined {
+  if (fetchedEntries.epoch !== logStore.epoch) {
+    fetchedEntries.epoch = logStore.epoch;
+    fetchedEntries.bySeq.clear();
+  }
+  return fetchedEntries.bySeq.get(seq);
+}
+
+function keepFetched(entry: LogEntry, epoch: number): void {
+  if (epoch !== logStore.epoch) return;
+  const { bySeq } = fetchedEntries;
+  bySeq.delete(entry.seq);
+  bySeq.set(entry.seq, entry);
+  if (bySeq.size > fetchedEntriesKept) bySeq.delete(bySeq.keys().next().value!);
+}
+
+/**
+ * The selected entry, read whole from the engine (`GET /api/log/:seq`) when a row is opened.
+ * While the next one loads, the pane keeps showing the previous one rather than closing and
+ * reopening. `missing`: the engine no longer has it (cleared, or it left the engine's ring, which
+ * is smaller than what the table keeps).
+ */
+function useSelectedEntry(seq: number | null): { entry: LogEntry | null; missing: boolean } {
+  const cached = seq === null ? undefined : fetchedEntry(seq);
+  // Only whether the entry has reached the store yet (history still loading): not every new batch.
+  const arrived = seq !== null && seq <= logStore.lastSeq;
+  const [answer, setAnswer] = useState<{ seq: number; entry: LogEntry | null } | null>(null);
+  const [shown, setShown] = useState<LogEntry | null>(null);
   useEffect(() => {
-    if (seq === null || fromStore || fetched?.seq === seq) return;
-    // Not (yet) in the store: history may still be loading, or the entry left the UI's cap.
-    if (seq > logStore.lastSeq) return;
+    if (seq === null || cached || !arrived) return;
     let cancelled = false;
+    const epoch = logStore.epoch;
     adminApi.logEntry(seq).then(
-      (entry) => !cancelled && setFetched({ seq, entry }),
-      () => !cancelled && setFetched({ seq, entry: null }),
+      (entry) => {
+        keepFetched(entry, epoch);
+        if (!cancelled) setAnswer({ seq, entry });
+      },
+      () => !cancelled && setAnswer({ seq, entry: null }),
     );
     return () => {
       cancelled = true;
     };
-  }, [seq, fromStore, fetched, version]);
+  }, [seq, cached, arrived]);
+  const entry = seq === null ? null : (cached ?? (answer?.seq === seq ? answer.entry : undefined));
+  // Remembered during render (React re-renders at once): the pane's entry until the next one is in.
+  if (entry && entry !== shown) setShown(entry);
+  if (seq === null && shown !== null) setShown(null);
   if (seq === null) return { entry: null, missing: false };
-  if (fromStore) return { entry: fromStore, missing: false };
-  if (fetched?.seq === seq) return { entry: fetched.entry, missing: fetched.entry === null };
-  return { entry: null, missing: false };
+  if (entry !== undefined) return { entry, missing: entry === null };
+  return { entry: shown, missing: false };
 }

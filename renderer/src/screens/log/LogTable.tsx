@@ -1,6 +1,6 @@
 import { memo, useEffect, useRef, type KeyboardEvent, type MouseEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { LogEntry } from '../../../../mock-server/log/entry.ts';
+import type { LogSummary } from '../../../../mock-server/log/entry.ts';
 import { statusClassOf, type FilteredView } from '../../model/log-filter.ts';
 import { clockTime, formatDuration } from './format.ts';
 
@@ -40,8 +40,12 @@ export function LogTable({ view, version, selectedSeq, onSelect, follow, onUserS
   });
 
   useEffect(() => {
-    if (follow && count > 0) virtualizer.scrollToIndex(count - 1, { align: 'end' });
-  }, [follow, count, version, virtualizer]);
+    // Straight to the bottom (the browser clamps): every row has one height, so nothing needs
+    // measuring, and the virtualizer follows the scroll event. Its scrollToIndex would re-check
+    // the position every frame for as long as rows keep arriving, reading layout each time.
+    const scroller = scrollRef.current;
+    if (follow && count > 0 && scroller) scroller.scrollTop = count * rowHeight;
+  }, [follow, count, version]);
 
   useEffect(() => {
     if (revealSeq === null) return;
@@ -50,6 +54,23 @@ export function LogTable({ view, version, selectedSeq, onSelect, follow, onUserS
   }, [revealSeq, view, virtualizer]);
 
   const selectedIndex = selectedSeq === null ? -1 : view.indexOfSeq(selectedSeq);
+  const selectedIndexRef = useRef(selectedIndex);
+  selectedIndexRef.current = selectedIndex;
+
+  // The detail pane takes room once its entry has been fetched, after the click or key that
+  // selected the row: when the rows' scroller changes height, bring the selected row back in view.
+  useEffect(() => {
+    const scroller = scrollRef.current;
+    if (!scroller) return;
+    let height = scroller.clientHeight;
+    const observer = new ResizeObserver(() => {
+      if (scroller.clientHeight === height) return;
+      height = scroller.clientHeight;
+      if (selectedIndexRef.current >= 0) virtualizer.scrollToIndex(selectedIndexRef.current, { align: 'auto' });
+    });
+    observer.observe(scroller);
+    return () => observer.disconnect();
+  }, [virtualizer]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const steps: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: 15, PageUp: -15, Home: -Infinity, End: Infinity };
@@ -120,7 +141,7 @@ export function LogTable({ view, version, selectedSeq, onSelect, follow, onUserS
 }
 
 interface LogRowProps {
-  entry: LogEntry;
+  entry: LogSummary;
   index: number;
   top: number;
   selected: boolean;
