@@ -3,9 +3,9 @@ import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import { ServerChild, killAllChildrenNow, stopAllChildren } from './children.js';
-import { expectStatus, json, send, signIn, targetHost, targetServername, type Reply, type Target } from './client.js';
+import { expectStatus, json, send, signIn, type Reply, type Target } from './client.js';
+import { runLoad, unexpectedOf, type LoadRequest } from './load.js';
 import type { MemorySnapshot } from './ipc.js';
 import { hotSpots } from './profile.js';
 
@@ -80,18 +80,12 @@ function readOptions(): Options | null {
 
 // ---------------------------------------------------------------- load
 
-interface Load {
-  method: 'GET' | 'POST';
-  path: string;
-  headers: Record<string, string>;
-}
-
 interface Scenario {
   id: string;
   label: string;
   server: 'engine' | 'engine (compare)' | 'bare Express' | 'bare https';
   expect: number;
-  load: Load;
+  load: LoadRequest;
   target: Target;
   child: ServerChild;
 }
@@ -112,39 +106,6 @@ interface Measured {
   benchCpuPercent: number;
   /** Whatever else kept the machine's cores busy meanwhile (other jobs on a shared box). */
   otherCpuPercent: number;
-}
-
-function runLoad(
-  target: Target,
-  options: { connections: number; duration?: number; amount?: number; requests: Load[] },
-): Promise<autocannon.Result> {
-  const [first] = options.requests;
-  return autocannon({
-    url: `https://${targetHost}:${target.port}${first!.path}`,
-    connections: options.connections,
-    pipelining: 1,
-    ...(options.amount !== undefined ? { amount: options.amount } : { duration: options.duration ?? 10 }),
-    // autocannon always connects with rejectUnauthorized: false; the CA and SNI still make the
-    // handshake the one a real client does (same chain sent, same SNI). send() verifies for real.
-    servername: targetServername,
-    tlsOptions: { ca: target.ca },
-    requests: options.requests.map((r) => ({ method: r.method, path: r.path, headers: r.headers })),
-  });
-}
-
-function unexpectedOf(result: autocannon.Result, expected: number[]): { count: number; detail: string } {
-  const parts: string[] = [];
-  let count = 0;
-  for (const [status, stats] of Object.entries(result.statusCodeStats ?? {})) {
-    if (expected.includes(Number(status))) continue;
-    count += stats.count ?? 0;
-    parts.push(`${stats.count ?? 0}×${status}`);
-  }
-  if (result.errors > 0) {
-    count += result.errors;
-    parts.push(`${result.errors} errors (${result.timeouts} timeouts)`);
-  }
-  return { count, detail: parts.join(', ') };
 }
 
 /** Busy and total CPU time of the whole machine so far, in microseconds summed over cores. */
@@ -326,8 +287,8 @@ async function main(): Promise<number> {
     log('and the engine answers Bootstrap and GetNewAccessToken (alice, a seeded file) with 200.');
     log();
 
-    const unauthenticated: Load = { method: 'GET', path: '/wopibootstrapper', headers: {} };
-    const authenticated: Load = { method: 'GET', path: '/wopibootstrapper', headers: bearer };
+    const unauthenticated: LoadRequest = { method: 'GET', path: '/wopibootstrapper', headers: {} };
+    const authenticated: LoadRequest = { method: 'GET', path: '/wopibootstrapper', headers: bearer };
     const label401 = '(a) GET /wopibootstrapper, no token → 401';
     const scenarios: Scenario[] = [
       { id: 'engine-401', label: label401, server: 'engine', expect: 401, load: unauthenticated, target: engineTarget, child: engine },

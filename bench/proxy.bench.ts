@@ -3,9 +3,9 @@ import { readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import { ServerChild, killAllChildrenNow, stopAllChildren } from './children.js';
-import { expectStatus, send, targetHost, targetServername, type Target } from './client.js';
+import { expectStatus, send, type Target } from './client.js';
+import { runLoad, unexpectedOf, type LoadRequest } from './load.js';
 
 /*
  * The reverse proxy's cost on the hottest path there is: the bootstrapper's 401, asked of an
@@ -79,18 +79,7 @@ interface Measured {
   benchCpuPercent: number;
 }
 
-function runLoad(target: Target, connections: number, duration: number): Promise<autocannon.Result> {
-  return autocannon({
-    url: `https://${targetHost}:${target.port}/wopibootstrapper`,
-    connections,
-    pipelining: 1,
-    duration,
-    // autocannon connects with rejectUnauthorized: false; the CA and SNI keep the handshake the
-    // one a real client does. The checks before the load verify for real.
-    servername: targetServername,
-    tlsOptions: { ca: target.ca },
-  });
-}
+const bootstrapper: LoadRequest = { method: 'GET', path: '/wopibootstrapper' };
 
 async function cpuOf(children: ServerChild[]): Promise<number> {
   return (await Promise.all(children.map((c) => c.cpu()))).reduce((a, b) => a + b, 0);
@@ -98,23 +87,20 @@ async function cpuOf(children: ServerChild[]): Promise<number> {
 
 async function measure(scenario: Scenario, options: Options): Promise<Measured> {
   expectStatus(await send(scenario.target, { path: '/wopibootstrapper' }), 401, scenario.label);
-  if (options.warmup > 0) await runLoad(scenario.target, options.connections, options.warmup);
+  if (options.warmup > 0)
+    await runLoad(scenario.target, { connections: options.connections, duration: options.warmup, requests: [bootstrapper] });
   const serverBefore = await cpuOf(scenario.children);
   const benchBefore = process.cpuUsage();
-  const result = await runLoad(scenario.target, options.connections, options.duration);
+  const result = await runLoad(scenario.target, { connections: options.connections, duration: options.duration, requests: [bootstrapper] });
   const benchUsage = process.cpuUsage(benchBefore);
   const serverUsed = (await cpuOf(scenario.children)) - serverBefore;
-  const unexpected: string[] = [];
-  for (const [status, stats] of Object.entries(result.statusCodeStats ?? {}))
-    if (status !== '401') unexpected.push(`${stats.count ?? 0}×${status}`);
-  if (result.errors > 0) unexpected.push(`${result.errors} errors (${result.timeouts} timeouts)`);
   return {
     scenario,
     requestsPerSecond: result.requests.total / result.duration,
     p50: result.latency.p50,
     p99: result.latency.p99,
     total: result.requests.total,
-    unexpected: unexpected.join(', '),
+    unexpected: unexpectedOf(result, [401]).detail,
     cpuMicrosPerRequest: serverUsed / Math.max(1, result.requests.total),
     benchCpuPercent: (100 * (benchUsage.user + benchUsage.system)) / (result.duration * 1e6),
   };
