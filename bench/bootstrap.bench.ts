@@ -1,13 +1,13 @@
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { rmSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ServerChild, killAllChildrenNow, stopAllChildren } from './children.js';
+import { ServerChild, stopAllChildren } from './children.js';
 import { expectStatus, json, send, signIn, type Reply, type Target } from './client.js';
 import { runLoad, unexpectedOf, type LoadRequest } from './load.js';
 import type { MemorySnapshot } from './ipc.js';
 import { hotSpots } from './profile.js';
+import { numberOption, removeScratchDir, runBench, scratchDir } from './run-bench.js';
 
 const usage = `npm run bench -- [options]
 
@@ -60,19 +60,13 @@ function readOptions(): Options | null {
     process.stdout.write(usage);
     return null;
   }
-  const number = (name: string, raw: string | undefined, fallback: number, min: number) => {
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value < min) throw new Error(`--${name} must be a number ≥ ${min}, got "${raw}"`);
-    return value;
-  };
   const quick = values.quick;
   return {
-    duration: number('duration', values.duration, quick ? 2 : 10, 1),
-    warmup: number('warmup', values.warmup, quick ? 1 : 3, 0),
-    connections: Math.floor(number('connections', values.connections, 32, 1)),
-    rounds: Math.floor(number('rounds', values.rounds, 1, 1)),
-    memoryRequests: Math.floor(number('memory-requests', values['memory-requests'], quick ? 20_000 : 200_000, 1000)),
+    duration: numberOption('duration', values.duration, quick ? 2 : 10, 1),
+    warmup: numberOption('warmup', values.warmup, quick ? 1 : 3, 0),
+    connections: Math.floor(numberOption('connections', values.connections, 32, 1)),
+    rounds: Math.floor(numberOption('rounds', values.rounds, 1, 1)),
+    memoryRequests: Math.floor(numberOption('memory-requests', values['memory-requests'], quick ? 20_000 : 200_000, 1000)),
     profileDir: values.profile || values['profile-dir'] !== undefined ? (values['profile-dir'] ?? '') : null,
     compare: values.compare !== undefined ? path.resolve(values.compare, 'dist/bench/servers/engine-server.js') : null,
   };
@@ -232,8 +226,7 @@ async function main(): Promise<number> {
   if (!options) return 0;
   let failed = false;
 
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'wopi-bench-'));
-  cleanupDir = dataDir;
+  const dataDir = scratchDir('wopi-bench-');
   try {
     const cpus = os.cpus();
     log(`WOPI mock host bootstrapper bench: ${cpus.length} cores (${cpus[0]?.model ?? 'unknown CPU'}), Node ${process.version}`);
@@ -496,29 +489,9 @@ async function main(): Promise<number> {
     }
   } finally {
     await stopAllChildren();
-    await rm(dataDir, { recursive: true, force: true });
-    cleanupDir = null;
+    removeScratchDir(dataDir);
   }
   return failed ? 1 : 0;
 }
 
-// Interrupted or crashed runs must not leave servers or temp data behind either.
-let cleanupDir: string | null = null;
-process.on('exit', () => {
-  killAllChildrenNow();
-  if (cleanupDir) rmSync(cleanupDir, { recursive: true, force: true });
-});
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    progress(`\n${signal}: stopping the servers\n`);
-    void stopAllChildren().finally(() => process.exit(130));
-  });
-}
-
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    progress(`\nbench failed: ${(error as Error)?.stack ?? String(error)}\n`);
-    void stopAllChildren().finally(() => process.exit(1));
-  },
-);
+runBench('bench', main);

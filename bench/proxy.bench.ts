@@ -1,11 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ServerChild, killAllChildrenNow, stopAllChildren } from './children.js';
+import { ServerChild, stopAllChildren } from './children.js';
 import { expectStatus, send, type Target } from './client.js';
 import { runLoad, unexpectedOf, type LoadRequest } from './load.js';
+import { numberOption, removeScratchDir, runBench, scratchDir } from './run-bench.js';
 
 /*
  * The reverse proxy's cost on the hottest path there is: the bootstrapper's 401, asked of an
@@ -47,17 +47,11 @@ function readOptions(): Options | null {
     process.stdout.write(usage);
     return null;
   }
-  const number = (name: string, raw: string | undefined, fallback: number, min: number) => {
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value < min) throw new Error(`--${name} must be a number ≥ ${min}, got "${raw}"`);
-    return value;
-  };
   return {
-    duration: number('duration', values.duration, values.quick ? 2 : 10, 1),
-    warmup: number('warmup', values.warmup, values.quick ? 1 : 3, 0),
-    connections: Math.floor(number('connections', values.connections, 32, 1)),
-    rounds: Math.floor(number('rounds', values.rounds, 1, 1)),
+    duration: numberOption('duration', values.duration, values.quick ? 2 : 10, 1),
+    warmup: numberOption('warmup', values.warmup, values.quick ? 1 : 3, 0),
+    connections: Math.floor(numberOption('connections', values.connections, 32, 1)),
+    rounds: Math.floor(numberOption('rounds', values.rounds, 1, 1)),
   };
 }
 
@@ -134,8 +128,6 @@ function table(rows: string[][], rightAligned: number[]): string {
 const log = (line = '') => process.stdout.write(line + '\n');
 const progress = (text: string) => process.stderr.write(text);
 
-let cleanup: string | null = null;
-
 async function main(): Promise<number> {
   let options: Options | null;
   try {
@@ -145,8 +137,7 @@ async function main(): Promise<number> {
     return 2;
   }
   if (!options) return 0;
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'wopi-proxy-bench-'));
-  cleanup = dir;
+  const dir = scratchDir('wopi-proxy-bench-');
   try {
     const cpus = os.cpus();
     log(`WOPI mock host reverse proxy bench: ${cpus.length} cores (${cpus[0]?.model ?? 'unknown CPU'}), Node ${process.version}`);
@@ -240,26 +231,8 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     await stopAllChildren();
-    await rm(dir, { recursive: true, force: true });
-    cleanup = null;
+    removeScratchDir(dir);
   }
 }
 
-process.on('exit', () => {
-  killAllChildrenNow();
-  if (cleanup) rmSync(cleanup, { recursive: true, force: true });
-});
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    progress(`\n${signal}: stopping the servers\n`);
-    void stopAllChildren().finally(() => process.exit(130));
-  });
-}
-
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    progress(`\nbench failed: ${(error as Error)?.stack ?? String(error)}\n`);
-    void stopAllChildren().finally(() => process.exit(1));
-  },
-);
+runBench('proxy bench', main);

@@ -1,10 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { rmSync } from 'node:fs';
 import { request, type ClientRequest } from 'node:http';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ServerChild, killAllChildrenNow, stopAllChildren } from './children.js';
+import { ServerChild, stopAllChildren } from './children.js';
+import { removeScratchDir, runBench, scratchDir } from './run-bench.js';
 
 const usage = `npm run bench:stream -- [options]
 
@@ -145,8 +143,7 @@ async function main(): Promise<number> {
   }
   if (!options) return 0;
 
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'wopi-stream-bench-'));
-  cleanupDir = dataDir;
+  const dataDir = scratchDir('wopi-stream-bench-');
   try {
     const cpus = os.cpus();
     log(`WOPI mock host live stream bench: ${cpus.length} cores (${cpus[0]?.model ?? 'unknown CPU'}), Node ${process.version}`);
@@ -236,27 +233,9 @@ async function main(): Promise<number> {
     );
   } finally {
     await stopAllChildren();
-    await rm(dataDir, { recursive: true, force: true });
-    cleanupDir = null;
+    removeScratchDir(dataDir);
   }
   return 0;
 }
 
-let cleanupDir: string | null = null;
-process.on('exit', () => {
-  killAllChildrenNow();
-  if (cleanupDir) rmSync(cleanupDir, { recursive: true, force: true });
-});
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    void stopAllChildren().finally(() => process.exit(130));
-  });
-}
-
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`\nstream bench failed: ${(error as Error)?.stack ?? String(error)}\n`);
-    void stopAllChildren().finally(() => process.exit(1));
-  },
-);
+runBench('stream bench', main);

@@ -1,13 +1,13 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { rmSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { chromium, type Page } from '@playwright/test';
-import { ServerChild, killAllChildrenNow, stopAllChildren } from './children.js';
+import { ServerChild, stopAllChildren } from './children.js';
 import { signIn, targetHost, targetServername, type Target } from './client.js';
 import { hotSpots, type HotSpot } from './profile.js';
+import { numberOption, removeScratchDir, runBench, scratchDir } from './run-bench.js';
 
 const usage = `npm run bench:ui -- [options]
 
@@ -56,22 +56,16 @@ function readOptions(): Options | null {
     process.stdout.write(usage);
     return null;
   }
-  const number = (name: string, raw: string | undefined, fallback: number, min: number) => {
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value < min) throw new Error(`--${name} must be a number ≥ ${min}, got "${raw}"`);
-    return value;
-  };
   const screens = (values.screens ?? 'log,flow').split(',').map((s) => s.trim());
   for (const screen of screens)
     if (!(screen in screenTitles))
       throw new Error(`--screens: unknown screen "${screen}" (known: ${Object.keys(screenTitles).join(', ')})`);
   return {
-    rate: number('rate', values.rate, 2000, 1),
-    duration: number('duration', values.duration, 20, 1),
-    settle: number('settle', values.settle, 3, 0),
+    rate: numberOption('rate', values.rate, 2000, 1),
+    duration: numberOption('duration', values.duration, 20, 1),
+    settle: numberOption('settle', values.settle, 3, 0),
     screens: screens as Options['screens'],
-    connections: Math.floor(number('connections', values.connections, 16, 1)),
+    connections: Math.floor(numberOption('connections', values.connections, 16, 1)),
     chromium: values.chromium ?? process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
     traceDir: values['trace-dir'] ? path.resolve(values['trace-dir']) : null,
   };
@@ -326,9 +320,8 @@ async function main(): Promise<number> {
     return 2;
   }
   if (!options) return 0;
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'wopi-ui-bench-'));
+  const dataDir = scratchDir('wopi-ui-bench-');
   if (options.traceDir) await mkdir(options.traceDir, { recursive: true });
-  cleanupDir = dataDir;
   const browser = await chromium.launch({
     executablePath: options.chromium,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-sync'],
@@ -426,26 +419,8 @@ async function main(): Promise<number> {
   } finally {
     await browser.close();
     await stopAllChildren();
-    await rm(dataDir, { recursive: true, force: true });
-    cleanupDir = null;
+    removeScratchDir(dataDir);
   }
 }
 
-let cleanupDir: string | null = null;
-process.on('exit', () => {
-  killAllChildrenNow();
-  if (cleanupDir) rmSync(cleanupDir, { recursive: true, force: true });
-});
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    void stopAllChildren().finally(() => process.exit(130));
-  });
-}
-
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`\nUI bench failed: ${(error as Error)?.stack ?? String(error)}\n`);
-    void stopAllChildren().finally(() => process.exit(1));
-  },
-);
+runBench('UI bench', main);
