@@ -129,6 +129,7 @@ describe('config', () => {
       faults: [],
       maxFileSizeBytes: 104_857_600,
       clockOffsetSeconds: 0,
+      wopi: {},
       compatibility: { unknownEcosystemOperation: 'bootstrap', expiresInAsString: false, challengeErrorParameter: false },
       capabilities: { putRelativeFile: true, containers: true },
       knownBugs: {

@@ -12,6 +12,7 @@ export interface FaultTarget {
 
 export function ruleMatches(rule: FaultRule, target: FaultTarget): boolean {
   if (rule.operation !== '*' && rule.operation !== target.operation) return false;
+  if (rule.exceptOperations?.includes(target.operation)) return false;
   if (rule.method !== undefined && rule.method !== target.method) return false;
   if (rule.userId !== undefined && rule.userId !== target.userId) return false;
   return true;

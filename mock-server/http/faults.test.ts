@@ -159,6 +159,35 @@ describe('fault rules', () => {
     assert.equal((await h.request('GET', '/ca.crt')).status, 200);
   });
 
+  test('429 and 503 carry Retry-After, in seconds or as an HTTP date, and the log says which rule sent it', async () => {
+    const throttle = await addFault({ operation: 'CheckFileInfo', status: 429, retryAfter: 30, remaining: 1 });
+    assert.equal(throttle.explanation, 'Answer 429 with Retry-After 30 on CheckFileInfo, for the next request');
+    const throttled = await h.request('GET', aliceFile.Url);
+    assert.equal(throttled.status, 429);
+    assert.equal(throttled.header('retry-after'), '30');
+    const date = 'Wed, 21 Oct 2026 07:28:00 GMT';
+    await addFault({ operation: 'Bootstrap', status: 503, retryAfter: date, remaining: 1 });
+    const down = await bootstrapAs(alice);
+    assert.equal(down.status, 503);
+    assert.equal(down.header('retry-after'), date);
+    const [entry] = await lastEntries(1);
+    assert.ok(
+      entry.notes.some((n: string) => n.includes(`Answer 503 with Retry-After ${date} on Bootstrap`)),
+      entry.notes.join('\n'),
+    );
+    const after = await h.request('GET', aliceFile.Url);
+    assert.equal(after.status, 200);
+    assert.equal(after.header('retry-after'), undefined);
+  });
+
+  test('exceptOperations leaves the named operations alone while "*" hits the rest', async () => {
+    const rule = await addFault({ operation: '*', exceptOperations: ['Authorize', 'Token'], status: 503, retryAfter: 120 });
+    assert.equal(rule.explanation, 'Answer 503 with Retry-After 120 on every operation except Authorize, Token, until removed');
+    assert.equal((await h.request('GET', '/oauth/authorize?client_id=office-mobile')).status, 200);
+    assert.equal((await bootstrapAs(alice)).status, 503);
+    assert.equal((await h.request('GET', aliceFile.Url)).status, 503);
+  });
+
   test('remaining counts down in GET /api/faults and the rule removes itself at zero', async () => {
     const rule = await addFault({ operation: 'CheckFileInfo', status: 500, remaining: 3 });
     const remaining = async () =>
@@ -218,7 +247,16 @@ describe('fault rules', () => {
       );
       body.errors.forEach((e: { message: string }, i: number) => assert.match(e.message, errors[i]!.message));
     };
-    await refuse({ operation: 'Bootstrap' }, [{ path: '$', message: /at least one of status, delayMs or dropConnection/ }]);
+    await refuse({ operation: 'Bootstrap' }, [{ path: '$', message: /at least one of status, delayMs, dropConnection, body or patch/ }]);
+    await refuse({ operation: 'Bootstrap', retryAfter: 5 }, [
+      { path: '$', message: /at least one of/ },
+      { path: '$.retryAfter', message: /goes with a forced status/ },
+    ]);
+    await refuse({ operation: 'Bootstrap', status: 503, retryAfter: 'tomorrow' }, [{ path: '$.retryAfter', message: /HTTP date/ }]);
+    await refuse({ operation: 'Bootstrap', status: 503, exceptOperations: ['Authorize'] }, [
+      { path: '$.exceptOperations', message: /goes with operation "\*"/ },
+    ]);
+    await refuse({ operation: '*', status: 503, exceptOperations: ['Nope'] }, [{ path: '$.exceptOperations[0]', message: /./ }]);
     await refuse({ operation: 'Frobnicate', status: 500 }, [{ path: '$.operation', message: /must be "\*" or one of/ }]);
     await refuse({ operation: 'Bootstrap', status: 700 }, [{ path: '$.status', message: /./ }]);
     await refuse({ operation: 'Bootstrap', dropConnection: true, status: 500 }, [

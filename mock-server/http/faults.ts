@@ -45,6 +45,7 @@ async function applyRule(rule: FaultRule, req: Request, res: Response, call: Cal
     call.notes.push(because);
     return false;
   }
+  if (rule.retryAfter !== undefined) res.setHeader('Retry-After', String(rule.retryAfter));
   if (rule.status < 400) {
     call.notes.push(because);
     res.status(rule.status).end();

@@ -24,6 +24,7 @@ function checkFileInfo(
   fileUrl: string,
   capabilities: Capabilities,
   userId: string = user.id,
+  requestedCallThrottling?: string,
 ) {
   return {
     BaseFileName: officeSafeName(file.name),
@@ -60,6 +61,7 @@ function checkFileInfo(
     // Spec (PutRelativeFile): false promises PutRelativeFile works; true goes with a 501 for it.
     UserCanNotWriteRelative: !capabilities.putRelativeFile,
     ReadOnly: false,
+    ...(requestedCallThrottling !== undefined ? { RequestedCallThrottling: requestedCallThrottling } : {}),
   };
 }
 
@@ -77,6 +79,11 @@ export function fileHandlers(context: HostContext) {
     const { user, record, inherited } = requireResource(call, context, 'file');
     const { token } = await issueWopiToken(context, user, `file:${record.id}`, inherited);
     const fileUrl = withAccessToken(`${resourceUrl(context.origin(), 'file', record.id)}/contents`, token);
+    const throttling = context.store.config.wopi.requestedCallThrottling;
+    if (throttling !== undefined)
+      call.notes.push(
+        `RequestedCallThrottling is ${throttling}: set by wopi.requestedCallThrottling, asking the client to call less often`,
+      );
     res.json(
       checkFileInfo(
         record,
@@ -86,6 +93,7 @@ export function fileHandlers(context: HostContext) {
         fileUrl,
         context.store.config.capabilities,
         call.bends(context.store.config, 'checkFileInfoUserIdMismatch') ? mismatchedUserId(user.id) : user.id,
+        context.store.config.wopi.requestedCallThrottling,
       ),
     );
   };

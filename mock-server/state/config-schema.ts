@@ -38,28 +38,142 @@ export const faultOperationSchema = z.enum(['*', ...operationNames] as [string, 
   error: () => `must be "*" or one of: ${operationNames.join(', ')}`,
 });
 
+/** An HTTP date as RFC 9110 §5.6.7 writes it (IMF-fixdate), e.g. `Wed, 21 Oct 2026 07:28:00 GMT`. */
+const imfFixdate = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
+/**
+ * How a fault bends the body of the answer the handler (or the upstream) really gives: the change,
+ * if any, is made first, so a broken body on a write still leaves it committed.
+ */
+export const faultBodyActionSchema = z.discriminatedUnion('kind', [
+  /** Send the headers, then wait this long before the first body byte. */
+  z.object({ kind: z.literal('stall'), ms: z.number().int().min(1).max(300_000) }).strict(),
+  /** Send the body at this rate. */
+  z
+    .object({
+      kind: z.literal('dribble'),
+      bytesPerSecond: z
+        .number()
+        .int()
+        .min(1)
+        .max(100 * 1024 ** 2),
+    })
+    .strict(),
+  /** Promise the whole Content-Length, send all but the last cutBytes, then close. */
+  z
+    .object({
+      kind: z.literal('truncate'),
+      cutBytes: z
+        .number()
+        .int()
+        .min(1)
+        .max(4 * 1024 ** 3),
+    })
+    .strict(),
+  /** Send afterBytes of the body, then reset the connection (TCP RST). */
+  z
+    .object({
+      kind: z.literal('reset'),
+      afterBytes: z
+        .number()
+        .int()
+        .min(0)
+        .max(4 * 1024 ** 3),
+    })
+    .strict(),
+  /** Replace a JSON body with text that does not parse. */
+  z.object({ kind: z.literal('malformedJson') }).strict(),
+  /** Send the body under another Content-Type. */
+  z.object({ kind: z.literal('contentType'), value: z.string().min(1).max(256) }).strict(),
+  /** Answer 200 with no body at all. */
+  z.object({ kind: z.literal('empty200') }).strict(),
+]);
+
+/**
+ * One JSON Patch operation (RFC 6902), plus `multiply` (a number times `value`, e.g. 0.001 to turn
+ * milliseconds into seconds) and `stripQuery` (remove the query parameter `value` from a URL string).
+ * A path segment `*` stands for every element of an array.
+ */
+export const jsonPatchOperationSchema = z
+  .object({
+    op: z.enum(['add', 'remove', 'replace', 'move', 'copy', 'test', 'multiply', 'stripQuery']),
+    path: z
+      .string()
+      .max(1024)
+      .regex(/^(\/.*)?$/, 'must be a JSON Pointer (empty or starting with "/")'),
+    from: z.string().max(1024).optional(),
+    value: z.unknown().optional(),
+  })
+  .strict();
+
 export const faultRuleInputSchema = z
   .object({
     id: z.string().min(1).max(64).optional(),
     operation: faultOperationSchema,
+    /** With operation "*": operations the rule leaves alone (e.g. the sign-in page during maintenance). */
+    exceptOperations: z
+      .array(z.enum(operationNames as [string, ...string[]]))
+      .max(64)
+      .optional(),
     userId: z.string().min(1).optional(),
     method: z
       .string()
       .regex(/^[A-Z]+$/, 'must be an upper-case HTTP method')
       .optional(),
+    /**
+     * When the rule acts: `before` the handler or upstream (the default: the request never reaches
+     * it), `after` it has committed (then the status replaces its answer or the connection drops:
+     * commit-then-fail), or `mutate`, which applies `patch` to the real JSON answer.
+     */
+    phase: z.enum(['before', 'after', 'mutate']).optional(),
     status: z.number().int().min(200).max(599).optional(),
+    /** Retry-After on the forced answer: seconds, or an HTTP date (RFC 9110 §10.2.3). */
+    retryAfter: z
+      .union([
+        z.number().int().min(0).max(31_536_000),
+        z.string().regex(imfFixdate, 'must be an HTTP date such as "Wed, 21 Oct 2026 07:28:00 GMT"'),
+      ])
+      .optional(),
     delayMs: z.number().int().min(0).max(300_000).optional(),
     dropConnection: z.boolean().optional(),
+    body: faultBodyActionSchema.optional(),
+    /** With phase "mutate": the patch applied to the real JSON answer. */
+    patch: z.array(jsonPatchOperationSchema).min(1).max(64).optional(),
+    /** Seeded chaos: the chance, per matching request, that the rule fires. */
+    probability: z.number().gt(0, 'must be more than 0').max(1, 'must be at most 1').optional(),
+    /** The chaos draws' seed; given the same seed, the same requests are hit in the same order. */
+    seed: z.number().int().min(0).max(0xffff_ffff).optional(),
     /** Requests left before the rule removes itself; absent means until removed. */
     remaining: z.number().int().min(1).max(1_000_000).optional(),
   })
   .strict()
-  .refine((r) => r.status !== undefined || r.delayMs !== undefined || r.dropConnection === true, {
-    message: 'a fault needs at least one of status, delayMs or dropConnection',
-  })
+  .refine(
+    (r) => r.status !== undefined || r.delayMs !== undefined || r.dropConnection === true || r.body !== undefined || r.patch !== undefined,
+    { message: 'a fault needs at least one of status, delayMs, dropConnection, body or patch' },
+  )
   .refine((r) => !(r.dropConnection === true && r.status !== undefined), {
     message: 'dropConnection closes the connection, so it cannot also send a status',
     path: ['status'],
+  })
+  .refine((r) => !(r.dropConnection === true && r.body !== undefined), {
+    message: 'dropConnection closes the connection, so it sends no body to bend',
+    path: ['body'],
+  })
+  .refine((r) => (r.phase === 'mutate') === (r.patch !== undefined), {
+    message: 'patch goes with phase "mutate", and phase "mutate" needs a patch',
+    path: ['patch'],
+  })
+  .refine((r) => r.retryAfter === undefined || r.status !== undefined, {
+    message: 'retryAfter goes with a forced status (429 or 503, usually)',
+    path: ['retryAfter'],
+  })
+  .refine((r) => r.exceptOperations === undefined || r.operation === '*', {
+    message: 'exceptOperations goes with operation "*"',
+    path: ['exceptOperations'],
+  })
+  .refine((r) => r.seed === undefined || r.probability !== undefined, {
+    message: 'seed goes with probability',
+    path: ['seed'],
   });
 
 export const defaultRefreshTokenPolicy = {
@@ -171,6 +285,14 @@ export const configSchema = z
       .min(-315_576_000, 'must be at most ten years back')
       .max(315_576_000, 'must be at most ten years ahead')
       .default(0),
+    /** WOPI answers the host can be told to shape. */
+    wopi: z
+      .object({
+        /** CheckFileInfo's RequestedCallThrottling: how hard the host asks clients to back off; absent leaves it out. */
+        requestedCallThrottling: z.enum(['Normal', 'Minor', 'Medium', 'Major', 'Critical']).optional(),
+      })
+      .strict()
+      .default({}),
     compatibility: z
       .object({
         /** Spec: answer an unknown X-WOPI-EcosystemOperation as Bootstrap; WopiHost answers 501. */
@@ -251,6 +373,8 @@ export const configSchema = z
 export type ConfigInput = z.input<typeof configSchema>;
 export type ParsedConfig = z.output<typeof configSchema>;
 export type FaultRuleInput = z.output<typeof faultRuleInputSchema>;
+export type FaultBodyAction = z.output<typeof faultBodyActionSchema>;
+export type JsonPatchOperation = z.output<typeof jsonPatchOperationSchema>;
 export type MockUser = ParsedConfig['users'][number];
 export type TokenTtls = ParsedConfig['tokenTtlSeconds'];
 export type KnownBugSwitches = ParsedConfig['knownBugs'];
