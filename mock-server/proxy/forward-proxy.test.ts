@@ -8,6 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { startHarness, type Harness } from '../../test-support/host-fixture.js';
 import { connectThrough, readToEnd, requestThrough, tlsInside } from '../../test-support/forward-proxy-client.js';
+import { startTinyUpstream } from '../../test-support/proxy-fixture.js';
+import { insecureNote } from './reverse-proxy.js';
 import type { LogEntry } from '../log/entry.js';
 import { specWarnings } from '../analysis/spec-check.js';
 
@@ -221,6 +223,61 @@ describe('failures', () => {
     const reply = await connectThrough(proxyPort, '', 'GET /wopibootstrapper HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     assert.equal(reply.status, 400);
     assert.match(await readToEnd(reply), /^this is the forward proxy: set it as the HTTP proxy/);
+  });
+});
+
+describe('a slow host, without verification', () => {
+  test('gets 504 after timeoutMs naming the cause; with --insecure-upstream every entry says TLS was not verified', async () => {
+    // Never answers; its certificate (borrowed from the real host) names wopi.example.test.
+    const silent = await startTinyUpstream(upstream, () => {});
+    const insecureProxy = await startHarness({
+      forwardProxy: {
+        port: 0,
+        intercept: [realName],
+        resolve: [`${realName}:${silent.port}:127.0.0.1`, `${realName}:${upstreamPort}:127.0.0.1`],
+        insecure: true,
+        timeoutMs: 300,
+      },
+    });
+    try {
+      const port = insecureProxy.engine.status().forwardProxy!.port;
+      const mark = insecureProxy.engine.log.lastSeq;
+      const slow = await requestThrough(port, `https://${realName}:${silent.port}/wopi/files/f1`, insecureProxy.ca);
+      const cause = `upstream https://${realName}:${silent.port} did not answer within 300 ms (timeoutMs)`;
+      assert.equal(slow.status, 504);
+      assert.equal(slow.headers['x-wopi-servererror'], `forward proxy: ${cause}`);
+      const entry = await entryAfter(insecureProxy, mark);
+      assert.equal(entry.operation, 'CheckFileInfo');
+      assert.deepEqual(entry.notes, [insecureNote, cause]);
+
+      // No upstreamCa, yet the real host's private CA is accepted: nothing is verified.
+      const unverified = await requestThrough(port, `https://${realName}:${upstreamPort}/wopibootstrapper`, insecureProxy.ca);
+      assert.equal(unverified.status, 401);
+      assert.deepEqual((await entryAfter(insecureProxy, mark + 1)).notes, [insecureNote]);
+      assert.equal(insecureProxy.engine.status().forwardProxy!.insecure, true);
+    } finally {
+      await insecureProxy.close();
+      await silent.stop();
+    }
+  });
+
+  test('a host whose certificate is not trusted gets 502 saying how to trust it', async () => {
+    const strictProxy = await startHarness({
+      forwardProxy: { port: 0, intercept: [realName], resolve: [`${realName}:${upstreamPort}:127.0.0.1`] },
+    });
+    try {
+      const port = strictProxy.engine.status().forwardProxy!.port;
+      const reply = await requestThrough(port, `https://${realName}:${upstreamPort}/wopibootstrapper`, strictProxy.ca);
+      assert.equal(reply.status, 502);
+      assert.match(
+        String(reply.headers['x-wopi-servererror']),
+        new RegExp(
+          `^forward proxy: upstream https://${realName.replace(/\./g, '\\.')}:${upstreamPort} presented a certificate this proxy does not trust \\(.+\\); add its CA with --upstream-ca, or --insecure-upstream$`,
+        ),
+      );
+    } finally {
+      await strictProxy.close();
+    }
   });
 });
 
