@@ -194,6 +194,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   let adminPort = 0;
   const origin = () => `https://${hostForUrl(publicHost)}:${wopiPort}`;
   const hostNames = new Set(tls.leafSubjectAltNames.map((san) => san.value.toLowerCase()));
+  // Made once the WOPI listener is bound; the set-up page asks for it from the first request on.
+  let forwardProxy: ForwardProxy | null = null;
   const usedCodes = new UsedCodes(clock, undefined, (jti) => issuedTokens.redeemed(jti));
   const expireNow = new ExpireNow(clock);
   const rotatedRefreshTokens = new RotatedRefreshTokens(clock);
@@ -212,6 +214,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     wopiSrcContext: () => ({ hostNames, port: wopiPort }),
     caCertificatePem: tls.caCertPem,
     logBodyLimit: options.logBodyLimit ?? 16 * 1024,
+    forwardProxyPort: () => forwardProxy?.status().port,
   };
 
   // Slow clients must not hold sockets forever (slowloris); generous enough for big uploads.
@@ -241,7 +244,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   );
   const wopiHost = options.host;
   wopiPort = await listen(wopiServer, wopiHost, options.port ?? 8443, 'WOPI');
-  const forwardProxy = forwardProxyOptions
+  forwardProxy = forwardProxyOptions
     ? new ForwardProxy(
         forwardProxyOptions,
         {

@@ -294,6 +294,17 @@ describe('status', () => {
     assert.ok((status['intercepted'] as number) >= 1);
   });
 
+  test("the phone's set-up page explains the Wi-Fi proxy setting and what refuses the proxy; without one it says nothing of it", async () => {
+    const page = (await proxy.request('GET', '/setup')).text;
+    assert.match(page, /<code id="proxy-host">localhost<\/code>, port <code id="proxy-port">(\d+)<\/code>/);
+    assert.equal(page.match(/<code id="proxy-port">(\d+)<\/code>/)?.[1], String(proxyPort));
+    assert.match(page, /Configure Proxy › Manual/);
+    assert.match(page, /Android apps do not trust user-installed CAs by default/);
+    assert.match(page, /An app that pins its server's certificate refuses the proxy/);
+    const plain = (await upstream.request('GET', '/setup')).text;
+    assert.doesNotMatch(plain, /forward-proxy|Wi-Fi network's HTTP proxy/);
+  });
+
   test('the WOPI listener keeps serving the mock beside the forward proxy', async () => {
     const reply = await proxy.request('GET', '/wopibootstrapper');
     assert.equal(reply.status, 401);
