@@ -4,7 +4,7 @@ import type { TlsMaterial } from './tls/certificates.js';
 import { deviceEndpoints, lanBootstrapperUrls } from './network/endpoints.js';
 import { engineVersion } from './version.js';
 import type { ProxyStatus } from './proxy/reverse-proxy.js';
-import type { ForwardProxyStatus } from './proxy/forward-proxy.js';
+import type { ForwardProxyStatus } from './proxy/forward-status.js';
 
 /** What `GET /api/status` is made of, read afresh on every call (the admin URL is known only once its listener is open). */
 export interface StatusSources {

@@ -1,6 +1,6 @@
 import type { ConfigIssue } from '../state/config-schema.js';
 import type { ProxyStatus } from '../proxy/reverse-proxy.js';
-import type { ForwardProxyStatus } from '../proxy/forward-proxy.js';
+import type { ForwardProxyStatus } from '../proxy/forward-status.js';
 
 /** One address the host answers on (every name and address its certificate covers). */
 export interface DeviceEndpoint {

@@ -4,6 +4,7 @@ import { execFile, type ExecFileException } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { startHarness, type Harness } from '../../test-support/host-fixture.js';
@@ -154,6 +155,42 @@ describe('an intercepted name', () => {
       ['Bootstrap', 401, 'proxy', `https://${realName}:${upstreamPort}`],
     );
     assert.match(headerValues(entry, 'user-agent')[0] ?? '', /^curl\//);
+  });
+});
+
+describe('plain HTTP', () => {
+  test('an absolute-form http:// request is passed on as it came, hop-by-hop headers aside, and not logged', async () => {
+    const seen: Array<{ url: string; rawHeaders: string[] }> = [];
+    const plain = createHttpServer((req, res) => {
+      seen.push({ url: req.url ?? '', rawHeaders: req.rawHeaders });
+      res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': '5', 'X-Plain': 'yes' });
+      res.end('plain');
+    });
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    const port = (plain.address() as AddressInfo).port;
+    try {
+      const mark = proxy.engine.log.lastSeq;
+      const before = proxy.engine.status().forwardProxy!.plainForwarded;
+      const reply = await connectThrough(
+        proxyPort,
+        '',
+        `GET http://127.0.0.1:${port}/a%2Fb?q=1 HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nProxy-Connection: keep-alive\r\nX-Kept: 1\r\nConnection: close\r\n\r\n`,
+      );
+      assert.equal(reply.status, 200);
+      assert.match(reply.head, /\r\nX-Plain: yes/);
+      assert.equal(await readToEnd(reply), 'plain');
+      assert.equal(seen.at(-1)?.url, '/a%2Fb?q=1', 'the target as sent, origin-form');
+      const names = seen
+        .at(-1)!
+        .rawHeaders.filter((_, i) => i % 2 === 0)
+        .map((name) => name.toLowerCase());
+      assert.ok(names.includes('x-kept'));
+      assert.ok(!names.includes('proxy-connection'), 'hop-by-hop headers stay on their own connection');
+      assert.equal(proxy.engine.log.lastSeq, mark, 'not logged');
+      assert.equal(proxy.engine.status().forwardProxy!.plainForwarded, before + 1);
+    } finally {
+      await new Promise<void>((resolve) => plain.close(() => resolve()));
+    }
   });
 });
 

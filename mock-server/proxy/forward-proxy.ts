@@ -21,6 +21,7 @@ import { InterceptList } from './intercept.js';
 import { LeafCertificates } from './leaf-certificates.js';
 import { ResolveOverrides, formatResolveOverride } from './resolve-override.js';
 import type { ResolvedForwardProxy } from './forward-options.js';
+import type { ForwardProxyStatus } from './forward-status.js';
 
 /** What the forward proxy needs from the engine around it. */
 export interface ForwardProxyContext {
@@ -35,31 +36,6 @@ export interface ForwardProxyContext {
   publicHost: string;
   /** How long a client may take to finish its TLS handshake inside the tunnel. */
   handshakeTimeoutMs: number;
-}
-
-/** `GET /api/status`'s `forwardProxy`: where the phone's Wi-Fi proxy should point, what is decrypted, and how it has gone. */
-export interface ForwardProxyStatus {
-  mode: 'forward';
-  /** The listening port (the one bound, when 0 was asked for). */
-  port: number;
-  /** `http://<public host>:<port>`: the proxy as the phone's Wi-Fi settings name it (host and port). */
-  proxyUrl: string;
-  /** The host the phone's proxy setting names. */
-  proxyHost: string;
-  /** Normalized patterns: exact names and `*.domain`. */
-  intercept: string[];
-  /** The `host:port:address` overrides in force. */
-  resolve: string[];
-  insecure: boolean;
-  timeoutMs: number;
-  /** Decrypted exchanges the real host answered. */
-  intercepted: number;
-  /** CONNECTs to other names, passed through undecrypted. */
-  tunnelled: number;
-  /** Plain-HTTP requests (absolute-form) passed on as they came, undecrypted and unlogged. */
-  plainForwarded: number;
-  /** Answers the proxy gave itself: 400 for a bad request or CONNECT, 502 or 504 when the host gave none. */
-  failed: number;
 }
 
 /** A CONNECT's `host:port`, checked. */
@@ -89,6 +65,7 @@ export class ForwardProxy {
   readonly overrides: ResolveOverrides;
   private readonly targets = new WeakMap<Duplex, ConnectTarget>();
   private readonly tunnels = new Set<Duplex>();
+  private readonly interceptedSockets = new Set<TLSSocket>();
   private boundPort = 0;
   private readonly counts = { intercepted: 0, tunnelled: 0, plainForwarded: 0, failed: 0 };
 
@@ -116,6 +93,10 @@ export class ForwardProxy {
       if (target) new InterceptedExchange(this, this.context, target, req, res).start();
       else res.destroy();
     });
+    // A server that never listens never checks its header and request timeouts (Node starts that
+    // on 'listening'), so an idle timeout stands in for them inside tunnels: longer than an
+    // upstream may take to answer, so it never cuts an exchange that is still waiting for its 504.
+    this.interceptServer.timeout = Math.max(serverTimeouts.headersTimeout, options.timeoutMs) + 1000;
   }
 
   listen(host: string | undefined): Promise<number> {
@@ -156,12 +137,12 @@ export class ForwardProxy {
 
   async close(): Promise<void> {
     for (const tunnel of this.tunnels) tunnel.destroy();
+    for (const socket of this.interceptedSockets) socket.destroy();
     await new Promise<void>((resolve) => {
       if (!this.server.listening) return resolve();
       this.server.close(() => resolve());
       this.server.closeAllConnections();
     });
-    this.interceptServer.closeAllConnections();
     this.agent.destroy();
     this.plainAgent.destroy();
   }
@@ -209,6 +190,8 @@ export class ForwardProxy {
     // A client that does not trust our CA hangs up during the handshake: nothing to log, nothing to crash.
     tlsSocket.on('error', () => tlsSocket.destroy());
     this.targets.set(tlsSocket, target);
+    this.interceptedSockets.add(tlsSocket);
+    tlsSocket.once('close', () => this.interceptedSockets.delete(tlsSocket));
     this.interceptServer.emit('connection', tlsSocket);
   }
 
