@@ -19,9 +19,9 @@ export interface ConnectReply {
 }
 
 /** Sends one CONNECT (or any raw request head) to the proxy and reads its answer's head. */
-export function connectThrough(proxyPort: number, authority: string, rawHead?: string): Promise<ConnectReply> {
+export function connectThrough(proxyPort: number, authority: string, rawHead?: string, proxyHost = '127.0.0.1'): Promise<ConnectReply> {
   return new Promise((resolve, reject) => {
-    const socket = netConnect({ host: '127.0.0.1', port: proxyPort }, () =>
+    const socket = netConnect({ host: proxyHost, port: proxyPort }, () =>
       socket.write(rawHead ?? `CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`),
     );
     let buffered = Buffer.alloc(0);

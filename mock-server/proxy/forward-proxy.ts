@@ -1,7 +1,7 @@
 import { Agent as HttpAgent, createServer as createHttpServer, request as httpRequest } from 'node:http';
 import type { ClientRequest, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { connect as netConnect, isIP, type AddressInfo } from 'node:net';
+import { connect as netConnect, isIP, type AddressInfo, type LookupFunction } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { TLSSocket, createSecureContext, rootCertificates } from 'node:tls';
@@ -20,6 +20,7 @@ import { insecureNote } from './reverse-proxy.js';
 import { InterceptList } from './intercept.js';
 import { LeafCertificates } from './leaf-certificates.js';
 import { ResolveOverrides, formatResolveOverride } from './resolve-override.js';
+import { LoopbackTargetError, isLoopbackAddress, lookupRefusingLoopback, mayReachLoopback } from './loopback-guard.js';
 import type { ResolvedForwardProxy } from './forward-options.js';
 import type { ForwardProxyStatus } from './forward-status.js';
 
@@ -59,7 +60,14 @@ export class ForwardProxy {
   /** Parses the decrypted HTTP/1.1 of intercepted tunnels; it never listens. */
   private readonly interceptServer: Server;
   private readonly agent: HttpsAgent;
-  private readonly plainAgent = new HttpAgent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo' });
+  /**
+   * Plain-HTTP pools, one for clients on this machine and one for the rest: a kept-alive socket
+   * opened without the loopback guard must never be handed to a client that needs it.
+   */
+  private readonly plainAgents = {
+    local: new HttpAgent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo' }),
+    lan: new HttpAgent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo' }),
+  };
   private readonly interceptList: InterceptList;
   private readonly leaves: LeafCertificates;
   readonly overrides: ResolveOverrides;
@@ -144,7 +152,8 @@ export class ForwardProxy {
       this.server.closeAllConnections();
     });
     this.agent.destroy();
-    this.plainAgent.destroy();
+    this.plainAgents.local.destroy();
+    this.plainAgents.lan.destroy();
   }
 
   private connect(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -156,7 +165,26 @@ export class ForwardProxy {
       return;
     }
     if (this.interceptList.matches(target.host)) void this.intercept(socket, head, target);
-    else this.tunnel(socket, head, target);
+    else this.tunnel(socket, head, target, req.socket.remoteAddress);
+  }
+
+  /**
+   * How to resolve a target the client named: the --resolve override when there is one (this
+   * machine's user chose it), else, for a client that is not on this machine, the system resolver
+   * refusing loopback answers (proxy/loopback-guard.ts). An error when the target is a loopback address itself.
+   */
+  private guardFor(host: string, port: number, clientAddress: string | undefined): LookupFunction | LoopbackTargetError | undefined {
+    const override = this.overrides.lookupFor(host, port);
+    if (override) return override;
+    if (mayReachLoopback(clientAddress)) return undefined;
+    if (isIP(host) !== 0) return isLoopbackAddress(host) ? new LoopbackTargetError(host) : undefined;
+    return lookupRefusingLoopback;
+  }
+
+  private refuseUpstream(socket: Duplex, error: unknown, origin: string): void {
+    this.count('failed');
+    const failure = upstreamFailure(error, origin);
+    refuse(socket, failure.status, reasonPhrases[failure.status], failure.cause, this.context.wallClock());
   }
 
   private async intercept(socket: Duplex, head: Buffer, target: ConnectTarget): Promise<void> {
@@ -195,9 +223,10 @@ export class ForwardProxy {
     this.interceptServer.emit('connection', tlsSocket);
   }
 
-  private tunnel(socket: Duplex, head: Buffer, target: ConnectTarget): void {
-    const lookup = this.overrides.lookupFor(target.host, target.port);
-    const upstream = netConnect({ host: target.host, port: target.port, ...(lookup ? { lookup } : {}) });
+  private tunnel(socket: Duplex, head: Buffer, target: ConnectTarget, clientAddress: string | undefined): void {
+    const guard = this.guardFor(target.host, target.port, clientAddress);
+    if (guard instanceof LoopbackTargetError) return this.refuseUpstream(socket, guard, target.origin);
+    const upstream = netConnect({ host: target.host, port: target.port, ...(guard ? { lookup: guard } : {}) });
     let connected = false;
     upstream.setTimeout(this.options.timeoutMs, () => upstream.destroy(new UpstreamTimeoutError(this.options.timeoutMs)));
     upstream.once('connect', () => {
@@ -212,9 +241,7 @@ export class ForwardProxy {
     });
     upstream.on('error', (error) => {
       if (connected) return socket.destroy();
-      this.count('failed');
-      const failure = upstreamFailure(error, target.origin);
-      refuse(socket, failure.status, failure.status === 504 ? 'Gateway Timeout' : 'Bad Gateway', failure.cause, this.context.wallClock());
+      this.refuseUpstream(socket, error, target.origin);
     });
     upstream.once('close', () => socket.destroy());
     socket.once('close', () => {
@@ -250,16 +277,21 @@ export class ForwardProxy {
     }
     const host = url.hostname.replace(/^\[|\]$/g, '');
     const port = url.port === '' ? 80 : Number(url.port);
-    const lookup = this.overrides.lookupFor(host, port);
+    const guard = this.guardFor(host, port, req.socket.remoteAddress);
+    if (guard instanceof LoopbackTargetError) {
+      this.count('failed');
+      const failure = upstreamFailure(guard, split.origin);
+      return ownAnswer(res, failure.status, failure.cause, this.context.wallClock());
+    }
     const upstreamReq = httpRequest({
-      agent: this.plainAgent,
+      agent: mayReachLoopback(req.socket.remoteAddress) ? this.plainAgents.local : this.plainAgents.lan,
       host,
       port,
       method: req.method,
       path: split.rest === '' ? '/' : split.rest,
       headers: withoutHopByHop(req.rawHeaders),
       setHost: false,
-      ...(lookup ? { lookup } : {}),
+      ...(guard ? { lookup: guard } : {}),
     });
     const timer = setTimeout(() => upstreamReq.destroy(new UpstreamTimeoutError(this.options.timeoutMs)), this.options.timeoutMs);
     upstreamReq.on('response', (upstreamRes) => {
@@ -284,6 +316,8 @@ export class ForwardProxy {
     req.pipe(upstreamReq);
   }
 }
+
+const reasonPhrases = { 403: 'Forbidden', 502: 'Bad Gateway', 504: 'Gateway Timeout' } as const;
 
 /** A CONNECT target as RFC 9110 §9.3.6 has it, `host:port` with the port required; else why not. */
 function connectTarget(authority: string): ConnectTarget | string {
