@@ -24,7 +24,9 @@ export class LeafCertificates {
       createSecureContext({ cert: certPem, key: keyPem, minVersion: 'TLSv1.2', ciphers: wopiCiphers, honorCipherOrder: false }),
     );
     // A failure is not cached: the next CONNECT tries again.
-    made.catch(() => this.contexts.delete(key));
+    made.catch(() => {
+      if (this.contexts.get(key) === made) this.contexts.delete(key);
+    });
     if (this.contexts.size >= this.capacity) this.contexts.delete(this.contexts.keys().next().value!);
     this.contexts.set(key, made);
     return made;
