@@ -1,6 +1,7 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'node:tls';
+import { Duplex } from 'node:stream';
 
 /**
  * A client of the forward proxy as a phone is one: `CONNECT host:port` to the proxy, then TLS
@@ -108,5 +109,43 @@ export async function requestThrough(
     );
     req.on('error', reject);
     req.end(options.body);
+  });
+}
+
+/**
+ * CONNECT and the TLS ClientHello in one write, as a client that does not wait for the proxy's
+ * 200 sends them; the 200 is taken off the front of what comes back before TLS reads it.
+ */
+export function tlsWithoutWaiting(proxyPort: number, authority: string, servername: string, ca: string): Promise<TLSSocket> {
+  const raw = netConnect({ host: '127.0.0.1', port: proxyPort });
+  let head: Buffer | null = Buffer.alloc(0);
+  const afterHead = new Duplex({
+    read: () => void raw.resume(),
+    write: (chunk: Buffer, _encoding, done) => void raw.write(chunk, done),
+    final: (done) => {
+      raw.end();
+      done();
+    },
+  });
+  raw.on('data', (chunk: Buffer) => {
+    if (head === null) {
+      if (!afterHead.push(chunk)) raw.pause();
+      return;
+    }
+    head = Buffer.concat([head, chunk]);
+    const end = head.indexOf('\r\n\r\n');
+    if (end < 0) return;
+    const rest = head.subarray(end + 4);
+    head = null;
+    if (rest.length > 0) afterHead.push(rest);
+  });
+  raw.once('end', () => afterHead.push(null));
+  raw.cork();
+  raw.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`);
+  return new Promise((resolve, reject) => {
+    const secure = tlsConnect({ socket: afterHead, servername, ca }, () => resolve(secure));
+    secure.once('error', reject);
+    // The ClientHello is queued behind the CONNECT by now: both leave in one segment.
+    setImmediate(() => raw.uncork());
   });
 }

@@ -8,7 +8,7 @@ import { createServer as createHttpServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { startHarness, type Harness } from '../../test-support/host-fixture.js';
-import { connectThrough, readToEnd, requestThrough, tlsInside } from '../../test-support/forward-proxy-client.js';
+import { connectThrough, readToEnd, requestThrough, tlsInside, tlsWithoutWaiting } from '../../test-support/forward-proxy-client.js';
 import { startTinyUpstream } from '../../test-support/proxy-fixture.js';
 import { insecureNote } from './reverse-proxy.js';
 import type { LogEntry } from '../log/entry.js';
@@ -130,6 +130,18 @@ describe('an intercepted name', () => {
     const url = `https://${realName}:${upstreamPort}/wopibootstrapper`;
     const [first, second] = [await requestThrough(proxyPort, url, proxy.ca), await requestThrough(proxyPort, url, proxy.ca)];
     assert.equal(first.peerCertificate.fingerprint256, second.peerCertificate.fingerprint256, 'one leaf per name, made once');
+  });
+
+  test('a ClientHello sent along with the CONNECT, before the 200, still reaches the TLS handshake', async () => {
+    const secure = await tlsWithoutWaiting(proxyPort, `${realName}:${upstreamPort}`, realName, proxy.ca);
+    assert.ok(issuerFingerprintMatches(secure.getPeerCertificate(), proxy.ca));
+    const answer = await new Promise<string>((resolve) => {
+      let text = '';
+      secure.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+      secure.once('end', () => resolve(text));
+      secure.write(`GET /wopibootstrapper HTTP/1.1\r\nHost: ${realName}:${upstreamPort}\r\nConnection: close\r\n\r\n`);
+    });
+    assert.match(answer, /^HTTP\/1\.1 401 /);
   });
 
   test('curl through the proxy verifies the leaf with --cacert and reaches the real host', async () => {

@@ -198,6 +198,7 @@ export class ForwardProxy {
     }
     if (socket.destroyed) return;
     socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+    // A ClientHello sent along with the CONNECT, before our 200: the TLS socket reads what is unshifted first.
     if (head.length > 0) socket.unshift(head);
     const tlsSocket = new TLSSocket(socket, {
       isServer: true,
@@ -243,7 +244,8 @@ export class ForwardProxy {
       if (connected) return socket.destroy();
       this.refuseUpstream(socket, error, target.origin);
     });
-    upstream.once('close', () => socket.destroy());
+    // Before the connect, the refusal above is still being written: it ends the socket itself.
+    upstream.once('close', () => connected && socket.destroy());
     socket.once('close', () => {
       this.tunnels.delete(socket);
       upstream.destroy();
