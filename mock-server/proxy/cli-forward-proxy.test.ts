@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnCli, testListenFlags } from '../../test-support/cli-process.js';
@@ -41,6 +42,31 @@ test('bad forward proxy flags exit 2 saying what to change', async () => {
     const cli = spawnCli(args);
     assert.equal((await cli.exited).code, 2, args.join(' '));
     assert.equal(cli.stderr(), message);
+  }
+});
+
+test('a busy --forward-port exits 1 naming the port and the flag', async () => {
+  const busy = createServer();
+  await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+  const port = (busy.address() as AddressInfo).port;
+  try {
+    const cli = spawnCli([
+      ...testListenFlags,
+      '--data-dir',
+      path.join(dir, 'busy-data'),
+      '--forward-proxy',
+      '--forward-port',
+      String(port),
+      '--intercept',
+      realName,
+    ]);
+    assert.equal((await cli.exited).code, 1);
+    assert.equal(
+      cli.stderr(),
+      `wopi-mock-host: the forward proxy port ${port} on 127.0.0.1 is already in use; choose another with --forward-port (0 picks any free port)\n`,
+    );
+  } finally {
+    await new Promise<void>((resolve) => busy.close(() => resolve()));
   }
 });
 
