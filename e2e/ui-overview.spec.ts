@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import jsQR from 'jsqr';
-import { expect, openScreen, saveScreenshot, test } from './fixtures.js';
+import { expect, openScreen, saveScreenshot, startHost, test } from './fixtures.js';
 
 test('overview lists every endpoint with copyable URLs, a set-up QR code and the CA fingerprint', async ({ ui, host }) => {
   const status = host.engine.status();
@@ -82,3 +82,32 @@ async function decodeQr(page: import('@playwright/test').Page): Promise<string |
   });
   return jsQR.default(new Uint8ClampedArray(Buffer.from(rgba, 'base64')), width, height)?.data ?? null;
 }
+
+test('with the forward proxy, the Overview shows the address for the phone, the domains, the counters and the insecure banner', async ({
+  page,
+}) => {
+  const host = await startHost({ forwardProxy: { port: 0, intercept: ['*.contoso.test', 'wopi.example.test'], insecure: true } });
+  try {
+    const forward = host.engine.status().forwardProxy!;
+    await page.goto(host.uiUrl);
+    await openScreen(page, 'Overview');
+    const card = page.getByTestId('forward-proxy');
+    await expect(page.getByRole('heading', { name: 'Proxy', exact: true })).toBeVisible();
+    await expect(card.getByTestId('forward-proxy-address')).toHaveText(`localhost:${forward.port}`);
+    await expect(card.getByRole('button', { name: `Copy proxy address localhost:${forward.port}` })).toBeVisible();
+    await expect(card.getByTestId('forward-proxy-domains')).toHaveText('*.contoso.testwopi.example.test');
+    await expect(card.getByTestId('forward-proxy-counters')).toHaveText('0 exchanges intercepted, 0 connections tunnelled, 0 failures');
+    await expect(page.getByTestId('proxy-insecure')).toContainText('Upstream TLS is not verified');
+    await expect(card).toContainText('Android apps do not trust user-installed CAs by default');
+    await expect(card).toContainText("An app that pins its server's certificate refuses the proxy");
+    await expect(card).toContainText('Configure Proxy → Manual');
+  } finally {
+    await host.close();
+  }
+});
+
+test('without a proxy, the Overview has no Proxy card', async ({ ui }) => {
+  await openScreen(ui, 'Overview');
+  await expect(ui.getByTestId('ca-fingerprint')).toBeVisible();
+  await expect(ui.getByRole('heading', { name: 'Proxy', exact: true })).toHaveCount(0);
+});

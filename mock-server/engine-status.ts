@@ -4,6 +4,7 @@ import type { TlsMaterial } from './tls/certificates.js';
 import { deviceEndpoints, lanBootstrapperUrls } from './network/endpoints.js';
 import { engineVersion } from './version.js';
 import type { ProxyStatus } from './proxy/reverse-proxy.js';
+import type { ForwardProxyStatus } from './proxy/forward-status.js';
 
 /** What `GET /api/status` is made of, read afresh on every call (the admin URL is known only once its listener is open). */
 export interface StatusSources {
@@ -19,6 +20,8 @@ export interface StatusSources {
   startupWarnings: string[];
   /** Set in reverse proxy mode. */
   proxy?: ProxyStatus | undefined;
+  /** Set when the forward proxy runs. */
+  forwardProxy?: ForwardProxyStatus | undefined;
 }
 
 export function engineStatus(sources: StatusSources): EngineStatus {
@@ -42,5 +45,6 @@ export function engineStatus(sources: StatusSources): EngineStatus {
     warnings: sources.warnings,
     startupWarnings: sources.startupWarnings,
     ...(sources.proxy ? { proxy: sources.proxy } : {}),
+    ...(sources.forwardProxy ? { forwardProxy: sources.forwardProxy } : {}),
   };
 }

@@ -32,6 +32,8 @@ import { engineVersion } from './version.js';
 import { secondsToMs } from './protocol/time.js';
 import { resolveProxyTo, type ProxyTo } from './proxy/options.js';
 import { ReverseProxy } from './proxy/reverse-proxy.js';
+import { resolveForwardProxy, type ForwardProxyOptions } from './proxy/forward-options.js';
+import { ForwardProxy } from './proxy/forward-proxy.js';
 
 export interface EngineOptions {
   /** Where config, keys, certificates and files persist. */
@@ -69,6 +71,12 @@ export interface EngineOptions {
    * instead of answering from the mock, and logs each exchange. The admin API, log and UI keep working.
    */
   proxyTo?: ProxyTo;
+  /**
+   * Intercepting forward proxy (`--forward-proxy`) on its own listener, for a phone's Wi-Fi proxy
+   * setting: CONNECTs to the intercepted domains are decrypted, logged and sent on to the real
+   * host; the rest is tunnelled untouched. The WOPI listener keeps serving (the mock, or --proxy-to).
+   */
+  forwardProxy?: ForwardProxyOptions;
 }
 
 /** How long a client may take, in milliseconds, before its connection is closed. */
@@ -143,6 +151,7 @@ export interface EngineCounters {
 export async function startEngine(options: EngineOptions): Promise<Engine> {
   // Checked before anything is created: a wrong upstream must not leave a data dir half made.
   const proxyTo = options.proxyTo ? resolveProxyTo(options.proxyTo) : null;
+  const forwardProxyOptions = options.forwardProxy ? resolveForwardProxy(options.forwardProxy) : null;
   const wallClock = options.clock ?? Date.now;
   const interfaces = options.interfaces ?? os.networkInterfaces();
   const hostname = options.hostname ?? os.hostname();
@@ -185,6 +194,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   let adminPort = 0;
   const origin = () => `https://${hostForUrl(publicHost)}:${wopiPort}`;
   const hostNames = new Set(tls.leafSubjectAltNames.map((san) => san.value.toLowerCase()));
+  // Made once the WOPI listener is bound; the set-up page asks for it from the first request on.
+  let forwardProxy: ForwardProxy | null = null;
   const usedCodes = new UsedCodes(clock, undefined, (jti) => issuedTokens.redeemed(jti));
   const expireNow = new ExpireNow(clock);
   const rotatedRefreshTokens = new RotatedRefreshTokens(clock);
@@ -203,6 +214,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     wopiSrcContext: () => ({ hostNames, port: wopiPort }),
     caCertificatePem: tls.caCertPem,
     logBodyLimit: options.logBodyLimit ?? 16 * 1024,
+    forwardProxyPort: () => forwardProxy?.status().port,
   };
 
   // Slow clients must not hold sockets forever (slowloris); generous enough for big uploads.
@@ -232,6 +244,35 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   );
   const wopiHost = options.host;
   wopiPort = await listen(wopiServer, wopiHost, options.port ?? 8443, 'WOPI');
+  forwardProxy = forwardProxyOptions
+    ? new ForwardProxy(
+        forwardProxyOptions,
+        {
+          log,
+          logBodyLimit: context.logBodyLimit,
+          wallClock,
+          issueLeafFor: tls.issueLeafFor,
+          publicHost,
+          handshakeTimeoutMs: timeouts.handshakeMs,
+        },
+        serverTimeouts,
+      )
+    : null;
+  if (forwardProxy && forwardProxyOptions) {
+    try {
+      await forwardProxy.listen(wopiHost);
+    } catch (error) {
+      issuedTokens.close();
+      proxy?.close();
+      await Promise.all([close(wopiServer), forwardProxy.close()]);
+      throw new ListenError(
+        'forward proxy',
+        wopiHost ?? 'every interface',
+        forwardProxyOptions.port,
+        (error as NodeJS.ErrnoException).code,
+      );
+    }
+  }
 
   const adminToken = options.adminToken ?? randomToken();
   const startedAt = new Date(wallClock()).toISOString();
@@ -257,6 +298,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       warnings: store.warnings,
       startupWarnings,
       proxy: proxy?.status(),
+      forwardProxy: forwardProxy?.status(),
     });
   const checks = new CheckRuns({
     store,
@@ -289,7 +331,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   } catch (error) {
     issuedTokens.close();
     proxy?.close();
-    await close(wopiServer);
+    await Promise.all([close(wopiServer), forwardProxy?.close()]);
     throw error;
   }
   urls.adminUrl = `http://127.0.0.1:${adminPort}`;
@@ -316,7 +358,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     async stop() {
       checks.close();
       issuedTokens.close();
-      await Promise.all([close(wopiServer), close(adminServer)]);
+      await Promise.all([close(wopiServer), close(adminServer), forwardProxy?.close()]);
       proxy?.close();
       await store.flush();
       await files.flush();

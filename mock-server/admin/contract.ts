@@ -5,6 +5,8 @@ import type { IssuedTokenInfo } from '../tokens/issued-tokens.js';
 import type { KnownBugKey } from '../analysis/known-bugs.js';
 import type { StreamEventName } from '../protocol/admin-stream.js';
 import type { DeviceEndpoint, EngineStatus } from './status.js';
+import type { ProxyStatus } from '../proxy/reverse-proxy.js';
+import type { ForwardProxyStatus } from '../proxy/forward-status.js';
 import type { CheckRequest, CheckRunView } from './check-request.js';
 import type { CheckReport, Evidence, PhaseId, PhaseResult, RuleResult, RuleStatus } from '../check/report.js';
 
@@ -57,6 +59,8 @@ export type {
   IssuedTokenInfo,
   EngineStatus,
   DeviceEndpoint,
+  ProxyStatus,
+  ForwardProxyStatus,
   CheckRequest,
   CheckRunView,
   CheckReport,

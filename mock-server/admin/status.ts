@@ -1,5 +1,6 @@
 import type { ConfigIssue } from '../state/config-schema.js';
 import type { ProxyStatus } from '../proxy/reverse-proxy.js';
+import type { ForwardProxyStatus } from '../proxy/forward-status.js';
 
 /** One address the host answers on (every name and address its certificate covers). */
 export interface DeviceEndpoint {
@@ -38,4 +39,6 @@ export interface EngineStatus {
   startupWarnings: string[];
   /** Only in reverse proxy mode (`--proxy-to`): the upstream the WOPI listener forwards to, and counters. */
   proxy?: ProxyStatus;
+  /** Only with the forward proxy (`--forward-proxy`): where the phone's Wi-Fi proxy points, what is decrypted, and counters. */
+  forwardProxy?: ForwardProxyStatus;
 }

@@ -2,6 +2,9 @@ import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { defaultDataDir } from './data-dir.js';
 import { parseUpstream } from '../proxy/origins.js';
+import { InterceptDomainError, normalizeInterceptDomain } from '../proxy/intercept.js';
+import { ResolveOverrideError, parseResolveOverride } from '../proxy/resolve-override.js';
+import { defaultForwardProxyPort } from '../proxy/forward-options.js';
 
 export interface CliOptions {
   port: number;
@@ -17,6 +20,19 @@ export interface CliOptions {
   quiet: boolean;
   /** Reverse proxy mode (`--proxy-to`): undefined answers from the mock. */
   proxy: CliProxyOptions | undefined;
+  /** Forward proxy mode (`--forward-proxy`): undefined runs none. */
+  forwardProxy: CliForwardProxyOptions | undefined;
+}
+
+export interface CliForwardProxyOptions {
+  port: number;
+  /** Normalized `--intercept` patterns, in order, without repeats. */
+  intercept: string[];
+  /** `--resolve host:port:address` values, checked, as given. */
+  resolve: string[];
+  /** `--upstream-ca FILE`, resolved; read when the host starts. */
+  caFile: string | undefined;
+  insecure: boolean;
 }
 
 export interface CliProxyOptions {
@@ -53,9 +69,20 @@ Options:
   --log-capacity <n>   requests kept in the in-memory log            [default: 5000]
   --proxy-to <origin>  reverse proxy: forward every WOPI request to https://their-host[:port]
                        and log it (URLs in answers point back here); the mock answers nothing
-  --upstream-ca <file> with --proxy-to: also trust this CA (PEM) for the upstream, besides the system store
-  --insecure-upstream  with --proxy-to: do not verify the upstream's certificate (noted on every log entry)
+  --upstream-ca <file> with --proxy-to or --forward-proxy: also trust this CA (PEM) for the
+                       upstream, besides the system store
+  --insecure-upstream  with --proxy-to or --forward-proxy: do not verify the upstream's
+                       certificate (noted on every log entry)
   --proxy-rewrite-all  with --proxy-to: also rewrite authorization_uri and browser/sharing URLs
+  --forward-proxy      intercepting forward proxy for the phone's Wi-Fi proxy setting, on its own
+                       port beside the WOPI listener: CONNECTs to --intercept names are decrypted
+                       (a leaf from this host's CA), logged and sent on unchanged; others are
+                       tunnelled undecrypted; plain http:// requests pass as they came, unlogged
+  --forward-port <n>   with --forward-proxy: its port; 0 = any free        [default: ${defaultForwardProxyPort}]
+  --intercept <domain> with --forward-proxy: a name to decrypt (wopi.example.com, or *.example.com
+                       for every name below it); repeat for more; at least one
+  --resolve <h:p:addr> with --forward-proxy: connect to addr for host h port p, as curl's --resolve
+                       (SNI, Host and the certificate check keep the name); repeatable
   --json               print one JSON object per line (first: {"event":"ready",...})
   --quiet              do not print a line per request (human output only)
   --help               show this help
@@ -91,6 +118,10 @@ export function parseCli(argv: string[], cwd = process.cwd()): CliCommand {
         'upstream-ca': { type: 'string' },
         'insecure-upstream': { type: 'boolean', default: false },
         'proxy-rewrite-all': { type: 'boolean', default: false },
+        'forward-proxy': { type: 'boolean', default: false },
+        'forward-port': { type: 'string' },
+        intercept: { type: 'string', multiple: true },
+        resolve: { type: 'string', multiple: true },
         json: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -107,7 +138,7 @@ export function parseCli(argv: string[], cwd = process.cwd()): CliCommand {
   if (logCapacity !== undefined && (!/^\d+$/.test(logCapacity) || Number(logCapacity) < 1 || Number(logCapacity) > 10_000_000)) {
     throw new UsageError(`--log-capacity must be a whole number from 1 to 10000000, not "${logCapacity}"`);
   }
-  for (const name of ['host', 'public-host', 'data-dir', 'config', 'admin-token', 'proxy-to', 'upstream-ca'] as const) {
+  for (const name of ['host', 'public-host', 'data-dir', 'config', 'admin-token', 'proxy-to', 'upstream-ca', 'forward-port'] as const) {
     if (values[name] !== undefined && values[name].trim() === '') throw new UsageError(`--${name} must not be empty`);
   }
   const adminToken = values['admin-token'];
@@ -124,9 +155,15 @@ export function parseCli(argv: string[], cwd = process.cwd()): CliCommand {
       insecure: values['insecure-upstream'],
       rewriteAll: values['proxy-rewrite-all'],
     };
-  } else {
-    for (const flag of ['upstream-ca', 'insecure-upstream', 'proxy-rewrite-all'] as const)
-      if (values[flag] !== undefined && values[flag] !== false) throw new UsageError(`--${flag} needs --proxy-to`);
+  } else if (values['proxy-rewrite-all']) throw new UsageError('--proxy-rewrite-all needs --proxy-to');
+  const forwardProxy = values['forward-proxy'] ? forwardProxyOptions(values, cwd) : undefined;
+  if (!values['forward-proxy']) {
+    for (const flag of ['forward-port', 'intercept', 'resolve'] as const)
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} needs --forward-proxy`);
+  }
+  if (proxy === undefined && forwardProxy === undefined) {
+    for (const flag of ['upstream-ca', 'insecure-upstream'] as const)
+      if (values[flag] !== undefined && values[flag] !== false) throw new UsageError(`--${flag} needs --proxy-to or --forward-proxy`);
   }
   return {
     kind: 'serve',
@@ -142,6 +179,46 @@ export function parseCli(argv: string[], cwd = process.cwd()): CliCommand {
       json: values.json,
       quiet: values.quiet,
       proxy,
+      forwardProxy,
     },
+  };
+}
+
+function forwardProxyOptions(
+  values: { 'forward-port'?: string; intercept?: string[]; resolve?: string[]; 'upstream-ca'?: string; 'insecure-upstream'?: boolean },
+  cwd: string,
+): CliForwardProxyOptions {
+  const patterns = values.intercept ?? [];
+  if (patterns.length === 0)
+    throw new UsageError(
+      '--forward-proxy needs at least one --intercept <domain>: the names to decrypt (e.g. --intercept wopi.example.com)',
+    );
+  const intercept: string[] = [];
+  const resolve: string[] = [];
+  try {
+    for (const pattern of patterns) {
+      const normalized = normalizeInterceptDomain(pattern);
+      if (!intercept.includes(normalized)) intercept.push(normalized);
+    }
+  } catch (error) {
+    if (error instanceof InterceptDomainError) throw new UsageError(`--intercept: ${error.message}`);
+    throw error;
+  }
+  try {
+    for (const text of values.resolve ?? []) {
+      parseResolveOverride(text);
+      resolve.push(text);
+    }
+  } catch (error) {
+    if (error instanceof ResolveOverrideError) throw new UsageError(`--resolve: ${error.message}`);
+    throw error;
+  }
+  const caFile = values['upstream-ca'];
+  return {
+    port: port('forward-port', values['forward-port'], defaultForwardProxyPort),
+    intercept,
+    resolve,
+    caFile: caFile !== undefined ? path.resolve(cwd, caFile) : undefined,
+    insecure: values['insecure-upstream'] === true,
   };
 }

@@ -8,6 +8,7 @@ import { readConfigFile } from './config-file.js';
 import { runCheckCommand } from './check-command.js';
 import { readFile } from 'node:fs/promises';
 import { ProxyOptionsError, type ProxyTo } from '../proxy/options.js';
+import type { ForwardProxyOptions } from '../proxy/forward-options.js';
 
 /** Exit codes, as --help documents them. */
 export const ExitCode = { Ok: 0, StartFailed: 1, Usage: 2 } as const;
@@ -39,6 +40,14 @@ function jsonPrinter(): Printer {
         dataDir: status.dataDir,
         version: status.version,
         ...(status.proxy ? { proxyTo: status.proxy.upstream, insecureUpstream: status.proxy.insecure } : {}),
+        ...(status.forwardProxy
+          ? {
+              forwardProxyUrl: status.forwardProxy.proxyUrl,
+              forwardProxyPort: status.forwardProxy.port,
+              intercept: status.forwardProxy.intercept,
+              forwardProxyInsecure: status.forwardProxy.insecure,
+            }
+          : {}),
       });
     },
     requests(entries) {
@@ -74,6 +83,14 @@ function humanPrinter(quiet: boolean): Printer {
       if (status.proxy) {
         out(`  Reverse proxy   every WOPI request is forwarded to ${status.proxy.upstream} and logged`);
         if (status.proxy.insecure) out("  WARNING         --insecure-upstream: the upstream's certificate is NOT verified");
+      }
+      if (status.forwardProxy) {
+        const forward = status.forwardProxy;
+        out(`  Forward proxy   ${forward.proxyUrl}: set the phone's Wi-Fi HTTP proxy to ${forward.proxyHost}, port ${forward.port}`);
+        out(`  Intercepting    ${forward.intercept.join(', ')} (decrypted with this host's CA and logged; the rest is tunnelled)`);
+        for (const override of forward.resolve) out(`  Resolve         ${override}`);
+        if (forward.insecure && !status.proxy?.insecure)
+          out("  WARNING         --insecure-upstream: the intercepted hosts' certificates are NOT verified");
       }
       out(`  Bootstrapper    ${urls.bootstrapperUrl}`);
       out(`  WOPI origin     ${urls.wopiOrigin}`);
@@ -131,6 +148,7 @@ export async function main(args: string[]): Promise<number> {
   try {
     const config = options.configFile !== undefined ? await readConfigFile(options.configFile) : undefined;
     const proxyTo = options.proxy ? await proxyOptions(options.proxy) : undefined;
+    const forwardProxy = options.forwardProxy ? await forwardProxyOptions(options.forwardProxy) : undefined;
     engine = await startEngine({
       dataDir: options.dataDir,
       host: options.host,
@@ -141,6 +159,7 @@ export async function main(args: string[]): Promise<number> {
       adminToken: options.adminToken,
       logCapacity: options.logCapacity,
       proxyTo,
+      forwardProxy,
     });
   } catch (error) {
     if (error instanceof UsageError || error instanceof ProxyOptionsError) {
@@ -189,18 +208,34 @@ export async function main(args: string[]): Promise<number> {
 
 /** The engine's proxyTo from the flags; the CA file is read here so a bad path is a usage error. */
 async function proxyOptions(proxy: NonNullable<CliOptions['proxy']>): Promise<ProxyTo> {
-  let ca: string | undefined;
-  if (proxy.caFile !== undefined) {
-    try {
-      ca = await readFile(proxy.caFile, 'utf8');
-    } catch (error) {
-      throw new UsageError(
-        `--upstream-ca ${proxy.caFile}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
-      );
-    }
-    if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--upstream-ca ${proxy.caFile}: not a PEM certificate`);
-  }
+  const ca = await readUpstreamCa(proxy.caFile);
   return { upstream: proxy.upstream, ...(ca !== undefined ? { ca } : {}), insecure: proxy.insecure, rewriteAll: proxy.rewriteAll };
+}
+
+/** The engine's forwardProxy from the flags. */
+async function forwardProxyOptions(forward: NonNullable<CliOptions['forwardProxy']>): Promise<ForwardProxyOptions> {
+  const upstreamCa = await readUpstreamCa(forward.caFile);
+  return {
+    port: forward.port,
+    intercept: forward.intercept,
+    resolve: forward.resolve,
+    ...(upstreamCa !== undefined ? { upstreamCa } : {}),
+    insecure: forward.insecure,
+  };
+}
+
+async function readUpstreamCa(file: string | undefined): Promise<string | undefined> {
+  if (file === undefined) return undefined;
+  let ca: string;
+  try {
+    ca = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `--upstream-ca ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+    );
+  }
+  if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--upstream-ca ${file}: not a PEM certificate`);
+  return ca;
 }
 
 main(process.argv.slice(2)).then(

@@ -89,6 +89,8 @@ test('README walk-through runs against a real host', async () => {
     `Bootstrap | 401 | proxy | ${origin} | -`,
     `Token | 200 | proxy | ${origin} | alice`,
     `Bootstrap | 200 | proxy | ${origin} | alice`,
+    // The forward proxy in front of a second engine named wopi.contoso.test.
+    'intercepted 1, tunnelled 0, failed 0',
   ];
   for (const expected of expectations) assert.ok(stdout.includes(expected), `README output lacks ${JSON.stringify(expected)}:\n${stdout}`);
   // Through the proxy, the challenge's token endpoint names the proxy; the sign-in page stays here.
@@ -98,6 +100,12 @@ test('README walk-through runs against a real host', async () => {
     tokenEndpoints.some((endpoint) => endpoint !== origin),
     `no challenge through the proxy in:\n${stdout}`,
   );
+  // Through the forward proxy: the real host's challenge, untouched, and the entry naming it.
+  assert.match(
+    stdout,
+    /WWW-Authenticate: Bearer authorization_uri="https:\/\/wopi\.contoso\.test:(\d+)\/oauth\/authorize",tokenIssuance_uri="https:\/\/wopi\.contoso\.test:\1\/oauth\/token",providerId="WopiMockHost"/,
+  );
+  assert.match(stdout, /\nBootstrap \| 401 \| proxy \| https:\/\/wopi\.contoso\.test:\d+\n/);
   assert.equal(stdout.match(/PASSED: /g)?.length, 2, 'the check passes directly and through the proxy');
   assert.match(stdout, /"EcosystemUrl":"https:\/\/localhost:\d+\/wopi\/ecosystem\?access_token=/);
   const har = JSON.parse(await readFile(path.join(dir, 'wopi-mock.har'), 'utf8')) as { log: { version: string; entries: unknown[] } };

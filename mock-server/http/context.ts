@@ -26,4 +26,6 @@ export interface HostContext {
   caCertificatePem: string;
   /** Cap on captured request and response bodies in the log. */
   logBodyLimit: number;
+  /** The forward proxy's port, when one runs (`--forward-proxy`): the set-up page explains the phone's Wi-Fi proxy setting. */
+  forwardProxyPort?: () => number | undefined;
 }

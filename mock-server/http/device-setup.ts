@@ -90,6 +90,8 @@ interface SetupPageInput {
   /** The origin the device used to reach this page (so the URLs shown work from it). */
   origin: string;
   fingerprintSha256: string;
+  /** The forward proxy's port, when one runs. */
+  forwardProxyPort: number | undefined;
 }
 
 const styles = `
@@ -143,7 +145,7 @@ function renderSetupPage(input: SetupPageInput): string {
 </ol>
 <p class="note">Since Android 7, apps trust user-installed CAs only if they opt in (network security config); browsers such as Chrome do. Whether Office does is not documented: Microsoft's support article for Office Android sign-in says installing the certificate on the device fixes “missing the required security certificates”.</p>
 </section>
-<section>
+${input.forwardProxyPort !== undefined ? forwardProxySection(new URL(input.origin).hostname.replace(/^\[|\]$/g, ''), input.forwardProxyPort) : ''}<section>
 <h2>Then connect</h2>
 <p>Bootstrapper URL:</p>
 <p><code id="bootstrapper">${escapeHtml(bootstrapperUrl)}</code></p>
@@ -153,6 +155,24 @@ function renderSetupPage(input: SetupPageInput): string {
 </main>
 </body>
 </html>
+`;
+}
+
+/**
+ * The phone's Wi-Fi proxy setting for the forward proxy, and what no proxy can get past: Android
+ * apps that do not trust user CAs, and apps that pin their host's certificate.
+ */
+function forwardProxySection(host: string, port: number): string {
+  return `<section id="forward-proxy">
+<h2>Watch this device's traffic (forward proxy)</h2>
+<p>This host runs an intercepting proxy. Set this Wi-Fi network's HTTP proxy to it: server <code id="proxy-host">${escapeHtml(host)}</code>, port <code id="proxy-port">${port}</code>.</p>
+<ol>
+<li>iPhone and iPad: Settings › Wi-Fi › ⓘ next to the network › Configure Proxy › Manual, then the server and port above.</li>
+<li>Android: long-press the network (or tap its ⚙) › Edit or Advanced options › Proxy › Manual, then the host name and port above.</li>
+</ol>
+<p>Connections to the intercepted domains are decrypted with a certificate from the CA above, logged on the desktop and sent on to the real host; every other connection passes through untouched. Turn the proxy off again when you are done.</p>
+<p class="note"><strong>Android apps do not trust user-installed CAs by default</strong> (since Android 7 only apps that opt in do, and browsers), so most apps refuse the proxy. <strong>An app that pins its server's certificate refuses the proxy</strong> on any platform: its requests to an intercepted domain fail.</p>
+</section>
 `;
 }
 
@@ -195,7 +215,13 @@ export function deviceSetupHandlers(context: HostContext) {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('Cache-Control', 'no-store');
-    res.type('html').send(renderSetupPage({ origin: originSeenBy(req.headers.host), fingerprintSha256: ca.fingerprintSha256 }));
+    res.type('html').send(
+      renderSetupPage({
+        origin: originSeenBy(req.headers.host),
+        fingerprintSha256: ca.fingerprintSha256,
+        forwardProxyPort: context.forwardProxyPort?.(),
+      }),
+    );
   };
 
   return { caCertificate, mobileConfig, setupPage };

@@ -1,5 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import zlib from 'node:zlib';
+import type { RawBody } from '../log/recorded-entry.js';
 
 /*
  * Bodies crossing the proxy: their content coding, decoded for the log and for rewriting, encoded
@@ -144,4 +145,23 @@ export class BodyTap {
 /** Hex SHA-256 of a whole body in hand. */
 export function sha256Hex(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** A streamed body as the log keeps it: the first bytes (decoded, when they were encoded), the size and hash of all of it. */
+export function tappedBody(tap: BodyTap, coding: ContentCoding, mimeType: string, limit: number, notes: string[], which: string): RawBody {
+  const prefix = tap.prefix;
+  let bytes = prefix;
+  let truncated = !tap.complete;
+  if (coding !== 'identity') {
+    const decoded = decodePrefix(prefix, coding, limit);
+    if (decoded) {
+      bytes = decoded;
+      truncated = truncated || decoded.length >= limit;
+      notes.push(`${which} body ${coding}-encoded: ${tap.size} bytes on the wire, shown decoded`);
+    } else
+      notes.push(
+        `${which} body ${coding === 'other' ? 'in an encoding the proxy does not decode' : `${coding}-encoded and undecodable`}: shown as sent`,
+      );
+  }
+  return { bytes, size: tap.size, truncated, mimeType, sha256: tap.digest() };
 }

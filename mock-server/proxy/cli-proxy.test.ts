@@ -39,8 +39,8 @@ test('bad proxy flags exit 2 saying what to change', async () => {
     [['--proxy-to', 'http://their-host'], /^wopi-mock-host: --proxy-to: "http:\/\/their-host" is not an https URL/],
     [['--proxy-to', 'https://their-host/wopi'], /--proxy-to: .* has a path, query or fragment; give the origin only/],
     [['--proxy-to', ''], /--proxy-to must not be empty/],
-    [['--upstream-ca', 'ca.pem'], /^wopi-mock-host: --upstream-ca needs --proxy-to\n$/],
-    [['--insecure-upstream'], /^wopi-mock-host: --insecure-upstream needs --proxy-to\n$/],
+    [['--upstream-ca', 'ca.pem'], /^wopi-mock-host: --upstream-ca needs --proxy-to or --forward-proxy\n$/],
+    [['--insecure-upstream'], /^wopi-mock-host: --insecure-upstream needs --proxy-to or --forward-proxy\n$/],
     [['--proxy-rewrite-all'], /^wopi-mock-host: --proxy-rewrite-all needs --proxy-to\n$/],
   ];
   for (const [args, message] of cases) {

@@ -12,7 +12,8 @@ export class UpstreamTimeoutError extends Error {
 }
 
 export interface UpstreamFailure {
-  status: 502 | 504;
+  /** 403 only from the forward proxy, for a target on this machine it will not open to another device. */
+  status: 403 | 502 | 504;
   /** One line, ASCII: the `X-WOPI-ServerError` value and the log note. */
   cause: string;
 }
@@ -37,6 +38,11 @@ export function upstreamFailure(error: unknown, upstream: string): UpstreamFailu
   const message = (error as Error | null)?.message ?? String(error);
   if (error instanceof UpstreamTimeoutError)
     return { status: 504, cause: `upstream ${upstream} did not answer within ${error.timeoutMs} ms (timeoutMs)` };
+  if (code === 'PROXY_LOOPBACK_TARGET')
+    return {
+      status: 403,
+      cause: `${upstream} is this machine (${(error as Error & { address?: string }).address ?? 'loopback'}): the forward proxy does not open this machine's own ports to other devices; point a name here on purpose with --resolve`,
+    };
   if (code === 'ETIMEDOUT') return { status: 504, cause: `upstream ${upstream} timed out while connecting (ETIMEDOUT)` };
   if (code === 'ECONNREFUSED') return { status: 502, cause: `upstream ${upstream} refused the connection (ECONNREFUSED): is it running?` };
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')

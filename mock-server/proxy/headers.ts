@@ -2,7 +2,7 @@ import { toClientUrl, toUpstreamUrl, type ProxyOrigins } from './origins.js';
 import type { Rewrite } from './json-rewrite.js';
 
 /*
- * What the reverse proxy does to headers, both ways, on Node's raw header lists (name, value,
+ * What the proxies do to headers, both ways, on Node's raw header lists (name, value,
  * name, value…: names in their original case, duplicates as separate lines). Every header not
  * named here crosses byte for byte, in its place. Pure: no Node, no I/O.
  */
@@ -230,4 +230,18 @@ export function rewriteChallenge(header: string, origins: ProxyOrigins, rewriteA
     rewrites.push({ where: parameter.name, from: parameter.value, to: moved });
   }
   return rewrites.length === 0 ? { value: header, rewrites } : { value: out + header.slice(copiedTo), rewrites };
+}
+
+/**
+ * A raw header list with only the hop-by-hop headers taken out: what the forward proxy sends on,
+ * both ways. It rewrites nothing, since its client already speaks to the real origin.
+ */
+export function withoutHopByHop(raw: readonly string[]): string[] {
+  const dropped = connectionOptions(raw);
+  const headers: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const lower = raw[i]!.toLowerCase();
+    if (!hopByHop.has(lower) && !dropped.has(lower)) headers.push(raw[i]!, raw[i + 1]!);
+  }
+  return headers;
 }

@@ -99,3 +99,16 @@ export function parseUpstream(
     port: url.port === '' ? 443 : Number(url.port),
   };
 }
+
+/** The path of a request target (origin-form, or absolute-form as a proxy may receive it), for naming the operation. */
+export function pathOf(target: string): string {
+  if (target.startsWith('/')) {
+    const end = target.search(/[?#]/);
+    return end < 0 ? target : target.slice(0, end);
+  }
+  try {
+    return new URL(target).pathname;
+  } catch {
+    return target;
+  }
+}

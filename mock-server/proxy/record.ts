@@ -106,3 +106,8 @@ function headerObject(raw: readonly string[]): OutgoingHttpHeaders {
   }
   return headers;
 }
+
+/** Milliseconds to two decimals, as the log shows durations. */
+export function round2(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}

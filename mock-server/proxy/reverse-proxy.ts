@@ -8,11 +8,11 @@ import type { RequestLog } from '../log/request-log.js';
 import type { RawBody } from '../log/recorded-entry.js';
 import { toClientHeaders, toUpstreamHeaders } from './headers.js';
 import { maxRewrittenJsonBytes, rewriteJson, type Rewrite } from './json-rewrite.js';
-import { BodyTap, contentCoding, decodeContent, decodePrefix, encodeContent, sha256Hex, type ContentCoding } from './bodies.js';
+import { BodyTap, contentCoding, decodeContent, encodeContent, sha256Hex, tappedBody, type ContentCoding } from './bodies.js';
 import { UpstreamTimeoutError, headerSafe, upstreamFailure } from './failures.js';
-import { recordProxied } from './record.js';
+import { recordProxied, round2 } from './record.js';
 import type { ResolvedProxyTo } from './options.js';
-import type { ProxyOrigins } from './origins.js';
+import { pathOf, type ProxyOrigins } from './origins.js';
 
 /** What the proxy needs from the engine around it. */
 export interface ReverseProxyContext {
@@ -435,25 +435,6 @@ class Exchange {
   }
 }
 
-/** A streamed body as the log keeps it: the first bytes (decoded, when they were encoded), the size and hash of all of it. */
-function tappedBody(tap: BodyTap, coding: ContentCoding, mimeType: string, limit: number, notes: string[], which: string): RawBody {
-  const prefix = tap.prefix;
-  let bytes = prefix;
-  let truncated = !tap.complete;
-  if (coding !== 'identity') {
-    const decoded = decodePrefix(prefix, coding, limit);
-    if (decoded) {
-      bytes = decoded;
-      truncated = truncated || decoded.length >= limit;
-      notes.push(`${which} body ${coding}-encoded: ${tap.size} bytes on the wire, shown decoded`);
-    } else
-      notes.push(
-        `${which} body ${coding === 'other' ? 'in an encoding the proxy does not decode' : `${coding}-encoded and undecodable`}: shown as sent`,
-      );
-  }
-  return { bytes, size: tap.size, truncated, mimeType, sha256: tap.digest() };
-}
-
 /** Replaces the Content-Length (the first line, in its place) after the body changed. */
 function withContentLength(headers: readonly string[], length: number): string[] {
   const out: string[] = [];
@@ -467,19 +448,6 @@ function withContentLength(headers: readonly string[], length: number): string[]
   }
   if (!set) out.push('Content-Length', String(length));
   return out;
-}
-
-/** The path of a request target (origin-form, or absolute-form as a proxy may receive it), for naming the operation. */
-function pathOf(target: string): string {
-  if (target.startsWith('/')) {
-    const end = target.search(/[?#]/);
-    return end < 0 ? target : target.slice(0, end);
-  }
-  try {
-    return new URL(target).pathname;
-  } catch {
-    return target;
-  }
 }
 
 /** `application/json`, `text/json`, `application/*+json`, parameters aside. */
@@ -496,10 +464,6 @@ function utf8(bytes: Buffer): string | null {
   } catch {
     return null;
   }
-}
-
-function round2(ms: number): number {
-  return Math.round(ms * 100) / 100;
 }
 
 function clip(text: string): string {

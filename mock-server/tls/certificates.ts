@@ -1,4 +1,5 @@
 import { KeyObject, X509Certificate, createPrivateKey, randomBytes, webcrypto } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { NetworkInterfaceInfo } from 'node:os';
 import os from 'node:os';
 import fs from 'node:fs/promises';
@@ -32,6 +33,18 @@ export interface TlsMaterial {
   caCreated: boolean;
   leafIssued: boolean;
   warnings: string[];
+  /**
+   * Signs a leaf for one host name or IP address with the CA, kept in memory only: the forward
+   * proxy's certificate for a name it intercepts (proxy/leaf-certificates.ts caches them).
+   */
+  issueLeafFor: (name: string) => Promise<IssuedLeaf>;
+}
+
+/** A leaf certificate and its key, PEM. */
+export interface IssuedLeaf {
+  certPem: string;
+  keyPem: string;
+  notAfter: Date;
 }
 
 export interface EnsureTlsMaterialOptions {
@@ -69,11 +82,7 @@ interface CertificateAuthority {
   signingAlgorithm: { name: string; hash: string };
 }
 
-interface Leaf {
-  certPem: string;
-  keyPem: string;
-  notAfter: Date;
-}
+type Leaf = IssuedLeaf;
 
 type FileRead = { state: 'missing' } | { state: 'unreadable'; reason: string } | { state: 'read'; text: string };
 
@@ -124,7 +133,14 @@ export async function ensureTlsMaterial(options: EnsureTlsMaterialOptions): Prom
     caCreated,
     leafIssued,
     warnings,
+    issueLeafFor: (name) => signLeaf(ca, name, [nameAsSubjectAltName(name)], new Date()),
   };
+}
+
+/** A DNS name or, when it reads as one, an IP address (IPv6 without brackets). */
+function nameAsSubjectAltName(name: string): SubjectAltName {
+  const bare = name.replace(/^\[|\]$/g, '');
+  return isIP(bare) === 0 ? { type: 'dns', value: bare.toLowerCase() } : { type: 'ip', value: bare };
 }
 
 async function loadCertificateAuthority(paths: TlsPaths, now: Date, warnings: string[]): Promise<CertificateAuthority | undefined> {
@@ -275,6 +291,13 @@ function readSubjectAltNames(cert: PeculiarCertificate): SubjectAltName[] | unde
 }
 
 async function issueLeaf(paths: TlsPaths, ca: CertificateAuthority, publicHost: string, names: SubjectAltName[], now: Date): Promise<Leaf> {
+  const leaf = await signLeaf(ca, publicHost, names, now);
+  await writeFileAtomic(paths.leafKey, leaf.keyPem, 0o600);
+  await writeFileAtomic(paths.leafCert, leaf.certPem, 0o644);
+  return leaf;
+}
+
+async function signLeaf(ca: CertificateAuthority, publicHost: string, names: SubjectAltName[], now: Date): Promise<Leaf> {
   const keys = await webcrypto.subtle.generateKey(GENERATED_KEY_ALGORITHM, true, ['sign', 'verify']);
   const caCert = new PeculiarCertificate(ca.certPem);
   const notBefore = new Date(now.getTime() - CLOCK_SKEW_MS);
@@ -305,11 +328,7 @@ async function issueLeaf(paths: TlsPaths, ca: CertificateAuthority, publicHost: 
       await authorityKeyIdentifier(caCert),
     ],
   });
-  const certPem = pemFile(cert.toString('pem'));
-  const keyPem = privateKeyPem(keys.privateKey);
-  await writeFileAtomic(paths.leafKey, keyPem, 0o600);
-  await writeFileAtomic(paths.leafCert, certPem, 0o644);
-  return { certPem, keyPem, notAfter: cert.notAfter };
+  return { certPem: pemFile(cert.toString('pem')), keyPem: privateKeyPem(keys.privateKey), notAfter: cert.notAfter };
 }
 
 async function authorityKeyIdentifier(caCert: PeculiarCertificate): Promise<Extension> {

@@ -11,10 +11,12 @@ import type {
   FaultRule,
   FaultRuleInput,
   FaultsCleared,
+  ForwardProxyStatus,
   IssuedTokenInfo,
   LogEntry,
   LogPage,
   LogSummary,
+  ProxyStatus,
   UserRevoked,
   UserTokens,
 } from '../../../mock-server/admin/contract.ts';
@@ -31,6 +33,8 @@ export type {
   LogSummary,
   EngineStatus,
   DeviceEndpoint,
+  ProxyStatus,
+  ForwardProxyStatus,
   IssuedTokenInfo,
   ExplainedFault,
 };
