@@ -5,6 +5,7 @@ import type { FaultRule } from '../state/config-schema.js';
 import type { Call } from './call.js';
 import type { HostContext } from './context.js';
 import { writeError } from './map-errors.js';
+import { holdBackAnswer } from '../faults/commit-then-fail.js';
 
 /**
  * Applies the first fault rule that matches the request: wait, then drop the connection or
@@ -36,6 +37,10 @@ async function applyRule(rule: FaultRule, req: Request, res: Response, call: Cal
       res.off('close', onClose);
     }
   }
+  if (rule.phase === 'after') {
+    commitThenFail(rule, req, res, call, context);
+    return false;
+  }
   if (rule.dropConnection) {
     call.notes.push(because);
     req.socket?.destroy();
@@ -45,12 +50,43 @@ async function applyRule(rule: FaultRule, req: Request, res: Response, call: Cal
     call.notes.push(because);
     return false;
   }
-  if (rule.retryAfter !== undefined) res.setHeader('Retry-After', String(rule.retryAfter));
-  if (rule.status < 400) {
-    call.notes.push(because);
-    res.status(rule.status).end();
-    return true;
-  }
-  writeError(req, res, call, context, rule.status, `forced by ${because}`);
+  answerForced(rule, rule.status, because, req, res, call, context);
   return true;
+}
+
+function answerForced(
+  rule: FaultRule,
+  status: number,
+  because: string,
+  req: Request,
+  res: Response,
+  call: Call,
+  context: HostContext,
+): void {
+  if (rule.retryAfter !== undefined) res.setHeader('Retry-After', String(rule.retryAfter));
+  if (status < 400) {
+    call.notes.push(because);
+    res.status(status).end();
+    return;
+  }
+  writeError(req, res, call, context, status, `forced by ${because}`);
+}
+
+/**
+ * Phase "after": the handler runs and commits; what it answered (or the error it threw, mapped
+ * by respondWithError) is held back and replaced, so a client sees a failure for a change that
+ * was made. The log shows the replacement, with a note naming the answer the client never got.
+ */
+function commitThenFail(rule: FaultRule, req: Request, res: Response, call: Call, context: HostContext): void {
+  holdBackAnswer(res, (held) => {
+    call.sentHeaders = null;
+    const instead = rule.dropConnection ? 'dropped the connection' : `answered ${rule.status} instead`;
+    const because = `fault rule ${rule.id}: the change was committed (${call.operation} answered ${held.status}), then ${instead}`;
+    if (rule.dropConnection) {
+      call.notes.push(because);
+      req.socket?.destroy();
+      return;
+    }
+    answerForced(rule, rule.status!, because, req, res, call, context);
+  });
 }

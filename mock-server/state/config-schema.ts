@@ -171,6 +171,14 @@ export const faultRuleInputSchema = z
     message: 'exceptOperations goes with operation "*"',
     path: ['exceptOperations'],
   })
+  .refine((r) => r.phase !== 'mutate', {
+    message: 'phase "mutate" is not available yet',
+    path: ['phase'],
+  })
+  .refine((r) => r.phase !== 'after' || r.status !== undefined || r.dropConnection === true, {
+    message: 'phase "after" replaces the committed answer, so it needs status or dropConnection',
+    path: ['phase'],
+  })
   .refine((r) => r.seed === undefined || r.probability !== undefined, {
     message: 'seed goes with probability',
     path: ['seed'],
