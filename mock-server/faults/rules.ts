@@ -18,8 +18,15 @@ export function ruleMatches(rule: FaultRule, target: FaultTarget): boolean {
   return true;
 }
 
-/** Rules are tried in list order; the first that matches fires (and counts down, if counted). */
-export function pickRule(rules: readonly FaultRule[], target: FaultTarget): FaultRule | undefined {
-  for (const rule of rules) if (ruleMatches(rule, target)) return rule;
+/**
+ * Rules are tried in list order; the first that matches, and that `fires` (a chaos rule's draw),
+ * fires (and counts down, if counted). `fires` is asked only of matching rules, in order.
+ */
+export function pickRule(
+  rules: readonly FaultRule[],
+  target: FaultTarget,
+  fires: (rule: FaultRule) => boolean = () => true,
+): FaultRule | undefined {
+  for (const rule of rules) if (ruleMatches(rule, target) && fires(rule)) return rule;
   return undefined;
 }

@@ -13,6 +13,7 @@ import {
   type ChildFile,
   type Harness,
 } from '../../test-support/host-fixture.js';
+import { chaosDraw } from '../faults/chaos.js';
 
 let h: Harness;
 let alice: string;
@@ -180,6 +181,44 @@ describe('fault rules', () => {
     assert.equal(after.header('retry-after'), undefined);
   });
 
+  test('seeded chaos: the same seed answers the same requests the same way, in order, and the log names the draw', async () => {
+    const run = async (seed: number) => {
+      const rule = await addFault({ id: 'chaos', operation: 'CheckFileInfo', status: 503, probability: 0.3, seed });
+      assert.equal(rule.explanation, `Answer 503 on CheckFileInfo, 30% of the time (seed ${seed}), until removed`);
+      const statuses: number[] = [];
+      for (let i = 0; i < 40; i++) statuses.push((await h.request('GET', aliceFile.Url)).status);
+      await h.admin('DELETE', '/api/faults/chaos');
+      return statuses;
+    };
+    const first = await run(12345);
+    const expected = Array.from({ length: 40 }, (_, i) => (chaosDraw(12345, i + 1) < 0.3 ? 503 : 200));
+    assert.deepEqual(first, expected);
+    assert.ok(first.includes(503) && first.includes(200), first.join(' '));
+    assert.deepEqual(await run(12345), first, 're-added with the same seed, the run repeats exactly');
+    assert.notDeepEqual(await run(999), first, 'another seed hits other requests');
+    const firstHit = expected.indexOf(503) + 1;
+    await addFault({ id: 'chaos', operation: 'CheckFileInfo', status: 503, probability: 0.3, seed: 12345 });
+    for (let i = 0; i < firstHit; i++) await h.request('GET', aliceFile.Url);
+    const [entry] = await lastEntries(1);
+    assert.equal(entry.faultId, 'chaos');
+    assert.ok(entry.notes.includes(`chaos: draw ${firstHit} of seed 12345 hit (probability 0.3)`), entry.notes.join('\n'));
+  });
+
+  test('chaos: a miss lets later rules fire, remaining counts hits only, and a rule without a seed is given one', async () => {
+    const unseeded = await addFault({ operation: 'Bootstrap', status: 500, probability: 1 });
+    assert.equal(typeof unseeded.seed, 'number');
+    assert.ok(String(unseeded.explanation).includes(`100% of the time (seed ${String(unseeded.seed)})`), String(unseeded.explanation));
+    await h.admin('DELETE', '/api/faults');
+    // A seed whose first draw misses p = 0.1, so the second rule answers.
+    const seed = [...Array(1000).keys()].find((s) => chaosDraw(s, 1) >= 0.1 && chaosDraw(s, 2) < 0.1)!;
+    await addFault({ id: 'rare', operation: 'CheckFileInfo', status: 503, probability: 0.1, seed, remaining: 1 });
+    await addFault({ id: 'always', operation: 'CheckFileInfo', status: 429 });
+    assert.equal((await h.request('GET', aliceFile.Url)).status, 429, 'draw 1 misses: the next rule fires');
+    assert.equal((await h.request('GET', aliceFile.Url)).status, 503, 'draw 2 hits');
+    const left = (await h.admin('GET', '/api/faults')).json().faults.map((f: { id: string }) => f.id);
+    assert.deepEqual(left, ['always'], 'the counted chaos rule is gone after its one hit, not after its miss');
+  });
+
   test('exceptOperations leaves the named operations alone while "*" hits the rest', async () => {
     const rule = await addFault({ operation: '*', exceptOperations: ['Authorize', 'Token'], status: 503, retryAfter: 120 });
     assert.equal(rule.explanation, 'Answer 503 with Retry-After 120 on every operation except Authorize, Token, until removed');
@@ -257,6 +296,9 @@ describe('fault rules', () => {
       { path: '$.exceptOperations', message: /goes with operation "\*"/ },
     ]);
     await refuse({ operation: '*', status: 503, exceptOperations: ['Nope'] }, [{ path: '$.exceptOperations[0]', message: /./ }]);
+    await refuse({ operation: 'Bootstrap', body: { kind: 'empty200' } }, [{ path: '$.body', message: /not available yet/ }]);
+    await refuse({ operation: 'Bootstrap', status: 500, seed: 1 }, [{ path: '$.seed', message: /goes with probability/ }]);
+    await refuse({ operation: 'Bootstrap', status: 500, probability: 0 }, [{ path: '$.probability', message: /more than 0/ }]);
     await refuse({ operation: 'Frobnicate', status: 500 }, [{ path: '$.operation', message: /must be "\*" or one of/ }]);
     await refuse({ operation: 'Bootstrap', status: 700 }, [{ path: '$.status', message: /./ }]);
     await refuse({ operation: 'Bootstrap', dropConnection: true, status: 500 }, [

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pickRule, explainRule } from '../faults/rules.js';
+import { chaosNote } from '../faults/chaos.js';
 import type { FaultRule } from '../state/config-schema.js';
 import type { Call } from './call.js';
 import type { HostContext } from './context.js';
@@ -16,7 +17,15 @@ import { holdBackAnswer } from '../faults/commit-then-fail.js';
 export function applyFaults(req: Request, res: Response, call: Call, context: HostContext): boolean | Promise<boolean> {
   const faults = context.store.config.faults;
   if (faults.length === 0) return false;
-  const rule = pickRule(faults, { operation: call.operation, method: req.method, userId: call.userId });
+  const target = { operation: call.operation, method: req.method, userId: call.userId };
+  // A chaos rule that misses its draw lets the later rules be tried, as if it did not match.
+  const rule = pickRule(faults, target, (candidate) => {
+    if (candidate.probability === undefined || candidate.seed === undefined) return true;
+    const chance = { id: candidate.id, seed: candidate.seed, probability: candidate.probability };
+    const outcome = context.store.drawChaos(chance);
+    if (outcome.hit) call.notes.push(chaosNote(chance.seed, outcome, chance.probability));
+    return outcome.hit;
+  });
   if (!rule) return false;
   return applyRule(rule, req, res, call, context);
 }

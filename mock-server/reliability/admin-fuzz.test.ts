@@ -264,8 +264,14 @@ describe('POST /api/faults', () => {
     );
   const ruleCase = fc.record(
     {
-      operation: field(fc.constantFrom('*', ...operationNames)),
+      // "*" half the time, so rules with exceptOperations are accepted often enough to matter.
+      operation: field(fc.oneof(fc.constant('*'), fc.constantFrom(...operationNames))),
+      exceptOperations: field(fc.array(fc.constantFrom(...operationNames), { maxLength: 3 })),
       status: field(fc.integer({ min: 200, max: 599 })),
+      retryAfter: field(fc.oneof(fc.integer({ min: 0, max: 31_536_000 }), fc.constant('Wed, 21 Oct 2026 07:28:00 GMT'))),
+      phase: field(fc.constantFrom('before', 'after', 'mutate')),
+      probability: field(fc.double({ min: 0.001, max: 1, noNaN: true })),
+      seed: field(fc.integer({ min: 0, max: 0xffff_ffff })),
       delayMs: field(fc.integer({ min: 0, max: 300_000 })),
       dropConnection: field(fc.boolean()),
       userId: field(fc.oneof(fc.constantFrom('alice', 'bob'), safeId)),
@@ -285,6 +291,11 @@ describe('POST /api/faults', () => {
     if (rule['operation'] === undefined) return 'operation';
     if (rule['status'] === undefined && rule['delayMs'] === undefined && rule['dropConnection'] !== true) return 'no action';
     if (rule['dropConnection'] === true && rule['status'] !== undefined) return 'drop with status';
+    if (rule['retryAfter'] !== undefined && rule['status'] === undefined) return 'retryAfter without status';
+    if (rule['exceptOperations'] !== undefined && rule['operation'] !== '*') return 'exceptOperations without "*"';
+    if (rule['seed'] !== undefined && rule['probability'] === undefined) return 'seed without probability';
+    if (rule['phase'] === 'mutate') return 'mutate (not available yet)';
+    if (rule['phase'] === 'after' && rule['status'] === undefined && rule['dropConnection'] !== true) return 'after without an answer';
     if (typeof rule['id'] === 'string' && existingIds.has(rule['id'])) return 'duplicate id';
     return null;
   }
@@ -307,6 +318,16 @@ describe('POST /api/faults', () => {
         return Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 1_000_000;
       case 'id':
         return typeof v === 'string' && v.length >= 1 && v.length <= 64;
+      case 'exceptOperations':
+        return Array.isArray(v) && v.length <= 64 && v.every((o) => operationNames.includes(o as never));
+      case 'retryAfter':
+        return (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 31_536_000) || v === 'Wed, 21 Oct 2026 07:28:00 GMT';
+      case 'phase':
+        return v === 'before' || v === 'after' || v === 'mutate';
+      case 'probability':
+        return typeof v === 'number' && v > 0 && v <= 1;
+      case 'seed':
+        return Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffff_ffff;
       default:
         return false;
     }
@@ -337,7 +358,13 @@ describe('POST /api/faults', () => {
         assert.equal(reply.status, 201, `${JSON.stringify(rule)} → ${reply.text}`);
         const stored = reply.json();
         const { id, explanation, warnings, ...rest } = stored;
-        assert.deepEqual(rest, Object.fromEntries(Object.entries(rule).filter(([k]) => k !== 'id')));
+        const sent = Object.fromEntries(Object.entries(rule).filter(([k]) => k !== 'id'));
+        // A chaos rule sent without a seed is given one, so its run can be replayed.
+        if (sent['probability'] !== undefined && sent['seed'] === undefined) {
+          assert.ok(Number.isInteger(rest.seed) && rest.seed >= 0 && rest.seed <= 0xffff_ffff, JSON.stringify(rest));
+          sent['seed'] = rest.seed;
+        }
+        assert.deepEqual(rest, sent);
         if (rule['id'] !== undefined) assert.equal(id, rule['id']);
         else assert.match(id, /^f-[0-9a-f]{8}$/);
         assert.equal(reply.header('location'), `/api/faults/${encodeURIComponent(id)}`);
@@ -350,7 +377,7 @@ describe('POST /api/faults', () => {
         );
         assertValidRule(stored);
         const listed = (await wire.admin('GET', '/api/faults')).json().faults;
-        assert.deepEqual(listed, [...before, { ...rule, id, explanation }]);
+        assert.deepEqual(listed, [...before, { ...rule, ...sent, id, explanation }]);
         // Keep the list short and the WOPI origin free of forced answers.
         assert.equal((await wire.admin('DELETE', `/api/faults/${encodeURIComponent(id)}`)).status, 204);
       },

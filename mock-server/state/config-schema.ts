@@ -171,6 +171,10 @@ export const faultRuleInputSchema = z
     message: 'exceptOperations goes with operation "*"',
     path: ['exceptOperations'],
   })
+  .refine((r) => r.body === undefined, {
+    message: 'body actions are not available yet',
+    path: ['body'],
+  })
   .refine((r) => r.phase !== 'mutate', {
     message: 'phase "mutate" is not available yet',
     path: ['phase'],

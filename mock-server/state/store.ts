@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
+import { ChaosDraws, type ChaosOutcome, type ChaosRule } from '../faults/chaos.js';
 import { CoalescingWriter } from '../disk/coalescing-writer.js';
 import {
   parseConfig,
@@ -48,6 +49,7 @@ export class Store extends EventEmitter<StoreEvents> {
   private commandQueue: Promise<unknown> = Promise.resolve();
   /** Counts changes made outside the command queue (fault countdowns). */
   private backgroundChanges = 0;
+  private readonly chaos = new ChaosDraws();
 
   constructor(options: { config: ParsedConfig; warnings: ConfigIssue[]; userEpochs?: Record<string, string>; dataDir: string | null }) {
     super();
@@ -92,6 +94,7 @@ export class Store extends EventEmitter<StoreEvents> {
       this.warningsNow = parsed.warnings;
       this.reindexUsers();
       this.emit('config', next, parsed.warnings);
+      this.chaos.keepOnly(next.faults);
       this.emit('faults', next.faults);
       return { ok: true, value: next, warnings: parsed.warnings };
     });
@@ -112,7 +115,7 @@ export class Store extends EventEmitter<StoreEvents> {
       if (parsed.data.id !== undefined && this.current.faults.some((f) => f.id === parsed.data.id)) {
         return { ok: false, errors: [{ path: '$.id', message: `a fault with id "${parsed.data.id}" exists already` }] };
       }
-      const rule: FaultRule = { ...parsed.data, id: parsed.data.id ?? newFaultId() };
+      const rule = withSeed({ ...parsed.data, id: parsed.data.id ?? newFaultId() });
       const warnings: ConfigIssue[] =
         rule.userId !== undefined && !this.usersById.has(rule.userId)
           ? [{ path: '$.userId', message: `no mock user has id "${rule.userId}" yet; the rule fires once one does` }]
@@ -147,12 +150,22 @@ export class Store extends EventEmitter<StoreEvents> {
     const rule = this.current.faults[index];
     if (!rule || rule.remaining === undefined) return;
     const faults = [...this.current.faults];
-    if (rule.remaining <= 1) faults.splice(index, 1);
-    else faults[index] = { ...rule, remaining: rule.remaining - 1 };
+    if (rule.remaining <= 1) {
+      faults.splice(index, 1);
+      this.chaos.keepOnly(faults);
+    } else faults[index] = { ...rule, remaining: rule.remaining - 1 };
     this.current = { ...this.current, faults };
     this.backgroundChanges++;
     this.persistInBackground();
     if (this.listenerCount('faults') > 0) setImmediate(() => this.emit('faults', faults));
+  }
+
+  /**
+   * The next chaos draw of a rule with a probability: each matching request takes one, hit or
+   * miss, so the same seed hits the same requests in the same order.
+   */
+  drawChaos(rule: ChaosRule): ChaosOutcome {
+    return this.chaos.next(rule);
   }
 
   /** Invalidates every token issued to the user so far. */
@@ -189,6 +202,7 @@ export class Store extends EventEmitter<StoreEvents> {
     await this.persist({ config: { ...before, faults: planned }, epochs: this.epochs });
     const faults = this.current === before ? planned : change(this.current.faults);
     this.current = { ...this.current, faults };
+    this.chaos.keepOnly(faults);
     this.emit('faults', faults);
   }
 
@@ -240,7 +254,12 @@ function reconcileEpochs(epochs: Map<string, string>, users: readonly MockUser[]
 }
 
 function withFaultIds(config: ParsedConfig): Config {
-  return { ...config, faults: config.faults.map((f) => ({ ...f, id: f.id ?? newFaultId() })) };
+  return { ...config, faults: config.faults.map((f) => withSeed({ ...f, id: f.id ?? newFaultId() })) };
+}
+
+/** A chaos rule given without a seed gets one now, kept with the rule, so its run can be replayed. */
+function withSeed(rule: FaultRule): FaultRule {
+  return rule.probability !== undefined && rule.seed === undefined ? { ...rule, seed: randomInt(0x1_0000_0000) } : rule;
 }
 
 function newFaultId(): string {
