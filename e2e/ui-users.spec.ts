@@ -136,7 +136,7 @@ test('Expire now for WOPI tokens: the old WOPI token gets 401 and the log says e
   await expireNow.getByRole('checkbox', { name: 'OAuth access' }).uncheck();
   await expireNow.getByRole('checkbox', { name: 'Refresh' }).uncheck();
   await expect(expireNow.getByRole('checkbox', { name: 'WOPI access' })).toBeChecked();
-  await expireNow.getByRole('button', { name: 'Expire tokens of alice now' }).click();
+  await expireNow.getByRole('button', { name: 'Expire now for alice' }).click();
   await expect(expireNow.getByRole('status')).toHaveText(/^Expired 1 kind \(WOPI access\) at .+: issued so far, refused as expired\.$/);
 
   const refused = await host.https('GET', fileUrl);

@@ -56,7 +56,7 @@ export function AnotherEditor({ file }: { file: FileNode }) {
         onClick={() => void act()}
         aria-label={`Act as another editor on ${file.name}`}
       >
-        Go
+        Act
       </button>{' '}
       <span role="status" className="small muted" data-testid="another-editor-status">
         {state.done && describe(state.done)}

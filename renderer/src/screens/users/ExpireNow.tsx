@@ -58,7 +58,7 @@ export function ExpireNow({ userId }: { userId: string }) {
         className="small"
         disabled={state.busy || kinds.size === 0}
         onClick={() => void expire()}
-        aria-label={`Expire tokens of ${userId} now`}
+        aria-label={`Expire now for ${userId}`}
       >
         Expire now
       </button>
