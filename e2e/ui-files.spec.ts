@@ -38,6 +38,11 @@ async function browseAs(host: Host, userId: string) {
       id: decodeURIComponent(new URL(wopiSrc).pathname.split('/').pop()!),
       getFile: () => host.https('GET', `${wopiSrc}/contents?access_token=${token}`),
       checkFileInfo: () => host.https('GET', `${wopiSrc}?access_token=${token}`),
+      putFile: (body: string, lockId: string) =>
+        host.https('POST', `${wopiSrc}/contents?access_token=${token}`, {
+          headers: { [WopiHeader.Override]: WopiOverride.Put, [WopiHeader.Lock]: lockId },
+          body,
+        }),
       override: (override: string, headers: Record<string, string> = {}) =>
         host.https('POST', `${wopiSrc}?access_token=${token}`, { headers: { [WopiHeader.Override]: override, ...headers } }),
     };
@@ -126,4 +131,31 @@ test('a lock taken by a WOPI client shows up live and can be cleared', async ({ 
   const getLock = await welcome.override(WopiOverride.GetLock);
   expect(getLock.status).toBe(200);
   expect(getLock.headers[WopiHeader.Lock]).toEqual(['']);
+});
+
+test('"Another editor → take the lock" in the UI: the client’s next PutFile with its own lock gets 409 with the other lock', async ({
+  ui,
+  host,
+}) => {
+  const alice = await browseAs(host, 'alice');
+  const welcome = await alice.open('Welcome.docx');
+  const ownLock = '{"S":"client-own-lock"}';
+  expect((await welcome.override(WopiOverride.Lock, { [WopiHeader.Lock]: ownLock })).status).toBe(200);
+  await openScreen(ui, 'Files');
+  const row = fileRow(ui, 'alice', 'Welcome.docx');
+  await expect(row.locator('.lock-id')).toHaveText(ownLock);
+
+  await row.getByRole('combobox', { name: 'Another editor action on Welcome.docx' }).selectOption({ label: 'take the lock' });
+  await row.getByRole('button', { name: 'Act as another editor on Welcome.docx' }).click();
+  const shown = row.getByTestId('another-editor-lock');
+  await expect(row.getByRole('status')).toContainText('Another editor holds lock another-editor-');
+  const otherLock = await shown.innerText();
+  expect(otherLock).toMatch(/^another-editor-[0-9a-f]{8}$/);
+  await expect(row.locator('.lock-id')).toHaveText(otherLock);
+
+  const refused = await welcome.putFile('my edit', ownLock);
+  expect(refused.status).toBe(409);
+  expect(refused.headers[WopiHeader.Lock]).toEqual([otherLock]);
+  // The content was not replaced.
+  expect((await welcome.getFile()).text).not.toBe('my edit');
 });

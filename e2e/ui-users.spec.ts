@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import { EcosystemOperation, Route, WopiHeader } from '../dist/mock-server/protocol/headers.js';
 import { expect, oauthClient, openScreen, saveScreenshot, test, type Host } from './fixtures.js';
 
 const authorizeUrl = (host: Host) =>
@@ -110,4 +111,40 @@ test('an invalid user id is refused with the reason next to the field; deleting 
   const page = await ui.context().newPage();
   await page.goto(authorizeUrl(host));
   await expect(page.getByRole('group', { name: 'Mock users' }).getByRole('button')).toHaveText([/Alice Adams/]);
+});
+
+test('Expire now for WOPI tokens: the old WOPI token gets 401 and the log says expired, not revoked; OAuth tokens still work', async ({
+  ui,
+  host,
+}) => {
+  const { accessToken } = await host.signIn('alice');
+  const bearer = { authorization: `Bearer ${accessToken}` };
+  const root = await host.https('POST', Route.Bootstrapper, {
+    headers: { ...bearer, [WopiHeader.EcosystemOperation]: EcosystemOperation.GetRootContainer },
+  });
+  expect(root.status).toBe(200);
+  const rootUrl = new URL(root.json().RootContainerInfo.ContainerPointer.Url);
+  rootUrl.pathname += '/children';
+  const children = await host.https('GET', rootUrl.href);
+  expect(children.status).toBe(200);
+  const fileUrl: string = children.json().ChildFiles[0].Url;
+  expect((await host.https('GET', fileUrl)).status).toBe(200);
+
+  await openScreen(ui, 'Users');
+  const alice = ui.getByRole('listitem', { name: 'User 1: alice' });
+  const expireNow = alice.getByRole('group', { name: 'Expire now' });
+  await expireNow.getByRole('checkbox', { name: 'OAuth access' }).uncheck();
+  await expireNow.getByRole('checkbox', { name: 'Refresh' }).uncheck();
+  await expect(expireNow.getByRole('checkbox', { name: 'WOPI access' })).toBeChecked();
+  await expireNow.getByRole('button', { name: 'Expire now for alice' }).click();
+  await expect(expireNow.getByRole('status')).toHaveText(/^Expired 1 kind \(WOPI access\) at .+: issued so far, refused as expired\.$/);
+
+  const refused = await host.https('GET', fileUrl);
+  expect(refused.status).toBe(401);
+  const { entries } = (await host.admin('GET', '/api/log')).json<{ entries: { notes: string[] }[] }>();
+  const notes = entries.at(-1)!.notes;
+  expect(notes.some((note) => /^the wopi token expired: 'Expire now' at .* \(expired, not revoked: /.test(note))).toBe(true);
+  expect(notes.some((note) => note.includes('was revoked'))).toBe(false);
+  // Only the WOPI kind was expired: the OAuth access token still gets a fresh WOPI token.
+  expect((await host.https('GET', Route.Bootstrapper, { headers: bearer })).status).toBe(200);
 });

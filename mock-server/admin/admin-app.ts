@@ -43,6 +43,8 @@ import type {
   LogSummary,
   UserRevoked,
   UserTokens,
+  UserTokensExpired,
+  AnotherEditorResult,
 } from './contract.js';
 
 export interface AdminDeps {
@@ -151,7 +153,7 @@ export function createAdminApp(deps: AdminDeps): Express {
       ...(typeof body.content === 'string' ? { content: Buffer.from(body.content) } : {}),
     });
     if (!outcome.ok) return deny(res, outcome.status, outcome.message);
-    res.json(outcome.value);
+    res.json(outcome.value satisfies AnotherEditorResult);
   });
 
   // "Expire now": the user's tokens of these kinds are expired from the next request on.
@@ -163,7 +165,7 @@ export function createAdminApp(deps: AdminDeps): Express {
     if (!Array.isArray(kinds) || kinds.length === 0 || !kinds.every(isExpirableKind))
       return deny(res, 400, `kinds must be a non-empty list of ${expirableKinds.join(', ')}`);
     const at = deps.expireNow.expire(id, kinds);
-    res.json({ userId: id, kinds, expiredAt: new Date(at).toISOString() });
+    res.json({ userId: id, kinds, expiredAt: new Date(at).toISOString() } satisfies UserTokensExpired);
   });
   app.get('/api/users/:id/tokens', (req, res) => {
     const id = String(req.params['id']);

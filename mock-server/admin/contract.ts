@@ -8,6 +8,8 @@ import type { DeviceEndpoint, EngineStatus } from './status.js';
 import type { ProxyStatus } from '../proxy/reverse-proxy.js';
 import type { ForwardProxyStatus } from '../proxy/forward-status.js';
 import type { CheckRequest, CheckRunView } from './check-request.js';
+import type { ExpirableKind } from '../tokens/expire-now.js';
+import type { AnotherEditorAction, AnotherEditorResult } from '../storage/another-editor.js';
 import type { CheckReport, Evidence, PhaseId, PhaseResult, RuleResult, RuleStatus } from '../check/report.js';
 
 /** The Files screen's tree (GET /api/files), as files-routes.ts builds it. */
@@ -105,6 +107,16 @@ export interface UserRevoked {
   userId: string;
   revoked: true;
 }
+
+/** `POST /api/users/:id/expire`: the kinds expired and the moment; tokens of those kinds issued up to it are expired. */
+export interface UserTokensExpired {
+  userId: string;
+  kinds: ExpirableKind[];
+  expiredAt: string;
+}
+
+/** `POST /api/files/:fileId/another-editor` answers an AnotherEditorResult. */
+export type { ExpirableKind, AnotherEditorAction, AnotherEditorResult };
 
 /** `GET /api/users/:id/tokens` */
 export interface UserTokens {

@@ -19,6 +19,8 @@ import type {
   ProxyStatus,
   UserRevoked,
   UserTokens,
+  UserTokensExpired,
+  ExpirableKind,
 } from '../../../mock-server/admin/contract.ts';
 
 // The admin API's types, declared once in the engine (mock-server/admin/contract.ts).
@@ -37,6 +39,8 @@ export type {
   ForwardProxyStatus,
   IssuedTokenInfo,
   ExplainedFault,
+  UserTokensExpired,
+  ExpirableKind,
 };
 
 /** The admin token travels in the URL fragment once (`#token=…`) and lives in sessionStorage after. */
@@ -175,6 +179,9 @@ export const adminApi = {
   removeFault: async (id: string) => void (await adminFetch(`/api/faults/${encodeURIComponent(id)}`, { method: 'DELETE' })),
   clearFaults: () => json<FaultsCleared>('/api/faults', { method: 'DELETE' }),
   revokeUser: (userId: string) => json<UserRevoked>(`/api/users/${encodeURIComponent(userId)}/revoke`, { method: 'POST' }),
+  /** "Expire now": the user's tokens of these kinds count as expired from the next request on (not revoked). */
+  expireUserTokens: (userId: string, kinds: ExpirableKind[]) =>
+    json<UserTokensExpired>(`/api/users/${encodeURIComponent(userId)}/expire`, send('POST', { kinds })),
   userTokens: async (userId: string) => (await json<UserTokens>(`/api/users/${encodeURIComponent(userId)}/tokens`)).tokens,
   challenge: () => json<ChallengeView>('/api/challenge'),
   log: (options: { after?: number; limit?: number } = {}) => json<LogPage>(`/api/log${logQuery(options)}`),

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { dateTime, formatBytes, formatSpan } from '../log/format.ts';
+import { AnotherEditor } from './AnotherEditor.tsx';
 import { errorMessage, filesApi, type FileNode } from './files-api.ts';
 
 /** One file: size, version, lock, and download, clear-lock and delete (asked twice). */
@@ -82,6 +83,7 @@ export function FileRow({ file, now }: { file: FileNode; now: number }) {
             Delete
           </button>
         )}
+        <AnotherEditor file={file} />
       </td>
     </tr>
   );

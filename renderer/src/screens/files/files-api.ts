@@ -1,7 +1,14 @@
-import type { ContainerNode, FileNode, FileTrees, UserTree } from '../../../../mock-server/admin/contract.ts';
+import type {
+  AnotherEditorAction,
+  AnotherEditorResult,
+  ContainerNode,
+  FileNode,
+  FileTrees,
+  UserTree,
+} from '../../../../mock-server/admin/contract.ts';
 import { adminFetch, saveDownload } from '../../api/client.ts';
 
-export type { ContainerNode, FileNode, UserTree };
+export type { AnotherEditorAction, AnotherEditorResult, ContainerNode, FileNode, UserTree };
 
 /** The file admin routes (docs/admin-api.md, "Files"). */
 export const filesApi = {
@@ -18,6 +25,11 @@ export const filesApi = {
   remove: async (fileId: string) => void (await adminFetch(`/api/files/${encodeURIComponent(fileId)}`, { method: 'DELETE' })),
   clearLock: async (fileId: string) =>
     (await (await adminFetch(`/api/files/${encodeURIComponent(fileId)}/lock`, { method: 'DELETE' })).json()) as FileNode,
+  /** Another session takes or refreshes the file's lock, or saves a new version (docs/admin-api.md, "Another editor"). */
+  anotherEditor: async (fileId: string, action: AnotherEditorAction) =>
+    (await (
+      await adminFetch(`/api/files/${encodeURIComponent(fileId)}/another-editor`, { method: 'POST', body: JSON.stringify({ action }) })
+    ).json()) as AnotherEditorResult,
   download: async (file: FileNode) => {
     const response = await adminFetch(`/api/files/${encodeURIComponent(file.id)}/content`);
     saveDownload({ blob: await response.blob(), fileName: file.name }, file.name);

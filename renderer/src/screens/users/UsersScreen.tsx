@@ -4,6 +4,7 @@ import { useConfig, useSectionDraft } from '../../api/config-store.ts';
 import { StreamEvent, subscribeLive } from '../../api/live.ts';
 import { ErrorBanner, Messages, SaveBar, issuesAt } from '../../components/forms.tsx';
 import { formatInstant, formatRemaining, useNow } from '../../components/time.ts';
+import { ExpireNow } from './ExpireNow.tsx';
 
 type MockUser = Config['users'][number];
 
@@ -205,6 +206,7 @@ function UserTokens({ userId }: { userId: string }) {
           Revoke tokens
         </button>
       </div>
+      <ExpireNow userId={userId} />
       {problem && (
         <p className="field-error" role="alert">
           {problem}
