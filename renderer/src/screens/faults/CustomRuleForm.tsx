@@ -116,6 +116,7 @@ export function CustomRuleForm({ users }: { users: string[] }) {
             <select
               id={`${id}-phase`}
               value={draft.phase}
+              aria-invalid={messages('$.phase').errors.length > 0 || undefined}
               aria-describedby={`${id}-phase-messages`}
               onChange={(e) => set({ phase: e.target.value as CustomDraft['phase'] })}
             >
