@@ -165,3 +165,29 @@ test('custom rules: invalid values are refused next to the field; valid ones fir
   await expect(ui.getByText('No fault rules: every request is answered normally.')).toBeVisible();
   expect((await host.admin('GET', '/api/faults')).json().faults).toEqual([]);
 });
+
+test('commit then fail: the preset stores phase "after"; the custom form refuses After without a status next to Phase', async ({
+  ui,
+  host,
+}) => {
+  await openScreen(ui, 'Faults');
+  const preset = ui.getByTestId('preset-putfile-after-500');
+  await preset.getByRole('button', { name: 'Commit then fail PutFile (500)' }).click();
+  const rules = ui.getByTestId('active-rule');
+  await expect(rules.first()).toContainText('Let the change commit, then answer 500 on PutFile, for the next request');
+  expect((await host.admin('GET', '/api/faults')).json().faults[0]).toMatchObject({ operation: 'PutFile', phase: 'after', status: 500 });
+
+  const form = ui.getByRole('region', { name: 'Custom rule' });
+  await form.getByLabel('Operation').selectOption('Lock');
+  await form.getByLabel('Phase').selectOption('after');
+  await form.getByLabel('Delay (ms)').fill('100');
+  await form.getByRole('button', { name: 'Add rule' }).click();
+  await expect(form.getByLabel('Phase')).toHaveAttribute('aria-invalid', 'true');
+  await expect(form.getByLabel('Phase')).toHaveAccessibleDescription(/needs status or dropConnection/);
+  await form.getByLabel('Status').fill('503');
+  await form.getByRole('button', { name: 'Add rule' }).click();
+  await expect(form.getByRole('status')).toHaveText(
+    'Added: Delay 100 ms, then let the change commit, then answer 503 on Lock, until removed',
+  );
+  await expect(rules).toHaveCount(2);
+});

@@ -8,6 +8,7 @@ interface CustomDraft {
   operation: string;
   method: string;
   userId: string;
+  phase: 'before' | 'after';
   status: string;
   delayMs: string;
   dropConnection: boolean;
@@ -18,6 +19,7 @@ const emptyCustom: CustomDraft = {
   operation: Operation.Bootstrap,
   method: '',
   userId: '',
+  phase: 'before',
   status: '',
   delayMs: '',
   dropConnection: false,
@@ -41,6 +43,7 @@ export function CustomRuleForm({ users }: { users: string[] }) {
     const rule: Record<string, unknown> = { operation: draft.operation };
     if (draft.method.trim() !== '') rule['method'] = draft.method.trim();
     if (draft.userId !== '') rule['userId'] = draft.userId;
+    if (draft.phase !== 'before') rule['phase'] = draft.phase;
     if (draft.status.trim() !== '') rule['status'] = number(draft.status);
     if (draft.delayMs.trim() !== '') rule['delayMs'] = number(draft.delayMs);
     if (draft.dropConnection) rule['dropConnection'] = true;
@@ -78,7 +81,7 @@ export function CustomRuleForm({ users }: { users: string[] }) {
       <form onSubmit={(event) => void submit(event)} noValidate>
         <ErrorBanner
           error={error}
-          shownPaths={['$.operation', '$.method', '$.userId', '$.status', '$.delayMs', '$.remaining', '$.dropConnection']}
+          shownPaths={['$.operation', '$.method', '$.userId', '$.phase', '$.status', '$.delayMs', '$.remaining', '$.dropConnection']}
         />
         <div className="custom-grid">
           <div className="field">
@@ -107,6 +110,24 @@ export function CustomRuleForm({ users }: { users: string[] }) {
               ))}
             </select>
             <Messages id={`${id}-user-messages`} {...messages('$.userId')} />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-phase`}>Phase</label>
+            <select
+              id={`${id}-phase`}
+              value={draft.phase}
+              aria-invalid={messages('$.phase').errors.length > 0 || undefined}
+              aria-describedby={`${id}-phase-messages`}
+              onChange={(e) => set({ phase: e.target.value as CustomDraft['phase'] })}
+            >
+              <option value="before">Before</option>
+              <option value="after">After: commit then fail</option>
+            </select>
+            <Messages
+              id={`${id}-phase-messages`}
+              hint="after: the change is made, then the status or dropped connection replaces its answer"
+              {...messages('$.phase')}
+            />
           </div>
           {numberField('status', 'Status', '200–599')}
           {numberField('delayMs', 'Delay (ms)', '0–300000, before answering')}

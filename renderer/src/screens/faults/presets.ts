@@ -4,7 +4,7 @@ import type { FaultRule, FaultRuleInput } from '../../api/client.ts';
 export interface Preset {
   key: string;
   label: string;
-  rule: Pick<FaultRuleInput, 'operation' | 'status' | 'delayMs'>;
+  rule: Pick<FaultRuleInput, 'operation' | 'status' | 'delayMs' | 'phase'>;
   /** The latency preset: its delay and operation are chosen on the row. */
   latency?: true;
 }
@@ -16,6 +16,11 @@ export const presets: Preset[] = [
   { key: 'gnat-404', label: 'Force 404 on GetNewAccessToken', rule: { operation: Operation.GetNewAccessToken, status: 404 } },
   { key: 'cfi-404', label: '404 on CheckFileInfo', rule: { operation: Operation.CheckFileInfo, status: 404 } },
   { key: 'token-500', label: '500 on the token endpoint', rule: { operation: Operation.Token, status: 500 } },
+  {
+    key: 'putfile-after-500',
+    label: 'Commit then fail PutFile (500)',
+    rule: { operation: Operation.PutFile, phase: 'after', status: 500 },
+  },
   { key: 'latency', label: 'Add latency', rule: { operation: '*', delayMs: 2000 }, latency: true },
 ];
 
@@ -24,7 +29,11 @@ export function presetRules(faults: FaultRule[], preset: Preset): FaultRule[] {
   return faults.filter((f) =>
     preset.latency
       ? f.delayMs !== undefined && f.status === undefined && !f.dropConnection
-      : f.operation === preset.rule.operation && f.status === preset.rule.status && f.delayMs === undefined && !f.dropConnection,
+      : f.operation === preset.rule.operation &&
+        f.status === preset.rule.status &&
+        (f.phase ?? 'before') === (preset.rule.phase ?? 'before') &&
+        f.delayMs === undefined &&
+        !f.dropConnection,
   );
 }
 
