@@ -191,3 +191,49 @@ test('commit then fail: the preset stores phase "after"; the custom form refuses
   );
   await expect(rules).toHaveCount(2);
 });
+
+test('the Maintenance preset: real WOPI calls get 503 with Retry-After while the sign-in page still answers', async ({ ui, host }) => {
+  const { accessToken } = await host.signIn('alice');
+  await openScreen(ui, 'Faults');
+  const label = 'Maintenance: 503 + Retry-After 120 on all but sign-in';
+  const preset = ui.getByTestId('preset-maintenance-503');
+  await preset.getByLabel(`${label}: how long`).selectOption('always');
+  await preset.getByRole('button', { name: label }).click();
+  await expect(ui.getByTestId('active-rule').first()).toContainText(
+    'Answer 503 with Retry-After 120 on every operation except Authorize, Token, until removed',
+  );
+  const down = await host.https('GET', '/wopibootstrapper', { headers: { authorization: `Bearer ${accessToken}` } });
+  expect(down.status).toBe(503);
+  expect(down.headers['retry-after']).toEqual(['120']);
+  expect((await host.https('GET', '/oauth/authorize?client_id=office-mobile')).status).toBe(200);
+  await preset.getByRole('button', { name: label }).click();
+  await expect(ui.getByTestId('active-rule')).toHaveCount(0);
+  expect((await host.https('GET', '/wopibootstrapper', { headers: { authorization: `Bearer ${accessToken}` } })).status).toBe(200);
+});
+
+test('a seeded chaos rule from the custom form: its seed is shown, and the same seed hits the same requests', async ({ ui, host }) => {
+  await openScreen(ui, 'Faults');
+  const form = ui.getByRole('region', { name: 'Custom rule' });
+  await form.getByLabel('Operation').selectOption('Bootstrap');
+  await form.getByLabel('Status').fill('503');
+  await form.getByLabel('Retry-After').fill('Wed, 21 Oct 2026 07:28:00 GMT');
+  await form.getByLabel('Chance (%)').fill('50');
+  await form.getByLabel('Seed').fill('12345');
+  await form.getByRole('button', { name: 'Add rule' }).click();
+  await expect(form.getByRole('status')).toHaveText(
+    'Added: Answer 503 with Retry-After Wed, 21 Oct 2026 07:28:00 GMT on Bootstrap, 50% of the time (seed 12345), until removed',
+  );
+  const [stored] = (await host.admin('GET', '/api/faults')).json().faults;
+  expect(stored).toMatchObject({ probability: 0.5, seed: 12345, retryAfter: 'Wed, 21 Oct 2026 07:28:00 GMT' });
+  const run = async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await host.https('GET', '/wopibootstrapper')).status);
+    return statuses;
+  };
+  const first = await run();
+  expect(first).toContain(503);
+  expect(first).toContain(401);
+  await host.admin('DELETE', `/api/faults/${stored.id}`);
+  await host.admin('POST', '/api/faults', { operation: 'Bootstrap', status: 503, probability: 0.5, seed: 12345 });
+  expect(await run()).toEqual(first);
+});

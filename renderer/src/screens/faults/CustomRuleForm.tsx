@@ -10,8 +10,14 @@ interface CustomDraft {
   userId: string;
   phase: 'before' | 'after';
   status: string;
+  retryAfter: string;
+  /** With operation "*": names left alone, comma-separated. */
+  exceptOperations: string;
   delayMs: string;
   dropConnection: boolean;
+  /** Seeded chaos, as a percentage. */
+  percent: string;
+  seed: string;
   remaining: string;
 }
 
@@ -21,8 +27,12 @@ const emptyCustom: CustomDraft = {
   userId: '',
   phase: 'before',
   status: '',
+  retryAfter: '',
+  exceptOperations: '',
   delayMs: '',
   dropConnection: false,
+  percent: '',
+  seed: '',
   remaining: '',
 };
 
@@ -45,7 +55,19 @@ export function CustomRuleForm({ users }: { users: string[] }) {
     if (draft.userId !== '') rule['userId'] = draft.userId;
     if (draft.phase !== 'before') rule['phase'] = draft.phase;
     if (draft.status.trim() !== '') rule['status'] = number(draft.status);
+    // Retry-After is seconds or an HTTP date: a number only when it is all digits.
+    if (draft.retryAfter.trim() !== '') rule['retryAfter'] = number(draft.retryAfter.trim());
+    const except = draft.exceptOperations
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name !== '');
+    if (except.length > 0) rule['exceptOperations'] = except;
     if (draft.delayMs.trim() !== '') rule['delayMs'] = number(draft.delayMs);
+    if (draft.percent.trim() !== '') {
+      const percent = number(draft.percent);
+      rule['probability'] = typeof percent === 'number' ? percent / 100 : percent;
+    }
+    if (draft.seed.trim() !== '') rule['seed'] = number(draft.seed);
     if (draft.dropConnection) rule['dropConnection'] = true;
     if (draft.remaining.trim() !== '') rule['remaining'] = number(draft.remaining);
     setError(null);
@@ -59,19 +81,22 @@ export function CustomRuleForm({ users }: { users: string[] }) {
   };
 
   const messages = (path: string) => ({ errors: error?.messagesAt(path) ?? [] });
-  const numberField = (key: 'status' | 'delayMs' | 'remaining', label: string, hint: string) => (
+  type TextKey = 'status' | 'retryAfter' | 'exceptOperations' | 'delayMs' | 'percent' | 'seed' | 'remaining';
+  /** The engine's error path for a draft field: the percentage is sent as `probability`. */
+  const pathOf = (key: TextKey) => (key === 'percent' ? '$.probability' : `$.${key}`);
+  const textField = (key: TextKey, label: string, hint: string, inputMode: 'numeric' | 'text' = 'numeric') => (
     <div className="field">
       <label htmlFor={`${id}-${key}`}>{label}</label>
       <input
         id={`${id}-${key}`}
         type="text"
-        inputMode="numeric"
+        inputMode={inputMode}
         value={draft[key]}
-        aria-invalid={messages(`$.${key}`).errors.length > 0 || undefined}
+        aria-invalid={messages(pathOf(key)).errors.length > 0 || undefined}
         aria-describedby={`${id}-${key}-messages`}
         onChange={(e) => set({ [key]: e.target.value })}
       />
-      <Messages id={`${id}-${key}-messages`} hint={hint} {...messages(`$.${key}`)} />
+      <Messages id={`${id}-${key}-messages`} hint={hint} {...messages(pathOf(key))} />
     </div>
   );
 
@@ -81,7 +106,20 @@ export function CustomRuleForm({ users }: { users: string[] }) {
       <form onSubmit={(event) => void submit(event)} noValidate>
         <ErrorBanner
           error={error}
-          shownPaths={['$.operation', '$.method', '$.userId', '$.phase', '$.status', '$.delayMs', '$.remaining', '$.dropConnection']}
+          shownPaths={[
+            '$.operation',
+            '$.method',
+            '$.userId',
+            '$.phase',
+            '$.status',
+            '$.retryAfter',
+            '$.exceptOperations',
+            '$.delayMs',
+            '$.probability',
+            '$.seed',
+            '$.remaining',
+            '$.dropConnection',
+          ]}
         />
         <div className="custom-grid">
           <div className="field">
@@ -129,9 +167,13 @@ export function CustomRuleForm({ users }: { users: string[] }) {
               {...messages('$.phase')}
             />
           </div>
-          {numberField('status', 'Status', '200–599')}
-          {numberField('delayMs', 'Delay (ms)', '0–300000, before answering')}
-          {numberField('remaining', 'Requests', 'empty: until removed')}
+          {textField('status', 'Status', '200–599')}
+          {textField('retryAfter', 'Retry-After', 'seconds, or an HTTP date; with a status (429, 503)', 'text')}
+          {textField('exceptOperations', 'Except', 'with operation *: names left alone, comma-separated', 'text')}
+          {textField('delayMs', 'Delay (ms)', '0–300000, before answering')}
+          {textField('percent', 'Chance (%)', 'seeded chaos: empty fires every time')}
+          {textField('seed', 'Seed', 'empty: one is chosen and shown')}
+          {textField('remaining', 'Requests', 'empty: until removed')}
         </div>
         <div className="row" style={{ marginBottom: 12 }}>
           <input

@@ -4,7 +4,7 @@ import type { FaultRule, FaultRuleInput } from '../../api/client.ts';
 export interface Preset {
   key: string;
   label: string;
-  rule: Pick<FaultRuleInput, 'operation' | 'status' | 'delayMs' | 'phase'>;
+  rule: Pick<FaultRuleInput, 'operation' | 'status' | 'delayMs' | 'phase' | 'retryAfter' | 'exceptOperations' | 'probability'>;
   /** The latency preset: its delay and operation are chosen on the row. */
   latency?: true;
 }
@@ -21,6 +21,17 @@ export const presets: Preset[] = [
     label: 'Commit then fail PutFile (500)',
     rule: { operation: Operation.PutFile, phase: 'after', status: 500 },
   },
+  {
+    key: 'throttle-429',
+    label: 'Throttle CheckFileInfo (429, Retry-After 30)',
+    rule: { operation: Operation.CheckFileInfo, status: 429, retryAfter: 30 },
+  },
+  {
+    key: 'maintenance-503',
+    label: 'Maintenance: 503 + Retry-After 120 on all but sign-in',
+    rule: { operation: '*', exceptOperations: [Operation.Authorize, Operation.Token], status: 503, retryAfter: 120 },
+  },
+  { key: 'chaos-503', label: '5% chaos: 503 on every operation', rule: { operation: '*', status: 503, probability: 0.05 } },
   { key: 'latency', label: 'Add latency', rule: { operation: '*', delayMs: 2000 }, latency: true },
 ];
 
@@ -32,6 +43,9 @@ export function presetRules(faults: FaultRule[], preset: Preset): FaultRule[] {
       : f.operation === preset.rule.operation &&
         f.status === preset.rule.status &&
         (f.phase ?? 'before') === (preset.rule.phase ?? 'before') &&
+        f.retryAfter === preset.rule.retryAfter &&
+        f.probability === preset.rule.probability &&
+        String(f.exceptOperations ?? '') === String(preset.rule.exceptOperations ?? '') &&
         f.delayMs === undefined &&
         !f.dropConnection,
   );
