@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { isDeepStrictEqual } from 'node:util';
-import { formatJsonPath, parseConfig, type ConfigIssue } from '../state/config-schema.js';
+import { describeIssue, formatJsonPath, parseConfig, type ConfigIssue } from '../state/config-schema.js';
 import type { Store } from '../state/store.js';
 import type { FileStore } from '../storage/file-store.js';
 import type { FileRecord } from '../storage/records.js';
@@ -222,7 +222,7 @@ export class ScenarioBook extends EventEmitter<ScenarioBookEvents> {
         return {
           ok: false,
           status: 400,
-          errors: parsed.error.issues.map((issue) => ({ path: formatJsonPath(issue.path), message: issue.message })),
+          errors: parsed.error.issues.map((issue) => ({ path: formatJsonPath(issue.path), message: describeIssue(issue) })),
         };
       const scenario = parsed.data;
       if (scenario.config !== undefined) {
