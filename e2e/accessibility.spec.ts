@@ -68,9 +68,16 @@ for (const colorScheme of schemes) {
     expect((await host.admin('POST', '/api/faults', { operation: 'GetFile', userId: 'bob', status: 503, remaining: 3 })).status).toBe(201);
     const check = await host.admin('POST', '/api/checks', { target: 'self' });
     expect(check.status).toBe(202);
+    // An applied scenario of the user's own, so the Scenarios screen shows both states and the Delete button.
+    const own = await host.admin('PUT', '/api/scenarios/axe', {
+      title: 'Axe scenario',
+      config: { wopi: { requestedCallThrottling: 'Normal' } },
+    });
+    expect(own.status).toBe(201);
+    expect((await host.admin('POST', '/api/scenarios/axe/apply')).status).toBe(200);
     const findings: string[] = [];
 
-    for (const title of ['Overview', 'Provider', 'Users', 'Token lifetimes', 'Faults', 'Host behaviour', 'Flow', 'Files']) {
+    for (const title of ['Overview', 'Provider', 'Users', 'Token lifetimes', 'Faults', 'Host behaviour', 'Scenarios', 'Flow', 'Files']) {
       await openScreen(ui, title);
       await settled(ui);
       findings.push(...(await seriousFindings(ui, title)));

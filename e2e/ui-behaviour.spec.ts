@@ -121,3 +121,56 @@ test('the upload limit is entered in MiB, refused when not a size, and enforced 
   expect((await saveAs(1050)).status).toBe(413);
   expect((await saveAs(1049)).status).toBe(200);
 });
+
+test('refresh-token reuse, a clock offset and RequestedCallThrottling set in the UI: the config holds them and real requests follow them', async ({
+  ui,
+  host,
+}) => {
+  await openScreen(ui, 'Host behaviour');
+  const oauth = ui.getByRole('region', { name: 'OAuth' });
+  await oauth.getByLabel('A rotated refresh token presented again').selectOption('reject');
+  await expect(oauth.getByLabel('Strict OAuth')).toHaveAccessibleDescription(
+    /a code redeemed without the redirect_uri its authorization request named, and an authorization request without response_type/,
+  );
+  const time = ui.getByRole('region', { name: 'Time' });
+  const offset = time.getByLabel('Clock offset (seconds)');
+  await expect(offset).toHaveValue('0');
+  await time.getByRole('button', { name: '+1 day' }).click();
+  await time.getByRole('button', { name: '+1 h' }).click();
+  await expect(offset).toHaveValue('90000');
+  await expect(time.getByTestId('host-now')).toContainText('(1 d 1 h ahead)');
+  await offset.fill('soon');
+  await expect(offset).toHaveAccessibleDescription(/enter a whole number/);
+  await offset.fill('86400');
+  await expect(time.getByTestId('host-now')).toContainText('(1 d ahead)');
+  await ui.getByRole('region', { name: 'WOPI' }).getByLabel('RequestedCallThrottling').selectOption('Major');
+  await ui.getByRole('button', { name: 'Save' }).click();
+  await expect(ui.getByText('Saved; in effect from the next request.')).toBeVisible();
+
+  const config = (await host.admin('GET', '/api/config')).json();
+  expect(config.oauth).toMatchObject({
+    clientId: 'office-mobile',
+    refreshTokens: { rotate: true, reuse: 'reject', graceSeconds: 0, omitOnRefresh: false, absoluteLifetimeSeconds: 0 },
+    requirePkce: false,
+    strict: false,
+  });
+  expect(config.clockOffsetSeconds).toBe(86400);
+  expect(config.wopi).toEqual({ requestedCallThrottling: 'Major' });
+
+  const { accessToken, refreshToken } = await host.signIn('alice');
+  const refresh = () =>
+    host.https('POST', '/oauth/token', {
+      form: { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'office-mobile', client_secret: 'mock-client-secret' },
+    });
+  const first = await refresh();
+  expect(first.status).toBe(200);
+  const ahead = Date.parse(first.headers['date']![0]!) - Date.now();
+  expect(Math.abs(ahead - 86_400_000)).toBeLessThan(5_000);
+  const reused = await refresh();
+  expect(reused.status).toBe(400);
+  expect(reused.json().error).toBe('invalid_grant');
+  expect(reused.json().error_description).toMatch(
+    /^the refresh token was already used: a refresh at .* replaced it \(oauth\.refreshTokens\.reuse is reject\)$/,
+  );
+  expect(await checkFileInfo(host, accessToken)).toMatchObject({ RequestedCallThrottling: 'Major' });
+});

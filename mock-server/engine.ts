@@ -6,7 +6,7 @@ import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { Route } from './protocol/headers.js';
 import { parseConfig, type ConfigIssue, type ParsedConfig } from './state/config-schema.js';
-import { loadPersistedState } from './state/persisted-state.js';
+import { loadPersistedState, emptySections, type PersistedSections } from './state/persisted-state.js';
 import { Store } from './state/store.js';
 import { loadOrCreateSigningKey } from './tokens/signing-key.js';
 import { TokenService } from './tokens/token-service.js';
@@ -22,6 +22,8 @@ import { createAdminApp } from './admin/admin-app.js';
 import { CheckRuns } from './admin/check-runs.js';
 import { ExpireNow } from './tokens/expire-now.js';
 import { RotatedRefreshTokens } from './tokens/rotated-refresh-tokens.js';
+import { restoreTokenLedger, tokenLedgerSnapshot } from './tokens/token-ledger.js';
+import { ScenarioBook } from './scenarios/scenario-book.js';
 import { defaultTestCasesFile } from '../validator/test-cases-location.js';
 import type { EngineStatus } from './admin/status.js';
 import { defaultUiDir } from './admin/ui.js';
@@ -121,6 +123,8 @@ export interface Engine {
   readonly issuedTokens: IssuedTokens;
   /** "Expire now" per user and token kind. */
   readonly expireNow: ExpireNow;
+  /** Built-in and saved scenarios, applied and removed in one go. */
+  readonly scenarios: ScenarioBook;
   readonly urls: EngineUrls;
   /** Problems found while loading persisted state (kept-aside files and the like). */
   readonly startupWarnings: string[];
@@ -159,8 +163,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const startupWarnings: string[] = [];
   await mkdir(options.dataDir, { recursive: true });
 
-  const { config, warnings, userEpochs, needsSave } = await loadStartingConfig(options, startupWarnings);
-  const store = new Store({ config, warnings, userEpochs, dataDir: options.dataDir });
+  const { config, warnings, userEpochs, sections, needsSave } = await loadStartingConfig(options, startupWarnings);
+  const store = new Store({ config, warnings, userEpochs, sections, dataDir: options.dataDir });
   if (needsSave) await store.saveNow();
   // The host's "now": the wall clock moved by clockOffsetSeconds (virtual time). Certificates and
   // the log stay on the wall clock: a phone checks validity against its own time.
@@ -196,10 +200,24 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const hostNames = new Set(tls.leafSubjectAltNames.map((san) => san.value.toLowerCase()));
   // Made once the WOPI listener is bound; the set-up page asks for it from the first request on.
   let forwardProxy: ForwardProxy | null = null;
-  const usedCodes = new UsedCodes(clock, undefined, (jti) => issuedTokens.redeemed(jti));
-  const expireNow = new ExpireNow(clock);
-  const rotatedRefreshTokens = new RotatedRefreshTokens(clock);
+  // The token ledger outlives a restart: each change is saved in the background with the state.
+  const ledgerChanged = () => store.sectionChanged();
+  const usedCodes = new UsedCodes({
+    clock,
+    onUsed: (jti) => issuedTokens.redeemed(jti),
+    grantLifetimeMs: () => {
+      const ttl = store.config.tokenTtlSeconds;
+      return secondsToMs(Math.max(ttl.oauthAccessToken, ttl.refreshToken));
+    },
+    onChange: ledgerChanged,
+  });
+  const expireNow = new ExpireNow(clock, ledgerChanged);
+  const rotatedRefreshTokens = new RotatedRefreshTokens(clock, undefined, ledgerChanged);
+  const ledger = { usedCodes, rotatedRefreshTokens, expireNow };
+  restoreTokenLedger(ledger, sections.tokens);
+  store.attachSection('tokens', () => tokenLedgerSnapshot(ledger));
   store.on('revoked', (userId) => expireNow.forget(userId));
+  const scenarios = new ScenarioBook({ store, files, expireNow, wallClock }, sections.scenarios);
   const context: HostContext = {
     store,
     tokens,
@@ -324,6 +342,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       version: engineVersion,
       checks,
       expireNow,
+      scenarios,
     }),
   );
   try {
@@ -343,6 +362,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     files,
     issuedTokens,
     expireNow,
+    scenarios,
     urls,
     startupWarnings,
     status,
@@ -369,7 +389,13 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
 async function loadStartingConfig(
   options: EngineOptions,
   startupWarnings: string[],
-): Promise<{ config: ParsedConfig; warnings: ConfigIssue[]; userEpochs: Record<string, string>; needsSave: boolean }> {
+): Promise<{
+  config: ParsedConfig;
+  warnings: ConfigIssue[];
+  userEpochs: Record<string, string>;
+  sections: PersistedSections;
+  needsSave: boolean;
+}> {
   const persisted = await loadPersistedState(options.dataDir);
   if (persisted.kind === 'unreadable') {
     startupWarnings.push(
@@ -377,14 +403,23 @@ async function loadStartingConfig(
     );
   }
   const userEpochs = persisted.kind === 'loaded' ? persisted.state.userEpochs : {};
+  // A --config replaces the config only: replayed codes, revocations and saved scenarios stay.
+  const sections: PersistedSections =
+    persisted.kind === 'loaded' ? { tokens: persisted.state.tokens, scenarios: persisted.state.scenarios } : emptySections();
   if (options.config !== undefined) {
     const parsed = parseConfig(options.config);
     if (!parsed.ok) throw new ConfigError('the config', parsed.errors);
-    return { config: parsed.config, warnings: parsed.warnings, userEpochs, needsSave: true };
+    return { config: parsed.config, warnings: parsed.warnings, userEpochs, sections, needsSave: true };
   }
   const parsed = parseConfig(persisted.kind === 'loaded' ? persisted.state.config : {});
   if (!parsed.ok) throw new ConfigError('the persisted config', parsed.errors);
-  return { config: parsed.config, warnings: parsed.warnings, userEpochs, needsSave: persisted.kind !== 'loaded' };
+  return {
+    config: parsed.config,
+    warnings: parsed.warnings,
+    userEpochs,
+    sections,
+    needsSave: persisted.kind !== 'loaded' || persisted.migrated,
+  };
 }
 
 function randomToken(): string {

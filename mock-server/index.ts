@@ -7,6 +7,7 @@ export {
   startMockHost,
   mergeConfig,
   MockHostConfigError,
+  MockHostScenarioError,
   SpecWarningsError,
   type MockHost,
   type MockHostOptions,
@@ -19,6 +20,8 @@ export {
 export { createVirtualClock, type VirtualClock } from './library/virtual-clock.js';
 export { expirableKinds, type ExpirableKind } from './tokens/expire-now.js';
 export { anotherEditorActions, type AnotherEditorAction, type AnotherEditorResult } from './storage/another-editor.js';
+export type { ScenarioView, ScenarioApplied, ScenarioRemoved } from './scenarios/scenario-book.js';
+export type { Scenario, ScenarioAction, ScenarioInput } from './scenarios/schema.js';
 export type { TrustingFetch } from './library/trusting-fetch.js';
 export { checkHost, type CheckOutcome } from './check/check-host.js';
 export type { CheckOptions, ClientCredentials, SignInMode } from './check/options.js';

@@ -18,7 +18,9 @@ import {
   profileContentType,
   profileFileName,
 } from '../http/device-setup.js';
-import { deny, originGuard, tokenGuard } from './guard.js';
+import { deny, originGuard, requireJsonDocument, tokenGuard } from './guard.js';
+import { registerScenarioRoutes } from './scenario-routes.js';
+import type { ScenarioBook } from '../scenarios/scenario-book.js';
 import { streamEvents } from './sse.js';
 import { registerFileRoutes } from './files-routes.js';
 import type { FileStore } from '../storage/file-store.js';
@@ -66,6 +68,7 @@ export interface AdminDeps {
   version: string;
   checks: CheckRuns;
   expireNow: ExpireNow;
+  scenarios: ScenarioBook;
 }
 
 export const explainFault = (rule: FaultRule): ExplainedFault => ({ ...rule, explanation: explainRule(rule) });
@@ -95,6 +98,7 @@ export function createAdminApp(deps: AdminDeps): Express {
     // the config persists them and tells every subscriber (config and faults events).
     const result = await store.replaceConfig({});
     if (!result.ok) return void res.status(500).json({ errors: result.errors } satisfies ErrorBody);
+    await deps.scenarios.forgetApplied();
     res.json({ config: result.value, warnings: result.warnings } satisfies ConfigSaved);
   });
 
@@ -173,6 +177,8 @@ export function createAdminApp(deps: AdminDeps): Express {
     res.json({ tokens: issuedTokens.list(id) } satisfies UserTokens);
   });
 
+  registerScenarioRoutes(app, deps.scenarios);
+
   app.get('/api/log', (req, res) => {
     const after = optionalInt(req.query['after']);
     const limit = optionalInt(req.query['limit']);
@@ -195,6 +201,10 @@ export function createAdminApp(deps: AdminDeps): Express {
       checks: (send) => {
         deps.checks.on('changed', send);
         return () => void deps.checks.off('changed', send);
+      },
+      scenarios: (send) => {
+        deps.scenarios.on('changed', send);
+        return () => void deps.scenarios.off('changed', send);
       },
     }),
   );
@@ -274,21 +284,6 @@ export function createAdminApp(deps: AdminDeps): Express {
     deny(res, 500, 'internal error in the admin API');
   });
   return app;
-}
-
-/**
- * The document endpoints take a JSON body and nothing else. The JSON parser reads an empty body
- * as `{}`, which PUT /api/config would take for "all defaults": an empty or non-JSON body is refused.
- */
-function requireJsonDocument(req: Request, res: Response, next: NextFunction): void {
-  if (req.is('application/json') === false)
-    return deny(
-      res,
-      415,
-      `send the document as JSON with Content-Type: application/json, not ${JSON.stringify(req.headers['content-type'])}`,
-    );
-  if (!res.locals['jsonBytes']) return deny(res, 400, 'the body is empty; send a JSON document (POST /api/reset puts the defaults back)');
-  next();
 }
 
 function optionalInt(value: unknown): number | undefined | null {

@@ -11,6 +11,8 @@ import type { CheckRequest, CheckRunView } from './check-request.js';
 import type { ExpirableKind } from '../tokens/expire-now.js';
 import type { AnotherEditorAction, AnotherEditorResult } from '../storage/another-editor.js';
 import type { CheckReport, Evidence, PhaseId, PhaseResult, RuleResult, RuleStatus } from '../check/report.js';
+import type { ScenarioApplied, ScenarioList, ScenarioRemoved, ScenarioView } from '../scenarios/scenario-book.js';
+import type { Scenario, ScenarioAction, ScenarioInput } from '../scenarios/schema.js';
 
 /** The Files screen's tree (GET /api/files), as files-routes.ts builds it. */
 export interface FileNode {
@@ -118,6 +120,13 @@ export interface UserTokensExpired {
 /** `POST /api/files/:fileId/another-editor` answers an AnotherEditorResult. */
 export type { ExpirableKind, AnotherEditorAction, AnotherEditorResult };
 
+/**
+ * Scenarios: `GET /api/scenarios` answers a ScenarioList, `GET` and `PUT /api/scenarios/:id` a
+ * ScenarioView (PUT takes a ScenarioInput), `POST …/apply` a ScenarioApplied, `POST …/remove` a
+ * ScenarioRemoved.
+ */
+export type { Scenario, ScenarioAction, ScenarioInput, ScenarioView, ScenarioList, ScenarioApplied, ScenarioRemoved };
+
 /** `GET /api/users/:id/tokens` */
 export interface UserTokens {
   tokens: IssuedTokenInfo[];
@@ -160,6 +169,7 @@ export interface StreamPayloads {
   tokens: { userId: string };
   files: FilesEvent;
   check: CheckRunView;
+  scenarios: ScenarioList;
 }
 
 /** Compiles only while every event name has a payload and nothing else does. */

@@ -60,3 +60,18 @@ export function tokenGuard(options: { token: string }) {
 export function deny(res: Response, status: number, message: string): void {
   res.status(status).json({ errors: [{ path: '$', message }] });
 }
+
+/**
+ * The document endpoints take a JSON body and nothing else. The JSON parser reads an empty body
+ * as `{}`, which PUT /api/config would take for "all defaults": an empty or non-JSON body is refused.
+ */
+export function requireJsonDocument(req: Request, res: Response, next: NextFunction): void {
+  if (req.is('application/json') === false)
+    return deny(
+      res,
+      415,
+      `send the document as JSON with Content-Type: application/json, not ${JSON.stringify(req.headers['content-type'])}`,
+    );
+  if (!res.locals['jsonBytes']) return deny(res, 400, 'the body is empty; send a JSON document (POST /api/reset puts the defaults back)');
+  next();
+}

@@ -6,7 +6,7 @@ import { summarize } from '../log/summary.js';
 import type { Store } from '../state/store.js';
 import type { Config, ConfigIssue, FaultRule } from '../state/config-schema.js';
 import type { IssuedTokens } from '../tokens/issued-tokens.js';
-import type { FilesEvent } from './contract.js';
+import type { FilesEvent, ScenarioList } from './contract.js';
 import type { CheckRunView } from './check-request.js';
 import { StreamEvent } from '../protocol/admin-stream.js';
 
@@ -27,6 +27,7 @@ export function streamEvents(
     issuedTokens: IssuedTokens;
     files?: (send: (event: FilesEvent) => void) => () => void;
     checks?: (send: (view: CheckRunView) => void) => () => void;
+    scenarios?: (send: (list: ScenarioList) => void) => () => void;
   },
 ): void {
   res.status(200);
@@ -65,6 +66,7 @@ export function streamEvents(
   deps.issuedTokens.on('changed', onTokens);
   const stopFiles = deps.files?.((event) => send(StreamEvent.Files, event));
   const stopChecks = deps.checks?.((view) => send(StreamEvent.Check, view));
+  const stopScenarios = deps.scenarios?.((list) => send(StreamEvent.Scenarios, list));
   const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
   heartbeat.unref();
   res.on('close', () => {
@@ -77,6 +79,7 @@ export function streamEvents(
     deps.issuedTokens.off('changed', onTokens);
     stopFiles?.();
     stopChecks?.();
+    stopScenarios?.();
   });
 }
 

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { createVirtualClock, startMockHost, MockHostConfigError, SpecWarningsError, checkHost } from '../index.js';
+import { createVirtualClock, startMockHost, MockHostConfigError, MockHostScenarioError, SpecWarningsError, checkHost } from '../index.js';
 
 /** The library API as a test suite uses it: everything through the package's entry, over real HTTPS. */
 
@@ -129,6 +129,47 @@ describe('startMockHost', () => {
     const refused = await host.log.waitFor({ operation: 'Bootstrap', status: 401, where: (e) => e.userId === 'alice' });
     assert.match(refused.entry.notes.join(' '), /expired: 'Expire now'/);
     assert.throws(() => host.users.expire('nobody'), /no mock user "nobody"/);
+  });
+
+  test('applyScenario and removeScenario: the host under maintenance answers 503 until removed; errors say why', async () => {
+    await using host = await startMockHost();
+    const token = await signIn(host);
+    const applied = await host.applyScenario('host-under-maintenance');
+    assert.deepEqual(applied.faultIds, ['scenario-host-under-maintenance-1']);
+    const refused = await host.fetch(host.urls.bootstrapper, { headers: { Authorization: `Bearer ${token}` } });
+    assert.equal(refused.status, 503);
+    assert.equal(refused.headers.get('retry-after'), '120');
+    assert.deepEqual(
+      host
+        .scenarios()
+        .filter((s) => s.applied !== null)
+        .map((s) => s.id),
+      ['host-under-maintenance'],
+    );
+    await assert.rejects(
+      host.applyScenario('host-under-maintenance'),
+      (e: Error) => e instanceof MockHostScenarioError && e.status === 409 && /is applied already; remove it first/.test(e.message),
+    );
+    assert.deepEqual((await host.removeScenario('host-under-maintenance')).faultsRemoved, ['scenario-host-under-maintenance-1']);
+    assert.equal((await host.fetch(host.urls.bootstrapper, { headers: { Authorization: `Bearer ${token}` } })).status, 200);
+    await assert.rejects(host.removeScenario('no-such'), (e: Error) => e instanceof MockHostScenarioError && e.status === 404);
+  });
+
+  test('advanceClock: the virtual clock when one was given, else clockOffsetSeconds in whole seconds', async () => {
+    const clock = createVirtualClock();
+    await using virtual = await startMockHost({ clock, config: { tokenTtlSeconds: { oauthAccessToken: 60 } } });
+    const token = await signIn(virtual);
+    const start = clock.now();
+    await virtual.advanceClock(61_000);
+    assert.equal(clock.now(), start + 61_000);
+    assert.equal((await virtual.fetch(virtual.urls.bootstrapper, { headers: { Authorization: `Bearer ${token}` } })).status, 401);
+
+    await using wall = await startMockHost({ config: { tokenTtlSeconds: { oauthAccessToken: 60 } } });
+    const wallToken = await signIn(wall);
+    await wall.advanceClock(120_000);
+    assert.equal(wall.config.get().clockOffsetSeconds, 120);
+    assert.equal((await wall.fetch(wall.urls.bootstrapper, { headers: { Authorization: `Bearer ${wallToken}` } })).status, 401);
+    await assert.rejects(wall.advanceClock(1500), /whole seconds/);
   });
 
   test('two hosts in one process share nothing', async () => {

@@ -12,6 +12,7 @@ import { trustingFetch, type TrustingFetch } from './trusting-fetch.js';
 import type { VirtualClock } from './virtual-clock.js';
 import { expirableKinds, type ExpirableKind } from '../tokens/expire-now.js';
 import { actAsAnotherEditor, type AnotherEditorAction, type AnotherEditorResult } from '../storage/another-editor.js';
+import type { ScenarioApplied, ScenarioOutcome, ScenarioRemoved, ScenarioView } from '../scenarios/scenario-book.js';
 
 /*
  * The mock as a library for test suites, the way mockttp and WireMock are used: one host per test
@@ -114,6 +115,17 @@ export interface MockHost extends AsyncDisposable {
     add(rule: FaultRuleInput): Promise<FaultHandle>;
     clear(): Promise<void>;
   };
+  /** The built-in scenarios and those saved, with whether each is applied. */
+  scenarios(): ScenarioView[];
+  /** Applies a scenario (built-in or saved) as the UI's Apply button does; rejects saying why it cannot. */
+  applyScenario(id: string): Promise<ScenarioApplied>;
+  /** Removes an applied scenario: what it changed is put back, one-shot actions stay done. */
+  removeScenario(id: string): Promise<ScenarioRemoved>;
+  /**
+   * Moves the host's "now" forward: the virtual clock when one was given, otherwise
+   * clockOffsetSeconds (whole seconds, so `ms` must be a multiple of 1000).
+   */
+  advanceClock(ms: number): Promise<void>;
   log: {
     entries(filter?: LogFilter): ObservedRequest[];
     /** Resolves with the first entry (already logged or still to come) that matches. */
@@ -123,6 +135,22 @@ export interface MockHost extends AsyncDisposable {
   /** Back to the starting config, no faults, an empty log. */
   reset(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** A scenario the engine could not apply or remove; `status` is what the admin API would answer. */
+export class MockHostScenarioError extends Error {
+  constructor(
+    readonly status: number,
+    readonly issues: ConfigIssue[],
+  ) {
+    super(issues.map((i) => (i.path === '$' ? i.message : `${i.path}: ${i.message}`)).join('; '));
+    this.name = 'MockHostScenarioError';
+  }
+}
+
+function scenarioValue<T>(outcome: ScenarioOutcome<T>): T {
+  if (!outcome.ok) throw new MockHostScenarioError(outcome.status, outcome.errors);
+  return outcome.value;
 }
 
 /** A config change the engine refused; `issues` name each JSON path and the reason. */
@@ -256,6 +284,16 @@ export async function startMockHost(options: MockHostOptions = {}): Promise<Mock
         };
       },
       clear: async () => void (await engine.store.clearFaults()),
+    },
+    scenarios: () => engine.scenarios.list().scenarios,
+    applyScenario: async (id) => scenarioValue(await engine.scenarios.apply(id)),
+    removeScenario: async (id) => scenarioValue(await engine.scenarios.remove(id)),
+    async advanceClock(ms) {
+      if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`advanceClock takes a duration ≥ 0 in ms, not ${ms}`);
+      if (options.clock) return options.clock.advance(ms);
+      if (ms % 1000 !== 0)
+        throw new RangeError(`without a virtual clock the host's time moves in whole seconds (clockOffsetSeconds); ${ms} ms is not`);
+      await replace({ ...engine.store.config, clockOffsetSeconds: engine.store.config.clockOffsetSeconds + ms / 1000 });
     },
     log: {
       entries: (filter) =>

@@ -15,6 +15,8 @@ export const StreamEvent = {
   Files: 'files',
   /** A host check started, finished a phase, waits for a sign-in or ended: its CheckRunView. */
   Check: 'check',
+  /** A scenario was saved, deleted, applied or removed: the whole ScenarioList. */
+  Scenarios: 'scenarios',
 } as const;
 
 export type StreamEventName = (typeof StreamEvent)[keyof typeof StreamEvent];

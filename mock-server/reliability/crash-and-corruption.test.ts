@@ -118,7 +118,7 @@ describe('SIGKILL during config writes', () => {
         } catch (error) {
           assert.fail(`torn state.json after a kill at ${killAfterMs} ms: ${(error as Error).message}; ${text.length} bytes`);
         }
-        assert.equal(parsed.schemaVersion, 1);
+        assert.equal(parsed.schemaVersion, 2);
         assert.ok(
           known.includes(JSON.stringify(parsed.config)),
           `state.json holds a document that was never sent (kill at ${killAfterMs} ms)`,
@@ -187,7 +187,7 @@ describe('a persisted state that cannot be read', () => {
     {
       name: 'from a newer version',
       write: (f) => writeFile(f, JSON.stringify({ schemaVersion: 99, config: {}, userEpochs: {} })),
-      problem: /^schemaVersion 99 is newer than this build understands \(1\)$/,
+      problem: /^schemaVersion 99 is newer than this build understands \(2\)$/,
     },
     {
       name: 'an invalid config',

@@ -1,12 +1,26 @@
 import path from 'node:path';
 import { keepAside, readIfExists, removeStaleTemporaries } from '../disk/atomic-file.js';
-import { parseConfig, type ConfigIssue, type ConfigInput } from './config-schema.js';
+import { formatJsonPath, parseConfig, type ConfigIssue, type ConfigInput } from './config-schema.js';
+import { emptyPersistedTokens, persistedTokensSchema, type PersistedTokens } from '../tokens/token-ledger.js';
+import { emptyPersistedScenarios, persistedScenariosSchema, type PersistedScenarios } from '../scenarios/schema.js';
 
-export const stateSchemaVersion = 1;
+export const stateSchemaVersion = 2;
 export const stateFileName = 'state.json';
 
+/** The parts of the state file other modules keep; the store saves them with every write. */
+export interface PersistedSections {
+  /** Replayed codes, revoked sign-ins, rotated refresh tokens and "Expire now" marks (tokens/token-ledger.ts). */
+  tokens: PersistedTokens;
+  /** The user's own scenarios and what each applied scenario changed (scenarios/). */
+  scenarios: PersistedScenarios;
+}
+
+export function emptySections(): PersistedSections {
+  return { tokens: emptyPersistedTokens, scenarios: emptyPersistedScenarios };
+}
+
 /** What the data dir keeps between runs. */
-export interface PersistedState {
+export interface PersistedState extends PersistedSections {
   schemaVersion: number;
   config: ConfigInput;
   /** Per-user token epoch: tokens carry it, revoking a user replaces it. */
@@ -16,10 +30,17 @@ export interface PersistedState {
 type Migration = (state: Record<string, unknown>) => Record<string, unknown>;
 
 /** Migration n turns a version-n file into version n+1. Version 1 is the first format. */
-const migrations: Record<number, Migration> = {};
+const migrations: Record<number, Migration> = {
+  // Version 2 keeps what version 1 held in memory only: the token ledger and scenarios. A version 1
+  // file had none to keep, so both start empty.
+  1: (state) => ({ ...state, schemaVersion: 2, ...emptySections() }),
+};
 
 export type LoadedState =
-  { kind: 'fresh' } | { kind: 'loaded'; state: PersistedState } | { kind: 'unreadable'; file: string; keptAt: string; problem: string };
+  | { kind: 'fresh' }
+  /** `migrated`: the file was of an older version, so it is to be saved again in this one. */
+  | { kind: 'loaded'; state: PersistedState; migrated: boolean }
+  | { kind: 'unreadable'; file: string; keptAt: string; problem: string };
 
 export function stateFilePath(dataDir: string): string {
   return path.join(dataDir, stateFileName);
@@ -41,11 +62,11 @@ export async function loadPersistedState(dataDir: string): Promise<LoadedState> 
     return { kind: 'unreadable', file, keptAt: await keepAsideOrExplain(file, describeFsError(error)), problem: describeFsError(error) };
   }
   if (text === undefined) return { kind: 'fresh' };
-  const problem = validatePersisted(text);
-  if (typeof problem === 'string') {
-    return { kind: 'unreadable', file, keptAt: await keepAsideOrExplain(file, problem), problem };
+  const validated = validatePersisted(text);
+  if (typeof validated === 'string') {
+    return { kind: 'unreadable', file, keptAt: await keepAsideOrExplain(file, validated), problem: validated };
   }
-  return { kind: 'loaded', state: problem };
+  return { kind: 'loaded', ...validated };
 }
 
 /** Moves the file aside; when even that fails, the error names the file so the user can act. */
@@ -68,7 +89,7 @@ function describeFsError(error: unknown): string {
       : String(message ?? error);
 }
 
-function validatePersisted(text: string): PersistedState | string {
+function validatePersisted(text: string): { state: PersistedState; migrated: boolean } | string {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -96,7 +117,25 @@ function validatePersisted(text: string): PersistedState | string {
   ) {
     return 'userEpochs is not an object of strings';
   }
-  return { schemaVersion: stateSchemaVersion, config: state['config'] as ConfigInput, userEpochs: epochs as Record<string, string> };
+  const sections: Partial<PersistedSections> = {};
+  for (const [name, schema] of [
+    ['tokens', persistedTokensSchema],
+    ['scenarios', persistedScenariosSchema],
+  ] as const) {
+    const parsed = schema.safeParse(state[name]);
+    if (!parsed.success)
+      return `${name} is invalid: ${parsed.error.issues.map((i) => `${formatJsonPath([name, ...i.path])}: ${i.message}`).join('; ')}`;
+    Object.assign(sections, { [name]: parsed.data });
+  }
+  return {
+    state: {
+      schemaVersion: stateSchemaVersion,
+      config: state['config'] as ConfigInput,
+      userEpochs: epochs as Record<string, string>,
+      ...(sections as PersistedSections),
+    },
+    migrated: version < stateSchemaVersion,
+  };
 }
 
 export function describeIssues(issues: readonly ConfigIssue[]): string {

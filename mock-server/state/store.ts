@@ -14,7 +14,7 @@ import {
   type MockUser,
   type ParsedConfig,
 } from './config-schema.js';
-import { stateFilePath, stateSchemaVersion, type PersistedState } from './persisted-state.js';
+import { emptySections, stateFilePath, stateSchemaVersion, type PersistedSections, type PersistedState } from './persisted-state.js';
 
 export interface StoreEvents {
   config: [config: Config, warnings: ConfigIssue[]];
@@ -24,6 +24,20 @@ export interface StoreEvents {
 }
 
 export type CommandResult<T> = { ok: true; value: T; warnings: ConfigIssue[] } | { ok: false; errors: ConfigIssue[] };
+
+/**
+ * What a changeConfig plan decides, given the config as it is when the command runs: the next
+ * config document (none: the config stays), the sections to save with it, computed from the
+ * config as parsed, and what the command answers once both are on disk.
+ */
+export type ConfigPlan<T> =
+  | { ok: false; errors: ConfigIssue[] }
+  | {
+      ok: true;
+      input?: unknown;
+      sections?: (next: Config) => Partial<PersistedSections>;
+      commit: (next: Config) => T;
+    };
 
 /** Raised when the data dir refuses a write; the in-memory state is left as it was. */
 export class PersistError extends Error {
@@ -50,9 +64,19 @@ export class Store extends EventEmitter<StoreEvents> {
   /** Counts changes made outside the command queue (fault countdowns). */
   private backgroundChanges = 0;
   private readonly chaos = new ChaosDraws();
+  /** The other modules' parts of the state file, read at each save; the loaded ones until a module attaches. */
+  private readonly sections: { [K in keyof PersistedSections]: () => PersistedSections[K] };
 
-  constructor(options: { config: ParsedConfig; warnings: ConfigIssue[]; userEpochs?: Record<string, string>; dataDir: string | null }) {
+  constructor(options: {
+    config: ParsedConfig;
+    warnings: ConfigIssue[];
+    userEpochs?: Record<string, string>;
+    sections?: PersistedSections;
+    dataDir: string | null;
+  }) {
     super();
+    const loaded = options.sections ?? emptySections();
+    this.sections = { tokens: () => loaded.tokens, scenarios: () => loaded.scenarios };
     this.current = withFaultIds(options.config);
     this.warningsNow = options.warnings;
     this.epochs = new Map(Object.entries(options.userEpochs ?? {}));
@@ -78,25 +102,58 @@ export class Store extends EventEmitter<StoreEvents> {
   }
 
   snapshot(): PersistedState {
-    return { schemaVersion: stateSchemaVersion, config: this.current, userEpochs: Object.fromEntries(this.epochs) };
+    return this.stateOf({ config: this.current, epochs: this.epochs });
+  }
+
+  /**
+   * Lets a module keep its part of the state file: `read` gives the section as it should be
+   * saved, at each save. A module whose section changes outside a command calls sectionChanged().
+   */
+  attachSection<K extends keyof PersistedSections>(name: K, read: () => PersistedSections[K]): void {
+    (this.sections as { [N in K]: () => PersistedSections[N] })[name] = read;
+  }
+
+  /** An attached section changed on the request path: saved in the background, like fault countdowns. */
+  sectionChanged(): void {
+    this.backgroundChanges++;
+    this.persistInBackground();
   }
 
   /** Replaces the whole config document; nothing is applied when it is invalid or cannot be saved. */
   replaceConfig(input: unknown): Promise<CommandResult<Config>> {
+    return this.changeConfig(() => ({ ok: true, input, commit: (next) => next }));
+  }
+
+  /**
+   * A change of the config, of attached sections or of both, saved in one write, planned against
+   * the config as it is when the command runs (so changes queued before it are not lost). Nothing
+   * takes effect when the plan or the document is refused, or the write fails.
+   */
+  changeConfig<T>(plan: (current: Config) => ConfigPlan<T>): Promise<CommandResult<T>> {
     return this.command(async () => {
-      const parsed = parseConfig(input);
-      if (!parsed.ok) return parsed;
-      const next = withFaultIds(parsed.config);
-      const epochs = reconcileEpochs(this.epochs, next.users);
-      await this.persist({ config: next, epochs });
-      this.current = next;
-      this.epochs = epochs;
-      this.warningsNow = parsed.warnings;
-      this.reindexUsers();
-      this.emit('config', next, parsed.warnings);
-      this.chaos.keepOnly(next.faults);
-      this.emit('faults', next.faults);
-      return { ok: true, value: next, warnings: parsed.warnings };
+      const planned = plan(this.current);
+      if (!planned.ok) return planned;
+      let next = this.current;
+      let warnings = this.warningsNow;
+      if (planned.input !== undefined) {
+        const parsed = parseConfig(planned.input);
+        if (!parsed.ok) return parsed;
+        next = withFaultIds(parsed.config);
+        warnings = parsed.warnings;
+      }
+      const epochs = next === this.current ? this.epochs : reconcileEpochs(this.epochs, next.users);
+      await this.persist({ config: next, epochs }, planned.sections?.(next));
+      const value = planned.commit(next);
+      if (next !== this.current) {
+        this.current = next;
+        this.epochs = epochs;
+        this.warningsNow = warnings;
+        this.reindexUsers();
+        this.emit('config', next, warnings);
+        this.chaos.keepOnly(next.faults);
+        this.emit('faults', next.faults);
+      }
+      return { ok: true, value, warnings };
     });
   }
 
@@ -219,9 +276,20 @@ export class Store extends EventEmitter<StoreEvents> {
     return result;
   }
 
-  private async persist(next: { config: Config; epochs: Map<string, string> }): Promise<void> {
+  private stateOf(next: { config: Config; epochs: Map<string, string> }, sections: Partial<PersistedSections> = {}): PersistedState {
+    return {
+      schemaVersion: stateSchemaVersion,
+      config: next.config,
+      userEpochs: Object.fromEntries(next.epochs),
+      tokens: sections.tokens ?? this.sections.tokens(),
+      scenarios: sections.scenarios ?? this.sections.scenarios(),
+    };
+  }
+
+  /** `sections`: new values of attached sections, saved with this change (their owners make them current once it is saved). */
+  private async persist(next: { config: Config; epochs: Map<string, string> }, sections?: Partial<PersistedSections>): Promise<void> {
     if (!this.writer) return;
-    const state: PersistedState = { schemaVersion: stateSchemaVersion, config: next.config, userEpochs: Object.fromEntries(next.epochs) };
+    const state = this.stateOf(next, sections);
     try {
       await this.writer.save(() => JSON.stringify(state, null, 2) + '\n');
     } catch (error) {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { lockLifetimeMs } from '../protocol/locks.js';
 import type { FileStore } from './file-store.js';
 import type { FileRecord } from './records.js';
+import type { AnotherEditorAction } from './another-editor-actions.js';
 
 /**
  * Another device acting on a file while the client works on it: it takes (or refreshes) the lock
@@ -10,12 +11,7 @@ import type { FileRecord } from './records.js';
  * other lock, or sees the version move.
  */
 
-export const anotherEditorActions = ['lock', 'refreshLock', 'write'] as const;
-export type AnotherEditorAction = (typeof anotherEditorActions)[number];
-
-export function isAnotherEditorAction(value: unknown): value is AnotherEditorAction {
-  return typeof value === 'string' && (anotherEditorActions as readonly string[]).includes(value);
-}
+export { anotherEditorActions, isAnotherEditorAction, type AnotherEditorAction } from './another-editor-actions.js';
 
 export interface AnotherEditorResult {
   fileId: string;

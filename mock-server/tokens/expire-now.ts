@@ -17,7 +17,11 @@ export function isExpirableKind(value: unknown): value is ExpirableKind {
 export class ExpireNow {
   private readonly cutoffs = new Map<string, Partial<Record<ExpirableKind, number>>>();
 
-  constructor(private readonly clock: () => number) {}
+  constructor(
+    private readonly clock: () => number,
+    /** Hears of every change worth saving (the state file keeps the marks). */
+    private readonly onChange?: () => void,
+  ) {}
 
   /** Expires the user's tokens of these kinds; gives the moment, in ms. */
   expire(userId: string, kinds: readonly ExpirableKind[]): number {
@@ -25,6 +29,7 @@ export class ExpireNow {
     const cutoffs = { ...this.cutoffs.get(userId) };
     for (const kind of kinds) cutoffs[kind] = at;
     this.cutoffs.set(userId, cutoffs);
+    this.onChange?.();
     return at;
   }
 
@@ -36,6 +41,19 @@ export class ExpireNow {
   }
 
   forget(userId: string): void {
-    this.cutoffs.delete(userId);
+    if (this.cutoffs.delete(userId)) this.onChange?.();
+  }
+
+  /**
+   * What the state file keeps. A mark is one number per user and kind, so all are kept: a token
+   * issued before it stays refused for as long as it could verify, however long its TTL was.
+   */
+  persisted(): Array<{ userId: string; cutoffs: Partial<Record<ExpirableKind, number>> }> {
+    return [...this.cutoffs].map(([userId, cutoffs]) => ({ userId, cutoffs: { ...cutoffs } }));
+  }
+
+  /** Takes back what persisted() saved, before any request is served. */
+  restore(saved: ReadonlyArray<{ userId: string; cutoffs: Partial<Record<ExpirableKind, number>> }>): void {
+    for (const { userId, cutoffs } of saved) this.cutoffs.set(userId, { ...cutoffs });
   }
 }

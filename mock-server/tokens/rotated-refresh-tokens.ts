@@ -9,6 +9,8 @@ export class RotatedRefreshTokens {
   constructor(
     private readonly clock: () => number,
     private readonly maxEntries = 100_000,
+    /** Hears of every change worth saving (the state file keeps this ledger). */
+    private readonly onChange?: () => void,
   ) {}
 
   /** Records that the refresh token `jti` was exchanged for a new one now. */
@@ -19,6 +21,7 @@ export class RotatedRefreshTokens {
       if (oldest !== undefined) this.rotated.delete(oldest);
     }
     this.rotated.set(jti, { atMs: this.clock(), expiresAtMs });
+    this.onChange?.();
   }
 
   /** When the token was rotated, if it was and could still verify. */
@@ -34,5 +37,19 @@ export class RotatedRefreshTokens {
 
   get size(): number {
     return this.rotated.size;
+  }
+
+  /** What the state file keeps: tokens that could still verify. */
+  persisted(): Array<{ jti: string; at: number; expiresAt: number }> {
+    const now = this.clock();
+    const kept: Array<{ jti: string; at: number; expiresAt: number }> = [];
+    for (const [jti, { atMs, expiresAtMs }] of this.rotated) if (expiresAtMs > now) kept.push({ jti, at: atMs, expiresAt: expiresAtMs });
+    return kept;
+  }
+
+  /** Takes back what persisted() saved, before any request is served. */
+  restore(saved: ReadonlyArray<{ jti: string; at: number; expiresAt: number }>): void {
+    const now = this.clock();
+    for (const { jti, at, expiresAt } of saved) if (expiresAt > now) this.rotated.set(jti, { atMs: at, expiresAtMs: expiresAt });
   }
 }

@@ -15,6 +15,7 @@ const UsersScreen = screen(() => import('./screens/users/UsersScreen.tsx'), 'Use
 const TokenLifetimesScreen = screen(() => import('./screens/tokens/TokenLifetimesScreen.tsx'), 'TokenLifetimesScreen');
 const FaultsScreen = screen(() => import('./screens/faults/FaultsScreen.tsx'), 'FaultsScreen');
 const BehaviourScreen = screen(() => import('./screens/behaviour/BehaviourScreen.tsx'), 'BehaviourScreen');
+const ScenariosScreen = screen(() => import('./screens/scenarios/ScenariosScreen.tsx'), 'ScenariosScreen');
 const LogScreen = screen(() => import('./screens/log/LogScreen.tsx'), 'LogScreen');
 const FlowScreen = screen(() => import('./screens/flow/FlowScreen.tsx'), 'FlowScreen');
 const FilesScreen = screen(() => import('./screens/files/FilesScreen.tsx'), 'FilesScreen');
@@ -27,6 +28,7 @@ const render: Record<ScreenPath, () => ReactNode> = {
   tokens: () => <TokenLifetimesScreen />,
   faults: () => <FaultsScreen />,
   behaviour: () => <BehaviourScreen />,
+  scenarios: () => <ScenariosScreen />,
   log: () => <LogScreen />,
   flow: () => <FlowScreen />,
   files: () => <FilesScreen />,

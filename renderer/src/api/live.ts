@@ -20,6 +20,8 @@ export type LiveEvent =
   | ({ type: typeof StreamEvent.Files } & StreamPayloads['files'])
   /** A host check started, finished a phase, waits for a sign-in or ended. */
   | { type: typeof StreamEvent.Check; run: StreamPayloads['check'] }
+  /** A scenario was saved, deleted, applied or removed: every scenario, as GET /api/scenarios lists them. */
+  | { type: typeof StreamEvent.Scenarios; scenarios: StreamPayloads['scenarios']['scenarios'] }
   /**
    * Not from the engine: the stream was open before, dropped, and is open again. Log entries in
    * between are replayed; anything else (config, faults, tokens) may have changed unseen, so
@@ -172,6 +174,10 @@ function toLiveEvent(event: string, data: string): LiveEvent | null {
     case StreamEvent.Check:
       return typeof object['id'] === 'string' && Array.isArray(object['phases'])
         ? { type: StreamEvent.Check, run: payload as StreamPayloads['check'] }
+        : null;
+    case StreamEvent.Scenarios:
+      return Array.isArray(object['scenarios'])
+        ? { type: StreamEvent.Scenarios, scenarios: object['scenarios'] as StreamPayloads['scenarios']['scenarios'] }
         : null;
     default:
       return null;

@@ -4,16 +4,19 @@ import { useConfig, useSectionDraft } from '../../api/config-store.ts';
 import { CheckboxField, ErrorBanner, SaveBar, TextField, issuesAt } from '../../components/forms.tsx';
 import { isKnownBugOn, knownBugs, withKnownBug, type KnownBug } from '../../../../mock-server/analysis/known-bugs.ts';
 import { urlSchemesJson } from '../../../../mock-server/protocol/challenge.ts';
+import { SessionBehaviour, applySession, selectSession, sessionFieldPaths, type SessionSettings } from './SessionBehaviour.tsx';
 
-type BehaviourSection = Pick<Config, 'capabilities' | 'compatibility' | 'maxFileSizeBytes' | 'knownBugs'>;
+type BehaviourSection = Pick<Config, 'capabilities' | 'compatibility' | 'maxFileSizeBytes' | 'knownBugs'> & { session: SessionSettings };
 
 const selectBehaviour = (config: Config): BehaviourSection => ({
   capabilities: config.capabilities,
   compatibility: config.compatibility,
   maxFileSizeBytes: config.maxFileSizeBytes,
   knownBugs: config.knownBugs,
+  session: selectSession(config),
 });
-const applyBehaviour = (config: Config, section: BehaviourSection): Config => ({ ...config, ...section });
+const applyBehaviour = (config: Config, { session, ...section }: BehaviourSection): Config =>
+  applySession({ ...config, ...section }, session);
 
 const mebibyte = 1024 ** 2;
 const pathOf = (bug: KnownBug) => `$.${bug.configPath}`;
@@ -23,6 +26,7 @@ const fieldPaths = [
   '$.compatibility.challengeErrorParameter',
   '$.maxFileSizeBytes',
   ...knownBugs.map(pathOf),
+  ...sessionFieldPaths,
 ];
 
 /**
@@ -56,7 +60,10 @@ export function BehaviourScreen() {
     <section className="screen" aria-labelledby="behaviour-title">
       <header className="screen-header">
         <h1 id="behaviour-title">Host behaviour</h1>
-        <p>Optional WOPI features the host declares, the upload limit, and switches that copy how other hosts read, or break, the spec.</p>
+        <p>
+          Optional WOPI features the host declares, the upload limit, how sign-ins and refreshes behave, the host&rsquo;s clock, and
+          switches that copy how other hosts read, or break, the spec.
+        </p>
       </header>
       {!draft && <p className="muted">Reading the config…</p>}
       {draft && (
@@ -106,6 +113,11 @@ export function BehaviourScreen() {
               />
             </section>
           </div>
+          <SessionBehaviour
+            draft={draft.session}
+            update={(session) => update({ session: { ...draft.session, ...session } })}
+            error={error}
+          />
           <section className="card" aria-labelledby="known-bugs-title" style={{ marginTop: 16 }}>
             <h2 id="known-bugs-title">Known host bugs (on purpose)</h2>
             <p className="hint" style={{ marginBottom: 12 }}>
