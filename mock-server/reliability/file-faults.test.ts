@@ -439,7 +439,13 @@ describe('a full disk during PutFile', () => {
       (await remote.request('POST', contents, { headers: { 'x-wopi-override': 'PUT', 'x-wopi-lock': 'L' }, body: old })).status,
       200,
     );
-    const info = (await remote.request('GET', pathOf(url))).json();
+    // FileUrl carries a freshly minted token on every CheckFileInfo; the rest must not change.
+    const fileInfo = async () => {
+      const { FileUrl, ...rest } = (await remote.request('GET', pathOf(url))).json();
+      assert.match(FileUrl, /\/contents\?access_token=/);
+      return rest;
+    };
+    const info = await fileInfo();
     const children = (await remote.request('GET', pathOf(appendPath(root, '/children')))).text;
 
     const tooBig = body('too-big', (limitKiB + 64) * 1024);
@@ -464,7 +470,7 @@ describe('a full disk during PutFile', () => {
     assert.match(JSON.parse(uploaded.text).errors[0].message, /^could not save .+: EFBIG: file too large, write; nothing was changed$/);
 
     assert.equal(sha256((await remote.request('GET', contents)).body), sha256(old));
-    assert.deepEqual((await remote.request('GET', pathOf(url))).json(), info);
+    assert.deepEqual(await fileInfo(), info);
     assert.equal((await remote.request('GET', pathOf(appendPath(root, '/children')))).text, children);
     const audit = await auditStorage(dataDir);
     assert.deepEqual(
