@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { operationNames } from '../protocol/operations.js';
 import { configWarnings, officeInvalidCharacters, type ConfigIssue } from '../analysis/config-warnings.js';
+import { checkOperation } from '../faults/json-patch.js';
 
 // The warnings are pure (no zod), so the UI computes them on a draft; re-exported for the engine.
 export { configWarnings, type ConfigIssue };
@@ -104,7 +105,11 @@ export const jsonPatchOperationSchema = z
     from: z.string().max(1024).optional(),
     value: z.unknown().optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((operation, ctx) => {
+    const invalid = checkOperation(operation);
+    if (invalid) ctx.addIssue({ code: 'custom', message: invalid });
+  });
 
 export const faultRuleInputSchema = z
   .object({
