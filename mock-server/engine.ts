@@ -246,6 +246,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const proxy = proxyTo
     ? new ReverseProxy(proxyTo, {
         log,
+        faults: store,
         logBodyLimit: context.logBodyLimit,
         wallClock,
         localOrigin: origin,

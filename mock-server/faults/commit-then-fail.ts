@@ -59,3 +59,13 @@ export function holdBackAnswer(res: Response, replace: (held: HeldAnswer) => voi
     return this;
   } as Response['end'];
 }
+
+/** The log's note for a commit-then-fail rule that fired, mocked or proxied. */
+export function committedThenFailedNote(
+  rule: { readonly id: string; readonly status?: number | undefined; readonly dropConnection?: boolean | undefined },
+  operation: string,
+  answered: number,
+): string {
+  const instead = rule.dropConnection ? 'dropped the connection' : `answered ${rule.status} instead`;
+  return `fault rule ${rule.id}: the change was committed (${operation} answered ${answered}), then ${instead}`;
+}

@@ -244,3 +244,10 @@ export function patchJsonBody(body: Buffer, contentType: string, operations: rea
   if (!outcome.ok) return { applied: false, reason: outcome.reason };
   return { applied: true, bytes: Buffer.from(JSON.stringify(outcome.value), 'utf8') };
 }
+
+/** The log's note for a patch that was applied, mocked or proxied: which operations, on what. */
+export function patchedNote(ruleId: string, operations: readonly JsonPatchOperation[]): string {
+  const shown = operations.slice(0, 6).map((o) => `${o.op} ${o.path === '' ? '(the document)' : o.path}`);
+  const more = operations.length > shown.length ? ` and ${operations.length - shown.length} more` : '';
+  return `fault rule ${ruleId}: patched the JSON answer (${shown.join(', ')}${more})`;
+}

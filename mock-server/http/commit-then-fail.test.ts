@@ -137,7 +137,7 @@ describe('phase "after": commit, then fail', () => {
     assert.equal((await getFile(h, url)).text, 'late');
   });
 
-  test('phase "after" without status or dropConnection, and phase "mutate", are refused with the path', async () => {
+  test('phase "after" without status or dropConnection, and a patch operation that cannot apply as written, are refused with the path', async () => {
     const refused = await h.admin('POST', '/api/faults', { operation: 'PutFile', phase: 'after', delayMs: 10 });
     assert.equal(refused.status, 400, refused.text);
     assert.deepEqual(refused.json().errors, [
@@ -146,10 +146,10 @@ describe('phase "after": commit, then fail', () => {
     const mutate = await h.admin('POST', '/api/faults', {
       operation: 'CheckFileInfo',
       phase: 'mutate',
-      patch: [{ op: 'remove', path: '/Size' }],
+      patch: [{ op: 'remove', path: '/Size' }, { op: 'add', path: '/Extra' }],
     });
     assert.equal(mutate.status, 400, mutate.text);
-    assert.deepEqual(mutate.json().errors, [{ path: '$.phase', message: 'phase "mutate" is not available yet' }]);
+    assert.deepEqual(mutate.json().errors, [{ path: '$.patch[1]', message: '"add" needs a value' }]);
     assert.deepEqual((await h.admin('GET', '/api/faults')).json().faults, []);
   });
 });

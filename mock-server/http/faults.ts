@@ -1,12 +1,11 @@
 import type { Request, Response } from 'express';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { pickRule, explainRule } from '../faults/rules.js';
-import { chaosNote } from '../faults/chaos.js';
+import { explainRule, fireRule } from '../faults/rules.js';
 import type { FaultRule } from '../state/config-schema.js';
 import type { Call } from './call.js';
 import type { HostContext } from './context.js';
 import { writeError } from './map-errors.js';
-import { holdBackAnswer } from '../faults/commit-then-fail.js';
+import { committedThenFailedNote, holdBackAnswer } from '../faults/commit-then-fail.js';
 
 /**
  * Applies the first fault rule that matches the request: wait, then drop the connection or
@@ -15,17 +14,8 @@ import { holdBackAnswer } from '../faults/commit-then-fail.js';
  * answers at once, not through a promise: that is every request on a host without faults.
  */
 export function applyFaults(req: Request, res: Response, call: Call, context: HostContext): boolean | Promise<boolean> {
-  const faults = context.store.config.faults;
-  if (faults.length === 0) return false;
-  const target = { operation: call.operation, method: req.method, userId: call.userId };
-  // A chaos rule that misses its draw lets the later rules be tried, as if it did not match.
-  const rule = pickRule(faults, target, (candidate) => {
-    if (candidate.probability === undefined || candidate.seed === undefined) return true;
-    const chance = { id: candidate.id, seed: candidate.seed, probability: candidate.probability };
-    const outcome = context.store.drawChaos(chance);
-    if (outcome.hit) call.notes.push(chaosNote(chance.seed, outcome, chance.probability));
-    return outcome.hit;
-  });
+  if (context.store.faults.length === 0) return false;
+  const rule = fireRule(context.store, { operation: call.operation, method: req.method, userId: call.userId }, call.notes);
   if (!rule) return false;
   return applyRule(rule, req, res, call, context);
 }
@@ -33,7 +23,6 @@ export function applyFaults(req: Request, res: Response, call: Call, context: Ho
 async function applyRule(rule: FaultRule, req: Request, res: Response, call: Call, context: HostContext): Promise<boolean> {
   call.faultId = rule.id;
   const because = `fault rule ${rule.id}: ${explainRule(rule)}`;
-  context.store.consumeFault(rule.id);
   if (rule.delayMs) {
     const abort = new AbortController();
     const onClose = () => abort.abort();
@@ -89,8 +78,7 @@ function answerForced(
 function commitThenFail(rule: FaultRule, req: Request, res: Response, call: Call, context: HostContext): void {
   holdBackAnswer(res, (held) => {
     call.sentHeaders = null;
-    const instead = rule.dropConnection ? 'dropped the connection' : `answered ${rule.status} instead`;
-    const because = `fault rule ${rule.id}: the change was committed (${call.operation} answered ${held.status}), then ${instead}`;
+    const because = committedThenFailedNote(rule, call.operation, held.status);
     if (rule.dropConnection) {
       call.notes.push(because);
       req.socket?.destroy();

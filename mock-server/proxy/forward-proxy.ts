@@ -548,6 +548,8 @@ class InterceptedExchange {
     context.log.add(
       recordProxied({
         seq: context.log.nextSeq(),
+        // Fault rules act on the reverse proxy and the mock; intercepted traffic is watched, not bent.
+        faultId: null,
         startedAt: this.startedAt,
         operation: this.operation,
         method: req.method ?? 'GET',

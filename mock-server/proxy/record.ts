@@ -25,6 +25,8 @@ export interface ProxiedExchange extends Pick<
   sentResponseHeaders: string[] | null;
   upstream: string;
   upstreamTtfbMs: number | undefined;
+  /** The fault rule that fired for the exchange, if any. */
+  faultId: string | null;
   /** Now, for reading token expiry while naming the user. */
   nowMs: number;
 }
@@ -52,7 +54,7 @@ export function recordProxied(exchange: ProxiedExchange): RecordedEntry {
     responseHeaders: exchange.sentResponseHeaders ? headerObject(exchange.sentResponseHeaders) : null,
     requestBody: exchange.requestBody && redactForm(exchange.requestBody),
     responseBody: exchange.responseBody,
-    faultId: null,
+    faultId: exchange.faultId,
     knownBugs: noKnownBugs,
     aborted: exchange.aborted,
     notes: exchange.notes,

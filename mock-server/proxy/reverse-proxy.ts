@@ -13,6 +13,10 @@ import { UpstreamTimeoutError, headerSafe, upstreamFailure } from './failures.js
 import { recordProxied, round2 } from './record.js';
 import type { ResolvedProxyTo } from './options.js';
 import { pathOf, type ProxyOrigins } from './origins.js';
+import { explainRule, fireRule, type FaultBook } from '../faults/rules.js';
+import { committedThenFailedNote } from '../faults/commit-then-fail.js';
+import { patchJsonBody, patchedNote } from '../faults/json-patch.js';
+import type { FaultRule } from '../state/config-schema.js';
 
 /** What the proxy needs from the engine around it. */
 export interface ReverseProxyContext {
@@ -25,6 +29,8 @@ export interface ReverseProxyContext {
   localOrigin: () => string;
   /** Whether an origin is one the proxy answers on (any of its names, its port). */
   isLocalOrigin: (origin: string) => boolean;
+  /** The fault rules, applied to real traffic as to mocked: before forwarding, after the upstream committed, or on its JSON answer. */
+  faults?: FaultBook;
 }
 
 /** `GET /api/status`'s `proxy`: what the WOPI listener forwards to, and how it has gone. */
@@ -133,6 +139,8 @@ class Exchange {
   private responseBody: LoggedBody | null = null;
   private responseTap: { tap: BodyTap; coding: ContentCoding; mimeType: string } | null = null;
   private failedWith: number | null = null;
+  /** The fault rule that fired for this exchange, if any. */
+  private readonly fault: FaultRule | undefined;
   /** Set once the entry is written: whatever fails after that (the upstream request we cut) is not this exchange's story. */
   private finished = false;
 
@@ -148,12 +156,42 @@ class Exchange {
     this.requestTap = new BodyTap(context.logBodyLimit);
     const length = req.headers['content-length'];
     this.hasBody = req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+    this.fault =
+      context.faults && fireRule(context.faults, { operation: this.operation, method: req.method ?? 'GET', userId: null }, this.notes);
   }
 
   start(): void {
-    const { req, res, proxy } = this;
+    const { req, res, fault } = this;
     const remoteAddress = req.socket.remoteAddress ?? '';
     res.once('close', () => this.finish(remoteAddress));
+    if (!fault?.delayMs) {
+      this.startPhase();
+      return;
+    }
+    const wait = setTimeout(() => this.startPhase(), fault.delayMs);
+    res.once('close', () => clearTimeout(wait));
+  }
+
+  /** A rule of phase "before" answers (or drops) without forwarding; the others forward and act on the answer. */
+  private startPhase(): void {
+    const { fault } = this;
+    if (!fault) return this.forward();
+    const because = `fault rule ${fault.id}: ${explainRule(fault)}`;
+    if (fault.body)
+      this.notes.push(`fault rule ${fault.id}: body actions bend mocked answers only; the upstream's answer passes as it came`);
+    if ((fault.phase ?? 'before') !== 'before') return this.forward();
+    if (fault.status !== undefined) {
+      this.req.resume();
+      return this.answerForced(fault, fault.status, because);
+    }
+    this.notes.push(because);
+    if (fault.dropConnection) this.req.socket.destroy();
+    else this.forward();
+  }
+
+  private forward(): void {
+    const { req, proxy } = this;
+    const remoteAddress = req.socket.remoteAddress ?? '';
     if (proxy.options.insecure) this.notes.push(insecureNote);
     const outgoing = toUpstreamHeaders(req.rawHeaders, { origins: proxy.origins, upstreamHost: proxy.options.upstreamHost, remoteAddress });
     this.noteRewrites('restored toward the upstream', outgoing.rewrites);
@@ -203,6 +241,7 @@ class Exchange {
     if (this.timer) clearTimeout(this.timer);
     this.ttfbMs = round2(performance.now() - this.startedHr);
     const status = upstreamRes.statusCode ?? 502;
+    if (this.fault?.phase === 'after') return this.commitThenFail(upstreamRes, status);
     const { headers, rewrites } = toClientHeaders(upstreamRes.rawHeaders, proxy.origins, proxy.options.rewriteAll);
     this.noteRewrites('moved to this origin', rewrites);
     res.sendDate = false; // the upstream's Date, not ours
@@ -228,6 +267,9 @@ class Exchange {
     if (coding !== 'other' && isJson(mimeType) && (declared === null || declared <= maxRewrittenJsonBytes)) {
       this.bufferJson(upstreamRes, status, headers, mimeType, coding);
     } else {
+      this.patchNotApplied(
+        coding === 'other' ? `the answer is ${upstreamRes.headers['content-encoding']}-encoded` : 'the answer is not JSON, or over 1 MiB',
+      );
       this.stream(upstreamRes, status, headers, mimeType, coding);
     }
   }
@@ -271,6 +313,7 @@ class Exchange {
       upstreamRes.off('data', onData);
       upstreamRes.off('end', onEnd);
       this.notes.push(`JSON answer over ${maxRewrittenJsonBytes} bytes: passed without rewriting`);
+      this.patchNotApplied('the JSON answer is over 1 MiB');
       this.stream(upstreamRes, status, headers, mimeType, coding, chunks);
     };
     const onEnd = () => {
@@ -295,6 +338,7 @@ class Exchange {
     let out = wire;
     if (content === null) {
       bodyNotes.push(`the ${coding} body could not be decoded (or is over ${maxRewrittenJsonBytes} bytes decoded): passed as it came`);
+      this.patchNotApplied(`the ${coding} body could not be decoded`);
     } else {
       const text = utf8(content);
       const rewritten = text === null ? null : rewriteJson(text, this.operation, proxy.origins, proxy.options.rewriteAll);
@@ -303,6 +347,11 @@ class Exchange {
       else if (rewritten.rewrites.length > 0) {
         this.noteRewrites('moved to this origin', rewritten.rewrites);
         content = Buffer.from(rewritten.text, 'utf8');
+        out = encodeContent(content, coding);
+      }
+      const patched = this.mutate(content, mimeType);
+      if (patched) {
+        content = patched;
         out = encodeContent(content, coding);
       }
       if (coding !== 'identity')
@@ -342,10 +391,14 @@ class Exchange {
       return;
     }
     this.failedWith = failure.status;
-    const body = Buffer.from(`${failure.cause}\n`, 'utf8');
+    this.answerLocally(failure.status, { serverError: `reverse proxy: ${failure.cause}`, text: failure.cause });
+  }
+
+  /** An answer of the proxy's own, saying why in X-WOPI-ServerError and in a line of text. */
+  private answerLocally(status: number, why: { serverError: string; text: string; headers?: string[] } | null): void {
+    const body = Buffer.from(why ? `${why.text}\n` : '', 'utf8');
     const headers = [
-      'X-WOPI-ServerError',
-      headerSafe(`reverse proxy: ${failure.cause}`),
+      ...(why ? ['X-WOPI-ServerError', headerSafe(why.serverError), ...(why.headers ?? [])] : []),
       'Content-Type',
       'text/plain; charset=utf-8',
       'Content-Length',
@@ -361,8 +414,54 @@ class Exchange {
       sha256: sha256Hex(body),
       notes: [],
     };
-    this.writeHead(failure.status, undefined, headers, true);
-    res.end(body);
+    this.writeHead(status, undefined, headers, true);
+    this.res.end(body);
+  }
+
+  /** Phase "mutate": the rule's patch on the (decoded, rewritten) JSON answer; null leaves it as it is. */
+  private mutate(content: Buffer, mimeType: string): Buffer | null {
+    const { fault } = this;
+    if (fault?.phase !== 'mutate' || !fault.patch) return null;
+    const outcome = patchJsonBody(content, mimeType, fault.patch);
+    if (!outcome.applied) {
+      this.patchNotApplied(outcome.reason);
+      return null;
+    }
+    this.notes.push(patchedNote(fault.id, fault.patch));
+    return outcome.bytes;
+  }
+
+  private patchNotApplied(reason: string): void {
+    const { fault } = this;
+    if (fault?.phase === 'mutate') this.notes.push(`fault rule ${fault.id}: patch not applied, ${reason}; the answer passed as it came`);
+  }
+
+  /**
+   * Phase "after": the upstream got the request and answered, so its change is made; the client
+   * never sees that answer (it is read to the end, keeping the pooled connection) and gets the
+   * rule's status, or a dropped connection, instead.
+   */
+  private commitThenFail(upstreamRes: IncomingMessage, status: number): void {
+    const fault = this.fault!;
+    this.proxy.count('forwarded');
+    upstreamRes.resume();
+    upstreamRes.once('end', () => {
+      const because = committedThenFailedNote(fault, this.operation, status);
+      if (fault.dropConnection) {
+        this.notes.push(because);
+        this.req.socket.destroy();
+        return;
+      }
+      this.answerForced(fault, fault.status!, because);
+    });
+  }
+
+  /** The rule's status, answered by the proxy itself, with Retry-After when the rule has one. */
+  private answerForced(fault: FaultRule, status: number, because: string): void {
+    this.notes.push(because);
+    const headers = fault.retryAfter === undefined ? [] : ['Retry-After', String(fault.retryAfter)];
+    if (status < 400) this.answerLocally(status, null);
+    else this.answerLocally(status, { serverError: `forced by ${because}`, text: `forced by ${because}`, headers });
   }
 
   private noteRewrites(what: string, rewrites: readonly Rewrite[]): void {
@@ -429,6 +528,7 @@ class Exchange {
         notes: this.notes,
         upstream: proxy.options.upstream,
         upstreamTtfbMs: this.ttfbMs,
+        faultId: this.fault?.id ?? null,
         nowMs: context.wallClock(),
       }),
     );

@@ -180,10 +180,6 @@ export const faultRuleInputSchema = z
     message: 'body actions are not available yet',
     path: ['body'],
   })
-  .refine((r) => r.phase !== 'mutate', {
-    message: 'phase "mutate" is not available yet',
-    path: ['phase'],
-  })
   .refine((r) => r.phase !== 'after' || r.status !== undefined || r.dropConnection === true, {
     message: 'phase "after" replaces the committed answer, so it needs status or dropConnection',
     path: ['phase'],

@@ -88,6 +88,11 @@ export class Store extends EventEmitter<StoreEvents> {
     return this.current;
   }
 
+  /** The active fault rules, in the order they are tried (with drawChaos and consumeFault: a FaultBook). */
+  get faults(): readonly FaultRule[] {
+    return this.current.faults;
+  }
+
   get warnings(): ConfigIssue[] {
     return this.warningsNow;
   }
