@@ -7,6 +7,7 @@ import type { Call } from './call.js';
 import type { HostContext } from './context.js';
 import { writeError } from './map-errors.js';
 import { holdBackAnswer } from '../faults/commit-then-fail.js';
+import { bodyActionNote, planBodyAction, sendPlan } from '../faults/body-actions.js';
 
 /**
  * Applies the first fault rule that matches the request: wait, then drop the connection or
@@ -46,6 +47,7 @@ async function applyRule(rule: FaultRule, req: Request, res: Response, call: Cal
       res.off('close', onClose);
     }
   }
+  if (rule.body) bendBody(rule, rule.body, res, call);
   if (rule.phase === 'after') {
     commitThenFail(rule, req, res, call, context);
     return false;
@@ -56,7 +58,7 @@ async function applyRule(rule: FaultRule, req: Request, res: Response, call: Cal
     return true;
   }
   if (rule.status === undefined) {
-    call.notes.push(because);
+    if (!rule.body) call.notes.push(because);
     return false;
   }
   answerForced(rule, rule.status, because, req, res, call, context);
@@ -98,4 +100,22 @@ function commitThenFail(rule: FaultRule, req: Request, res: Response, call: Call
     }
     answerForced(rule, rule.status!, because, req, res, call, context);
   });
+}
+
+/**
+ * A body action: the handler (or a forced status) answers as usual, its answer is held back
+ * whole, then sent bent. The note says what went out; the log's bytes are those written here.
+ */
+function bendBody(rule: FaultRule, action: NonNullable<FaultRule['body']>, res: Response, call: Call): void {
+  holdBackAnswer(
+    res,
+    (held) => {
+      // The handler's record of its headers describes the held answer, not the bent one.
+      call.sentHeaders = null;
+      const plan = planBodyAction(action, { status: held.status, headers: held.headers, body: held.body ?? Buffer.alloc(0) });
+      call.notes.push(bodyActionNote(rule.id, plan));
+      sendPlan(res, plan, () => call.notes.push('the client closed the connection before the bent answer was complete'));
+    },
+    { keepBody: true },
+  );
 }
