@@ -251,3 +251,8 @@ export function patchedNote(ruleId: string, operations: readonly JsonPatchOperat
   const more = operations.length > shown.length ? ` and ${operations.length - shown.length} more` : '';
   return `fault rule ${ruleId}: patched the JSON answer (${shown.join(', ')}${more})`;
 }
+
+/** The log's note for a patch that could not apply: the answer went out as it was. */
+export function patchNotAppliedNote(ruleId: string, reason: string): string {
+  return `fault rule ${ruleId}: patch not applied, ${reason}; the answer passed as it came`;
+}

@@ -146,7 +146,10 @@ describe('phase "after": commit, then fail', () => {
     const mutate = await h.admin('POST', '/api/faults', {
       operation: 'CheckFileInfo',
       phase: 'mutate',
-      patch: [{ op: 'remove', path: '/Size' }, { op: 'add', path: '/Extra' }],
+      patch: [
+        { op: 'remove', path: '/Size' },
+        { op: 'add', path: '/Extra' },
+      ],
     });
     assert.equal(mutate.status, 400, mutate.text);
     assert.deepEqual(mutate.json().errors, [{ path: '$.patch[1]', message: '"add" needs a value' }]);

@@ -6,6 +6,8 @@ import type { Call } from './call.js';
 import type { HostContext } from './context.js';
 import { writeError } from './map-errors.js';
 import { committedThenFailedNote, holdBackAnswer } from '../faults/commit-then-fail.js';
+import { patchJsonBody, patchNotAppliedNote, patchedNote, type JsonPatchOperation } from '../faults/json-patch.js';
+import { bodyActionNote, planBodyAction, sendPlan } from '../faults/body-actions.js';
 
 /**
  * Applies the first fault rule that matches the request: wait, then drop the connection or
@@ -35,6 +37,11 @@ async function applyRule(rule: FaultRule, req: Request, res: Response, call: Cal
       res.off('close', onClose);
     }
   }
+  if (rule.phase === 'mutate') {
+    mutateAnswer(rule, rule.patch!, res, call);
+    return false;
+  }
+  if (rule.body) bendBody(rule, rule.body, res, call);
   if (rule.phase === 'after') {
     commitThenFail(rule, req, res, call, context);
     return false;
@@ -45,7 +52,7 @@ async function applyRule(rule: FaultRule, req: Request, res: Response, call: Cal
     return true;
   }
   if (rule.status === undefined) {
-    call.notes.push(because);
+    if (!rule.body) call.notes.push(because);
     return false;
   }
   answerForced(rule, rule.status, because, req, res, call, context);
@@ -86,4 +93,45 @@ function commitThenFail(rule: FaultRule, req: Request, res: Response, call: Call
     }
     answerForced(rule, rule.status!, because, req, res, call, context);
   });
+}
+
+/**
+ * A body action: the handler (or a forced status) answers as usual, its answer is held back
+ * whole, then sent bent. The note says what went out; the log's bytes are those written here.
+ */
+function bendBody(rule: FaultRule, action: NonNullable<FaultRule['body']>, res: Response, call: Call): void {
+  holdBackAnswer(
+    res,
+    (held) => {
+      // The handler's record of its headers describes the held answer, not the bent one.
+      call.sentHeaders = null;
+      const plan = planBodyAction(action, { status: held.status, headers: held.headers, body: held.body ?? Buffer.alloc(0) });
+      call.notes.push(bodyActionNote(rule.id, plan));
+      sendPlan(res, plan, () => call.notes.push('the client closed the connection before the bent answer was complete'));
+    },
+    { keepBody: true },
+  );
+}
+
+/**
+ * Phase "mutate": the handler answers as usual; its answer is held back whole and sent with the
+ * rule's patch applied to the JSON, under the same status and headers (Content-Length made to fit).
+ */
+function mutateAnswer(rule: FaultRule, patch: readonly JsonPatchOperation[], res: Response, call: Call): void {
+  holdBackAnswer(
+    res,
+    (held) => {
+      call.sentHeaders = null;
+      const body = held.body ?? Buffer.alloc(0);
+      const outcome = patchJsonBody(body, String(held.headers['content-type'] ?? ''), patch);
+      call.notes.push(outcome.applied ? patchedNote(rule.id, patch) : patchNotAppliedNote(rule.id, outcome.reason));
+      const out = outcome.applied ? outcome.bytes : body;
+      res.statusCode = held.status;
+      for (const [name, value] of Object.entries(held.headers))
+        if (value !== undefined && name !== 'content-length') res.setHeader(name, value);
+      res.setHeader('Content-Length', out.length);
+      res.end(out);
+    },
+    { keepBody: true },
+  );
 }

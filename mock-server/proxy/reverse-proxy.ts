@@ -15,7 +15,7 @@ import type { ResolvedProxyTo } from './options.js';
 import { pathOf, type ProxyOrigins } from './origins.js';
 import { explainRule, fireRule, type FaultBook } from '../faults/rules.js';
 import { committedThenFailedNote } from '../faults/commit-then-fail.js';
-import { patchJsonBody, patchedNote } from '../faults/json-patch.js';
+import { patchJsonBody, patchNotAppliedNote, patchedNote } from '../faults/json-patch.js';
 import type { FaultRule } from '../state/config-schema.js';
 
 /** What the proxy needs from the engine around it. */
@@ -433,7 +433,7 @@ class Exchange {
 
   private patchNotApplied(reason: string): void {
     const { fault } = this;
-    if (fault?.phase === 'mutate') this.notes.push(`fault rule ${fault.id}: patch not applied, ${reason}; the answer passed as it came`);
+    if (fault?.phase === 'mutate') this.notes.push(patchNotAppliedNote(fault.id, reason));
   }
 
   /**

@@ -176,8 +176,12 @@ export const faultRuleInputSchema = z
     message: 'exceptOperations goes with operation "*"',
     path: ['exceptOperations'],
   })
-  .refine((r) => r.body === undefined, {
-    message: 'body actions are not available yet',
+  .refine((r) => !(r.body?.kind === 'empty200' && r.status !== undefined), {
+    message: 'body "empty200" answers 200 itself, so it cannot go with status',
+    path: ['body'],
+  })
+  .refine((r) => !(r.body !== undefined && r.phase !== undefined && r.phase !== 'before'), {
+    message: 'body bends the real answer (the change is committed anyway), so it goes with phase "before" or no phase',
     path: ['body'],
   })
   .refine((r) => r.phase !== 'after' || r.status !== undefined || r.dropConnection === true, {
