@@ -8,13 +8,16 @@ import { parseArgs } from 'node:util';
 import { Operation } from '../mock-server/protocol/operations.js';
 import type { ChildMessage, EngineReady, MemorySample } from './ipc.js';
 import { Stats } from './stats.js';
-import { Device, type InstalledRule } from './workload.js';
-import { judgeMemory, formatReport, type MemoryLimits, type SoakReport } from './report.js';
+import { Device } from './workload.js';
+import { burstRules, steadyRules, type InstalledRule, type PlannedRule } from './fault-plan.js';
+import { judgeMemory, formatReport, summarizeFaults, type MemoryLimits, type SoakReport } from './report.js';
 
 /**
  * `npm run soak`: many simulated Office devices against one engine over real HTTPS on loopback,
- * for a bounded time, with a slice of forced faults; then a report of requests served, unforced
- * errors (must be 0), latency, and the engine's memory over time (must stay flat after warm-up).
+ * for a bounded time, with a slice of forced faults (per-user rules on some devices; seeded chaos,
+ * Retry-After bursts and commit-then-fail saves for everyone, fault-plan.ts); then a report of
+ * requests served, unforced errors (must be 0), what each fault rule forced, latency, and the
+ * engine's memory over time (must stay flat after warm-up).
  * Exit status: 0 pass, 1 fail, 2 bad flags. See README "Soak".
  */
 
@@ -32,6 +35,10 @@ const usage = `usage: npm run soak -- [options]
   --self-check             also add a fault rule the devices are not told about (5 × 500 on
                            CheckFileInfo): the soak must then report 5 unforced errors and fail
   --help`;
+
+/** How often the counted Retry-After bursts (throttle, maintenance) are put back, the first one this long after the start. */
+const burstEveryMs = 10_000;
+const firstBurstAfterMs = 2_000;
 
 /** Token lifetimes short enough that codes and tokens expire, are renewed and are purged during the run. */
 const soakTokenTtlSeconds = { authorizationCode: 10, oauthAccessToken: 20, refreshToken: 60, wopiAccessToken: 20 };
@@ -208,6 +215,44 @@ async function admin<T = unknown>(ready: EngineReady, method: string, route: str
   return { status, json: (text ? JSON.parse(text) : null) as T };
 }
 
+/** Known to the devices before the host has it, so no answer it forces can arrive unexplained. */
+async function install(ready: EngineReady, rules: InstalledRule[], planned: PlannedRule): Promise<void> {
+  rules.push(planned.rule);
+  const added = await admin(ready, 'POST', '/api/faults', planned.body);
+  if (added.status !== 201) throw new Error(`POST /api/faults answered ${added.status}: ${JSON.stringify(added.json)}`);
+}
+
+/**
+ * Puts the counted bursts back every burstEveryMs while the devices run, removing the previous
+ * burst's rules first (gone already when all their hits were used: a 404 then), so rules are
+ * added and removed under load and the list stays short. The rules stay in `rules`: an answer a
+ * removed rule forced may still be on its way.
+ */
+function scheduleBursts(ready: EngineReady, rules: InstalledRule[], onError: (error: Error) => void): () => Promise<void> {
+  let n = 0;
+  let previous: PlannedRule[] = [];
+  let running: Promise<void> = Promise.resolve();
+  const burst = async () => {
+    for (const old of previous) {
+      const removed = await admin(ready, 'DELETE', `/api/faults/${old.rule.id}`);
+      if (removed.status !== 204 && removed.status !== 404) throw new Error(`DELETE /api/faults/${old.rule.id} answered ${removed.status}`);
+    }
+    previous = burstRules(++n);
+    for (const planned of previous) await install(ready, rules, planned);
+  };
+  const tick = () => void (running = running.then(burst).catch((error: unknown) => onError(error as Error)));
+  let interval: NodeJS.Timeout | undefined;
+  const first = setTimeout(() => {
+    tick();
+    interval = setInterval(tick, burstEveryMs);
+  }, firstBurstAfterMs);
+  return async () => {
+    clearTimeout(first);
+    clearInterval(interval);
+    await running;
+  };
+}
+
 /** The UI's live stream, as an open desktop window would hold it: read and counted, never stored. */
 function followStream(ready: EngineReady): { events: () => number; close: () => void } {
   const url = new URL(ready.adminUrl);
@@ -262,7 +307,7 @@ async function configure(
     for (const rule of wanted) {
       const added = await admin<{ id: string }>(ready, 'POST', '/api/faults', rule);
       if (added.status !== 201) throw new Error(`POST /api/faults answered ${added.status}: ${JSON.stringify(added.json)}`);
-      rules.push({ id: added.json.id, userId, operation: rule.operation, drop: rule.dropConnection === true });
+      rules.push({ id: added.json.id, kind: 'device', userId, operation: rule.operation, drop: rule.dropConnection === true });
     }
   }
   if (selfCheck) {
@@ -270,6 +315,7 @@ async function configure(
     const added = await admin(ready, 'POST', '/api/faults', { operation: Operation.CheckFileInfo, status: 500, remaining: 5 });
     if (added.status !== 201) throw new Error(`POST /api/faults answered ${added.status}: ${JSON.stringify(added.json)}`);
   }
+  for (const planned of steadyRules()) await install(ready, rules, planned);
   const oauth = put.json.config.oauth;
   return { rules, clientId: oauth.clientId, clientSecret: oauth.clientSecret, redirectUri: oauth.redirectUris[0] ?? 'https://localhost' };
 }
@@ -325,6 +371,7 @@ async function main(): Promise<number> {
       () => void sampleNow().catch((error: unknown) => stats.record('memory sample', 'unforced', 0, (error as Error).message)),
       opts.sampleEveryMs,
     );
+    const stopBursts = scheduleBursts(ready, rules, (error) => stats.record('fault bursts', 'unforced', 0, error.message));
     const devices = userIds.map((id, i) => new Device(id, ctx, i >= opts.clients - opts.fresh, soakTokenTtlSeconds.refreshToken * 1000));
     // Staggered, as phones do not all start at the same instant.
     await Promise.all(
@@ -333,6 +380,7 @@ async function main(): Promise<number> {
         await device.run();
       }),
     );
+    await stopBursts();
     clearInterval(sampler);
     await sampleNow();
     stream.close();
@@ -356,6 +404,7 @@ async function main(): Promise<number> {
         unforced: stats.count('unforced'),
       },
       forcedReasons: Object.fromEntries(stats.reasons.forced),
+      faults: summarizeFaults(rules, stats),
       intendedReasons: Object.fromEntries(stats.reasons.intended),
       unforcedSamples: stats.unforcedSamples,
       latencyMs: stats.overall(),
