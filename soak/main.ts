@@ -33,7 +33,9 @@ const usage = `usage: npm run soak -- [options]
   --max-rss-growth <MiB>   allowed growth of the engine's RSS after warm-up (default 64)
   --json-report <file>     also write the report as JSON
   --self-check             also add a fault rule the devices are not told about (5 × 500 on
-                           CheckFileInfo): the soak must then report 5 unforced errors and fail
+                           CheckFileInfo), and one they are told commits PutFile before its 500
+                           but does not (3 × 500 on PutFile, before the handler): the soak must
+                           then report 8 unforced errors (5 answers, 3 read-backs) and fail
   --help`;
 
 /** How often the counted Retry-After bursts (throttle, maintenance) are put back, the first one this long after the start. */
@@ -314,6 +316,11 @@ async function configure(
     // Not in `rules`: no device can explain these answers, so each must count as unforced.
     const added = await admin(ready, 'POST', '/api/faults', { operation: Operation.CheckFileInfo, status: 500, remaining: 5 });
     if (added.status !== 201) throw new Error(`POST /api/faults answered ${added.status}: ${JSON.stringify(added.json)}`);
+    // Passed off as commit-then-fail, though it fails before the handler: the read-backs must catch it.
+    await install(ready, rules, {
+      rule: { id: 'soak-self-check-not-committed', kind: 'commitThenFail', operation: Operation.PutFile, drop: false },
+      body: { id: 'soak-self-check-not-committed', operation: Operation.PutFile, status: 500, remaining: 3 },
+    });
   }
   for (const planned of steadyRules()) await install(ready, rules, planned);
   const oauth = put.json.config.oauth;
