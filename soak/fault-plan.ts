@@ -110,6 +110,9 @@ export function forcedRuleId(detail: string): string | null {
   return /^forced by fault rule ([\w-]+):/.exec(detail)?.[1] ?? null;
 }
 
+/** The date form the host sends (RFC 9110 §5.6.7); Date.parse alone would take "-1" for a year. */
+const imfFixdate = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
 /**
  * How long to wait before retrying, from a Retry-After header (delay-seconds or an HTTP date,
  * RFC 9110 §10.2.3), capped so a soak never sleeps long; null when there is no usable header.
@@ -119,10 +122,7 @@ export function retryAfterMs(header: string | undefined, now: number, capMs: num
   const value = header.trim();
   let ms: number;
   if (/^\d+$/.test(value)) ms = Number(value) * 1000;
-  else {
-    const at = Date.parse(value);
-    if (Number.isNaN(at)) return null;
-    ms = Math.max(0, at - now);
-  }
+  else if (imfFixdate.test(value)) ms = Math.max(0, Date.parse(value) - now);
+  else return null;
   return Math.min(ms, capMs);
 }
