@@ -107,7 +107,7 @@ export function ruleApplies(rule: InstalledRule, userId: string, operation: stri
 
 /** The rule id a forced answer names ("forced by fault rule <id>: …"), or null. */
 export function forcedRuleId(detail: string): string | null {
-  return /^forced by fault rule ([\w-]+):/.exec(detail)?.[1] ?? null;
+  return /^forced by fault rule ([\w-]+)/.exec(detail)?.[1] ?? null;
 }
 
 /** The date form the host sends (RFC 9110 §5.6.7); Date.parse alone would take "-1" for a year. */

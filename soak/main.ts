@@ -25,7 +25,9 @@ const usage = `usage: npm run soak -- [options]
 
   --duration <time>        how long the devices run: 600, 90s, 10m (default 10m)
   --clients <n>            simulated devices, each its own user (default 32)
-  --faulty <n>             of those, devices whose user has fault rules (default clients / 8)
+  --faulty <n>             of those, devices whose user has fault rules of its own (default
+                           clients / 8); every device meets the run-wide ones (seeded chaos 503,
+                           commit-then-fail PutFile 500, 429 and 503 bursts with Retry-After)
   --fresh-connections <n>  of those, devices that open a TLS connection per request (default clients / 8)
   --sample-every <time>    memory sample interval (default 10s; at least 1s)
   --warmup <time>          samples before this are not judged (default 25% of the duration, at most 2m)
