@@ -8,13 +8,16 @@ import { parseArgs } from 'node:util';
 import { Operation } from '../mock-server/protocol/operations.js';
 import type { ChildMessage, EngineReady, MemorySample } from './ipc.js';
 import { Stats } from './stats.js';
-import { Device, type InstalledRule } from './workload.js';
-import { judgeMemory, formatReport, type MemoryLimits, type SoakReport } from './report.js';
+import { Device } from './workload.js';
+import { burstRules, steadyRules, type InstalledRule, type PlannedRule } from './fault-plan.js';
+import { judgeMemory, formatReport, summarizeFaults, type MemoryLimits, type SoakReport } from './report.js';
 
 /**
  * `npm run soak`: many simulated Office devices against one engine over real HTTPS on loopback,
- * for a bounded time, with a slice of forced faults; then a report of requests served, unforced
- * errors (must be 0), latency, and the engine's memory over time (must stay flat after warm-up).
+ * for a bounded time, with a slice of forced faults (per-user rules on some devices; seeded chaos,
+ * Retry-After bursts and commit-then-fail saves for everyone, fault-plan.ts); then a report of
+ * requests served, unforced errors (must be 0), what each fault rule forced, latency, and the
+ * engine's memory over time (must stay flat after warm-up).
  * Exit status: 0 pass, 1 fail, 2 bad flags. See README "Soak".
  */
 
@@ -22,7 +25,9 @@ const usage = `usage: npm run soak -- [options]
 
   --duration <time>        how long the devices run: 600, 90s, 10m (default 10m)
   --clients <n>            simulated devices, each its own user (default 32)
-  --faulty <n>             of those, devices whose user has fault rules (default clients / 8)
+  --faulty <n>             of those, devices whose user has fault rules of its own (default
+                           clients / 8); every device meets the run-wide ones (seeded chaos 503,
+                           commit-then-fail PutFile 500, 429 and 503 bursts with Retry-After)
   --fresh-connections <n>  of those, devices that open a TLS connection per request (default clients / 8)
   --sample-every <time>    memory sample interval (default 10s; at least 1s)
   --warmup <time>          samples before this are not judged (default 25% of the duration, at most 2m)
@@ -30,8 +35,14 @@ const usage = `usage: npm run soak -- [options]
   --max-rss-growth <MiB>   allowed growth of the engine's RSS after warm-up (default 64)
   --json-report <file>     also write the report as JSON
   --self-check             also add a fault rule the devices are not told about (5 × 500 on
-                           CheckFileInfo): the soak must then report 5 unforced errors and fail
+                           CheckFileInfo), and one they are told commits PutFile before its 500
+                           but does not (3 × 500 on PutFile, before the handler): the soak must
+                           then report 8 unforced errors (5 answers, 3 read-backs) and fail
   --help`;
+
+/** How often the counted Retry-After bursts (throttle, maintenance) are put back, the first one this long after the start. */
+const burstEveryMs = 10_000;
+const firstBurstAfterMs = 2_000;
 
 /** Token lifetimes short enough that codes and tokens expire, are renewed and are purged during the run. */
 const soakTokenTtlSeconds = { authorizationCode: 10, oauthAccessToken: 20, refreshToken: 60, wopiAccessToken: 20 };
@@ -208,6 +219,44 @@ async function admin<T = unknown>(ready: EngineReady, method: string, route: str
   return { status, json: (text ? JSON.parse(text) : null) as T };
 }
 
+/** Known to the devices before the host has it, so no answer it forces can arrive unexplained. */
+async function install(ready: EngineReady, rules: InstalledRule[], planned: PlannedRule): Promise<void> {
+  rules.push(planned.rule);
+  const added = await admin(ready, 'POST', '/api/faults', planned.body);
+  if (added.status !== 201) throw new Error(`POST /api/faults answered ${added.status}: ${JSON.stringify(added.json)}`);
+}
+
+/**
+ * Puts the counted bursts back every burstEveryMs while the devices run, removing the previous
+ * burst's rules first (gone already when all their hits were used: a 404 then), so rules are
+ * added and removed under load and the list stays short. The rules stay in `rules`: an answer a
+ * removed rule forced may still be on its way.
+ */
+function scheduleBursts(ready: EngineReady, rules: InstalledRule[], onError: (error: Error) => void): () => Promise<void> {
+  let n = 0;
+  let previous: PlannedRule[] = [];
+  let running: Promise<void> = Promise.resolve();
+  const burst = async () => {
+    for (const old of previous) {
+      const removed = await admin(ready, 'DELETE', `/api/faults/${old.rule.id}`);
+      if (removed.status !== 204 && removed.status !== 404) throw new Error(`DELETE /api/faults/${old.rule.id} answered ${removed.status}`);
+    }
+    previous = burstRules(++n);
+    for (const planned of previous) await install(ready, rules, planned);
+  };
+  const tick = () => void (running = running.then(burst).catch((error: unknown) => onError(error as Error)));
+  let interval: NodeJS.Timeout | undefined;
+  const first = setTimeout(() => {
+    tick();
+    interval = setInterval(tick, burstEveryMs);
+  }, firstBurstAfterMs);
+  return async () => {
+    clearTimeout(first);
+    clearInterval(interval);
+    await running;
+  };
+}
+
 /** The UI's live stream, as an open desktop window would hold it: read and counted, never stored. */
 function followStream(ready: EngineReady): { events: () => number; close: () => void } {
   const url = new URL(ready.adminUrl);
@@ -262,14 +311,20 @@ async function configure(
     for (const rule of wanted) {
       const added = await admin<{ id: string }>(ready, 'POST', '/api/faults', rule);
       if (added.status !== 201) throw new Error(`POST /api/faults answered ${added.status}: ${JSON.stringify(added.json)}`);
-      rules.push({ id: added.json.id, userId, operation: rule.operation, drop: rule.dropConnection === true });
+      rules.push({ id: added.json.id, kind: 'device', userId, operation: rule.operation, drop: rule.dropConnection === true });
     }
   }
   if (selfCheck) {
     // Not in `rules`: no device can explain these answers, so each must count as unforced.
     const added = await admin(ready, 'POST', '/api/faults', { operation: Operation.CheckFileInfo, status: 500, remaining: 5 });
     if (added.status !== 201) throw new Error(`POST /api/faults answered ${added.status}: ${JSON.stringify(added.json)}`);
+    // Passed off as commit-then-fail, though it fails before the handler: the read-backs must catch it.
+    await install(ready, rules, {
+      rule: { id: 'soak-self-check-not-committed', kind: 'commitThenFail', operation: Operation.PutFile, drop: false },
+      body: { id: 'soak-self-check-not-committed', operation: Operation.PutFile, status: 500, remaining: 3 },
+    });
   }
+  for (const planned of steadyRules()) await install(ready, rules, planned);
   const oauth = put.json.config.oauth;
   return { rules, clientId: oauth.clientId, clientSecret: oauth.clientSecret, redirectUri: oauth.redirectUris[0] ?? 'https://localhost' };
 }
@@ -325,6 +380,7 @@ async function main(): Promise<number> {
       () => void sampleNow().catch((error: unknown) => stats.record('memory sample', 'unforced', 0, (error as Error).message)),
       opts.sampleEveryMs,
     );
+    const stopBursts = scheduleBursts(ready, rules, (error) => stats.record('fault bursts', 'unforced', 0, error.message));
     const devices = userIds.map((id, i) => new Device(id, ctx, i >= opts.clients - opts.fresh, soakTokenTtlSeconds.refreshToken * 1000));
     // Staggered, as phones do not all start at the same instant.
     await Promise.all(
@@ -333,6 +389,7 @@ async function main(): Promise<number> {
         await device.run();
       }),
     );
+    await stopBursts();
     clearInterval(sampler);
     await sampleNow();
     stream.close();
@@ -356,6 +413,7 @@ async function main(): Promise<number> {
         unforced: stats.count('unforced'),
       },
       forcedReasons: Object.fromEntries(stats.reasons.forced),
+      faults: summarizeFaults(rules, stats),
       intendedReasons: Object.fromEntries(stats.reasons.intended),
       unforcedSamples: stats.unforcedSamples,
       latencyMs: stats.overall(),

@@ -1,10 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EngineCounters } from '../mock-server/engine.js';
-import { judgeMemory } from './report.js';
+import { formatReport, judgeMemory, summarizeFaults, type SoakReport } from './report.js';
 import type { MemorySample } from './ipc.js';
+import type { InstalledRule } from './fault-plan.js';
 
-/** The memory verdict on made-up samples: what passes, and each way it fails. */
+/** The memory verdict on made-up samples: what passes, and each way it fails; the fault counts and how they are printed. */
 
 const MiB = 2 ** 20;
 const counters = (over: Partial<EngineCounters> = {}): EngineCounters => ({
@@ -116,6 +117,93 @@ describe('judgeMemory', () => {
     );
     assert.deepEqual(verdict.problems, [
       'only 2 memory samples after the warm-up; lengthen --duration or shorten --sample-every (at least 4 are needed)',
+    ]);
+  });
+});
+
+describe('fault rule counts', () => {
+  const rules: InstalledRule[] = [
+    { id: 'f-1', kind: 'device', userId: 'u1', operation: 'CheckFileInfo', drop: false },
+    { id: 'f-2', kind: 'device', userId: 'u1', operation: 'EnumerateChildren', drop: true },
+    { id: 'soak-chaos-503', kind: 'chaos', operation: 'CheckFileInfo', drop: false },
+    { id: 'soak-throttle-429-1', kind: 'throttle', operation: 'GetFile', drop: false },
+    { id: 'soak-throttle-429-2', kind: 'throttle', operation: 'GetFile', drop: false },
+    { id: 'soak-maintenance-503-1', kind: 'maintenance', operation: '*', exceptOperations: ['Authorize', 'Token'], drop: false },
+    { id: 'soak-commit-then-fail-500', kind: 'commitThenFail', operation: 'PutFile', drop: false },
+  ];
+  const seen = {
+    forcedByRule: new Map([
+      ['f-1', 4],
+      ['f-2', 6],
+      ['soak-chaos-503', 7],
+      ['soak-throttle-429-1', 3],
+      ['soak-throttle-429-2', 2],
+      ['soak-commit-then-fail-500', 9],
+    ]),
+    retries: { waits: 5, waitedMs: 5000, recovered: 4, abandoned: 1 },
+    commitThenFail: { verified: 8, mismatched: 0, unverified: 1 },
+  };
+
+  test('forced answers are summed per kind of rule, with how many rules of each kind there were', () => {
+    const faults = summarizeFaults(rules, seen);
+    assert.deepEqual(faults.byKind, {
+      device: { rules: 2, forced: 10 },
+      chaos: { rules: 1, forced: 7 },
+      throttle: { rules: 2, forced: 5 },
+      maintenance: { rules: 1, forced: 0 },
+      commitThenFail: { rules: 1, forced: 9 },
+    });
+    assert.deepEqual(faults.retries, seen.retries);
+    assert.deepEqual(faults.commitThenFail, seen.commitThenFail);
+  });
+
+  test('the summary is a copy: counting on after it was taken does not change it', () => {
+    const retries = { ...seen.retries };
+    const faults = summarizeFaults(rules, { ...seen, retries });
+    retries.waits++;
+    assert.equal(faults.retries.waits, 5);
+  });
+
+  test('the report prints each kind that had rules, flags one that never fired, and the retry and read-back counts', () => {
+    const memory = judgeMemory(
+      series(
+        () => 50,
+        () => 200,
+      ),
+      30_000,
+      limits,
+      codes,
+    );
+    const report: SoakReport = {
+      durationS: 60,
+      devices: { total: 8, faulty: 1, freshConnections: 1 },
+      requests: 1000,
+      requestsPerSecond: 17,
+      outcomes: { ok: 969, intended: 0, forced: 31, unforced: 0 },
+      forcedReasons: {},
+      faults: summarizeFaults(
+        rules.filter((r) => r.kind !== 'device'),
+        seen,
+      ),
+      intendedReasons: {},
+      unforcedSamples: [],
+      latencyMs: { p50: 1, p99: 2 },
+      operations: [],
+      streamEvents: 1,
+      memory,
+      missingOperations: [],
+      passed: true,
+    };
+    const lines = formatReport(report, limits).split('\n');
+    const section = lines.slice(lines.indexOf('  fault rules'), lines.indexOf('  fault rules') + 7);
+    assert.deepEqual(section, [
+      '  fault rules',
+      '    seeded chaos 503                   7 forced by 1 rule',
+      '    429 + Retry-After bursts           5 forced by 2 rules',
+      '    503 + Retry-After on *             0 forced by 1 rule  (never fired)',
+      '    commit-then-fail PutFile           9 forced by 1 rule',
+      '  Retry-After honoured 5 waits (5.0 s), 4 retried requests answered, 1 given up',
+      '  commit-then-fail     8 failed saves read back committed, 0 not committed, 1 could not be read back',
     ]);
   });
 });

@@ -1,5 +1,6 @@
 import type { MemorySample } from './ipc.js';
 import type { OperationSummary } from './stats.js';
+import type { InstalledRule, RuleKind } from './fault-plan.js';
 
 /** How the soak judges the engine's memory, and prints what it saw. */
 
@@ -34,6 +35,7 @@ export interface SoakReport {
   requestsPerSecond: number;
   outcomes: { ok: number; intended: number; forced: number; unforced: number };
   forcedReasons: Record<string, number>;
+  faults: FaultSummary;
   intendedReasons: Record<string, number>;
   unforcedSamples: string[];
   latencyMs: { p50: number; p99: number };
@@ -42,6 +44,57 @@ export interface SoakReport {
   memory: MemoryVerdict;
   missingOperations?: string[];
   passed: boolean;
+}
+
+/** What the fault rules did: forced answers per kind of rule, the Retry-After waits, the commit-then-fail read-backs. */
+export interface FaultSummary {
+  byKind: Record<RuleKind, { rules: number; forced: number }>;
+  retries: { waits: number; waitedMs: number; recovered: number; abandoned: number };
+  commitThenFail: { verified: number; mismatched: number; unverified: number };
+}
+
+export function summarizeFaults(
+  rules: readonly InstalledRule[],
+  seen: {
+    forcedByRule: ReadonlyMap<string, number>;
+    retries: FaultSummary['retries'];
+    commitThenFail: FaultSummary['commitThenFail'];
+  },
+): FaultSummary {
+  const byKind = Object.fromEntries(Object.keys(kindNames).map((k) => [k, { rules: 0, forced: 0 }])) as FaultSummary['byKind'];
+  for (const rule of rules) {
+    byKind[rule.kind].rules++;
+    byKind[rule.kind].forced += seen.forcedByRule.get(rule.id) ?? 0;
+  }
+  return { byKind, retries: { ...seen.retries }, commitThenFail: { ...seen.commitThenFail } };
+}
+
+const kindNames: Record<RuleKind, string> = {
+  device: 'per-device rules',
+  chaos: 'seeded chaos 503',
+  throttle: '429 + Retry-After bursts',
+  maintenance: '503 + Retry-After on *',
+  commitThenFail: 'commit-then-fail PutFile',
+};
+
+function formatFaults(faults: FaultSummary): string[] {
+  const lines = ['  fault rules'];
+  for (const [kind, name] of Object.entries(kindNames) as Array<[RuleKind, string]>) {
+    const { rules, forced } = faults.byKind[kind];
+    if (rules === 0) continue;
+    lines.push(
+      `    ${name.padEnd(28)}${pad(n(forced), 8)} forced by ${n(rules)} rule${rules === 1 ? '' : 's'}${forced === 0 ? '  (never fired)' : ''}`,
+    );
+  }
+  const { waits, waitedMs, recovered, abandoned } = faults.retries;
+  lines.push(
+    `  Retry-After honoured ${n(waits)} waits (${(waitedMs / 1000).toFixed(1)} s), ${n(recovered)} retried requests answered, ${n(abandoned)} given up`,
+  );
+  const { verified, mismatched, unverified } = faults.commitThenFail;
+  lines.push(
+    `  commit-then-fail     ${n(verified)} failed saves read back committed, ${n(mismatched)} not committed, ${n(unverified)} could not be read back`,
+  );
+  return lines;
 }
 
 const mib = (bytes: number) => bytes / 2 ** 20;
@@ -138,6 +191,7 @@ export function formatReport(report: SoakReport, limits: MemoryLimits): string {
       .map(([why, c]) => `\n                        ${n(c)} × ${why}`)
       .join('')}`,
   );
+  lines.push(...formatFaults(report.faults));
   lines.push(`  latency             p50 ${ms(report.latencyMs.p50)} ms, p99 ${ms(report.latencyMs.p99)} ms`);
   lines.push(`  admin stream        ${n(report.streamEvents)} events read by a live subscriber`);
   lines.push(

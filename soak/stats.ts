@@ -35,8 +35,14 @@ export class Stats {
   private unforcedTotal = 0;
   /** When each authorization code was redeemed (ms since the epoch), for the used-codes purge check. */
   readonly redemptions: number[] = [];
+  /** Forced answers per fault rule id. */
+  readonly forcedByRule = new Map<string, number>();
+  /** Answers with Retry-After the devices waited out and retried; `recovered`: retries that then got their answer. */
+  readonly retries = { waits: 0, waitedMs: 0, recovered: 0, abandoned: 0 };
+  /** PutFiles answered by a commit-then-fail rule, and whether a read-back found the change committed. */
+  readonly commitThenFail = { verified: 0, mismatched: 0, unverified: 0 };
 
-  record(operation: string, outcome: Outcome, ms: number, reason?: string): void {
+  record(operation: string, outcome: Outcome, ms: number, reason?: string, ruleId?: string): void {
     let stats = this.operations.get(operation);
     if (!stats) this.operations.set(operation, (stats = { outcomes: { ok: 0, intended: 0, forced: 0, unforced: 0 }, latencies: [] }));
     stats.outcomes[outcome]++;
@@ -49,6 +55,7 @@ export class Stats {
       const counts = this.reasons[outcome];
       counts.set(reason, (counts.get(reason) ?? 0) + 1);
     }
+    if (outcome === 'forced' && ruleId !== undefined) this.forcedByRule.set(ruleId, (this.forcedByRule.get(ruleId) ?? 0) + 1);
   }
 
   get requests(): number {

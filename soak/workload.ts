@@ -1,22 +1,20 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Operation } from '../mock-server/protocol/operations.js';
 import { HostClient, type Exchange, type Send, type Target } from './client.js';
+import { forcedRuleId, retryAfterMs, ruleApplies, type InstalledRule, type RuleKind } from './fault-plan.js';
 import type { Outcome, Stats } from './stats.js';
+
+export type { InstalledRule } from './fault-plan.js';
 
 /**
  * One simulated device: a user of its own, signed in through OAuth as Office mobile does, then
  * looping over a weighted mix of what Office does with a file until the deadline. Each answer is
  * judged on the spot (stats.ts): the expected 2xx and body, a refusal the step asked for, a fault
- * rule's doing, or an unforced error.
+ * rule's doing, or an unforced error. Like Office, a device waits out a 429 or 503 that carries
+ * Retry-After and sends the request again; after a save answered by a commit-then-fail rule it
+ * reads the file back, as the change must have been made all the same.
  */
-
-/** The fault rules the soak installs, as the devices need to know them to recognise their effects. */
-export interface InstalledRule {
-  id: string;
-  userId: string;
-  operation: string;
-  drop: boolean;
-}
 
 export interface WorkloadContext {
   target: Target;
@@ -39,6 +37,27 @@ const status200: Judge = (r) =>
 
 /** Renew a token this long before it expires, as Office does, so no request carries an expired one. */
 const renewMarginMs = 5_000;
+/** The most one Retry-After is waited: the soak's rules ask for 1 s; a long wait would only idle a device. */
+const retryAfterCapMs = 2_000;
+/**
+ * The Retry-After waits one step (and the renewals before it) may spend: less than the renewal
+ * margin, so the tokens a step set out with are still valid when its last retry goes out.
+ */
+const retryBudgetPerStepMs = 3_000;
+
+/** What one request came to: the answer, when it is the one the step wanted; else the rule that forced the last answer, if any. */
+interface Result {
+  reply?: Exchange;
+  forcedBy?: InstalledRule;
+}
+
+const kindLabel: Record<RuleKind, string> = {
+  device: 'fault rule',
+  chaos: 'seeded chaos rule',
+  throttle: 'throttle rule, Retry-After',
+  maintenance: 'maintenance rule, Retry-After',
+  commitThenFail: 'commit-then-fail rule',
+};
 
 /** The parts of the host's JSON answers a device reads; the judges check them before anything relies on them. */
 interface ChildrenReply {
@@ -84,6 +103,7 @@ export class Device {
   private file = { id: '', token: '', expiresAt: 0 };
   private readonly lockId: string;
   private ready = false;
+  private retryBudgetMs = retryBudgetPerStepMs;
 
   constructor(
     readonly userId: string,
@@ -101,6 +121,7 @@ export class Device {
     const total = Object.values(steps).reduce((sum, s) => sum + s.weight, 0);
     try {
       while (Date.now() < this.ctx.deadline) {
+        this.retryBudgetMs = retryBudgetPerStepMs;
         if (!this.ready) {
           await this.setUp();
           continue;
@@ -348,7 +369,7 @@ export class Device {
     const locked = await this.call(Operation.Lock, 'POST', this.filePath(), { headers: { 'x-wopi-override': 'LOCK', ...lock } }, status200);
     if (!locked) return;
     const content = randomBytes(512 + Math.floor(Math.random() * 32 * 1024));
-    const saved = await this.call(
+    const saved = await this.exchange(
       Operation.PutFile,
       'POST',
       this.filePath('/contents'),
@@ -360,7 +381,7 @@ export class Device {
             ? unforced('PutFile: no X-WOPI-ItemVersion')
             : status200(r),
     );
-    if (saved)
+    if (saved.reply)
       await this.call(Operation.GetFile, 'GET', this.filePath('/contents'), {}, (r) =>
         r.status === 200 && r.body.equals(content)
           ? ok
@@ -368,7 +389,31 @@ export class Device {
             ? unforced(`GetFile after PutFile: ${r.body.length} bytes, not the ${content.length} just saved`)
             : status200(r),
       );
+    else if (saved.forcedBy?.kind === 'commitThenFail') await this.verifyCommitted(content, locked.header('x-wopi-itemversion'));
     await this.call(Operation.Unlock, 'POST', this.filePath(), { headers: { 'x-wopi-override': 'UNLOCK', ...lock } }, status200);
+  }
+
+  /**
+   * The point of a commit-then-fail rule: the save failed for the client but was made, so the
+   * file must now hold the bytes sent, at a version other than the one the lock reported.
+   */
+  private async verifyCommitted(content: Buffer, versionBefore: string | undefined): Promise<void> {
+    const outcome = this.ctx.stats.commitThenFail;
+    let judged = false;
+    await this.call(Operation.GetFile, 'GET', this.filePath('/contents'), {}, (r) => {
+      if (r.status !== 200) return status200(r);
+      judged = true;
+      const version = r.header('x-wopi-itemversion');
+      if (r.body.equals(content) && (versionBefore === undefined || version !== versionBefore)) {
+        outcome.verified++;
+        return ok;
+      }
+      outcome.mismatched++;
+      return unforced(
+        `GetFile after a commit-then-fail PutFile: ${r.body.length} bytes at version ${version ?? '(none)'}, not the ${content.length} bytes committed over version ${versionBefore ?? '(unknown)'}`,
+      );
+    });
+    if (!judged) outcome.unverified++;
   }
 
   /** A second editor's lock id on a locked file: the 409 must carry the current lock. */
@@ -428,37 +473,59 @@ export class Device {
 
   /**
    * Sends one request and judges the answer. A fault rule's answer is recognised by the rule id
-   * the host names in X-WOPI-ServerError (or error_description), and only for this device's user
-   * and the rule's operation; a dropped connection only where a drop rule applies.
+   * the host names in X-WOPI-ServerError (or error_description), and only where that rule can
+   * apply (its user, if it has one, and its operations); a dropped connection only where a drop
+   * rule applies. A 429 or 503 with Retry-After is waited out (capped) and sent again, within the
+   * step's budget; each answer is recorded, so a throttled request counts once forced and once ok.
    */
   private async call(operation: string, method: string, path: string, send: Send, judge: Judge): Promise<Exchange | undefined> {
-    const started = performance.now();
-    let reply: Exchange;
-    try {
-      reply = await this.http.send(method, path, send);
-    } catch (error) {
-      const ms = performance.now() - started;
-      if (this.ctx.rules.some((r) => r.drop && r.userId === this.userId && r.operation === operation)) {
-        this.ctx.stats.record(operation, 'forced', ms, `connection dropped on ${operation} (fault rule)`);
-      } else {
-        this.ctx.stats.record(operation, 'unforced', ms, `no answer: ${(error as Error).message}`);
-      }
-      return undefined;
-    }
-    const forced = this.forcedBy(reply, operation);
-    const verdict = forced ?? judge(reply);
-    this.ctx.stats.record(operation, verdict.outcome, reply.ms, verdict.reason);
-    return verdict.outcome === 'ok' || verdict.outcome === 'intended' ? reply : undefined;
+    return (await this.exchange(operation, method, path, send, judge)).reply;
   }
 
-  private forcedBy(reply: Exchange, operation: string): Verdict | null {
-    if (reply.status < 400) return null;
+  private async exchange(operation: string, method: string, path: string, send: Send, judge: Judge): Promise<Result> {
+    const { stats } = this.ctx;
+    for (let waited = false; ; waited = true) {
+      const started = performance.now();
+      let reply: Exchange;
+      try {
+        reply = await this.http.send(method, path, send);
+      } catch (error) {
+        const ms = performance.now() - started;
+        const rule = this.ctx.rules.find((r) => r.drop && ruleApplies(r, this.userId, operation));
+        if (rule) stats.record(operation, 'forced', ms, `connection dropped on ${operation} (${kindLabel[rule.kind]})`, rule.id);
+        else stats.record(operation, 'unforced', ms, `no answer: ${(error as Error).message}`);
+        return rule ? { forcedBy: rule } : {};
+      }
+      const rule = this.forcedBy(reply, operation);
+      const verdict = rule
+        ? { outcome: 'forced' as const, reason: `${reply.status} on ${operation} (${kindLabel[rule.kind]})` }
+        : judge(reply);
+      stats.record(operation, verdict.outcome, reply.ms, verdict.reason, rule?.id);
+      if (verdict.outcome === 'ok' || verdict.outcome === 'intended') {
+        if (waited) stats.retries.recovered++;
+        return { reply };
+      }
+      const wait =
+        reply.status === 429 || reply.status === 503 ? retryAfterMs(reply.header('retry-after'), Date.now(), retryAfterCapMs) : null;
+      if (wait === null) return rule ? { forcedBy: rule } : {};
+      if (wait > this.retryBudgetMs || Date.now() + wait >= this.ctx.deadline) {
+        stats.retries.abandoned++;
+        return rule ? { forcedBy: rule } : {};
+      }
+      this.retryBudgetMs -= wait;
+      stats.retries.waits++;
+      stats.retries.waitedMs += wait;
+      await sleep(wait);
+    }
+  }
+
+  private forcedBy(reply: Exchange, operation: string): InstalledRule | undefined {
+    if (reply.status < 400) return undefined;
     let detail = reply.header('x-wopi-servererror') ?? '';
     if (!detail && reply.header('content-type')?.startsWith('application/json'))
       detail = String(reply.json<{ error_description?: string }>().error_description ?? '');
-    const match = /^forced by fault rule ([\w-]+):/.exec(detail);
-    const rule = match ? this.ctx.rules.find((r) => r.id === match[1]) : undefined;
-    if (!rule || rule.userId !== this.userId || rule.operation !== operation) return null;
-    return { outcome: 'forced', reason: `${reply.status} on ${operation} (fault rule)` };
+    const id = forcedRuleId(detail);
+    const rule = id === null ? undefined : this.ctx.rules.find((r) => r.id === id);
+    return rule && ruleApplies(rule, this.userId, operation) ? rule : undefined;
   }
 }
