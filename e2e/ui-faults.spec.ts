@@ -237,3 +237,74 @@ test('a seeded chaos rule from the custom form: its seed is shown, and the same 
   await host.admin('POST', '/api/faults', { operation: 'Bootstrap', status: 503, probability: 0.5, seed: 12345 });
   expect(await run()).toEqual(first);
 });
+
+test('a mutate rule from the custom form: the real Bootstrap answer arrives patched; bad JSON in Patch is refused next to it', async ({
+  ui,
+  host,
+}) => {
+  const { accessToken } = await host.signIn('alice');
+  const bootstrap = () => host.https('GET', '/wopibootstrapper', { headers: { authorization: `Bearer ${accessToken}` } });
+  const real = (await bootstrap()).json();
+  expect(real.Bootstrap.UserId).toBe('alice');
+
+  await openScreen(ui, 'Faults');
+  const form = ui.getByRole('region', { name: 'Custom rule' });
+  await form.getByLabel('Operation').selectOption('Bootstrap');
+  await form.getByLabel('Phase').selectOption('mutate');
+  const patch = form.getByLabel(/^Patch/);
+  await patch.fill('[{"op": "remove", "path": "/Bootstrap/UserId"');
+  await form.getByRole('button', { name: 'Add rule' }).click();
+  await expect(patch).toHaveAttribute('aria-invalid', 'true');
+  await expect(form.getByText(/^not JSON: /)).toBeVisible();
+  expect((await host.admin('GET', '/api/faults')).json().faults).toEqual([]);
+
+  await patch.fill(
+    '[{"op": "remove", "path": "/Bootstrap/UserId"}, {"op": "replace", "path": "/Bootstrap/SignInName", "value": "someone@else"}]',
+  );
+  await form.getByRole('button', { name: 'Add rule' }).click();
+  await expect(form.getByRole('status')).toHaveText(/^Added: /);
+  const [stored] = (await host.admin('GET', '/api/faults')).json().faults;
+  expect(stored).toMatchObject({
+    operation: 'Bootstrap',
+    phase: 'mutate',
+    patch: [{ op: 'remove', path: '/Bootstrap/UserId' }, { op: 'replace' }],
+  });
+
+  const reply = await bootstrap();
+  expect(reply.status).toBe(200);
+  // EcosystemUrl carries a token minted for each answer; the rest is the real answer, patched.
+  const { UserId, SignInName, EcosystemUrl: _, ...rest } = real.Bootstrap;
+  expect(UserId).toBe('alice');
+  expect(SignInName).not.toBe('someone@else');
+  const { EcosystemUrl, ...patched } = reply.json().Bootstrap;
+  expect(EcosystemUrl).toMatch(/\/wopi\/ecosystem\?access_token=/);
+  expect(patched).toEqual({ ...rest, SignInName: 'someone@else' });
+  expect(reply.headers['content-length']).toEqual([String(Buffer.byteLength(reply.text))]);
+});
+
+test('a body action from the custom form: Bootstrap answers its real JSON under the Content-Type typed in', async ({ ui, host }) => {
+  const { accessToken } = await host.signIn('alice');
+  const bootstrap = () => host.https('GET', '/wopibootstrapper', { headers: { authorization: `Bearer ${accessToken}` } });
+  const real = await bootstrap();
+  expect(real.headers['content-type']?.[0]).toMatch(/^application\/json/);
+
+  await openScreen(ui, 'Faults');
+  const form = ui.getByRole('region', { name: 'Custom rule' });
+  await form.getByLabel('Operation').selectOption('Bootstrap');
+  await form.getByLabel('Body', { exact: true }).selectOption('contentType');
+  await form.getByLabel('the Content-Type sent instead').fill('text/html');
+  await form.getByLabel('Requests').fill('1');
+  await form.getByRole('button', { name: 'Add rule' }).click();
+  await expect(form.getByRole('status')).toHaveText(/^Added: /);
+  expect((await host.admin('GET', '/api/faults')).json().faults[0]).toMatchObject({
+    body: { kind: 'contentType', value: 'text/html' },
+    remaining: 1,
+  });
+
+  const bent = await bootstrap();
+  expect(bent.status).toBe(200);
+  expect(bent.headers['content-type']).toEqual(['text/html']);
+  expect(Object.keys(bent.json().Bootstrap)).toEqual(Object.keys(real.json().Bootstrap));
+  expect(bent.json().Bootstrap.UserId).toBe('alice');
+  expect((await bootstrap()).headers['content-type']?.[0]).toMatch(/^application\/json/);
+});

@@ -8,7 +8,12 @@ interface CustomDraft {
   operation: string;
   method: string;
   userId: string;
-  phase: 'before' | 'after';
+  phase: 'before' | 'after' | 'mutate';
+  /** With phase "mutate": the JSON Patch, as typed. */
+  patch: string;
+  body: BodyKind | '';
+  /** The body action's one number or text: ms, bytes per second, bytes, or the Content-Type. */
+  bodyValue: string;
   status: string;
   retryAfter: string;
   /** With operation "*": names left alone, comma-separated. */
@@ -21,11 +26,27 @@ interface CustomDraft {
   remaining: string;
 }
 
+type BodyKind = 'stall' | 'dribble' | 'truncate' | 'reset' | 'malformedJson' | 'contentType' | 'empty200';
+
+/** Each body action, with the field its one parameter goes in and what it means. */
+const bodyActions: Record<BodyKind, { label: string; field?: string; hint?: string }> = {
+  stall: { label: 'Stall after the headers', field: 'ms', hint: 'milliseconds before the first body byte' },
+  dribble: { label: 'Dribble the body', field: 'bytesPerSecond', hint: 'bytes per second' },
+  truncate: { label: 'Truncate (promise all, send less)', field: 'cutBytes', hint: 'bytes cut from the end' },
+  reset: { label: 'Reset the connection mid-body', field: 'afterBytes', hint: 'bytes sent before the reset' },
+  malformedJson: { label: 'Malformed JSON' },
+  contentType: { label: 'Wrong Content-Type', field: 'value', hint: 'the Content-Type sent instead' },
+  empty200: { label: 'Empty 200' },
+};
+
 const emptyCustom: CustomDraft = {
   operation: Operation.Bootstrap,
   method: '',
   userId: '',
   phase: 'before',
+  patch: '',
+  body: '',
+  bodyValue: '',
   status: '',
   retryAfter: '',
   exceptOperations: '',
@@ -70,6 +91,19 @@ export function CustomRuleForm({ users }: { users: string[] }) {
     if (draft.seed.trim() !== '') rule['seed'] = number(draft.seed);
     if (draft.dropConnection) rule['dropConnection'] = true;
     if (draft.remaining.trim() !== '') rule['remaining'] = number(draft.remaining);
+    if (draft.body !== '') {
+      const field = bodyActions[draft.body].field;
+      const value = field === 'value' ? draft.bodyValue : number(draft.bodyValue);
+      rule['body'] = field ? { kind: draft.body, [field]: value } : { kind: draft.body };
+    }
+    if (draft.phase === 'mutate') {
+      try {
+        rule['patch'] = JSON.parse(draft.patch);
+      } catch (caught) {
+        setError(new AdminApiError(0, [{ path: '$.patch', message: `not JSON: ${(caught as Error).message}` }]));
+        return;
+      }
+    }
     setError(null);
     try {
       const stored = await adminApi.addFault(rule as FaultRuleInput);
@@ -119,6 +153,9 @@ export function CustomRuleForm({ users }: { users: string[] }) {
             '$.seed',
             '$.remaining',
             '$.dropConnection',
+            '$.body',
+            ...Object.values(bodyActions).flatMap((action) => (action.field ? [`$.body.${action.field}`] : [])),
+            '$.patch',
           ]}
         />
         <div className="custom-grid">
@@ -160,13 +197,46 @@ export function CustomRuleForm({ users }: { users: string[] }) {
             >
               <option value="before">Before</option>
               <option value="after">After: commit then fail</option>
+              <option value="mutate">Mutate: patch the JSON answer</option>
             </select>
             <Messages
               id={`${id}-phase-messages`}
-              hint="after: the change is made, then the status or dropped connection replaces its answer"
+              hint="after: the change is made, then the status or dropped connection replaces its answer; mutate: the real answer, patched"
               {...messages('$.phase')}
             />
           </div>
+          <div className="field">
+            <label htmlFor={`${id}-body`}>Body</label>
+            <select
+              id={`${id}-body`}
+              value={draft.body}
+              aria-invalid={messages('$.body').errors.length > 0 || undefined}
+              aria-describedby={`${id}-body-messages`}
+              onChange={(e) => set({ body: e.target.value as CustomDraft['body'] })}
+            >
+              <option value="">as the handler sends it</option>
+              {Object.entries(bodyActions).map(([kind, action]) => (
+                <option key={kind} value={kind}>
+                  {action.label}
+                </option>
+              ))}
+            </select>
+            <Messages id={`${id}-body-messages`} hint="bends the real answer on its way out" {...messages('$.body')} />
+          </div>
+          {draft.body !== '' && bodyActions[draft.body].field && (
+            <div className="field">
+              <label htmlFor={`${id}-body-value`}>{bodyActions[draft.body].hint}</label>
+              <input
+                id={`${id}-body-value`}
+                type="text"
+                value={draft.bodyValue}
+                aria-invalid={messages(`$.body.${bodyActions[draft.body].field}`).errors.length > 0 || undefined}
+                aria-describedby={`${id}-body-value-messages`}
+                onChange={(e) => set({ bodyValue: e.target.value })}
+              />
+              <Messages id={`${id}-body-value-messages`} {...messages(`$.body.${bodyActions[draft.body].field}`)} />
+            </div>
+          )}
           {textField('status', 'Status', '200–599')}
           {textField('retryAfter', 'Retry-After', 'seconds, or an HTTP date; with a status (429, 503)', 'text')}
           {textField('exceptOperations', 'Except', 'with operation *: names left alone, comma-separated', 'text')}
@@ -175,6 +245,27 @@ export function CustomRuleForm({ users }: { users: string[] }) {
           {textField('seed', 'Seed', 'empty: one is chosen and shown')}
           {textField('remaining', 'Requests', 'empty: until removed')}
         </div>
+        {draft.phase === 'mutate' && (
+          <div className="field">
+            <label htmlFor={`${id}-patch`}>Patch (JSON Patch, RFC 6902, plus multiply and stripQuery)</label>
+            <textarea
+              id={`${id}-patch`}
+              className="mono"
+              rows={4}
+              spellCheck={false}
+              value={draft.patch}
+              placeholder='[{"op": "multiply", "path": "/AccessTokenInfo/AccessTokenExpiry", "value": 0.001}]'
+              aria-invalid={messages('$.patch').errors.length > 0 || undefined}
+              aria-describedby={`${id}-patch-messages`}
+              onChange={(e) => set({ patch: e.target.value })}
+            />
+            <Messages
+              id={`${id}-patch-messages`}
+              hint="a * path segment is every element of an array, e.g. /ChildFiles/*/Url"
+              {...messages('$.patch')}
+            />
+          </div>
+        )}
         <div className="row" style={{ marginBottom: 12 }}>
           <input
             id={`${id}-drop`}
