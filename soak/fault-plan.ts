@@ -98,6 +98,34 @@ export function burstRules(n: number): PlannedRule[] {
   ];
 }
 
+/**
+ * Body actions that bend an answer without breaking it: it arrives whole, only later (a stall after
+ * the headers, a body dribbled out). Devices cannot tell, so the host's own countdown says how
+ * often each fired: every rule starts at this budget and `remaining` counts hits only.
+ */
+export const slowBodyBudget = 1_000_000;
+
+export function slowBodyRules(): RuleBody[] {
+  return [
+    {
+      id: 'soak-stall-getfile',
+      operation: Operation.GetFile,
+      body: { kind: 'stall', ms: 150 },
+      probability: 0.1,
+      seed: 3,
+      remaining: slowBodyBudget,
+    },
+    {
+      id: 'soak-dribble-checkfileinfo',
+      operation: Operation.CheckFileInfo,
+      body: { kind: 'dribble', bytesPerSecond: 4096 },
+      probability: 0.1,
+      seed: 5,
+      remaining: slowBodyBudget,
+    },
+  ];
+}
+
 /** Whether the rule can have fired on this user's request for this operation (as the host matches rules). */
 export function ruleApplies(rule: InstalledRule, userId: string, operation: string): boolean {
   if (rule.userId !== undefined && rule.userId !== userId) return false;

@@ -9,7 +9,7 @@ import { Operation } from '../mock-server/protocol/operations.js';
 import type { ChildMessage, EngineReady, MemorySample } from './ipc.js';
 import { Stats } from './stats.js';
 import { Device } from './workload.js';
-import { burstRules, steadyRules, type InstalledRule, type PlannedRule } from './fault-plan.js';
+import { burstRules, slowBodyBudget, slowBodyRules, steadyRules, type InstalledRule, type PlannedRule } from './fault-plan.js';
 import { judgeMemory, formatReport, summarizeFaults, type MemoryLimits, type SoakReport } from './report.js';
 
 /**
@@ -219,6 +219,16 @@ async function admin<T = unknown>(ready: EngineReady, method: string, route: str
   return { status, json: (text ? JSON.parse(text) : null) as T };
 }
 
+/** How often each slow-body rule fired, read from the host's countdown. */
+async function slowBodyHits(ready: EngineReady): Promise<Array<{ id: string; action: string; bent: number }>> {
+  const listed = await admin<{ faults: Array<{ id: string; remaining?: number }> }>(ready, 'GET', '/api/faults');
+  if (listed.status !== 200) throw new Error(`GET /api/faults answered ${listed.status}`);
+  return slowBodyRules().map((rule) => {
+    const remaining = listed.json.faults.find((f) => f.id === rule.id)?.remaining ?? 0;
+    return { id: rule.id, action: `${(rule['body'] as { kind: string }).kind} on ${rule.operation}`, bent: slowBodyBudget - remaining };
+  });
+}
+
 /** Known to the devices before the host has it, so no answer it forces can arrive unexplained. */
 async function install(ready: EngineReady, rules: InstalledRule[], planned: PlannedRule): Promise<void> {
   rules.push(planned.rule);
@@ -325,6 +335,10 @@ async function configure(
     });
   }
   for (const planned of steadyRules()) await install(ready, rules, planned);
+  for (const rule of slowBodyRules()) {
+    const added = await admin(ready, 'POST', '/api/faults', rule);
+    if (added.status !== 201) throw new Error(`POST /api/faults answered ${added.status}: ${JSON.stringify(added.json)}`);
+  }
   const oauth = put.json.config.oauth;
   return { rules, clientId: oauth.clientId, clientSecret: oauth.clientSecret, redirectUri: oauth.redirectUris[0] ?? 'https://localhost' };
 }
@@ -390,6 +404,7 @@ async function main(): Promise<number> {
       }),
     );
     await stopBursts();
+    const bodyActions = await slowBodyHits(ready);
     clearInterval(sampler);
     await sampleNow();
     stream.close();
@@ -413,7 +428,7 @@ async function main(): Promise<number> {
         unforced: stats.count('unforced'),
       },
       forcedReasons: Object.fromEntries(stats.reasons.forced),
-      faults: summarizeFaults(rules, stats),
+      faults: { ...summarizeFaults(rules, stats), bodyActions },
       intendedReasons: Object.fromEntries(stats.reasons.intended),
       unforcedSamples: stats.unforcedSamples,
       latencyMs: stats.overall(),

@@ -181,10 +181,16 @@ describe('fault rule counts', () => {
       requestsPerSecond: 17,
       outcomes: { ok: 969, intended: 0, forced: 31, unforced: 0 },
       forcedReasons: {},
-      faults: summarizeFaults(
-        rules.filter((r) => r.kind !== 'device'),
-        seen,
-      ),
+      faults: {
+        ...summarizeFaults(
+          rules.filter((r) => r.kind !== 'device'),
+          seen,
+        ),
+        bodyActions: [
+          { id: 's', action: 'stall on GetFile', bent: 12 },
+          { id: 'd', action: 'dribble on CheckFileInfo', bent: 0 },
+        ],
+      },
       intendedReasons: {},
       unforcedSamples: [],
       latencyMs: { p50: 1, p99: 2 },
@@ -195,7 +201,7 @@ describe('fault rule counts', () => {
       passed: true,
     };
     const lines = formatReport(report, limits).split('\n');
-    const section = lines.slice(lines.indexOf('  fault rules'), lines.indexOf('  fault rules') + 7);
+    const section = lines.slice(lines.indexOf('  fault rules'), lines.indexOf('  fault rules') + 9);
     assert.deepEqual(section, [
       '  fault rules',
       '    seeded chaos 503                   7 forced by 1 rule',
@@ -204,6 +210,8 @@ describe('fault rule counts', () => {
       '    commit-then-fail PutFile           9 forced by 1 rule',
       '  Retry-After honoured 5 waits (5.0 s), 4 retried requests answered, 1 given up',
       '  commit-then-fail     8 failed saves read back committed, 0 not committed, 1 could not be read back',
+      '  body action          stall on GetFile: 12 answers bent, each arrived whole',
+      '  body action          dribble on CheckFileInfo: 0 answers bent, each arrived whole  (never fired)',
     ]);
   });
 });

@@ -51,6 +51,8 @@ export interface FaultSummary {
   byKind: Record<RuleKind, { rules: number; forced: number }>;
   retries: { waits: number; waitedMs: number; recovered: number; abandoned: number };
   commitThenFail: { verified: number; mismatched: number; unverified: number };
+  /** Body actions that slow an answer without breaking it: how many answers each bent (the host's count). */
+  bodyActions?: Array<{ id: string; action: string; bent: number }>;
 }
 
 export function summarizeFaults(
@@ -94,6 +96,8 @@ function formatFaults(faults: FaultSummary): string[] {
   lines.push(
     `  commit-then-fail     ${n(verified)} failed saves read back committed, ${n(mismatched)} not committed, ${n(unverified)} could not be read back`,
   );
+  for (const { action, bent } of faults.bodyActions ?? [])
+    lines.push(`  body action          ${action}: ${n(bent)} answers bent, each arrived whole${bent === 0 ? '  (never fired)' : ''}`);
   return lines;
 }
 

@@ -69,6 +69,13 @@ test('a short soak: many devices, mixed operations and forced faults, zero unfor
   assert.ok(retries.waits > 0 && retries.recovered > 0, JSON.stringify(retries));
   assert.ok(commitThenFail.verified > 0, JSON.stringify(commitThenFail));
   assert.equal(commitThenFail.mismatched, 0);
+  // Stalled and dribbled answers were read whole: they fired, and no device saw an error for them.
+  const bodyActions = report.faults.bodyActions ?? [];
+  assert.deepEqual(
+    bodyActions.map((b) => b.action),
+    ['stall on GetFile', 'dribble on CheckFileInfo'],
+  );
+  for (const { action, bent } of bodyActions) assert.ok(bent > 0, `${action} never fired`);
   assert.deepEqual(Object.keys(report.intendedReasons).sort(), [
     '401 challenge on Bootstrap without a token',
     '401 on Bootstrap with a forged token',
