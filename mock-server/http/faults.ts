@@ -112,6 +112,7 @@ function bendBody(rule: FaultRule, action: NonNullable<FaultRule['body']>, res: 
     (held) => {
       // The handler's record of its headers describes the held answer, not the bent one.
       call.sentHeaders = null;
+      call.answerBent = true;
       const plan = planBodyAction(action, { status: held.status, headers: held.headers, body: held.body ?? Buffer.alloc(0) });
       call.notes.push(bodyActionNote(rule.id, plan));
       sendPlan(res, plan, () => call.notes.push('the client closed the connection before the bent answer was complete'));
