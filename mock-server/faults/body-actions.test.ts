@@ -7,7 +7,11 @@ const json: RealAnswer = {
   headers: { 'content-type': 'application/json; charset=utf-8', 'content-length': '18', 'x-wopi-itemversion': 'v1' },
   body: Buffer.from('{"BaseFileName":1}'),
 };
-const chunked: RealAnswer = { status: 404, headers: { 'transfer-encoding': 'chunked', 'content-type': 'text/plain' }, body: Buffer.from('not found') };
+const chunked: RealAnswer = {
+  status: 404,
+  headers: { 'transfer-encoding': 'chunked', 'content-type': 'text/plain' },
+  body: Buffer.from('not found'),
+};
 
 describe('planBodyAction', () => {
   test('truncate promises the whole length, sends all but cutBytes, then closes', () => {
@@ -56,7 +60,10 @@ describe('planBodyAction', () => {
       assert.equal(plan.headers['content-length'], String(plan.send.length));
       assert.equal(plan.headers['content-type'], 'application/json; charset=utf-8');
     }
-    assert.equal(planBodyAction({ kind: 'malformedJson' }, json).outcome, 'malformed the JSON body: sent its first 9 of 18 bytes and a stray "<"');
+    assert.equal(
+      planBodyAction({ kind: 'malformedJson' }, json).outcome,
+      'malformed the JSON body: sent its first 9 of 18 bytes and a stray "<"',
+    );
   });
 
   test('malformedJson leaves a body that is not JSON alone, and says so', () => {

@@ -79,7 +79,13 @@ export function planBodyAction(action: FaultBodyAction, real: RealAnswer): BodyP
     case 'malformedJson': {
       const type = contentTypeOf(real.headers);
       if (!/json/i.test(type))
-        return { status: real.status, headers, send: real.body, ending: 'finish', outcome: `left the body alone: it is not JSON (${type || 'no Content-Type'})` };
+        return {
+          status: real.status,
+          headers,
+          send: real.body,
+          ending: 'finish',
+          outcome: `left the body alone: it is not JSON (${type || 'no Content-Type'})`,
+        };
       const kept = Math.floor(length / 2);
       const send = Buffer.concat([real.body.subarray(0, kept), Buffer.from(strayCharacter)]);
       return {

@@ -115,13 +115,21 @@ async function rawGet(url: string): Promise<RawAnswer> {
     lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
   );
   const body = all.subarray(split + 4);
-  return { status: Number(statusLine!.split(' ')[1]), headers, body, ending: await ending, elapsedMs: lastByteAt - sentAt, bodyWithHeaders };
+  return {
+    status: Number(statusLine!.split(' ')[1]),
+    headers,
+    body,
+    ending: await ending,
+    elapsedMs: lastByteAt - sentAt,
+    bodyWithHeaders,
+  };
 }
 
 const activeTimers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
 const content = Buffer.from('0123456789'.repeat(100));
 const entryFor = (ruleId: string) => loggedEntry(h, (e) => e.faultId === ruleId);
-const bodyBytesOf = (entry: LogEntry) => (entry.responseBody ? Buffer.from(entry.responseBody.text, entry.responseBody.encoding) : Buffer.alloc(0));
+const bodyBytesOf = (entry: LogEntry) =>
+  entry.responseBody ? Buffer.from(entry.responseBody.text, entry.responseBody.encoding) : Buffer.alloc(0);
 const header = (entry: LogEntry, name: string) => entry.responseHeaders.find((line) => line.name.toLowerCase() === name)?.value;
 
 async function stillServes(url: string): Promise<void> {
@@ -205,7 +213,7 @@ describe('body actions on real answers', () => {
     const target = new URL(appendPath(url, '/contents'));
     const socket = tlsConnect({ host: '127.0.0.1', port: Number(target.port), servername: target.hostname, ca: h.ca });
     await new Promise((resolve) => socket.once('secureConnect', resolve));
-  socket.write(`GET ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${target.host}\r\n\r\n`);
+    socket.write(`GET ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${target.host}\r\n\r\n`);
     await new Promise((resolve) => socket.once('data', resolve));
     const timersWhileDribbling = activeTimers();
     socket.destroy();
@@ -233,8 +241,14 @@ describe('body actions on real answers', () => {
     const entry = await entryFor(rule.id);
     assert.equal(bodyBytesOf(entry).toString(), reply.text);
     const kept = reply.body.length - 1;
-    assert.match(entry.notes[0]!, new RegExp(`^fault rule ${rule.id}: malformed the JSON body: sent its first ${kept} of \\d+ bytes and a stray "<"$`));
-    assert.ok(Math.abs(Number(/of (\d+) bytes/.exec(entry.notes[0]!)![1]) - Buffer.byteLength(real)) < 50, 'the real body was about this size');
+    assert.match(
+      entry.notes[0]!,
+      new RegExp(`^fault rule ${rule.id}: malformed the JSON body: sent its first ${kept} of \\d+ bytes and a stray "<"$`),
+    );
+    assert.ok(
+      Math.abs(Number(/of (\d+) bytes/.exec(entry.notes[0]!)![1]) - Buffer.byteLength(real)) < 50,
+      'the real body was about this size',
+    );
   });
 
   test('contentType sends the real body under another type', async () => {
@@ -247,7 +261,10 @@ describe('body actions on real answers', () => {
     const entry = await entryFor(rule.id);
     assert.equal(header(entry, 'content-type'), 'text/html');
     assert.equal(entry.responseBody!.mimeType, 'text/html');
-    assert.match(entry.notes[0]!, new RegExp(`^fault rule ${rule.id}: sent the body under Content-Type text/html instead of application/json`));
+    assert.match(
+      entry.notes[0]!,
+      new RegExp(`^fault rule ${rule.id}: sent the body under Content-Type text/html instead of application/json`),
+    );
   });
 
   test('empty200 answers an empty 200 to a refused Lock, and the handler still ran', async () => {
@@ -278,7 +295,13 @@ describe('body actions on real answers', () => {
 
   test('a body action bends a forced status too: a 503 cut short', async () => {
     const { url } = await newFile(h, root, content);
-    const rule = await addFault({ operation: 'CheckFileInfo', status: 503, retryAfter: 3, body: { kind: 'reset', afterBytes: 0 }, remaining: 1 });
+    const rule = await addFault({
+      operation: 'CheckFileInfo',
+      status: 503,
+      retryAfter: 3,
+      body: { kind: 'reset', afterBytes: 0 },
+      remaining: 1,
+    });
     const answer = await rawGet(url);
     assert.equal(answer.status, 503);
     assert.equal(answer.headers['retry-after'], '3');
@@ -303,12 +326,22 @@ describe('body actions that make no sense are refused', () => {
   };
 
   test('empty200 with a status, a body with dropConnection or phase "after", an unknown kind', async () => {
-    await refused({ operation: 'GetFile', status: 500, body: { kind: 'empty200' } }, /^body "empty200" answers 200 itself, so it cannot go with status$/);
+    await refused(
+      { operation: 'GetFile', status: 500, body: { kind: 'empty200' } },
+      /^body "empty200" answers 200 itself, so it cannot go with status$/,
+    );
     await refused({ operation: 'GetFile', dropConnection: true, body: { kind: 'truncate', cutBytes: 1 } }, /sends no body to bend/);
-    await refused({ operation: 'PutFile', phase: 'after', status: 500, body: { kind: 'malformedJson' } }, /goes with phase "before" or no phase/);
+    await refused(
+      { operation: 'PutFile', phase: 'after', status: 500, body: { kind: 'malformedJson' } },
+      /goes with phase "before" or no phase/,
+    );
     await refused({ operation: 'GetFile', body: { kind: 'shred' } }, /Expected 'stall' \| 'dribble' \| 'truncate'/);
     await refused({ operation: 'GetFile', body: { kind: 'truncate' } }, /expected number, received undefined/);
     await refused({ operation: 'GetFile', body: { kind: 'stall', ms: 10, extra: 1 } }, /extra/);
+    await refused(
+      { operation: 'GetFile', body: { kind: 'contentType', value: 'text/html\r\nX-Evil: 1' } },
+      /^must be a header value: printable ASCII, no line breaks, not blank$/,
+    );
     assert.deepEqual((await h.admin('GET', '/api/faults')).json().faults, []);
   });
 });
