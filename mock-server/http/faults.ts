@@ -11,8 +11,9 @@ import { bodyActionNote, planBodyAction, sendPlan } from '../faults/body-actions
 
 /**
  * Applies the first fault rule that matches the request: wait, then drop the connection or
- * answer the forced status. Returns true when the request has been dealt with; a delay-only rule
- * returns false after its wait, so the request goes on to its handler. Without a matching rule it
+ * answer the forced status, bending that answer's body if the rule says how. Returns true when the
+ * request has been dealt with; a delay-only or body-only rule returns false after its wait, so the
+ * request goes on to its handler (whose answer a body action then bends). Without a matching rule it
  * answers at once, not through a promise: that is every request on a host without faults.
  */
 export function applyFaults(req: Request, res: Response, call: Call, context: HostContext): boolean | Promise<boolean> {
