@@ -193,6 +193,8 @@ export function sendPlan(res: Response, plan: BodyPlan, onClientGone: () => void
 /**
  * A TCP RST: only the TCP socket can send one, and on TLS that is the socket TLS wraps
  * (`_parent`); resetAndDestroy throws on the TLS socket itself. destroy() is the fallback, a FIN.
+ * An RST also discards what the kernel has not sent yet: on a slow reader, a large afterBytes may
+ * arrive short, as it would from a real host that resets.
  */
 function resetConnection(socket: Socket): void {
   const tcp = (socket as Socket & { _parent?: Socket })._parent ?? socket;

@@ -30,6 +30,25 @@ describe('explainRule', () => {
       'Delay 100 ms, then answer 503 on GetFile, for the next 3 requests',
     ],
     [{ id: 'e', operation: 'CheckFileInfo', dropConnection: true }, 'Drop the connection on CheckFileInfo, until removed'],
+    [
+      { id: 'f', operation: 'GetFile', body: { kind: 'truncate', cutBytes: 1 }, remaining: 1 },
+      'Cut the last 1 byte of the body and close on GetFile, for the next request',
+    ],
+    [
+      { id: 'g', operation: 'GetFile', delayMs: 50, body: { kind: 'reset', afterBytes: 100 } },
+      'Delay 50 ms, then reset the connection after 100 body bytes on GetFile, until removed',
+    ],
+    [{ id: 'h', operation: 'CheckFileInfo', body: { kind: 'malformedJson' } }, 'Send malformed JSON on CheckFileInfo, until removed'],
+    [{ id: 'i', operation: 'Lock', body: { kind: 'empty200' } }, 'Answer an empty 200 on Lock, until removed'],
+    [
+      { id: 'j', operation: 'CheckFileInfo', status: 503, body: { kind: 'contentType', value: 'text/html' } },
+      'Answer 503, then send the body as text/html on CheckFileInfo, until removed',
+    ],
+    [{ id: 'k', operation: 'GetFile', body: { kind: 'stall', ms: 5000 } }, 'Stall 5000 ms after the headers on GetFile, until removed'],
+    [
+      { id: 'l', operation: 'GetFile', body: { kind: 'dribble', bytesPerSecond: 100 } },
+      'Send the body at 100 bytes/s on GetFile, until removed',
+    ],
   ];
   for (const [rule, sentence] of cases) test(sentence, () => assert.equal(explainRule(rule), sentence));
 });

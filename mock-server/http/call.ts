@@ -58,6 +58,11 @@ export class Call implements Classified {
    * Node then keeps none for `res.getHeaders()`, so the log reads them here.
    */
   sentHeaders: Readonly<OutgoingHttpHeaders> | null = null;
+  /**
+   * Set when a fault rule's body action sends the answer: it may cut the connection on purpose,
+   * and it notes itself how the exchange ended, so the handler's stream error is not the client's doing.
+   */
+  answerBent = false;
 
   constructor(
     classified: Classified,

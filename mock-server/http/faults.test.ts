@@ -296,7 +296,9 @@ describe('fault rules', () => {
       { path: '$.exceptOperations', message: /goes with operation "\*"/ },
     ]);
     await refuse({ operation: '*', status: 503, exceptOperations: ['Nope'] }, [{ path: '$.exceptOperations[0]', message: /./ }]);
-    await refuse({ operation: 'Bootstrap', body: { kind: 'empty200' } }, [{ path: '$.body', message: /not available yet/ }]);
+    await refuse({ operation: 'Bootstrap', status: 503, body: { kind: 'empty200' } }, [
+      { path: '$.body', message: /^body "empty200" answers 200 itself, so it cannot go with status$/ },
+    ]);
     await refuse({ operation: 'Bootstrap', status: 500, seed: 1 }, [{ path: '$.seed', message: /goes with probability/ }]);
     await refuse({ operation: 'Bootstrap', status: 500, probability: 0 }, [{ path: '$.probability', message: /more than 0/ }]);
     await refuse({ operation: 'Frobnicate', status: 500 }, [{ path: '$.operation', message: /must be "\*" or one of/ }]);

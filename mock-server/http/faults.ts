@@ -11,8 +11,9 @@ import { bodyActionNote, planBodyAction, sendPlan } from '../faults/body-actions
 
 /**
  * Applies the first fault rule that matches the request: wait, then drop the connection or
- * answer the forced status. Returns true when the request has been dealt with; a delay-only rule
- * returns false after its wait, so the request goes on to its handler. Without a matching rule it
+ * answer the forced status, bending that answer's body if the rule says how. Returns true when the
+ * request has been dealt with; a delay-only or body-only rule returns false after its wait, so the
+ * request goes on to its handler (whose answer a body action then bends). Without a matching rule it
  * answers at once, not through a promise: that is every request on a host without faults.
  */
 export function applyFaults(req: Request, res: Response, call: Call, context: HostContext): boolean | Promise<boolean> {
@@ -105,6 +106,7 @@ function bendBody(rule: FaultRule, action: NonNullable<FaultRule['body']>, res: 
     (held) => {
       // The handler's record of its headers describes the held answer, not the bent one.
       call.sentHeaders = null;
+      call.answerBent = true;
       const plan = planBodyAction(action, { status: held.status, headers: held.headers, body: held.body ?? Buffer.alloc(0) });
       call.notes.push(bodyActionNote(rule.id, plan));
       sendPlan(res, plan, () => call.notes.push('the client closed the connection before the bent answer was complete'));

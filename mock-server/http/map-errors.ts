@@ -27,7 +27,7 @@ export function respondWithError(error: unknown, req: Request, res: Response, ca
     hostError = new HostError(ErrorCode.BadRequest, error.status, `the request body could not be read: ${error.message}`);
   } else if (clientWentAway(error, req, res)) {
     // Not a fault of the host: there is nobody left to answer, and the log should say why it stopped.
-    call.notes.push('the client closed the connection before the exchange was complete');
+    if (!call.answerBent) call.notes.push('the client closed the connection before the exchange was complete');
     return;
   } else {
     call.notes.push(`internal error: ${(error as Error)?.stack ?? String(error)}`);

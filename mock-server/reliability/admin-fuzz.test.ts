@@ -262,6 +262,31 @@ describe('POST /api/faults', () => {
       { weight: 4, arbitrary: valid.map((v) => ({ v, ok: true })) },
       { weight: 1, arbitrary: anyJson.map((v) => ({ v, ok: false })) },
     );
+  const bodyAction = fc.oneof(
+    fc.record({ kind: fc.constant('stall'), ms: fc.integer({ min: 1, max: 300_000 }) }, { noNullPrototype: true }),
+    fc.record({ kind: fc.constant('dribble'), bytesPerSecond: fc.integer({ min: 1, max: 100 * 1024 ** 2 }) }, { noNullPrototype: true }),
+    fc.record({ kind: fc.constant('truncate'), cutBytes: fc.integer({ min: 1, max: 4 * 1024 ** 3 }) }, { noNullPrototype: true }),
+    fc.record({ kind: fc.constant('reset'), afterBytes: fc.integer({ min: 0, max: 4 * 1024 ** 3 }) }, { noNullPrototype: true }),
+    fc.constant({ kind: 'malformedJson' }),
+    fc.record(
+      { kind: fc.constant('contentType'), value: fc.stringMatching(/^[a-z]{1,10}\/[a-z0-9.+-]{1,20}$/) },
+      { noNullPrototype: true },
+    ),
+    fc.constant({ kind: 'empty200' }),
+  );
+  /** Body actions one step off the documented shape: a bound crossed, a field missing or extra, an unknown kind. */
+  const nearMissBodyAction = fc.oneof(
+    fc.record({ kind: fc.constant('stall'), ms: fc.constantFrom(0, -1, 300_001, 1.5, '10') }, { noNullPrototype: true }),
+    fc.record({ kind: fc.constant('truncate'), cutBytes: fc.constantFrom(0, 4 * 1024 ** 3 + 1) }, { noNullPrototype: true }),
+    fc.record({ kind: fc.constant('reset'), afterBytes: fc.constant(-1) }, { noNullPrototype: true }),
+    fc.record({ kind: fc.constant('dribble') }, { noNullPrototype: true }),
+    fc.record(
+      { kind: fc.constant('contentType'), value: fc.constantFrom('', ' ', 'text/html\r\nX-Evil: 1', 'x'.repeat(257)) },
+      { noNullPrototype: true },
+    ),
+    fc.record({ kind: fc.constant('empty200'), extra: fc.integer() }, { noNullPrototype: true }),
+    fc.record({ kind: fc.constantFrom('shred', 'Truncate', '') }, { noNullPrototype: true }),
+  );
   const ruleCase = fc.record(
     {
       // "*" half the time, so rules with exceptOperations are accepted often enough to matter.
@@ -278,6 +303,11 @@ describe('POST /api/faults', () => {
       method: field(fc.constantFrom('GET', 'POST', 'DELETE')),
       remaining: field(fc.integer({ min: 1, max: 1_000_000 })),
       id: field(fc.stringMatching(/^[a-z0-9-]{1,20}$/)),
+      body: fc.oneof(
+        { weight: 4, arbitrary: bodyAction.map((v) => ({ v, ok: true })) },
+        { weight: 1, arbitrary: nearMissBodyAction.map((v) => ({ v, ok: false })) },
+        { weight: 1, arbitrary: anyJson.map((v) => ({ v, ok: false })) },
+      ),
       surprise: field(fc.constant(undefined)).map(({ v }) => ({ v, ok: false })),
     },
     { requiredKeys: [] },
@@ -289,7 +319,12 @@ describe('POST /api/faults', () => {
     const bad = Object.entries(fields).find(([name, f]) => !f.ok && !isAlsoValid(name, f.v));
     if (bad) return bad[0];
     if (rule['operation'] === undefined) return 'operation';
-    if (rule['status'] === undefined && rule['delayMs'] === undefined && rule['dropConnection'] !== true) return 'no action';
+    if (rule['status'] === undefined && rule['delayMs'] === undefined && rule['dropConnection'] !== true && rule['body'] === undefined)
+      return 'no action';
+    if (rule['dropConnection'] === true && rule['body'] !== undefined) return 'drop with body';
+    if ((rule['body'] as { kind?: unknown } | undefined)?.kind === 'empty200' && rule['status'] !== undefined)
+      return 'empty200 with status';
+    if (rule['body'] !== undefined && rule['phase'] !== undefined && rule['phase'] !== 'before') return 'body with phase after or mutate';
     if (rule['dropConnection'] === true && rule['status'] !== undefined) return 'drop with status';
     if (rule['retryAfter'] !== undefined && rule['status'] === undefined) return 'retryAfter without status';
     if (rule['exceptOperations'] !== undefined && rule['operation'] !== '*') return 'exceptOperations without "*"';
@@ -298,6 +333,31 @@ describe('POST /api/faults', () => {
     if (rule['phase'] === 'after' && rule['status'] === undefined && rule['dropConnection'] !== true) return 'after without an answer';
     if (typeof rule['id'] === 'string' && existingIds.has(rule['id'])) return 'duplicate id';
     return null;
+  }
+  function isBodyAction(v: unknown): boolean {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+    const { kind, ...fields } = v as Record<string, unknown>;
+    const names = Object.keys(fields);
+    const only = (name: string, valid: (value: unknown) => boolean) => names.length === 1 && names[0] === name && valid(fields[name]);
+    const wholeIn = (min: number, max: number) => (value: unknown) =>
+      Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
+    switch (kind) {
+      case 'stall':
+        return only('ms', wholeIn(1, 300_000));
+      case 'dribble':
+        return only('bytesPerSecond', wholeIn(1, 100 * 1024 ** 2));
+      case 'truncate':
+        return only('cutBytes', wholeIn(1, 4 * 1024 ** 3));
+      case 'reset':
+        return only('afterBytes', wholeIn(0, 4 * 1024 ** 3));
+      case 'contentType':
+        return only('value', (value) => typeof value === 'string' && value.length <= 256 && /^[!-~](?:[\t -~]*[!-~])?$/.test(value));
+      case 'malformedJson':
+      case 'empty200':
+        return names.length === 0;
+      default:
+        return false;
+    }
   }
   /** Random JSON can land on a valid value by chance; judge it by the same rules. */
   function isAlsoValid(name: string, v: unknown): boolean {
@@ -328,6 +388,8 @@ describe('POST /api/faults', () => {
         return typeof v === 'number' && v > 0 && v <= 1;
       case 'seed':
         return Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffff_ffff;
+      case 'body':
+        return isBodyAction(v);
       default:
         return false;
     }

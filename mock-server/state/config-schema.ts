@@ -85,7 +85,16 @@ export const faultBodyActionSchema = z.discriminatedUnion('kind', [
   /** Replace a JSON body with text that does not parse. */
   z.object({ kind: z.literal('malformedJson') }).strict(),
   /** Send the body under another Content-Type. */
-  z.object({ kind: z.literal('contentType'), value: z.string().min(1).max(256) }).strict(),
+  z
+    .object({
+      kind: z.literal('contentType'),
+      // It goes on the wire as a header line: Node refuses control characters there.
+      value: z
+        .string()
+        .max(256)
+        .regex(/^[!-~](?:[\t -~]*[!-~])?$/, 'must be a header value: printable ASCII, no line breaks, not blank'),
+    })
+    .strict(),
   /** Answer 200 with no body at all. */
   z.object({ kind: z.literal('empty200') }).strict(),
 ]);
