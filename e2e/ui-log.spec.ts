@@ -4,7 +4,7 @@ import type { Page } from '@playwright/test';
 import type { LogEntry, LogSummary } from '../mock-server/log/entry.js';
 import { summarize } from '../mock-server/log/summary.js';
 import { logEntry } from '../test-support/entry-fixture.js';
-import { expect, openScreen, saveScreenshot, test, type Host } from './fixtures.js';
+import { expect, openScreen, saveScreenshot, startHost, test, type Host } from './fixtures.js';
 import { FrameQueue, type FrameScheduler } from '../renderer/src/model/frame-queue.js';
 import { LogStore } from '../renderer/src/model/log-store.js';
 import { FilteredView, noFilter } from '../renderer/src/model/log-filter.js';
@@ -369,4 +369,47 @@ test.describe('log model', () => {
     view.sync();
     expect(view.size).toBe(0);
   });
+});
+
+test('behind --proxy-to, the Live log badges what the upstream answered, and a fault rule fired on forwarded traffic shows both marks', async ({
+  page,
+}) => {
+  const upstream = await startHost();
+  const proxy = await startHost({ proxyTo: { upstream: upstream.origin, ca: upstream.ca } });
+  try {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(proxy.uiUrl);
+    await openScreen(page, 'Live log');
+    const before = proxy.engine.log.lastSeq;
+    expect((await proxy.https('GET', '/wopibootstrapper')).status).toBe(401);
+    await expect(
+      row(page, before + 1)
+        .getByRole('cell')
+        .last(),
+    ).toHaveText('proxy');
+    await expect(row(page, before + 1).locator('.badge-proxy')).toHaveAttribute(
+      'title',
+      `Forwarded to ${upstream.origin}: its answer, not the mock's`,
+    );
+
+    const added = await proxy.admin('POST', '/api/faults', { operation: 'Bootstrap', status: 503, retryAfter: 30, remaining: 1 });
+    expect(added.status).toBe(201);
+    const upstreamSeen = upstream.engine.log.lastSeq;
+    const forced = await proxy.https('GET', '/wopibootstrapper');
+    expect([forced.status, forced.headers['retry-after']]).toEqual([503, ['30']]);
+    expect(upstream.engine.log.lastSeq).toBe(upstreamSeen);
+    await expect(row(page, before + 2).getByRole('cell')).toHaveText([
+      /\d\d:\d\d:\d\d\.\d{3}/,
+      'Bootstrap',
+      'GET',
+      '/wopibootstrapper',
+      '503',
+      '',
+      /ms$/,
+      'proxyfault',
+    ]);
+  } finally {
+    await proxy.close();
+    await upstream.close();
+  }
 });

@@ -180,6 +180,11 @@ const LogRow = memo(function LogRow({ entry, index, top, selected }: LogRowProps
         {formatDuration(entry.durationMs)}
       </span>
       <span role="cell" className="log-cell col-marks">
+        {entry.source === 'proxy' && (
+          <span className="badge badge-proxy" title={`Forwarded to ${entry.upstream ?? 'the upstream'}: its answer, not the mock's`}>
+            proxy
+          </span>
+        )}
         {entry.faultId !== null && (
           <span className="badge badge-fault" title={`Fault rule ${entry.faultId} fired on this request`}>
             fault
