@@ -2,6 +2,7 @@ import { request as httpsRequest } from 'node:https';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
+import assert from 'node:assert/strict';
 import { startEngine, type Engine, type EngineOptions } from '../mock-server/engine.js';
 import type { LogEntry } from '../mock-server/log/entry.js';
 
@@ -264,4 +265,14 @@ export async function loggedEntry(h: Harness, match: (entry: LogEntry) => boolea
     if (Date.now() > deadline) throw new Error('no log entry matched');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** Adds a fault rule through the admin API, as a user would, and fails the test unless it is stored. */
+export async function addFault(
+  h: Harness,
+  rule: Record<string, unknown>,
+): Promise<{ id: string; remaining?: number } & Record<string, unknown>> {
+  const reply = await h.admin('POST', '/api/faults', rule);
+  assert.equal(reply.status, 201, reply.text);
+  return reply.json();
 }

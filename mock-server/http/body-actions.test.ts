@@ -2,7 +2,7 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, connect as netConnect, type Server } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { appendPath, loggedEntry, startHarness, type Harness } from '../../test-support/host-fixture.js';
+import { addFault, appendPath, loggedEntry, startHarness, type Harness } from '../../test-support/host-fixture.js';
 import { aliceRoot, fileInfo, getFile, newFile, override } from '../../test-support/file-fixture.js';
 import type { LogEntry } from '../log/entry.js';
 
@@ -22,12 +22,6 @@ after(async () => {
 afterEach(async () => {
   await h.admin('DELETE', '/api/faults');
 });
-
-async function addFault(rule: Record<string, unknown>): Promise<{ id: string }> {
-  const reply = await h.admin('POST', '/api/faults', rule);
-  assert.equal(reply.status, 201, reply.text);
-  return reply.json();
-}
 
 /** How the host ended the connection, as the TCP side saw it: a FIN, or an RST. */
 type Ending = 'fin' | 'rst';
@@ -141,7 +135,7 @@ async function stillServes(url: string): Promise<void> {
 describe('body actions on real answers', () => {
   test('truncate promises the whole Content-Length, sends all but cutBytes, then closes', async () => {
     const { url } = await newFile(h, root, content);
-    const rule = await addFault({ operation: 'GetFile', body: { kind: 'truncate', cutBytes: 300 }, remaining: 1 });
+    const rule = await addFault(h, { operation: 'GetFile', body: { kind: 'truncate', cutBytes: 300 }, remaining: 1 });
     const answer = await rawGet(appendPath(url, '/contents'));
     assert.equal(answer.status, 200);
     assert.equal(answer.headers['content-length'], '1000');
@@ -159,7 +153,7 @@ describe('body actions on real answers', () => {
 
   test('reset sends afterBytes of the body, then resets the connection', async () => {
     const { url } = await newFile(h, root, content);
-    const rule = await addFault({ operation: 'GetFile', body: { kind: 'reset', afterBytes: 250 }, remaining: 1 });
+    const rule = await addFault(h, { operation: 'GetFile', body: { kind: 'reset', afterBytes: 250 }, remaining: 1 });
     const answer = await rawGet(appendPath(url, '/contents'));
     assert.equal(answer.status, 200);
     assert.equal(answer.headers['content-length'], '1000');
@@ -175,14 +169,14 @@ describe('body actions on real answers', () => {
 
   test('a https client sees the premature close of a truncated body as an error', async () => {
     const { url } = await newFile(h, root, content);
-    await addFault({ operation: 'GetFile', body: { kind: 'truncate', cutBytes: 1 }, remaining: 1 });
+    await addFault(h, { operation: 'GetFile', body: { kind: 'truncate', cutBytes: 1 }, remaining: 1 });
     await assert.rejects(getFile(h, url), (error: NodeJS.ErrnoException) => error.code === 'ECONNRESET' && error.message === 'aborted');
     await stillServes(url);
   });
 
   test('stall sends the headers, waits, then the whole body', async () => {
     const { url } = await newFile(h, root, content);
-    const rule = await addFault({ operation: 'GetFile', body: { kind: 'stall', ms: 300 }, remaining: 1 });
+    const rule = await addFault(h, { operation: 'GetFile', body: { kind: 'stall', ms: 300 }, remaining: 1 });
     const answer = await rawGet(appendPath(url, '/contents'));
     assert.equal(answer.status, 200);
     assert.deepEqual(answer.body, content);
@@ -196,7 +190,7 @@ describe('body actions on real answers', () => {
 
   test('dribble sends the body at the given rate', async () => {
     const { url } = await newFile(h, root, content.subarray(0, 50));
-    const rule = await addFault({ operation: 'GetFile', body: { kind: 'dribble', bytesPerSecond: 100 }, remaining: 1 });
+    const rule = await addFault(h, { operation: 'GetFile', body: { kind: 'dribble', bytesPerSecond: 100 }, remaining: 1 });
     const answer = await rawGet(appendPath(url, '/contents'));
     assert.deepEqual(answer.body, content.subarray(0, 50));
     assert.equal(answer.headers['content-length'], '50');
@@ -209,7 +203,7 @@ describe('body actions on real answers', () => {
 
   test('a client that gives up during a dribble stops it, and the log says the client left', async () => {
     const { url } = await newFile(h, root, content);
-    const rule = await addFault({ operation: 'GetFile', body: { kind: 'dribble', bytesPerSecond: 10 }, remaining: 1 });
+    const rule = await addFault(h, { operation: 'GetFile', body: { kind: 'dribble', bytesPerSecond: 10 }, remaining: 1 });
     const target = new URL(appendPath(url, '/contents'));
     const socket = tlsConnect({ host: '127.0.0.1', port: Number(target.port), servername: target.hostname, ca: h.ca });
     await new Promise((resolve) => socket.once('secureConnect', resolve));
@@ -231,7 +225,7 @@ describe('body actions on real answers', () => {
   test('malformedJson sends CheckFileInfo as JSON that does not parse, with the right length', async () => {
     const { url } = await newFile(h, root, content);
     const real = JSON.stringify(await fileInfo(h, url));
-    const rule = await addFault({ operation: 'CheckFileInfo', body: { kind: 'malformedJson' }, remaining: 1 });
+    const rule = await addFault(h, { operation: 'CheckFileInfo', body: { kind: 'malformedJson' }, remaining: 1 });
     const reply = await h.request('GET', url);
     assert.equal(reply.status, 200);
     assert.match(reply.header('content-type')!, /^application\/json/);
@@ -253,7 +247,7 @@ describe('body actions on real answers', () => {
 
   test('contentType sends the real body under another type', async () => {
     const { url } = await newFile(h, root, content);
-    const rule = await addFault({ operation: 'CheckFileInfo', body: { kind: 'contentType', value: 'text/html' }, remaining: 1 });
+    const rule = await addFault(h, { operation: 'CheckFileInfo', body: { kind: 'contentType', value: 'text/html' }, remaining: 1 });
     const reply = await h.request('GET', url);
     assert.equal(reply.status, 200);
     assert.equal(reply.header('content-type'), 'text/html');
@@ -270,7 +264,7 @@ describe('body actions on real answers', () => {
   test('empty200 answers an empty 200 to a refused Lock, and the handler still ran', async () => {
     const { url } = await newFile(h, root, content);
     assert.equal((await override(h, url, 'LOCK', { 'x-wopi-lock': 'A' })).status, 200);
-    const rule = await addFault({ operation: 'Lock', body: { kind: 'empty200' }, remaining: 1 });
+    const rule = await addFault(h, { operation: 'Lock', body: { kind: 'empty200' }, remaining: 1 });
     const reply = await override(h, url, 'LOCK', { 'x-wopi-lock': 'B' });
     assert.equal(reply.status, 200);
     assert.equal(reply.header('content-length'), '0');
@@ -285,7 +279,7 @@ describe('body actions on real answers', () => {
 
   test('empty200 on PutFile: the change is committed though the client gets nothing', async () => {
     const { url } = await newFile(h, root);
-    const rule = await addFault({ operation: 'PutFile', body: { kind: 'empty200' }, remaining: 1 });
+    const rule = await addFault(h, { operation: 'PutFile', body: { kind: 'empty200' }, remaining: 1 });
     const reply = await h.request('POST', appendPath(url, '/contents'), { headers: { 'x-wopi-override': 'PUT' }, body: content });
     assert.equal(reply.status, 200);
     assert.equal(reply.body.length, 0);
@@ -295,7 +289,7 @@ describe('body actions on real answers', () => {
 
   test('a body action bends a forced status too: a 503 cut short', async () => {
     const { url } = await newFile(h, root, content);
-    const rule = await addFault({
+    const rule = await addFault(h, {
       operation: 'CheckFileInfo',
       status: 503,
       retryAfter: 3,

@@ -1,6 +1,6 @@
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendPath, loggedEntry, startHarness, type Harness } from '../../test-support/host-fixture.js';
+import { addFault, appendPath, loggedEntry, startHarness, type Harness } from '../../test-support/host-fixture.js';
 import { aliceRoot, fileInfo, getFile, newFile, override, putFile, utf7 } from '../../test-support/file-fixture.js';
 
 let h: Harness;
@@ -17,12 +17,6 @@ afterEach(async () => {
   await h.admin('DELETE', '/api/faults');
 });
 
-async function addFault(rule: Record<string, unknown>): Promise<{ id: string; remaining?: number }> {
-  const reply = await h.admin('POST', '/api/faults', rule);
-  assert.equal(reply.status, 201, reply.text);
-  return reply.json();
-}
-
 const remainingOf = async (id: string) => (await h.admin('GET', '/api/faults')).json().faults.find((f: { id: string }) => f.id === id);
 const childNames = async () =>
   (await h.request('GET', appendPath(root, '/children'))).json().ChildFiles.map((f: { Name: string }) => f.Name) as string[];
@@ -32,7 +26,7 @@ describe('phase "after": commit, then fail', () => {
     // Empty and unlocked, so the real PutFile accepts the write (a non-empty unlocked file is a 409).
     const { url } = await newFile(h, root);
     const before = (await fileInfo(h, url)).Version;
-    const rule = await addFault({ operation: 'PutFile', phase: 'after', status: 500, remaining: 2 });
+    const rule = await addFault(h, { operation: 'PutFile', phase: 'after', status: 500, remaining: 2 });
     const reply = await putFile(h, url, 'new content');
     assert.equal(reply.status, 500);
     assert.equal(reply.body.length, 0);
@@ -59,7 +53,7 @@ describe('phase "after": commit, then fail', () => {
 
   test('Lock answers 503 with Retry-After, and GetLock shows the lock held', async () => {
     const { url } = await newFile(h, root);
-    const rule = await addFault({ operation: 'Lock', phase: 'after', status: 503, retryAfter: 7, remaining: 1 });
+    const rule = await addFault(h, { operation: 'Lock', phase: 'after', status: 503, retryAfter: 7, remaining: 1 });
     const reply = await override(h, url, 'LOCK', { 'x-wopi-lock': 'held-lock' });
     assert.equal(reply.status, 503);
     assert.equal(reply.header('retry-after'), '7');
@@ -76,7 +70,7 @@ describe('phase "after": commit, then fail', () => {
   test('a handler’s refusal is discarded too: the note names the 409 the client never saw', async () => {
     const { url } = await newFile(h, root);
     assert.equal((await override(h, url, 'LOCK', { 'x-wopi-lock': 'A' })).status, 200);
-    const rule = await addFault({ operation: 'Lock', phase: 'after', status: 500, remaining: 1 });
+    const rule = await addFault(h, { operation: 'Lock', phase: 'after', status: 500, remaining: 1 });
     const reply = await override(h, url, 'LOCK', { 'x-wopi-lock': 'B' });
     assert.equal(reply.status, 500);
     assert.equal(reply.header('x-wopi-lock'), undefined);
@@ -91,7 +85,7 @@ describe('phase "after": commit, then fail', () => {
   test('PutRelativeFile answers 500, and the new file is in EnumerateChildren', async () => {
     const { url } = await newFile(h, root, 'source');
     const name = `after-relative-${Date.now()}.docx`;
-    await addFault({ operation: 'PutRelativeFile', phase: 'after', status: 500, remaining: 1 });
+    await addFault(h, { operation: 'PutRelativeFile', phase: 'after', status: 500, remaining: 1 });
     const reply = await override(h, url, 'PUT_RELATIVE', { 'x-wopi-suggestedtarget': utf7(name) }, 'relative content');
     assert.equal(reply.status, 500);
     assert.equal(reply.body.length, 0, 'the new file’s Url is not sent');
@@ -100,7 +94,7 @@ describe('phase "after": commit, then fail', () => {
 
   test('dropConnection after the commit: the client sees the socket close, the change stays', async () => {
     const { url } = await newFile(h, root);
-    const rule = await addFault({ operation: 'PutFile', phase: 'after', dropConnection: true, remaining: 1 });
+    const rule = await addFault(h, { operation: 'PutFile', phase: 'after', dropConnection: true, remaining: 1 });
     await assert.rejects(putFile(h, url, 'dropped but saved'), (error: NodeJS.ErrnoException) => {
       assert.ok(error.code === 'ECONNRESET' || /socket hang up/.test(error.message), String(error));
       return true;
@@ -117,7 +111,7 @@ describe('phase "after": commit, then fail', () => {
   test('GetFile streams its content into the held answer; the client gets only the replacement', async () => {
     const content = 'x'.repeat(200_000);
     const { url } = await newFile(h, root, content);
-    const rule = await addFault({ operation: 'GetFile', phase: 'after', status: 502, remaining: 1 });
+    const rule = await addFault(h, { operation: 'GetFile', phase: 'after', status: 502, remaining: 1 });
     const reply = await getFile(h, url);
     assert.equal(reply.status, 502);
     assert.equal(reply.body.length, 0);
@@ -130,7 +124,7 @@ describe('phase "after": commit, then fail', () => {
 
   test('delayMs waits before the handler runs', async () => {
     const { url } = await newFile(h, root);
-    await addFault({ operation: 'PutFile', phase: 'after', delayMs: 150, status: 500, remaining: 1 });
+    await addFault(h, { operation: 'PutFile', phase: 'after', delayMs: 150, status: 500, remaining: 1 });
     const started = performance.now();
     assert.equal((await putFile(h, url, 'late')).status, 500);
     assert.ok(performance.now() - started >= 150);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  addFault,
   bearer,
   browse,
   clientId,
@@ -32,12 +33,6 @@ after(async () => {
 afterEach(async () => {
   await h.admin('DELETE', '/api/faults');
 });
-
-async function addFault(rule: Record<string, unknown>): Promise<{ id: string } & Record<string, unknown>> {
-  const reply = await h.admin('POST', '/api/faults', rule);
-  assert.equal(reply.status, 201, reply.text);
-  return reply.json();
-}
 
 const bootstrapAs = (token: string) => h.request('GET', '/wopibootstrapper', { headers: bearer(token) });
 const lastEntries = async (n: number) => (await h.admin('GET', `/api/log?limit=${n}`)).json().entries;
@@ -74,7 +69,7 @@ describe('fault rules', () => {
   });
 
   test('404 on GetNewAccessToken, whatever the WopiSrc', async () => {
-    await addFault({ operation: 'GetNewAccessToken', status: 404 });
+    await addFault(h, { operation: 'GetNewAccessToken', status: 404 });
     const reply = await h.request('POST', '/wopibootstrapper', {
       headers: { ...bearer(alice), 'x-wopi-ecosystemoperation': 'GET_NEW_ACCESS_TOKEN', 'x-wopi-wopisrc': withoutQuery(aliceFile.Url) },
     });
@@ -85,7 +80,7 @@ describe('fault rules', () => {
   });
 
   test('500 on Token answers RFC 6749 server_error JSON', async () => {
-    const rule = await addFault({ operation: 'Token', status: 500, remaining: 1 });
+    const rule = await addFault(h, { operation: 'Token', status: 500, remaining: 1 });
     const reply = await h.request('POST', '/oauth/token', {
       form: { grant_type: 'refresh_token', refresh_token: 'x', client_id: clientId, client_secret: clientSecret },
     });
@@ -103,7 +98,7 @@ describe('fault rules', () => {
   });
 
   test('delayMs holds the request at least that long, then lets it through', async () => {
-    await addFault({ operation: 'CheckFileInfo', delayMs: 300 });
+    await addFault(h, { operation: 'CheckFileInfo', delayMs: 300 });
     const started = performance.now();
     const reply = await h.request('GET', aliceFile.Url);
     const elapsed = performance.now() - started;
@@ -118,7 +113,7 @@ describe('fault rules', () => {
   });
 
   test('delayMs with a status waits, then answers the status', async () => {
-    await addFault({ operation: 'GetFile', delayMs: 200, status: 503 });
+    await addFault(h, { operation: 'GetFile', delayMs: 200, status: 503 });
     const started = performance.now();
     const reply = await h.request('GET', `${withoutQuery(aliceFile.Url)}/contents${new URL(aliceFile.Url).search}`);
     assert.ok(performance.now() - started >= 200);
@@ -126,7 +121,7 @@ describe('fault rules', () => {
   });
 
   test('dropConnection closes the socket without an answer', async () => {
-    const rule = await addFault({ operation: 'GetFile', dropConnection: true, remaining: 1 });
+    const rule = await addFault(h, { operation: 'GetFile', dropConnection: true, remaining: 1 });
     const contents = `${withoutQuery(aliceFile.Url)}/contents${new URL(aliceFile.Url).search}`;
     await assert.rejects(h.request('GET', contents), (error: NodeJS.ErrnoException) => {
       assert.ok(error.code === 'ECONNRESET' || /socket hang up/.test(error.message), String(error));
@@ -138,7 +133,7 @@ describe('fault rules', () => {
   });
 
   test('a userId rule fires only for that user', async () => {
-    await addFault({ operation: 'Bootstrap', userId: 'bob', status: 503 });
+    await addFault(h, { operation: 'Bootstrap', userId: 'bob', status: 503 });
     assert.equal((await bootstrapAs(alice)).status, 200);
     assert.equal((await bootstrapAs(bob)).status, 503);
     assert.equal((await bootstrapAs(alice)).status, 200);
@@ -146,13 +141,13 @@ describe('fault rules', () => {
   });
 
   test('a method rule fires only for that method', async () => {
-    await addFault({ operation: 'Bootstrap', method: 'POST', status: 500 });
+    await addFault(h, { operation: 'Bootstrap', method: 'POST', status: 500 });
     assert.equal((await bootstrapAs(alice)).status, 200);
     assert.equal((await h.request('POST', '/wopibootstrapper', { headers: bearer(alice) })).status, 500);
   });
 
   test('operation "*" hits every operation, authenticated or not', async () => {
-    await addFault({ operation: '*', status: 503, remaining: 4 });
+    await addFault(h, { operation: '*', status: 503, remaining: 4 });
     assert.equal((await bootstrapAs(alice)).status, 503);
     assert.equal((await h.request('GET', aliceFile.Url)).status, 503);
     assert.equal((await h.request('GET', '/oauth/authorize?client_id=office-mobile')).status, 503);
@@ -161,13 +156,13 @@ describe('fault rules', () => {
   });
 
   test('429 and 503 carry Retry-After, in seconds or as an HTTP date, and the log says which rule sent it', async () => {
-    const throttle = await addFault({ operation: 'CheckFileInfo', status: 429, retryAfter: 30, remaining: 1 });
+    const throttle = await addFault(h, { operation: 'CheckFileInfo', status: 429, retryAfter: 30, remaining: 1 });
     assert.equal(throttle.explanation, 'Answer 429 with Retry-After 30 on CheckFileInfo, for the next request');
     const throttled = await h.request('GET', aliceFile.Url);
     assert.equal(throttled.status, 429);
     assert.equal(throttled.header('retry-after'), '30');
     const date = 'Wed, 21 Oct 2026 07:28:00 GMT';
-    await addFault({ operation: 'Bootstrap', status: 503, retryAfter: date, remaining: 1 });
+    await addFault(h, { operation: 'Bootstrap', status: 503, retryAfter: date, remaining: 1 });
     const down = await bootstrapAs(alice);
     assert.equal(down.status, 503);
     assert.equal(down.header('retry-after'), date);
@@ -183,7 +178,7 @@ describe('fault rules', () => {
 
   test('seeded chaos: the same seed answers the same requests the same way, in order, and the log names the draw', async () => {
     const run = async (seed: number) => {
-      const rule = await addFault({ id: 'chaos', operation: 'CheckFileInfo', status: 503, probability: 0.3, seed });
+      const rule = await addFault(h, { id: 'chaos', operation: 'CheckFileInfo', status: 503, probability: 0.3, seed });
       assert.equal(rule.explanation, `Answer 503 on CheckFileInfo, 30% of the time (seed ${seed}), until removed`);
       const statuses: number[] = [];
       for (let i = 0; i < 40; i++) statuses.push((await h.request('GET', aliceFile.Url)).status);
@@ -197,7 +192,7 @@ describe('fault rules', () => {
     assert.deepEqual(await run(12345), first, 're-added with the same seed, the run repeats exactly');
     assert.notDeepEqual(await run(999), first, 'another seed hits other requests');
     const firstHit = expected.indexOf(503) + 1;
-    await addFault({ id: 'chaos', operation: 'CheckFileInfo', status: 503, probability: 0.3, seed: 12345 });
+    await addFault(h, { id: 'chaos', operation: 'CheckFileInfo', status: 503, probability: 0.3, seed: 12345 });
     for (let i = 0; i < firstHit; i++) await h.request('GET', aliceFile.Url);
     const [entry] = await lastEntries(1);
     assert.equal(entry.faultId, 'chaos');
@@ -205,14 +200,14 @@ describe('fault rules', () => {
   });
 
   test('chaos: a miss lets later rules fire, remaining counts hits only, and a rule without a seed is given one', async () => {
-    const unseeded = await addFault({ operation: 'Bootstrap', status: 500, probability: 1 });
+    const unseeded = await addFault(h, { operation: 'Bootstrap', status: 500, probability: 1 });
     assert.equal(typeof unseeded.seed, 'number');
     assert.ok(String(unseeded.explanation).includes(`100% of the time (seed ${String(unseeded.seed)})`), String(unseeded.explanation));
     await h.admin('DELETE', '/api/faults');
     // A seed whose first draw misses p = 0.1, so the second rule answers.
     const seed = [...Array(1000).keys()].find((s) => chaosDraw(s, 1) >= 0.1 && chaosDraw(s, 2) < 0.1)!;
-    await addFault({ id: 'rare', operation: 'CheckFileInfo', status: 503, probability: 0.1, seed, remaining: 1 });
-    await addFault({ id: 'always', operation: 'CheckFileInfo', status: 429 });
+    await addFault(h, { id: 'rare', operation: 'CheckFileInfo', status: 503, probability: 0.1, seed, remaining: 1 });
+    await addFault(h, { id: 'always', operation: 'CheckFileInfo', status: 429 });
     assert.equal((await h.request('GET', aliceFile.Url)).status, 429, 'draw 1 misses: the next rule fires');
     assert.equal((await h.request('GET', aliceFile.Url)).status, 503, 'draw 2 hits');
     const left = (await h.admin('GET', '/api/faults')).json().faults.map((f: { id: string }) => f.id);
@@ -220,7 +215,7 @@ describe('fault rules', () => {
   });
 
   test('exceptOperations leaves the named operations alone while "*" hits the rest', async () => {
-    const rule = await addFault({ operation: '*', exceptOperations: ['Authorize', 'Token'], status: 503, retryAfter: 120 });
+    const rule = await addFault(h, { operation: '*', exceptOperations: ['Authorize', 'Token'], status: 503, retryAfter: 120 });
     assert.equal(rule.explanation, 'Answer 503 with Retry-After 120 on every operation except Authorize, Token, until removed');
     assert.equal((await h.request('GET', '/oauth/authorize?client_id=office-mobile')).status, 200);
     assert.equal((await bootstrapAs(alice)).status, 503);
@@ -228,7 +223,7 @@ describe('fault rules', () => {
   });
 
   test('remaining counts down in GET /api/faults and the rule removes itself at zero', async () => {
-    const rule = await addFault({ operation: 'CheckFileInfo', status: 500, remaining: 3 });
+    const rule = await addFault(h, { operation: 'CheckFileInfo', status: 500, remaining: 3 });
     const remaining = async () =>
       (await h.admin('GET', '/api/faults'))
         .json()
@@ -244,17 +239,17 @@ describe('fault rules', () => {
   });
 
   test('the first matching rule wins, in list order', async () => {
-    const first = await addFault({ operation: 'Bootstrap', status: 502 });
-    await addFault({ operation: '*', status: 503 });
+    const first = await addFault(h, { operation: 'Bootstrap', status: 502 });
+    await addFault(h, { operation: '*', status: 503 });
     assert.equal((await bootstrapAs(alice)).status, 502);
     assert.equal((await h.request('GET', aliceFile.Url)).status, 503);
     assert.equal((await lastEntries(2))[0].faultId, first.id);
   });
 
   test('DELETE /api/faults/:id removes one rule; DELETE /api/faults removes all', async () => {
-    const one = await addFault({ operation: 'Bootstrap', status: 500 });
-    const two = await addFault({ operation: 'CheckFileInfo', status: 500 });
-    const three = await addFault({ operation: 'GetFile', status: 500 });
+    const one = await addFault(h, { operation: 'Bootstrap', status: 500 });
+    const two = await addFault(h, { operation: 'CheckFileInfo', status: 500 });
+    const three = await addFault(h, { operation: 'GetFile', status: 500 });
     const removed = await h.admin('DELETE', `/api/faults/${one.id}`);
     assert.equal(removed.status, 204);
     assert.equal(removed.text, '');
@@ -307,7 +302,7 @@ describe('fault rules', () => {
       { path: '$.status', message: /cannot also send a status/ },
     ]);
     await refuse({ operation: 'Bootstrap', status: 500, extra: 1 }, [{ path: '$', message: /extra/ }]);
-    const kept = await addFault({ id: 'mine', operation: 'Bootstrap', status: 500 });
+    const kept = await addFault(h, { id: 'mine', operation: 'Bootstrap', status: 500 });
     assert.equal(kept.id, 'mine');
     await refuse({ id: 'mine', operation: 'Bootstrap', status: 500 }, [{ path: '$.id', message: /exists already/ }]);
     assert.deepEqual(
@@ -322,7 +317,7 @@ describe('fault rules', () => {
     // the request over a few ms makes most rounds hit it (without the fix, nearly every run fails).
     for (let round = 0; round < 20; round++) {
       await h.admin('DELETE', '/api/faults');
-      await addFault({ id: 'counted', operation: 'CheckFileInfo', status: 500, remaining: 2 });
+      await addFault(h, { id: 'counted', operation: 'CheckFileInfo', status: 500, remaining: 2 });
       const [forced, added] = await Promise.all([
         new Promise((resolve) => setTimeout(resolve, round % 5)).then(() => h.request('GET', aliceFile.Url)),
         h.admin('POST', '/api/faults', { id: `added-${round}`, operation: 'GetFile', status: 500 }),
@@ -338,7 +333,7 @@ describe('fault rules', () => {
   });
 
   test('a rule for a user who does not exist yet is accepted with a warning', async () => {
-    const rule = await addFault({ operation: 'Bootstrap', userId: 'carol', status: 500 });
+    const rule = await addFault(h, { operation: 'Bootstrap', userId: 'carol', status: 500 });
     assert.deepEqual(rule.warnings, [{ path: '$.userId', message: 'no mock user has id "carol" yet; the rule fires once one does' }]);
     assert.equal((await bootstrapAs(alice)).status, 200);
   });

@@ -1,6 +1,6 @@
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bearer, loggedEntry, startHarness, withoutQuery, type Harness } from '../../test-support/host-fixture.js';
+import { addFault, bearer, loggedEntry, startHarness, withoutQuery, type Harness } from '../../test-support/host-fixture.js';
 import { aliceRoot, newFile } from '../../test-support/file-fixture.js';
 
 /** Phase "mutate" on mocked traffic: the real handler answers, the client gets its JSON patched. */
@@ -19,16 +19,12 @@ afterEach(async () => {
   await h.admin('DELETE', '/api/faults');
 });
 
-async function addFault(rule: Record<string, unknown>): Promise<string> {
-  const reply = await h.admin('POST', '/api/faults', rule);
-  assert.equal(reply.status, 201, reply.text);
-  return reply.json().id as string;
-}
+const addFaultId = async (rule: Record<string, unknown>) => (await addFault(h, rule)).id;
 
 test('CheckFileInfo without Size and with FileUrl stripped of its token: every other property as the handler answered, Content-Length to fit', async () => {
   const { url } = await newFile(h, root);
   const real = (await h.request('GET', url)).json();
-  const id = await addFault({
+  const id = await addFaultId({
     operation: 'CheckFileInfo',
     phase: 'mutate',
     patch: [
@@ -64,7 +60,7 @@ test('GetNewAccessToken with AccessTokenExpiry in seconds instead of millisecond
   const first = await ask();
   assert.equal(first.status, 200, first.text);
   const real = first.json().AccessTokenInfo.AccessTokenExpiry as number;
-  await addFault({
+  await addFaultId({
     operation: 'GetNewAccessToken',
     phase: 'mutate',
     patch: [{ op: 'multiply', path: '/AccessTokenInfo/AccessTokenExpiry', value: 0.001 }],
@@ -78,7 +74,7 @@ test('GetNewAccessToken with AccessTokenExpiry in seconds instead of millisecond
 
 test('a patch that cannot apply leaves the answer as the handler wrote it, and the log says why', async () => {
   const { url } = await newFile(h, root);
-  const id = await addFault({ operation: 'CheckFileInfo', phase: 'mutate', patch: [{ op: 'test', path: '/Size', value: -1 }] });
+  const id = await addFaultId({ operation: 'CheckFileInfo', phase: 'mutate', patch: [{ op: 'test', path: '/Size', value: -1 }] });
   const reply = await h.request('GET', url);
   assert.equal(reply.status, 200);
   assert.equal(typeof reply.json().Size, 'number');

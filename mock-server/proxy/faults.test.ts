@@ -2,7 +2,7 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import zlib from 'node:zlib';
-import { startHarness, type Harness } from '../../test-support/host-fixture.js';
+import { addFault, startHarness, type Harness } from '../../test-support/host-fixture.js';
 import { sendJson, startProxy, startTinyUpstream, type TinyUpstream } from '../../test-support/proxy-fixture.js';
 import type { LogEntry } from '../log/entry.js';
 
@@ -31,13 +31,9 @@ afterEach(async () => {
   assert.equal((await proxy.admin('DELETE', '/api/faults')).status, 200);
 });
 
-const tokenAnswer = (_req: IncomingMessage, res: ServerResponse) => sendJson(res, '{"AccessToken":"t","AccessTokenExpiry":1796297468}');
+const addFaultId = async (rule: Record<string, unknown>) => (await addFault(proxy, rule)).id;
 
-async function addRule(rule: Record<string, unknown>): Promise<string> {
-  const added = await proxy.admin('POST', '/api/faults', rule);
-  assert.equal(added.status, 201, added.text);
-  return added.json().id as string;
-}
+const tokenAnswer = (_req: IncomingMessage, res: ServerResponse) => sendJson(res, '{"AccessToken":"t","AccessTokenExpiry":1796297468}');
 
 const getNewAccessToken = () =>
   proxy.request('POST', '/wopibootstrapper', {
@@ -65,7 +61,7 @@ function nextEntry(): () => Promise<LogEntry> {
 describe('phase "before"', () => {
   test('a forced 503 with Retry-After is answered by the proxy: the upstream never hears of it; the count runs out and traffic flows again', async () => {
     answer = tokenAnswer;
-    const id = await addRule({ operation: 'GetNewAccessToken', status: 503, retryAfter: 120, remaining: 1 });
+    const id = await addFaultId({ operation: 'GetNewAccessToken', status: 503, retryAfter: 120, remaining: 1 });
     const seen = upstream.seen.length;
     const entry = nextEntry();
     const refused = await getNewAccessToken();
@@ -89,14 +85,14 @@ describe('phase "before"', () => {
 
   test('dropConnection cuts the client off before anything is forwarded; a delay alone forwards after waiting', async () => {
     answer = tokenAnswer;
-    await addRule({ operation: 'GetNewAccessToken', dropConnection: true, remaining: 1 });
+    await addFaultId({ operation: 'GetNewAccessToken', dropConnection: true, remaining: 1 });
     const seen = upstream.seen.length;
     await assert.rejects(getNewAccessToken(), (error: NodeJS.ErrnoException) =>
       ['ECONNRESET', 'socket hang up'].some((s) => `${error.code} ${error.message}`.includes(s)),
     );
     assert.equal(upstream.seen.length, seen);
 
-    await addRule({ operation: 'GetNewAccessToken', delayMs: 300, remaining: 1 });
+    await addFaultId({ operation: 'GetNewAccessToken', delayMs: 300, remaining: 1 });
     const started = performance.now();
     const slow = await getNewAccessToken();
     assert.equal(slow.status, 200);
@@ -106,8 +102,8 @@ describe('phase "before"', () => {
 
   test('a rule for another operation or method leaves proxied traffic alone', async () => {
     answer = tokenAnswer;
-    await addRule({ operation: 'PutFile', status: 500 });
-    await addRule({ operation: 'GetNewAccessToken', method: 'GET', status: 500 });
+    await addFaultId({ operation: 'PutFile', status: 500 });
+    await addFaultId({ operation: 'GetNewAccessToken', method: 'GET', status: 500 });
     assert.equal((await getNewAccessToken()).status, 200);
   });
 });
@@ -118,7 +114,7 @@ describe('phase "after" (commit-then-fail)', () => {
       res.writeHead(200, { 'X-WOPI-ItemVersion': '7', 'Content-Length': '0' });
       res.end();
     };
-    const id = await addRule({ operation: 'PutFile', phase: 'after', status: 500, remaining: 1 });
+    const id = await addFaultId({ operation: 'PutFile', phase: 'after', status: 500, remaining: 1 });
     const entry = nextEntry();
     const failed = await putFile('new content');
     assert.equal(failed.status, 500);
@@ -140,7 +136,7 @@ describe('phase "after" (commit-then-fail)', () => {
       res.writeHead(200, { 'Content-Length': '0' });
       res.end();
     };
-    const id = await addRule({ operation: 'PutFile', phase: 'after', dropConnection: true, remaining: 1 });
+    const id = await addFaultId({ operation: 'PutFile', phase: 'after', dropConnection: true, remaining: 1 });
     const seen = upstream.seen.length;
     const entry = nextEntry();
     await assert.rejects(putFile('committed anyway'));
@@ -157,7 +153,7 @@ describe('phase "after" (commit-then-fail)', () => {
 describe('phase "mutate"', () => {
   test('AccessTokenExpiry times 1000 (the milliseconds bug): the client gets the patched JSON with a Content-Length that fits', async () => {
     answer = tokenAnswer;
-    const id = await addRule({
+    const id = await addFaultId({
       operation: 'GetNewAccessToken',
       phase: 'mutate',
       patch: [{ op: 'multiply', path: '/AccessTokenExpiry', value: 1000 }],
@@ -185,7 +181,7 @@ describe('phase "mutate"', () => {
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', 'Content-Length': String(encoded.length) });
       res.end(encoded);
     };
-    await addRule({
+    await addFaultId({
       operation: 'EnumerateChildren',
       phase: 'mutate',
       patch: [{ op: 'stripQuery', path: '/ChildFiles/*/Url', value: 'access_token' }],
@@ -202,7 +198,7 @@ describe('phase "mutate"', () => {
 
   test('a patch that cannot apply, or an answer that is not JSON, passes as it came, and the log says why', async () => {
     answer = tokenAnswer;
-    const id = await addRule({ operation: 'GetNewAccessToken', phase: 'mutate', patch: [{ op: 'remove', path: '/Missing' }] });
+    const id = await addFaultId({ operation: 'GetNewAccessToken', phase: 'mutate', patch: [{ op: 'remove', path: '/Missing' }] });
     let entry = nextEntry();
     assert.equal((await getNewAccessToken()).text, '{"AccessToken":"t","AccessTokenExpiry":1796297468}');
     assert.ok(
