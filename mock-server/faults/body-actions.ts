@@ -134,7 +134,7 @@ function withLength(headers: OutgoingHttpHeaders, length: number): OutgoingHttpH
   return { ...rest, 'content-length': String(length) };
 }
 
-function contentTypeOf(headers: OutgoingHttpHeaders): string {
+export function contentTypeOf(headers: OutgoingHttpHeaders): string {
   const value = headers['content-type'];
   return Array.isArray(value) ? (value[0] ?? '') : value === undefined ? '' : String(value);
 }
@@ -144,9 +144,19 @@ function contentTypeOf(headers: OutgoingHttpHeaders): string {
  * closes, so a client that gives up leaves nothing running. `onClientGone` is told when the client
  * closed before a complete plan was sent.
  */
+/** An answer sent whole, its Content-Length made to fit: a patched body (phase "mutate") goes out so. */
+export function sendWhole(res: Response, answer: RealAnswer): void {
+  setStatusAndHeaders(res, answer.status, withLength(answer.headers, answer.body.length));
+  res.end(answer.body);
+}
+
+function setStatusAndHeaders(res: Response, status: number, headers: OutgoingHttpHeaders): void {
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined) res.setHeader(name, value);
+  res.statusCode = status;
+}
+
 export function sendPlan(res: Response, plan: BodyPlan, onClientGone: () => void): void {
-  for (const [name, value] of Object.entries(plan.headers)) if (value !== undefined) res.setHeader(name, value);
-  res.statusCode = plan.status;
+  setStatusAndHeaders(res, plan.status, plan.headers);
   let timer: NodeJS.Timeout | undefined;
   let cutOnPurpose = false;
   res.once('close', () => {

@@ -7,7 +7,7 @@ import type { HostContext } from './context.js';
 import { writeError } from './map-errors.js';
 import { committedThenFailedNote, holdBackAnswer } from '../faults/commit-then-fail.js';
 import { patchJsonBody, patchNotAppliedNote, patchedNote, type JsonPatchOperation } from '../faults/json-patch.js';
-import { bodyActionNote, planBodyAction, sendPlan } from '../faults/body-actions.js';
+import { bodyActionNote, contentTypeOf, planBodyAction, sendPlan, sendWhole } from '../faults/body-actions.js';
 
 /**
  * Applies the first fault rule that matches the request: wait, then drop the connection or
@@ -125,14 +125,9 @@ function mutateAnswer(rule: FaultRule, patch: readonly JsonPatchOperation[], res
     (held) => {
       call.sentHeaders = null;
       const body = held.body ?? Buffer.alloc(0);
-      const outcome = patchJsonBody(body, String(held.headers['content-type'] ?? ''), patch);
+      const outcome = patchJsonBody(body, contentTypeOf(held.headers), patch);
       call.notes.push(outcome.applied ? patchedNote(rule.id, patch) : patchNotAppliedNote(rule.id, outcome.reason));
-      const out = outcome.applied ? outcome.bytes : body;
-      res.statusCode = held.status;
-      for (const [name, value] of Object.entries(held.headers))
-        if (value !== undefined && name !== 'content-length') res.setHeader(name, value);
-      res.setHeader('Content-Length', out.length);
-      res.end(out);
+      sendWhole(res, { status: held.status, headers: held.headers, body: outcome.applied ? outcome.bytes : body });
     },
     { keepBody: true },
   );
