@@ -232,8 +232,14 @@ async function slowBodyHits(ready: EngineReady): Promise<Array<{ id: string; act
 /** Known to the devices before the host has it, so no answer it forces can arrive unexplained. */
 async function install(ready: EngineReady, rules: InstalledRule[], planned: PlannedRule): Promise<void> {
   rules.push(planned.rule);
-  const added = await admin(ready, 'POST', '/api/faults', planned.body);
+  await addRule(ready, planned.body);
+}
+
+/** Adds a fault rule to the host; anything but 201 stops the soak, naming the answer. */
+async function addRule(ready: EngineReady, rule: Record<string, unknown>): Promise<{ id: string }> {
+  const added = await admin<{ id: string }>(ready, 'POST', '/api/faults', rule);
   if (added.status !== 201) throw new Error(`POST /api/faults answered ${added.status}: ${JSON.stringify(added.json)}`);
+  return added.json;
 }
 
 /**
@@ -319,15 +325,13 @@ async function configure(
       { operation: Operation.Bootstrap, userId, status: 500, remaining: 1_000_000 },
     ];
     for (const rule of wanted) {
-      const added = await admin<{ id: string }>(ready, 'POST', '/api/faults', rule);
-      if (added.status !== 201) throw new Error(`POST /api/faults answered ${added.status}: ${JSON.stringify(added.json)}`);
-      rules.push({ id: added.json.id, kind: 'device', userId, operation: rule.operation, drop: rule.dropConnection === true });
+      const { id } = await addRule(ready, rule);
+      rules.push({ id, kind: 'device', userId, operation: rule.operation, drop: rule.dropConnection === true });
     }
   }
   if (selfCheck) {
     // Not in `rules`: no device can explain these answers, so each must count as unforced.
-    const added = await admin(ready, 'POST', '/api/faults', { operation: Operation.CheckFileInfo, status: 500, remaining: 5 });
-    if (added.status !== 201) throw new Error(`POST /api/faults answered ${added.status}: ${JSON.stringify(added.json)}`);
+    await addRule(ready, { operation: Operation.CheckFileInfo, status: 500, remaining: 5 });
     // Passed off as commit-then-fail, though it fails before the handler: the read-backs must catch it.
     await install(ready, rules, {
       rule: { id: 'soak-self-check-not-committed', kind: 'commitThenFail', operation: Operation.PutFile, drop: false },
@@ -335,10 +339,7 @@ async function configure(
     });
   }
   for (const planned of steadyRules()) await install(ready, rules, planned);
-  for (const rule of slowBodyRules()) {
-    const added = await admin(ready, 'POST', '/api/faults', rule);
-    if (added.status !== 201) throw new Error(`POST /api/faults answered ${added.status}: ${JSON.stringify(added.json)}`);
-  }
+  for (const rule of slowBodyRules()) await addRule(ready, rule);
   const oauth = put.json.config.oauth;
   return { rules, clientId: oauth.clientId, clientSecret: oauth.clientSecret, redirectUri: oauth.redirectUris[0] ?? 'https://localhost' };
 }
