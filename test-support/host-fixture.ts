@@ -54,6 +54,8 @@ export interface Harness {
   request(method: string, pathOrUrl: string, options?: RequestOptions): Promise<Reply>;
   admin(method: string, path: string, body?: unknown, options?: AdminOptions): Promise<Reply>;
   signIn(userId: string): Promise<OAuthTokens>;
+  /** Sends a refresh_token grant as the configured client would; the answer, whatever it is. */
+  refresh(refreshToken: string): Promise<Reply>;
   /** Stops the engine; removes the data dir only if the harness created it. */
   close(): Promise<void>;
 }
@@ -149,6 +151,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     return { access_token, refresh_token, expires_in };
   };
 
+  const refresh = (refreshToken: string) =>
+    request('POST', '/oauth/token', {
+      form: { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId, client_secret: clientSecret },
+    });
+
   return {
     engine,
     origin,
@@ -159,6 +166,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     request,
     admin,
     signIn,
+    refresh,
     async close() {
       await engine.stop();
       if (ownsDir) await rm(dataDir, { recursive: true, force: true });

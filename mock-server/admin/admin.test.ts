@@ -41,11 +41,6 @@ async function challenge(): Promise<string[] | undefined> {
 }
 
 const bootstrapStatus = async (token: string) => (await h.request('GET', '/wopibootstrapper', { headers: bearer(token) })).status;
-const refresh = (refreshToken: string) =>
-  h.request('POST', '/oauth/token', {
-    form: { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId, client_secret: clientSecret },
-  });
-
 describe('admin API guard', () => {
   test('no token, a wrong token or another scheme is a 401 with the admin challenge', async () => {
     for (const token of [null, 'wrong', h.engine.urls.adminToken + 'x', '']) {
@@ -348,14 +343,14 @@ describe('revoking and removing users', () => {
     const boot = await h.request('GET', '/wopibootstrapper', { headers: bearer(a.access_token) });
     assert.equal(boot.status, 401);
     assert.deepEqual(boot.headers['www-authenticate'], [expectedChallenge(h.origin)]);
-    const refused = await refresh(a.refresh_token);
+    const refused = await h.refresh(a.refresh_token);
     assert.equal(refused.status, 400);
     assert.equal(refused.json().error, 'invalid_grant');
     assert.equal((await h.request('GET', aliceFile.Url)).status, 401);
     assert.equal((await h.request('GET', `${withoutQuery(aliceFile.Url)}/contents${new URL(aliceFile.Url).search}`)).status, 401);
 
     assert.equal(await bootstrapStatus(b.access_token), 200);
-    assert.equal((await refresh(b.refresh_token)).status, 200);
+    assert.equal((await h.refresh(b.refresh_token)).status, 200);
     assert.equal((await h.request('GET', bobFile.Url)).status, 200);
 
     // Signing in again works.
@@ -372,7 +367,7 @@ describe('revoking and removing users', () => {
     try {
       assert.equal((await putConfig({ ...defaults, users: defaults.users.filter((u: { id: string }) => u.id !== 'alice') })).status, 200);
       assert.equal(await bootstrapStatus(a.access_token), 401);
-      assert.equal((await refresh(a.refresh_token)).json().error, 'invalid_grant');
+      assert.equal((await h.refresh(a.refresh_token)).json().error, 'invalid_grant');
       assert.equal((await h.request('GET', aliceFile.Url)).status, 401);
       assert.equal(await bootstrapStatus(b.access_token), 200);
       const signIn = await h.request('POST', '/oauth/authorize', {
@@ -382,7 +377,7 @@ describe('revoking and removing users', () => {
 
       await restoreDefaults();
       assert.equal(await bootstrapStatus(a.access_token), 401);
-      assert.equal((await refresh(a.refresh_token)).json().error, 'invalid_grant');
+      assert.equal((await h.refresh(a.refresh_token)).json().error, 'invalid_grant');
       assert.equal((await h.request('GET', aliceFile.Url)).status, 401);
       assert.equal(await bootstrapStatus(b.access_token), 200);
     } finally {

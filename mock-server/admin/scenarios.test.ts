@@ -3,16 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  bearer,
-  browse,
-  clientId,
-  clientSecret,
-  loggedEntry,
-  redirectUri,
-  startHarness,
-  type Harness,
-} from '../../test-support/host-fixture.js';
+import { bearer, browse, clientId, loggedEntry, redirectUri, startHarness, type Harness } from '../../test-support/host-fixture.js';
 import { aliceRoot, newFile, override, putFile } from '../../test-support/file-fixture.js';
 import { openStream } from '../../test-support/stream-fixture.js';
 
@@ -43,10 +34,6 @@ afterEach(async () => {
 const scenario = async (id: string) => (await h.admin('GET', `/api/scenarios/${id}`)).json();
 const apply = (id: string) => h.admin('POST', `/api/scenarios/${id}/apply`);
 const remove = (id: string) => h.admin('POST', `/api/scenarios/${id}/remove`);
-const refresh = (token: string) =>
-  h.request('POST', '/oauth/token', {
-    form: { grant_type: 'refresh_token', refresh_token: token, client_id: clientId, client_secret: clientSecret },
-  });
 const signInPage = () =>
   h.request('GET', `/oauth/authorize?client_id=${clientId}&redirect_uri=${encodeURIComponent(redirectUri)}&response_type=code`);
 
@@ -133,7 +120,7 @@ describe('signed out overnight', () => {
       /the access token expired: 'Expire now'/,
     );
     assert.equal((await h.request('GET', files[0]!.Url)).status, 401, 'the WOPI token too');
-    const refused = await refresh(tokens.refresh_token);
+    const refused = await h.refresh(tokens.refresh_token);
     assert.equal(refused.status, 400);
     assert.equal(refused.json().error, 'invalid_grant');
     assert.match(refused.json().error_description, /^the refresh token expired: 'Expire now'/);
@@ -150,7 +137,7 @@ describe('signed out overnight', () => {
     assert.deepEqual(removed.json().restored, ['oauth.refreshTokens.reuse']);
     assert.deepEqual(removed.json().notUndone, applied.json().oneShot);
     assert.equal((await h.admin('GET', '/api/config')).json().oauth.refreshTokens.reuse, 'allow');
-    assert.equal((await refresh(tokens.refresh_token)).status, 400, 'expired tokens stay expired');
+    assert.equal((await h.refresh(tokens.refresh_token)).status, 400, 'expired tokens stay expired');
   });
 });
 

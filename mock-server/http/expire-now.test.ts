@@ -1,15 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  bearer,
-  browse,
-  clientId,
-  clientSecret,
-  loggedEntry,
-  startHarness,
-  withoutQuery,
-  type Harness,
-} from '../../test-support/host-fixture.js';
+import { bearer, browse, loggedEntry, startHarness, withoutQuery, type Harness } from '../../test-support/host-fixture.js';
 import type { LogEntry } from '../log/entry.js';
 
 /** "Expire now" per user and token kind: the next request sees the token as expired, not revoked. */
@@ -21,11 +12,6 @@ before(async () => {
 after(() => h.close());
 
 const logged = (match: (entry: LogEntry) => boolean) => loggedEntry(h, match);
-
-const refresh = (token: string) =>
-  h.request('POST', '/oauth/token', {
-    form: { grant_type: 'refresh_token', refresh_token: token, client_id: clientId, client_secret: clientSecret },
-  });
 
 test('expiring access tokens: Bootstrap says expired (not revoked), the refresh token still buys a working one', async () => {
   const tokens = await h.signIn('alice');
@@ -47,7 +33,7 @@ test('expiring access tokens: Bootstrap says expired (not revoked), the refresh 
     "another user's tokens are untouched",
   );
 
-  const renewed = await refresh(tokens.refresh_token);
+  const renewed = await h.refresh(tokens.refresh_token);
   assert.equal(renewed.status, 200, renewed.text);
   assert.equal(
     (await h.request('GET', '/wopibootstrapper', { headers: bearer(renewed.json().access_token) })).status,
@@ -81,7 +67,7 @@ test('expiring refresh and WOPI tokens; every kind by default', async () => {
 
   assert.equal((await h.admin('POST', '/api/users/alice/expire')).status, 200);
   h.advance(1000);
-  const refused = await refresh(tokens.refresh_token);
+  const refused = await h.refresh(tokens.refresh_token);
   assert.equal(refused.status, 400);
   assert.equal(refused.json().error, 'invalid_grant');
   assert.match(refused.json().error_description, /refresh token expired: 'Expire now'/);

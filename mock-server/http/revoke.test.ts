@@ -13,11 +13,6 @@ after(() => h.close());
 const revoke = (form: Record<string, string>, headers: Record<string, string> = {}) =>
   h.request('POST', '/oauth/revoke', { form, headers });
 const bootstrap = (token: string) => h.request('GET', '/wopibootstrapper', { headers: bearer(token) });
-const refresh = (token: string) =>
-  h.request('POST', '/oauth/token', {
-    form: { grant_type: 'refresh_token', refresh_token: token, client_id: clientId, client_secret: clientSecret },
-  });
-
 test('revoking a refresh token ends every token of that sign-in, and only of that one', async () => {
   const first = await h.signIn('alice');
   const second = await h.signIn('alice');
@@ -25,7 +20,7 @@ test('revoking a refresh token ends every token of that sign-in, and only of tha
   assert.equal(answer.status, 200);
   assert.equal(answer.text, '');
   assert.equal(answer.header('cache-control'), 'no-store');
-  assert.equal((await refresh(first.refresh_token)).json().error, 'invalid_grant');
+  assert.equal((await h.refresh(first.refresh_token)).json().error, 'invalid_grant');
   const refused = await bootstrap(first.access_token);
   assert.equal(refused.status, 401);
   assert.equal((await bootstrap(second.access_token)).status, 200, 'another sign-in of the same user is untouched');
@@ -41,7 +36,7 @@ test('revoking an access token (with its hint) ends the sign-in too', async () =
     200,
   );
   assert.equal((await bootstrap(tokens.access_token)).status, 401);
-  assert.equal((await refresh(tokens.refresh_token)).status, 400);
+  assert.equal((await h.refresh(tokens.refresh_token)).status, 400);
 });
 
 test('unknown and already revoked tokens get 200 as well; the log says nothing was revoked', async () => {

@@ -36,11 +36,6 @@ async function restart(h: Harness): Promise<Harness> {
   return startHarness({ dataDir: h.dataDir, startAt: at });
 }
 
-const refresh = (h: Harness, token: string) =>
-  h.request('POST', '/oauth/token', {
-    form: { grant_type: 'refresh_token', refresh_token: token, client_id: clientId, client_secret: clientSecret },
-  });
-
 const redeem = (h: Harness, code: string) =>
   h.request('POST', '/oauth/token', {
     form: { grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: clientId, client_secret: clientSecret },
@@ -67,7 +62,7 @@ test('a revoked sign-in stays revoked: its refresh and access tokens are refused
     assert.equal(answer.status, 200);
     h = await restart(h);
 
-    const refused = await refresh(h, revoked.refresh_token);
+    const refused = await h.refresh(revoked.refresh_token);
     assert.equal(refused.status, 400);
     assert.equal(refused.json().error, 'invalid_grant');
     assert.equal(
@@ -76,7 +71,7 @@ test('a revoked sign-in stays revoked: its refresh and access tokens are refused
     );
     assert.equal((await h.request('GET', '/wopibootstrapper', { headers: bearer(revoked.access_token) })).status, 401);
     assert.equal((await h.request('GET', '/wopibootstrapper', { headers: bearer(kept.access_token) })).status, 200);
-    assert.equal((await refresh(h, kept.refresh_token)).status, 200, 'another sign-in still refreshes');
+    assert.equal((await h.refresh(kept.refresh_token)).status, 200, 'another sign-in still refreshes');
   } finally {
     await h.close();
   }
@@ -88,17 +83,17 @@ test('a family revoked for reuse, and a rotated refresh token under reuse: rejec
     const policy = (reuse: string) => h.admin('PUT', '/api/config', { oauth: { refreshTokens: { reuse } } });
     assert.equal((await policy('revokeFamily')).status, 200);
     const family = await h.signIn('alice');
-    const next = (await refresh(h, family.refresh_token)).json();
-    assert.equal((await refresh(h, family.refresh_token)).json().error, 'invalid_grant', 'the reuse revokes the family');
+    const next = (await h.refresh(family.refresh_token)).json();
+    assert.equal((await h.refresh(family.refresh_token)).json().error, 'invalid_grant', 'the reuse revokes the family');
     assert.equal((await policy('reject')).status, 200);
     const rotated = await h.signIn('bob');
-    assert.equal((await refresh(h, rotated.refresh_token)).status, 200);
+    assert.equal((await h.refresh(rotated.refresh_token)).status, 200);
     h = await restart(h);
 
-    const familyRefused = await refresh(h, next.refresh_token);
+    const familyRefused = await h.refresh(next.refresh_token);
     assert.equal(familyRefused.json().error, 'invalid_grant');
     assert.match(familyRefused.json().error_description, /a rotated refresh token of the same sign-in was presented again/);
-    const reused = await refresh(h, rotated.refresh_token);
+    const reused = await h.refresh(rotated.refresh_token);
     assert.equal(reused.json().error, 'invalid_grant');
     assert.match(
       reused.json().error_description,
@@ -126,7 +121,7 @@ test('a code redeemed before the restart is refused as replayed after it, and re
     assert.equal((await h.request('GET', '/wopibootstrapper', { headers: bearer(first.json().access_token) })).status, 401);
     h = await restart(h);
     assert.equal(
-      (await refresh(h, first.json().refresh_token)).json().error_description,
+      (await h.refresh(first.json().refresh_token)).json().error_description,
       'the refresh token was revoked: the authorization code it was issued for was redeemed a second time (RFC 6749 section 4.1.2)',
       'the revocation the replay caused survives a restart too',
     );
