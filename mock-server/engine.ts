@@ -5,7 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { Route } from './protocol/headers.js';
-import { parseConfig, type ConfigIssue, type ParsedConfig } from './state/config-schema.js';
+import { describeIssue, formatJsonPath, parseConfig, type ConfigIssue, type ParsedConfig } from './state/config-schema.js';
 import { loadPersistedState, emptySections, type PersistedSections } from './state/persisted-state.js';
 import { Store } from './state/store.js';
 import { loadOrCreateSigningKey } from './tokens/signing-key.js';
@@ -32,10 +32,9 @@ import { engineStatus } from './engine-status.js';
 import { defaultPublicHost, hostForUrl } from './network/endpoints.js';
 import { engineVersion } from './version.js';
 import { secondsToMs } from './protocol/time.js';
-import { resolveProxyTo, type ProxyTo } from './proxy/options.js';
-import { ReverseProxy } from './proxy/reverse-proxy.js';
-import { resolveForwardProxy, type ForwardProxyOptions } from './proxy/forward-options.js';
-import { ForwardProxy } from './proxy/forward-proxy.js';
+import { ProxyOptionsError, proxySectionFromOptions, type ForwardProxyOptions, type ProxyTo } from './proxy/options.js';
+import { proxySectionSchema, type ProxySection } from './state/proxy-section.js';
+import { ProxyModes } from './proxy/proxy-modes.js';
 
 export interface EngineOptions {
   /** Where config, keys, certificates and files persist. */
@@ -71,6 +70,8 @@ export interface EngineOptions {
   /**
    * Reverse proxy mode (`--proxy-to`): the WOPI listener forwards every request to this upstream
    * instead of answering from the mock, and logs each exchange. The admin API, log and UI keep working.
+   * Given here or as `forwardProxy`, the proxy options replace the config's `proxy` section (and
+   * are saved with it), as a change on the Proxy screen would.
    */
   proxyTo?: ProxyTo;
   /**
@@ -79,6 +80,8 @@ export interface EngineOptions {
    * host; the rest is tunnelled untouched. The WOPI listener keeps serving (the mock, or --proxy-to).
    */
   forwardProxy?: ForwardProxyOptions;
+  /** Start with the config's `proxy` section emptied (the CLI's --no-proxy): the mock answers, no forward proxy runs. */
+  noProxy?: boolean;
 }
 
 /** How long a client may take, in milliseconds, before its connection is closed. */
@@ -154,8 +157,7 @@ export interface EngineCounters {
  */
 export async function startEngine(options: EngineOptions): Promise<Engine> {
   // Checked before anything is created: a wrong upstream must not leave a data dir half made.
-  const proxyTo = options.proxyTo ? resolveProxyTo(options.proxyTo) : null;
-  const forwardProxyOptions = options.forwardProxy ? resolveForwardProxy(options.forwardProxy) : null;
+  const proxyOverride = startingProxySection(options);
   const wallClock = options.clock ?? Date.now;
   const interfaces = options.interfaces ?? os.networkInterfaces();
   const hostname = options.hostname ?? os.hostname();
@@ -163,7 +165,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const startupWarnings: string[] = [];
   await mkdir(options.dataDir, { recursive: true });
 
-  const { config, warnings, userEpochs, sections, needsSave } = await loadStartingConfig(options, startupWarnings);
+  const { config, warnings, userEpochs, sections, needsSave } = await loadStartingConfig(options, proxyOverride, startupWarnings);
   const store = new Store({ config, warnings, userEpochs, sections, dataDir: options.dataDir });
   if (needsSave) await store.saveNow();
   // The host's "now": the wall clock moved by clockOffsetSeconds (virtual time). Certificates and
@@ -198,8 +200,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   let adminPort = 0;
   const origin = () => `https://${hostForUrl(publicHost)}:${wopiPort}`;
   const hostNames = new Set(tls.leafSubjectAltNames.map((san) => san.value.toLowerCase()));
-  // Made once the WOPI listener is bound; the set-up page asks for it from the first request on.
-  let forwardProxy: ForwardProxy | null = null;
+  // Made once the WOPI listener is bound; the set-up page asks for the forward proxy from the first request on.
+  let modes: ProxyModes | null = null;
   // The token ledger outlives a restart: each change is saved in the background with the state.
   const ledgerChanged = () => store.sectionChanged();
   const usedCodes = new UsedCodes({
@@ -232,7 +234,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     wopiSrcContext: () => ({ hostNames, port: wopiPort }),
     caCertificatePem: tls.caCertPem,
     logBodyLimit: options.logBodyLimit ?? 16 * 1024,
-    forwardProxyPort: () => forwardProxy?.status().port,
+    forwardProxyPort: () => modes?.status().forwardProxy?.port,
   };
 
   // Slow clients must not hold sockets forever (slowloris); generous enough for big uploads.
@@ -243,55 +245,52 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     keepAliveTimeout: timeouts.keepAliveMs,
     connectionsCheckingInterval: timeouts.checkIntervalMs,
   };
-  const proxy = proxyTo
-    ? new ReverseProxy(proxyTo, {
-        log,
-        faults: store,
-        logBodyLimit: context.logBodyLimit,
-        wallClock,
-        localOrigin: origin,
-        isLocalOrigin: (candidate) => {
-          const url = new URL(candidate);
-          const port = url.port === '' ? 443 : Number(url.port);
-          return port === wopiPort && hostNames.has(url.hostname.replace(/^\[|\]$/g, '').toLowerCase());
-        },
-      })
-    : null;
+  const wopiHost = options.host;
+  const proxyModes = new ProxyModes({
+    mock: createWopiApp(context),
+    reverse: {
+      log,
+      faults: store,
+      logBodyLimit: context.logBodyLimit,
+      wallClock,
+      localOrigin: origin,
+      isLocalOrigin: (candidate) => {
+        const url = new URL(candidate);
+        const port = url.port === '' ? 443 : Number(url.port);
+        return port === wopiPort && hostNames.has(url.hostname.replace(/^\[|\]$/g, '').toLowerCase());
+      },
+    },
+    forward: {
+      log,
+      logBodyLimit: context.logBodyLimit,
+      wallClock,
+      issueLeafFor: tls.issueLeafFor,
+      publicHost,
+      handshakeTimeoutMs: timeouts.handshakeMs,
+    },
+    serverTimeouts,
+    host: wopiHost,
+  });
   const wopiServer = createHttpsServer(
     { ...wopiTlsOptions(tls), handshakeTimeout: timeouts.handshakeMs, ...serverTimeouts },
-    proxy ? proxy.handle : createWopiApp(context),
+    proxyModes.handle,
   );
-  const wopiHost = options.host;
   wopiPort = await listen(wopiServer, wopiHost, options.port ?? 8443, 'WOPI');
-  forwardProxy = forwardProxyOptions
-    ? new ForwardProxy(
-        forwardProxyOptions,
-        {
-          log,
-          logBodyLimit: context.logBodyLimit,
-          wallClock,
-          issueLeafFor: tls.issueLeafFor,
-          publicHost,
-          handshakeTimeoutMs: timeouts.handshakeMs,
-        },
-        serverTimeouts,
-      )
-    : null;
-  if (forwardProxy && forwardProxyOptions) {
-    try {
-      await forwardProxy.listen(wopiHost);
-    } catch (error) {
-      issuedTokens.close();
-      proxy?.close();
-      await Promise.all([close(wopiServer), forwardProxy.close()]);
-      throw new ListenError(
-        'forward proxy',
-        wopiHost ?? 'every interface',
-        forwardProxyOptions.port,
-        (error as NodeJS.ErrnoException).code,
-      );
-    }
+  const proxyRefused = await startProxyModes(proxyModes, store.config.proxy, proxyOverride !== undefined, startupWarnings);
+  if (proxyRefused) {
+    issuedTokens.close();
+    await Promise.all([close(wopiServer), proxyModes.close()]);
+    throw proxyRefused.listenError
+      ? new ListenError(
+          'forward proxy',
+          wopiHost ?? 'every interface',
+          store.config.proxy.forward?.port ?? 0,
+          proxyRefused.listenError.code,
+        )
+      : new ProxyOptionsError(proxyRefused.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
   }
+  modes = proxyModes;
+  store.useApplier(proxyModes);
 
   const adminToken = options.adminToken ?? randomToken();
   const startedAt = new Date(wallClock()).toISOString();
@@ -316,8 +315,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       log,
       warnings: store.warnings,
       startupWarnings,
-      proxy: proxy?.status(),
-      forwardProxy: forwardProxy?.status(),
+      ...proxyModes.status(),
     });
   const checks = new CheckRuns({
     store,
@@ -350,8 +348,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     adminPort = await listen(adminServer, '127.0.0.1', options.adminPort ?? 8444, 'admin');
   } catch (error) {
     issuedTokens.close();
-    proxy?.close();
-    await Promise.all([close(wopiServer), forwardProxy?.close()]);
+    await Promise.all([close(wopiServer), proxyModes.close()]);
     throw error;
   }
   urls.adminUrl = `http://127.0.0.1:${adminPort}`;
@@ -379,16 +376,57 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     async stop() {
       checks.close();
       issuedTokens.close();
-      await Promise.all([close(wopiServer), close(adminServer), forwardProxy?.close()]);
-      proxy?.close();
+      await Promise.all([close(wopiServer), close(adminServer), proxyModes.close()]);
       await store.flush();
       await files.flush();
     },
   };
 }
 
+/**
+ * The `proxy` section the engine's options ask for, checked; undefined when they leave the
+ * config's own in force.
+ */
+function startingProxySection(options: EngineOptions): ProxySection | undefined {
+  if (options.noProxy && (options.proxyTo || options.forwardProxy))
+    throw new ProxyOptionsError('noProxy cannot go with proxyTo or forwardProxy');
+  if (!options.noProxy && !options.proxyTo && !options.forwardProxy) return undefined;
+  const parsed = proxySectionSchema.safeParse(options.noProxy ? {} : proxySectionFromOptions(options.proxyTo, options.forwardProxy));
+  if (parsed.success) return parsed.data;
+  throw new ProxyOptionsError(
+    parsed.error.issues.map((issue) => `${formatJsonPath(['proxy', ...issue.path])}: ${describeIssue(issue)}`).join('; '),
+  );
+}
+
+/**
+ * Starts the proxy modes of the starting config. Those the options asked for must run (the refusal
+ * is returned); saved ones that cannot run now (a port taken since) are left out with a warning,
+ * so the host still starts, and run once saved again from the Proxy screen.
+ */
+async function startProxyModes(
+  modes: ProxyModes,
+  section: ProxySection,
+  fromOptions: boolean,
+  startupWarnings: string[],
+): Promise<Awaited<ReturnType<ProxyModes['start']>>> {
+  let refused = await modes.start(section);
+  if (!refused || fromOptions) return refused;
+  let remaining = section;
+  for (const part of ['forward', 'reverse'] as const) {
+    if (!refused || !refused.errors.some((e) => e.path.startsWith(`$.proxy.${part}`))) continue;
+    startupWarnings.push(
+      `the saved ${part === 'forward' ? 'forward proxy' : 'reverse proxy'} is not running: ${refused.errors.map((e) => e.message).join('; ')}. ` +
+        'Change it on the Proxy screen, or save it again once that is fixed',
+    );
+    remaining = { ...remaining, [part]: null };
+    refused = await modes.start(remaining);
+  }
+  return refused;
+}
+
 async function loadStartingConfig(
   options: EngineOptions,
+  proxy: ProxySection | undefined,
   startupWarnings: string[],
 ): Promise<{
   config: ParsedConfig;
@@ -410,17 +448,22 @@ async function loadStartingConfig(
   if (options.config !== undefined) {
     const parsed = parseConfig(options.config);
     if (!parsed.ok) throw new ConfigError('the config', parsed.errors);
-    return { config: parsed.config, warnings: parsed.warnings, userEpochs, sections, needsSave: true };
+    return { config: withProxy(parsed.config, proxy), warnings: parsed.warnings, userEpochs, sections, needsSave: true };
   }
   const parsed = parseConfig(persisted.kind === 'loaded' ? persisted.state.config : {});
   if (!parsed.ok) throw new ConfigError('the persisted config', parsed.errors);
   return {
-    config: parsed.config,
+    config: withProxy(parsed.config, proxy),
     warnings: parsed.warnings,
     userEpochs,
     sections,
-    needsSave: persisted.kind !== 'loaded' || persisted.migrated,
+    needsSave: persisted.kind !== 'loaded' || persisted.migrated || proxy !== undefined,
   };
+}
+
+/** The config with the options' proxy section in place of its own, when they give one (already checked). */
+function withProxy(config: ParsedConfig, proxy: ProxySection | undefined): ParsedConfig {
+  return proxy === undefined ? config : { ...config, proxy };
 }
 
 function randomToken(): string {

@@ -6,7 +6,7 @@ import { explainRule } from '../faults/rules.js';
 import { toHar } from '../log/har.js';
 import { toCurl } from '../log/curl.js';
 import { summaryOfEntry } from './sse.js';
-import type { FaultRule } from '../state/config-schema.js';
+import type { Config, FaultRule } from '../state/config-schema.js';
 import type { IssuedTokens } from '../tokens/issued-tokens.js';
 import { bootstrapChallenge } from '../http/challenge.js';
 import { parseChallenge } from '../protocol/challenge.js';
@@ -47,6 +47,7 @@ import type {
   UserTokens,
   UserTokensExpired,
   AnotherEditorResult,
+  ProxyView,
 } from './contract.js';
 
 export interface AdminDeps {
@@ -70,6 +71,13 @@ export interface AdminDeps {
   expireNow: ExpireNow;
   scenarios: ScenarioBook;
 }
+
+/** `GET/PUT /api/proxy`: the config's proxy section and what runs now. */
+const proxyView = (config: Config, status: EngineStatus): ProxyView => ({
+  settings: config.proxy,
+  ...(status.proxy ? { reverse: status.proxy } : {}),
+  ...(status.forwardProxy ? { forward: status.forwardProxy } : {}),
+});
 
 export const explainFault = (rule: FaultRule): ExplainedFault => ({ ...rule, explanation: explainRule(rule) });
 
@@ -95,8 +103,9 @@ export function createAdminApp(deps: AdminDeps): Express {
 
   app.post('/api/reset', async (_req, res) => {
     // The defaults are what an empty config document parses to; the one command that replaces
-    // the config persists them and tells every subscriber (config and faults events).
-    const result = await store.replaceConfig({});
+    // the config persists them and tells every subscriber (config and faults events). The proxy
+    // settings stay: they say what this host stands in front of, not how the mock behaves.
+    const result = await store.changeConfig((current) => ({ ok: true, input: { proxy: current.proxy }, commit: (next) => next }));
     if (!result.ok) return void res.status(500).json({ errors: result.errors } satisfies ErrorBody);
     await deps.scenarios.forgetApplied();
     res.json({ config: result.value, warnings: result.warnings } satisfies ConfigSaved);
@@ -123,6 +132,17 @@ export function createAdminApp(deps: AdminDeps): Express {
     const result = await store.replaceConfig(req.body);
     if (!result.ok) return void res.status(400).json({ errors: result.errors } satisfies ErrorBody);
     res.json({ config: result.value, warnings: result.warnings } satisfies ConfigSaved);
+  });
+
+  app.get('/api/proxy', (_req, res) => void res.json(proxyView(store.config, deps.status())));
+  app.put('/api/proxy', requireJsonDocument, async (req, res) => {
+    const result = await store.changeConfig((current) => ({
+      ok: true,
+      input: { ...current, proxy: req.body as unknown },
+      commit: (next) => next,
+    }));
+    if (!result.ok) return void res.status(400).json({ errors: result.errors } satisfies ErrorBody);
+    res.json(proxyView(result.value, deps.status()));
   });
 
   app.get('/api/faults', (_req, res) => void res.json({ faults: store.config.faults.map(explainFault) } satisfies FaultList));

@@ -7,6 +7,7 @@ import type { StreamEventName } from '../protocol/admin-stream.js';
 import type { DeviceEndpoint, EngineStatus } from './status.js';
 import type { ProxyStatus } from '../proxy/reverse-proxy.js';
 import type { ForwardProxyStatus } from '../proxy/forward-status.js';
+import type { ProxySection } from '../state/proxy-section.js';
 import type { CheckRequest, CheckRunView } from './check-request.js';
 import type { ExpirableKind } from '../tokens/expire-now.js';
 import type { AnotherEditorAction, AnotherEditorResult } from '../storage/another-editor.js';
@@ -65,6 +66,7 @@ export type {
   DeviceEndpoint,
   ProxyStatus,
   ForwardProxyStatus,
+  ProxySection,
   CheckRequest,
   CheckRunView,
   CheckReport,
@@ -86,6 +88,16 @@ export interface ErrorBody {
 export interface ConfigSaved {
   config: Config;
   warnings: ConfigIssue[];
+}
+
+/**
+ * `GET /api/proxy` and `PUT /api/proxy`: the config's proxy section as stored, and what runs now
+ * (each part absent while that mode does not run).
+ */
+export interface ProxyView {
+  settings: ProxySection;
+  reverse?: ProxyStatus;
+  forward?: ForwardProxyStatus;
 }
 
 /** A fault rule as the admin API lists it: the stored rule plus its sentence (analysis/explain-fault.ts). */

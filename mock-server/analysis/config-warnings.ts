@@ -18,6 +18,7 @@ export interface ConfigIssue {
 export interface WarnedConfig {
   providerId: string;
   users: ReadonlyArray<{ friendlyName: string }>;
+  proxy?: { reverse: object | null; forward: { intercept: readonly string[] } | null; insecureUpstream: boolean };
 }
 
 export function configWarnings(config: WarnedConfig): ConfigIssue[] {
@@ -42,5 +43,18 @@ export function configWarnings(config: WarnedConfig): ConfigIssue[] {
       warnings.push({ path: `$.users[${index}].friendlyName`, message: 'contains characters Office iOS cannot display in names' });
     }
   });
+  const proxy = config.proxy;
+  if (proxy?.forward && proxy.forward.intercept.length === 0) {
+    warnings.push({
+      path: '$.proxy.forward.intercept',
+      message: 'no domain is intercepted: every CONNECT is tunnelled undecrypted, so nothing the phone sends is logged',
+    });
+  }
+  if (proxy?.insecureUpstream && (proxy.reverse || proxy.forward)) {
+    warnings.push({
+      path: '$.proxy.insecureUpstream',
+      message: 'upstream certificates are not verified: an answer may not come from the host it names (each log entry says so)',
+    });
+  }
   return warnings;
 }

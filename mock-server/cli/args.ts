@@ -4,7 +4,7 @@ import { defaultDataDir } from './data-dir.js';
 import { parseUpstream } from '../proxy/origins.js';
 import { InterceptDomainError, normalizeInterceptDomain } from '../proxy/intercept.js';
 import { ResolveOverrideError, parseResolveOverride } from '../proxy/resolve-override.js';
-import { defaultForwardProxyPort } from '../proxy/forward-options.js';
+import { defaultForwardProxyPort } from '../state/proxy-section.js';
 
 export interface CliOptions {
   port: number;
@@ -22,6 +22,8 @@ export interface CliOptions {
   proxy: CliProxyOptions | undefined;
   /** Forward proxy mode (`--forward-proxy`): undefined runs none. */
   forwardProxy: CliForwardProxyOptions | undefined;
+  /** `--no-proxy`: empty the saved proxy settings; the mock answers. */
+  noProxy: boolean;
 }
 
 export interface CliForwardProxyOptions {
@@ -83,6 +85,9 @@ Options:
                        for every name below it); repeat for more; at least one
   --resolve <h:p:addr> with --forward-proxy: connect to addr for host h port p, as curl's --resolve
                        (SNI, Host and the certificate check keep the name); repeatable
+                       The proxy flags replace the config's proxy section and are saved with it,
+                       as the Proxy screen's changes are: later starts keep them
+  --no-proxy           start with the saved proxy settings emptied: the mock answers, no forward proxy
   --json               print one JSON object per line (first: {"event":"ready",...})
   --quiet              do not print a line per request (human output only)
   --help               show this help
@@ -119,6 +124,7 @@ export function parseCli(argv: string[], cwd = process.cwd()): CliCommand {
         'insecure-upstream': { type: 'boolean', default: false },
         'proxy-rewrite-all': { type: 'boolean', default: false },
         'forward-proxy': { type: 'boolean', default: false },
+        'no-proxy': { type: 'boolean', default: false },
         'forward-port': { type: 'string' },
         intercept: { type: 'string', multiple: true },
         resolve: { type: 'string', multiple: true },
@@ -161,6 +167,8 @@ export function parseCli(argv: string[], cwd = process.cwd()): CliCommand {
     for (const flag of ['forward-port', 'intercept', 'resolve'] as const)
       if (values[flag] !== undefined) throw new UsageError(`--${flag} needs --forward-proxy`);
   }
+  if (values['no-proxy'] && (proxy !== undefined || forwardProxy !== undefined))
+    throw new UsageError(`--no-proxy cannot go with ${proxy !== undefined ? '--proxy-to' : '--forward-proxy'}`);
   if (proxy === undefined && forwardProxy === undefined) {
     for (const flag of ['upstream-ca', 'insecure-upstream'] as const)
       if (values[flag] !== undefined && values[flag] !== false) throw new UsageError(`--${flag} needs --proxy-to or --forward-proxy`);
@@ -180,6 +188,7 @@ export function parseCli(argv: string[], cwd = process.cwd()): CliCommand {
       quiet: values.quiet,
       proxy,
       forwardProxy,
+      noProxy: values['no-proxy'],
     },
   };
 }

@@ -8,7 +8,7 @@ import { readConfigFile } from './config-file.js';
 import { runCheckCommand } from './check-command.js';
 import { readFile } from 'node:fs/promises';
 import { ProxyOptionsError, type ProxyTo } from '../proxy/options.js';
-import type { ForwardProxyOptions } from '../proxy/forward-options.js';
+import type { ForwardProxyOptions } from '../proxy/options.js';
 
 /** Exit codes, as --help documents them. */
 export const ExitCode = { Ok: 0, StartFailed: 1, Usage: 2 } as const;
@@ -92,6 +92,8 @@ function humanPrinter(quiet: boolean): Printer {
         if (forward.insecure && !status.proxy?.insecure)
           out("  WARNING         --insecure-upstream: the intercepted hosts' certificates are NOT verified");
       }
+      if (status.proxy || status.forwardProxy)
+        out('  Proxy settings  saved with the config: change them on the Proxy screen; --no-proxy starts without them');
       out(`  Bootstrapper    ${urls.bootstrapperUrl}`);
       out(`  WOPI origin     ${urls.wopiOrigin}`);
       if (others.length > 0) out(`  Also answers on ${others.join('\n                  ')}`);
@@ -160,6 +162,7 @@ export async function main(args: string[]): Promise<number> {
       logCapacity: options.logCapacity,
       proxyTo,
       forwardProxy,
+      noProxy: options.noProxy,
     });
   } catch (error) {
     if (error instanceof UsageError || error instanceof ProxyOptionsError) {

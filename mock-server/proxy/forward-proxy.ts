@@ -1,10 +1,10 @@
 import { Agent as HttpAgent, createServer as createHttpServer, request as httpRequest } from 'node:http';
 import type { ClientRequest, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { type Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { connect as netConnect, isIP, type AddressInfo, type LookupFunction } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
-import { TLSSocket, createSecureContext, rootCertificates } from 'node:tls';
+import { TLSSocket } from 'node:tls';
 import { classifyRequest } from '../protocol/classify.js';
 import type { OperationName } from '../protocol/operations.js';
 import type { RequestLog } from '../log/request-log.js';
@@ -21,7 +21,8 @@ import { InterceptList } from './intercept.js';
 import { LeafCertificates } from './leaf-certificates.js';
 import { ResolveOverrides, formatResolveOverride } from './resolve-override.js';
 import { LoopbackTargetError, isLoopbackAddress, lookupRefusingLoopback, mayReachLoopback } from './loopback-guard.js';
-import type { ResolvedForwardProxy } from './forward-options.js';
+import type { ResolvedForwardProxy } from './options.js';
+import { retirePool, upstreamPool } from './upstream-pool.js';
 import type { ForwardProxyStatus } from './forward-status.js';
 
 /** What the forward proxy needs from the engine around it. */
@@ -59,7 +60,7 @@ export class ForwardProxy {
   private readonly server: Server;
   /** Parses the decrypted HTTP/1.1 of intercepted tunnels; it never listens. */
   private readonly interceptServer: Server;
-  private readonly agent: HttpsAgent;
+  private agent: HttpsAgent;
   /**
    * Plain-HTTP pools, one for clients on this machine and one for the rest: a kept-alive socket
    * opened without the loopback guard must never be handed to a client that needs it.
@@ -68,9 +69,9 @@ export class ForwardProxy {
     local: new HttpAgent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo' }),
     lan: new HttpAgent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo' }),
   };
-  private readonly interceptList: InterceptList;
+  private interceptList: InterceptList;
   private readonly leaves: LeafCertificates;
-  readonly overrides: ResolveOverrides;
+  private resolveOverrides: ResolveOverrides;
   private readonly targets = new WeakMap<Duplex, ConnectTarget>();
   private readonly tunnels = new Set<Duplex>();
   private readonly interceptedSockets = new Set<TLSSocket>();
@@ -78,22 +79,19 @@ export class ForwardProxy {
   private readonly counts = { intercepted: 0, tunnelled: 0, plainForwarded: 0, failed: 0 };
 
   constructor(
-    readonly options: ResolvedForwardProxy,
+    private settings: ResolvedForwardProxy,
     private readonly context: ForwardProxyContext,
-    serverTimeouts: { headersTimeout: number; requestTimeout: number; keepAliveTimeout: number; connectionsCheckingInterval: number },
+    private readonly serverTimeouts: {
+      headersTimeout: number;
+      requestTimeout: number;
+      keepAliveTimeout: number;
+      connectionsCheckingInterval: number;
+    },
   ) {
-    this.interceptList = new InterceptList(options.intercept);
+    this.interceptList = new InterceptList(settings.intercept);
     this.leaves = new LeafCertificates(context.issueLeafFor);
-    this.overrides = new ResolveOverrides(options.resolve);
-    // As the reverse proxy's pool: kept-alive TLS to each real host, the extra CA in one context made once.
-    this.agent = new HttpsAgent({
-      keepAlive: true,
-      maxSockets: 256,
-      maxFreeSockets: 64,
-      scheduling: 'lifo',
-      rejectUnauthorized: !options.insecure,
-      ...(options.ca ? { secureContext: createSecureContext({ ca: [...rootCertificates, options.ca] }) } : {}),
-    });
+    this.resolveOverrides = new ResolveOverrides(settings.resolve);
+    this.agent = upstreamPool(settings);
     this.server = createHttpServer(serverTimeouts, (req, res) => this.plain(req, res));
     this.server.on('connect', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.connect(req, socket, head));
     this.interceptServer = createHttpServer(serverTimeouts, (req, res) => {
@@ -104,7 +102,32 @@ export class ForwardProxy {
     // A server that never listens never checks its header and request timeouts (Node starts that
     // on 'listening'), so an idle timeout stands in for them inside tunnels: longer than an
     // upstream may take to answer, so it never cuts an exchange that is still waiting for its 504.
-    this.interceptServer.timeout = Math.max(serverTimeouts.headersTimeout, options.timeoutMs) + 1000;
+    this.interceptServer.timeout = Math.max(serverTimeouts.headersTimeout, settings.timeoutMs) + 1000;
+  }
+
+  get options(): ResolvedForwardProxy {
+    return this.settings;
+  }
+
+  get overrides(): ResolveOverrides {
+    return this.resolveOverrides;
+  }
+
+  /**
+   * New settings on the same port, taken while the proxy runs: the next CONNECT is decided by the
+   * new intercept list, tunnels and decrypted connections already open carry on, and a new upstream
+   * trust gets a new pool while the old one finishes what it carries.
+   */
+  reconfigure(next: ResolvedForwardProxy): void {
+    const trustChanged = next.ca !== this.settings.ca || next.insecure !== this.settings.insecure;
+    this.settings = { ...next, port: this.settings.port };
+    this.interceptList = new InterceptList(next.intercept);
+    this.resolveOverrides = new ResolveOverrides(next.resolve);
+    this.interceptServer.timeout = Math.max(this.serverTimeouts.headersTimeout, next.timeoutMs) + 1000;
+    if (trustChanged) {
+      retirePool(this.agent);
+      this.agent = upstreamPool(next);
+    }
   }
 
   listen(host: string | undefined): Promise<number> {

@@ -1,7 +1,6 @@
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { type Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { createSecureContext, rootCertificates } from 'node:tls';
 import { classifyRequest } from '../protocol/classify.js';
 import type { OperationName } from '../protocol/operations.js';
 import type { RequestLog } from '../log/request-log.js';
@@ -12,6 +11,7 @@ import { BodyTap, contentCoding, decodeContent, encodeContent, sha256Hex, tapped
 import { UpstreamTimeoutError, headerSafe, upstreamFailure } from './failures.js';
 import { recordProxied, round2 } from './record.js';
 import type { ResolvedProxyTo } from './options.js';
+import { retirePool, upstreamPool } from './upstream-pool.js';
 import { pathOf, type ProxyOrigins } from './origins.js';
 import { explainRule, fireRule, type FaultBook } from '../faults/rules.js';
 import { committedThenFailedNote } from '../faults/commit-then-fail.js';
@@ -34,16 +34,12 @@ export interface ReverseProxyContext {
 }
 
 /** `GET /api/status`'s `proxy`: what the WOPI listener forwards to, and how it has gone. */
-export interface ProxyStatus {
+export interface ProxyStatus extends ReverseProxyCounts {
   mode: 'reverse';
   upstream: string;
   insecure: boolean;
   rewriteAll: boolean;
   timeoutMs: number;
-  /** Exchanges the upstream answered. */
-  forwarded: number;
-  /** Exchanges the proxy answered itself with 502 or 504. */
-  failed: number;
 }
 
 export const insecureNote = 'upstream TLS not verified (--insecure-upstream): this answer may not come from the upstream it names';
@@ -64,25 +60,14 @@ export function proofNote(names: readonly string[], clientOrigin: string, upstre
 export class ReverseProxy {
   private readonly agent: HttpsAgent;
   readonly origins: ProxyOrigins;
-  private forwarded = 0;
-  private failed = 0;
 
+  /** `counts` carries on from the proxy this one replaces when the upstream stays the same. */
   constructor(
     readonly options: ResolvedProxyTo,
     private readonly context: ReverseProxyContext,
+    private readonly counts: ReverseProxyCounts = { forwarded: 0, failed: 0 },
   ) {
-    // One pool of kept-alive TLS connections to the upstream: a handshake per request would cost
-    // more than everything else the proxy does. The extra CA goes in as one secure context made
-    // once: given as `ca`, the agent would join every root certificate into each request's pool
-    // key and build a context per connection.
-    this.agent = new HttpsAgent({
-      keepAlive: true,
-      maxSockets: 256,
-      maxFreeSockets: 64,
-      scheduling: 'lifo',
-      rejectUnauthorized: !options.insecure,
-      ...(options.ca ? { secureContext: createSecureContext({ ca: [...rootCertificates, options.ca] }) } : {}),
-    });
+    this.agent = upstreamPool(options);
     const upstream = options.upstream;
     this.origins = {
       upstream,
@@ -98,9 +83,13 @@ export class ReverseProxy {
   };
 
   /** @internal counts for the status */
-  count(outcome: 'forwarded' | 'failed'): void {
-    if (outcome === 'forwarded') this.forwarded++;
-    else this.failed++;
+  count(outcome: keyof ReverseProxyCounts): void {
+    this.counts[outcome]++;
+  }
+
+  /** The counts so far, for a proxy that replaces this one on the same upstream. */
+  get countsSoFar(): ReverseProxyCounts {
+    return this.counts;
   }
 
   /** @internal */
@@ -110,12 +99,24 @@ export class ReverseProxy {
 
   status(): ProxyStatus {
     const { upstream, insecure, rewriteAll, timeoutMs } = this.options;
-    return { mode: 'reverse', upstream, insecure, rewriteAll, timeoutMs, forwarded: this.forwarded, failed: this.failed };
+    return { mode: 'reverse', upstream, insecure, rewriteAll, timeoutMs, ...this.counts };
+  }
+
+  /** Replaced by another: exchanges under way finish on their pooled connections, which then close. */
+  retire(): void {
+    retirePool(this.agent);
   }
 
   close(): void {
     this.agent.destroy();
   }
+}
+
+export interface ReverseProxyCounts {
+  /** Exchanges the upstream answered. */
+  forwarded: number;
+  /** Exchanges the proxy answered itself with 502 or 504. */
+  failed: number;
 }
 
 /** A response body as the log keeps it, and how it crossed. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { operationNames } from '../protocol/operations.js';
 import { configWarnings, officeInvalidCharacters, type ConfigIssue } from '../analysis/config-warnings.js';
 import { checkOperation } from '../faults/json-patch.js';
+import { proxySectionSchema } from './proxy-section.js';
 
 // The warnings are pure (no zod), so the UI computes them on a draft; re-exported for the engine.
 export { configWarnings, type ConfigIssue };
@@ -343,6 +344,8 @@ export const configSchema = z
       })
       .strict()
       .default({ putRelativeFile: true, containers: true }),
+    /** The proxy modes (state/proxy-section.ts): what the WOPI listener forwards to, and the forward proxy for phones. */
+    proxy: proxySectionSchema,
     /**
      * Misbehaviour copied from real hosts, each breaking one spec rule, so QA can see how a client
      * copes and a host checker can prove it catches them (analysis/known-bugs.ts names the rules).

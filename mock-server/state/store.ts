@@ -39,6 +39,17 @@ export type ConfigPlan<T> =
       commit: (next: Config) => T;
     };
 
+/**
+ * A part of the host outside the store that must take a config before it is saved (a listener to
+ * bind, a proxy to build). It may refuse the config; a prepared one is activated once saved, or
+ * discarded when the write fails.
+ */
+export interface ConfigApplier {
+  prepare(next: Config): Promise<PreparedConfig>;
+}
+
+export type PreparedConfig = { ok: false; errors: ConfigIssue[] } | { ok: true; activate: () => void; discard: () => void };
+
 /** Raised when the data dir refuses a write; the in-memory state is left as it was. */
 export class PersistError extends Error {
   constructor(
@@ -64,6 +75,7 @@ export class Store extends EventEmitter<StoreEvents> {
   /** Counts changes made outside the command queue (fault countdowns). */
   private backgroundChanges = 0;
   private readonly chaos = new ChaosDraws();
+  private applier: ConfigApplier | null = null;
   /** The other modules' parts of the state file, read at each save; the loaded ones until a module attaches. */
   private readonly sections: { [K in keyof PersistedSections]: () => PersistedSections[K] };
 
@@ -124,6 +136,11 @@ export class Store extends EventEmitter<StoreEvents> {
     this.persistInBackground();
   }
 
+  /** From now on every new config is prepared by the applier before it is saved, and refused when it refuses. */
+  useApplier(applier: ConfigApplier): void {
+    this.applier = applier;
+  }
+
   /** Replaces the whole config document; nothing is applied when it is invalid or cannot be saved. */
   replaceConfig(input: unknown): Promise<CommandResult<Config>> {
     return this.changeConfig(() => ({ ok: true, input, commit: (next) => next }));
@@ -147,8 +164,16 @@ export class Store extends EventEmitter<StoreEvents> {
         warnings = parsed.warnings;
       }
       const epochs = next === this.current ? this.epochs : reconcileEpochs(this.epochs, next.users);
-      await this.persist({ config: next, epochs }, planned.sections?.(next));
+      const prepared = next === this.current || !this.applier ? null : await this.applier.prepare(next);
+      if (prepared && !prepared.ok) return prepared;
+      try {
+        await this.persist({ config: next, epochs }, planned.sections?.(next));
+      } catch (error) {
+        prepared?.discard();
+        throw error;
+      }
       const value = planned.commit(next);
+      prepared?.activate();
       if (next !== this.current) {
         this.current = next;
         this.epochs = epochs;
