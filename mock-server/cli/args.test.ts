@@ -12,6 +12,8 @@ function serveOptions(argv: string[]): CliOptions {
 
 test('no forward proxy unless asked for', () => {
   assert.equal(serveOptions([]).forwardProxy, undefined);
+  assert.equal(serveOptions([]).noProxy, false, 'the saved proxy settings stay in force');
+  assert.equal(serveOptions(['--no-proxy']).noProxy, true);
 });
 
 test('--forward-proxy with repeated --intercept and --resolve, the default port, nothing insecure', () => {
@@ -104,6 +106,8 @@ test('usage errors name the flag and what to change', () => {
     [['--forward-proxy', '--intercept', 'wopi.example.com', '--forward-port', ''], '--forward-port must not be empty'],
     [['--forward-proxy', '--intercept', 'wopi.example.com', '--proxy-rewrite-all'], '--proxy-rewrite-all needs --proxy-to'],
     [['--upstream-ca', 'ca.pem'], '--upstream-ca needs --proxy-to or --forward-proxy'],
+    [['--no-proxy', '--proxy-to', 'https://wopi.example.com'], '--no-proxy cannot go with --proxy-to'],
+    [['--no-proxy', '--forward-proxy', '--intercept', 'wopi.example.com'], '--no-proxy cannot go with --forward-proxy'],
   ];
   for (const [argv, message] of cases)
     assert.throws(
