@@ -141,6 +141,7 @@ describe('config', () => {
         childUrlsWithoutTokens: false,
         tokenResponseCacheable: false,
       },
+      proxy: { reverse: null, forward: null, upstreamCa: null, insecureUpstream: false, timeoutMs: 30_000 },
     });
     const changed = structuredClone(defaults);
     changed.tokenTtlSeconds.oauthAccessToken = 120;
