@@ -7,6 +7,7 @@ import type { CheckOptions } from '../check/options.js';
 import type { checkRequestSchema, CheckRunView } from './check-request.js';
 import type { Har } from '../log/har.js';
 import type { Store } from '../state/store.js';
+import type { Config } from '../state/config-schema.js';
 
 export type { CheckRequest, CheckRunView } from './check-request.js';
 
@@ -48,6 +49,15 @@ export class CheckRuns extends EventEmitter<{ changed: [CheckRunView] }> {
     return this.runs.get(id);
   }
 
+  /**
+   * What "Check this mock" trusts: this host's CA, and behind the reverse proxy the upstream's CA
+   * too, since the sign-in page (authorization_uri) stays on the upstream.
+   */
+  private selfCheckCa(config: Config): string {
+    const upstreamCa = config.proxy.reverse ? config.proxy.upstreamCa : null;
+    return upstreamCa ? `${this.deps.caCertificatePem}\n${upstreamCa}` : this.deps.caCertificatePem;
+  }
+
   /** Starts a run; the error names what is wrong with the request (a user that does not exist). */
   start(request: z.output<typeof checkRequestSchema>): CheckRunView | { error: string } {
     const config = this.deps.store.config;
@@ -69,7 +79,7 @@ export class CheckRuns extends EventEmitter<{ changed: [CheckRunView] }> {
           auth: 'post',
           redirectUri: config.oauth.redirectUris[0]!,
         },
-        ca: this.deps.caCertificatePem,
+        ca: this.selfCheckCa(config),
         gentle: request.gentle,
         ...(request.write ? { write: this.deps.testCasesPath ? { testCasesPath: this.deps.testCasesPath } : {} } : {}),
       };

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { startHarness, type Harness, type Reply } from '../../test-support/host-fixture.js';
 import { connectThrough, requestThrough, tlsInside } from '../../test-support/forward-proxy-client.js';
 import { startTinyUpstream } from '../../test-support/proxy-fixture.js';
-import type { ProxyView } from '../admin/contract.js';
+import type { CheckRunView, ProxyView } from '../admin/contract.js';
 import type { ConfigIssue } from '../state/config-schema.js';
 
 /**
@@ -170,6 +170,28 @@ describe('the reverse proxy, set while the host runs', () => {
       `${host.origin}/oauth/authorize`,
       'the mock still answers',
     );
+  });
+
+  test('"Check this mock" behind the reverse proxy trusts the upstream CA too, and passes through the proxy', async () => {
+    await putProxy(host, reverseTo(upstream.origin));
+    try {
+      const started = await host.admin('POST', '/api/checks', { target: 'self' });
+      assert.equal(started.status, 202, started.text);
+      const { id } = started.json<CheckRunView>();
+      let view = started.json<CheckRunView>();
+      for (let i = 0; i < 300 && view.state === 'running'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        view = (await host.admin('GET', `/api/checks/${id}`)).json<CheckRunView>();
+      }
+      assert.equal(view.state, 'done');
+      assert.equal(view.report?.outcome, 'passed', JSON.stringify(view.report?.summary));
+      assert.ok(
+        upstream.engine.log.list().some((entry) => entry.operation === 'Authorize'),
+        "the sign-in page on the upstream's origin was reached",
+      );
+    } finally {
+      await putProxy(host, { reverse: null });
+    }
   });
 
   test('POST /api/reset puts the mock defaults back and keeps the proxy settings running', async () => {
