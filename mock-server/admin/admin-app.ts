@@ -136,10 +136,12 @@ export function createAdminApp(deps: AdminDeps): Express {
 
   app.get('/api/proxy', (_req, res) => void res.json(proxyView(store.config, deps.status())));
   app.put('/api/proxy', requireJsonDocument, async (req, res) => {
+    // Saving the section starts again what could not run (a forward port that was taken at start).
     const result = await store.changeConfig((current) => ({
       ok: true,
       input: { ...current, proxy: req.body as unknown },
       commit: (next) => next,
+      reapply: true,
     }));
     if (!result.ok) return void res.status(400).json({ errors: result.errors } satisfies ErrorBody);
     res.json(proxyView(result.value, deps.status()));

@@ -308,6 +308,12 @@ describe('proxy settings across a restart', () => {
           'Change it on the Proxy screen, or save it again once that is fixed',
       ]);
       assert.equal((await proxyView(second)).settings.forward?.port, busy.port, 'the settings are kept');
+      const config = (await second.admin('GET', '/api/config')).json<Record<string, unknown>>();
+      const unrelated = await second.admin('PUT', '/api/config', { ...config, providerId: 'StillSaves' });
+      assert.equal(unrelated.status, 200, 'a change elsewhere is not held up by the stopped forward proxy');
+      const stillTaken = await putProxy(second, (await proxyView(second)).settings);
+      assert.equal(stillTaken.status, 400, 'saving the section again tries the port again');
+      assert.equal(stillTaken.json<{ errors: ConfigIssue[] }>().errors[0]?.path, '$.proxy.forward.port');
 
       await closeServer(taken);
       const again = await putProxy(second, (await proxyView(second)).settings);

@@ -42,7 +42,14 @@ export class ProxyModes implements ConfigApplier {
     else this.deps.mock(req, res);
   };
 
-  prepare(next: Config): Promise<PreparedConfig> {
+  /**
+   * A change of anything else leaves the proxies alone: a saved forward proxy that could not open
+   * its port at start must not block an unrelated change. Saving the section again (`reapply`,
+   * PUT /api/proxy) starts it again.
+   */
+  prepare(next: Config, current: Config, reapply: boolean): Promise<PreparedConfig> {
+    if (!reapply && JSON.stringify(next.proxy) === JSON.stringify(current.proxy))
+      return Promise.resolve({ ok: true, activate: () => {}, discard: () => {} });
     return this.prepareSection(next.proxy);
   }
 

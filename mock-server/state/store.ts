@@ -37,6 +37,8 @@ export type ConfigPlan<T> =
       input?: unknown;
       sections?: (next: Config) => Partial<PersistedSections>;
       commit: (next: Config) => T;
+      /** Have the applier prepare the config even where it did not change (ConfigApplier.prepare). */
+      reapply?: boolean;
     };
 
 /**
@@ -45,7 +47,8 @@ export type ConfigPlan<T> =
  * discarded when the write fails.
  */
 export interface ConfigApplier {
-  prepare(next: Config): Promise<PreparedConfig>;
+  /** `reapply`: the plan asks to start again what could not run, even where the config did not change. */
+  prepare(next: Config, current: Config, reapply: boolean): Promise<PreparedConfig>;
 }
 
 export type PreparedConfig = { ok: false; errors: ConfigIssue[] } | { ok: true; activate: () => void; discard: () => void };
@@ -164,7 +167,9 @@ export class Store extends EventEmitter<StoreEvents> {
         warnings = parsed.warnings;
       }
       const epochs = next === this.current ? this.epochs : reconcileEpochs(this.epochs, next.users);
-      const prepared = next === this.current || !this.applier ? null : await this.applier.prepare(next);
+      const reapply = planned.reapply === true;
+      const prepared =
+        !this.applier || (next === this.current && !reapply) ? null : await this.applier.prepare(next, this.current, reapply);
       if (prepared && !prepared.ok) return prepared;
       try {
         await this.persist({ config: next, epochs }, planned.sections?.(next));
