@@ -249,3 +249,48 @@ test('a saved forward proxy whose port was taken before the start is shown as co
     await closeServer(taken);
   }
 });
+
+test('"Load from file…" puts a PEM file in the CA field; a file or text that is not a certificate is refused under it', async ({
+  ui,
+  host,
+}) => {
+  await openScreen(ui, 'Proxy');
+  const caField = field(ui, 'CA certificates (PEM)');
+  const picker = ui.getByLabel('Load from file…');
+  await picker.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a certificate') });
+  await expect(caField.getByTestId('field-error')).toHaveText('notes.txt is not a PEM certificate (-----BEGIN CERTIFICATE-----)');
+  await expect(ui.getByLabel('CA certificates (PEM)')).toHaveValue('');
+
+  await picker.setInputFiles({ name: 'their-ca.crt', mimeType: 'application/x-pem-file', buffer: Buffer.from(host.ca) });
+  await expect(ui.getByLabel('CA certificates (PEM)')).toHaveValue(host.ca);
+  await expect(caField.getByTestId('field-error')).toHaveCount(0);
+  await save(ui);
+  await saved(ui);
+  expect((await proxyView(host)).settings.upstreamCa).toBe(host.ca);
+
+  await ui.getByLabel('CA certificates (PEM)').fill('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----');
+  await save(ui);
+  await expect(caField.getByTestId('field-error')).toHaveText('certificate 1 of 1 cannot be read as X.509');
+  expect((await proxyView(host)).settings.upstreamCa).toBe(host.ca);
+});
+
+test('a clean form follows changes made elsewhere; an edited one says so, keeps the edit, and saving keeps the other change too', async ({
+  ui,
+  host,
+}) => {
+  await openScreen(ui, 'Proxy');
+  const timeout = ui.getByLabel('Upstream timeout (ms)');
+  await expect(timeout).toHaveValue('30000');
+  expect((await host.admin('PUT', '/api/proxy', { timeoutMs: 7000 })).status).toBe(200);
+  await expect(timeout).toHaveValue('7000');
+
+  await timeout.fill('5000');
+  const config = (await host.admin('GET', '/api/config')).json();
+  expect((await host.admin('PUT', '/api/config', { ...config, providerId: 'ChangedElsewhere' })).status).toBe(200);
+  await expect(ui.getByRole('status').filter({ hasText: 'The config was changed elsewhere since you started editing' })).toBeVisible();
+  await expect(timeout).toHaveValue('5000');
+  await save(ui);
+  await saved(ui);
+  const after = (await host.admin('GET', '/api/config')).json();
+  expect([after.providerId, after.proxy.timeoutMs]).toEqual(['ChangedElsewhere', 5000]);
+});

@@ -12,8 +12,8 @@ export function InsecureUpstreamBanner({
   if (insecure.length === 0) return null;
   return (
     <div className="banner banner-error" role="alert" data-testid="proxy-insecure">
-      <strong>Upstream TLS is not verified</strong> (--insecure-upstream) for {insecure.join(' and ')}: an answer may not come from the host
-      it names. Every log entry says so.
+      <strong>Upstream TLS is not verified</strong> (“Do not verify upstream certificates” on the Proxy screen, or --insecure-upstream) for{' '}
+      {insecure.join(' and ')}: an answer may not come from the host it names. Every log entry says so.
     </div>
   );
 }

@@ -32,12 +32,22 @@ export const proxyPaths = {
   timeoutMs: '$.proxy.timeoutMs',
 } as const;
 
-/** Every path a field of the form shows messages for, list items included. */
+/** Every path a field shows messages for now: a mode switched off shows none of its fields. */
 export function shownPaths(form: ProxyForm): string[] {
   return [
-    ...Object.values(proxyPaths),
-    ...form.intercept.map((_, index) => `${proxyPaths.intercept}[${index}]`),
-    ...form.resolve.map((_, index) => `${proxyPaths.resolve}[${index}]`),
+    ...(form.mode === 'reverse' ? [proxyPaths.upstream, proxyPaths.rewriteAll] : []),
+    ...(form.forwardOn
+      ? [
+          proxyPaths.port,
+          proxyPaths.intercept,
+          proxyPaths.resolve,
+          ...form.intercept.map((_, index) => `${proxyPaths.intercept}[${index}]`),
+          ...form.resolve.map((_, index) => `${proxyPaths.resolve}[${index}]`),
+        ]
+      : []),
+    proxyPaths.upstreamCa,
+    proxyPaths.insecureUpstream,
+    proxyPaths.timeoutMs,
   ];
 }
 
