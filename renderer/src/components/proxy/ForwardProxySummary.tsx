@@ -60,7 +60,10 @@ export function ForwardProxySummary({ forward }: { forward: ForwardProxyStatus }
           <code>{forward.port}</code>.
         </li>
         <li>Android: long-press the network (or its ⚙) → Edit or Advanced options → Proxy → Manual, with the same host and port.</li>
-        <li>Install and trust the CA (Overview screen) first: the intercepted domains get certificates issued by it.</li>
+        <li>
+          Install and trust this host's CA first (the Overview's CA certificate card, or the set-up page): the intercepted domains get
+          certificates issued by it.
+        </li>
       </ol>
       <p className="hint">
         <strong>Android apps do not trust user-installed CAs by default</strong>, so most apps refuse the proxy unless their network
