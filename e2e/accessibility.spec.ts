@@ -9,8 +9,8 @@ import { expect, oauthClient, openScreen, test, type Host } from './fixtures.js'
 
 /*
  * axe-core on every screen of the admin UI, in the light and the dark scheme, with real data on
- * them (traffic in the log and the flow, a lock on a file, a fault rule, a finished host check, a
- * log entry opened), on the admin token form, and on the three pages a phone opens (the sign-in
+ * them (traffic in the log and the flow, a lock on a file, a fault rule, a forward proxy, a finished
+ * host check, a log entry opened), on the admin token form, and on the three pages a phone opens (the sign-in
  * page, /setup and a share page) at 390×844. A serious or critical finding fails the test.
  */
 
@@ -75,9 +75,23 @@ for (const colorScheme of schemes) {
     });
     expect(own.status).toBe(201);
     expect((await host.admin('POST', '/api/scenarios/axe/apply')).status).toBe(200);
+    // A forward proxy running unverified, so the Proxy screen and the Overview show its status, banner and warnings.
+    const proxy = await host.admin('PUT', '/api/proxy', { forward: { port: 0, intercept: ['wopi.example.test'] }, insecureUpstream: true });
+    expect(proxy.status).toBe(200);
     const findings: string[] = [];
 
-    for (const title of ['Overview', 'Provider', 'Users', 'Token lifetimes', 'Faults', 'Host behaviour', 'Scenarios', 'Flow', 'Files']) {
+    for (const title of [
+      'Overview',
+      'Provider',
+      'Users',
+      'Token lifetimes',
+      'Faults',
+      'Host behaviour',
+      'Proxy',
+      'Scenarios',
+      'Flow',
+      'Files',
+    ]) {
       await openScreen(ui, title);
       await settled(ui);
       findings.push(...(await seriousFindings(ui, title)));

@@ -7,6 +7,7 @@ const screens = [
   'Token lifetimes',
   'Faults',
   'Host behaviour',
+  'Proxy',
   'Scenarios',
   'Live log',
   'Flow',
@@ -14,7 +15,7 @@ const screens = [
   'Check a host',
 ];
 
-test('the navigation reaches all eleven screens, and the token leaves the URL but survives a reload', async ({ ui, host }) => {
+test('the navigation reaches all twelve screens, and the token leaves the URL but survives a reload', async ({ ui, host }) => {
   const nav = ui.getByRole('navigation', { name: 'Screens' });
   await expect(nav.getByRole('link')).toHaveText(screens);
   expect(ui.url()).toBe(`${host.adminUrl}/#/`);
@@ -50,7 +51,17 @@ test('keyboard: Tab walks the navigation and Enter opens a screen', async ({ ui 
 });
 
 test('every control on the configuration screens and the host check has an accessible name', async ({ ui }) => {
-  for (const title of ['Overview', 'Provider', 'Users', 'Token lifetimes', 'Faults', 'Host behaviour', 'Scenarios', 'Check a host']) {
+  for (const title of [
+    'Overview',
+    'Provider',
+    'Users',
+    'Token lifetimes',
+    'Faults',
+    'Host behaviour',
+    'Proxy',
+    'Scenarios',
+    'Check a host',
+  ]) {
     await openScreen(ui, title);
     await expect(ui.locator('main').getByRole('button').first()).toBeVisible();
     const unnamed = await ui.locator('main').evaluate((main) =>

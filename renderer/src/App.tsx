@@ -15,6 +15,7 @@ const UsersScreen = screen(() => import('./screens/users/UsersScreen.tsx'), 'Use
 const TokenLifetimesScreen = screen(() => import('./screens/tokens/TokenLifetimesScreen.tsx'), 'TokenLifetimesScreen');
 const FaultsScreen = screen(() => import('./screens/faults/FaultsScreen.tsx'), 'FaultsScreen');
 const BehaviourScreen = screen(() => import('./screens/behaviour/BehaviourScreen.tsx'), 'BehaviourScreen');
+const ProxyScreen = screen(() => import('./screens/proxy/ProxyScreen.tsx'), 'ProxyScreen');
 const ScenariosScreen = screen(() => import('./screens/scenarios/ScenariosScreen.tsx'), 'ScenariosScreen');
 const LogScreen = screen(() => import('./screens/log/LogScreen.tsx'), 'LogScreen');
 const FlowScreen = screen(() => import('./screens/flow/FlowScreen.tsx'), 'FlowScreen');
@@ -28,6 +29,7 @@ const render: Record<ScreenPath, () => ReactNode> = {
   tokens: () => <TokenLifetimesScreen />,
   faults: () => <FaultsScreen />,
   behaviour: () => <BehaviourScreen />,
+  proxy: () => <ProxyScreen />,
   scenarios: () => <ScenariosScreen />,
   log: () => <LogScreen />,
   flow: () => <FlowScreen />,

@@ -6,6 +6,7 @@ export const screens = [
   { path: 'tokens', title: 'Token lifetimes' },
   { path: 'faults', title: 'Faults' },
   { path: 'behaviour', title: 'Host behaviour' },
+  { path: 'proxy', title: 'Proxy' },
   { path: 'scenarios', title: 'Scenarios' },
   { path: 'log', title: 'Live log' },
   { path: 'flow', title: 'Flow' },

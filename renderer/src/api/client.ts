@@ -16,7 +16,9 @@ import type {
   LogEntry,
   LogPage,
   LogSummary,
+  ProxySection,
   ProxyStatus,
+  ProxyView,
   UserRevoked,
   UserTokens,
   UserTokensExpired,
@@ -37,6 +39,8 @@ export type {
   DeviceEndpoint,
   ProxyStatus,
   ForwardProxyStatus,
+  ProxySection,
+  ProxyView,
   IssuedTokenInfo,
   ExplainedFault,
   UserTokensExpired,
@@ -195,6 +199,8 @@ export const adminApi = {
   caCertificate: () => download('/api/ca.crt'),
   caMobileconfig: () => download('/api/ca.mobileconfig'),
   reset: () => json<ConfigSaved>('/api/reset', { method: 'POST' }),
+  /** The saved proxy section and what runs now, read together so they never disagree by a race. */
+  proxy: () => json<ProxyView>('/api/proxy'),
 };
 
 function logQuery(options: { after?: number; limit?: number; view?: 'summary' }): string {

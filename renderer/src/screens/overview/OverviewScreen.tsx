@@ -13,6 +13,8 @@ import { desktopBridge } from '../../api/desktop.ts';
 import { useStatus } from '../../api/use-status.ts';
 import { CopyButton } from '../../components/forms.tsx';
 import { plural } from '../../components/plural.ts';
+import { ProxySummaries } from '../../components/proxy/ProxySummaries.tsx';
+import { hrefFor } from '../../routes.ts';
 
 export function OverviewScreen() {
   const { status, error } = useStatus();
@@ -38,7 +40,7 @@ export function OverviewScreen() {
             <ServerStatus status={status} />
             {chosen && <SetupQrCode setupUrl={chosen.setupUrl} address={chosen.address} />}
           </div>
-          {(status.proxy || status.forwardProxy) && <Proxies reverse={status.proxy} forward={status.forwardProxy} />}
+          {(status.proxy || status.forwardProxy) && <ProxyCard reverse={status.proxy} forward={status.forwardProxy} />}
           <section className="card" aria-labelledby="endpoints-title">
             <h2 id="endpoints-title">Connect a device</h2>
             <p className="muted">
@@ -294,93 +296,18 @@ function TrustSteps() {
   );
 }
 
-/** What the proxies do: the reverse proxy's upstream, the forward proxy's address for the phone, and how each has gone. */
-function Proxies({ reverse, forward }: { reverse: ProxyStatus | undefined; forward: ForwardProxyStatus | undefined }) {
-  const insecure = [reverse?.insecure && 'the reverse proxy’s upstream', forward?.insecure && 'the intercepted hosts'].filter(Boolean);
+/** What the proxies do now; they are set on the Proxy screen. */
+function ProxyCard({ reverse, forward }: { reverse: ProxyStatus | undefined; forward: ForwardProxyStatus | undefined }) {
   return (
     <section className="card" aria-labelledby="proxy-title">
-      <h2 id="proxy-title">Proxy</h2>
-      {insecure.length > 0 && (
-        <div className="banner banner-warn" role="alert" data-testid="proxy-insecure">
-          <strong>Upstream TLS is not verified</strong> (--insecure-upstream) for {insecure.join(' and ')}: an answer may not come from the
-          host it names. Every log entry says so.
-        </div>
-      )}
-      {reverse && (
-        <div data-testid="reverse-proxy">
-          <h3>Reverse proxy</h3>
-          <p className="muted">Every request to the WOPI origin is forwarded to the upstream and logged; the mock answers nothing there.</p>
-          <dl className="kv">
-            <dt>Upstream</dt>
-            <dd className="mono">{reverse.upstream}</dd>
-            <dt>Exchanges</dt>
-            <dd>
-              {reverse.forwarded.toLocaleString('en')} answered by the upstream, {reverse.failed.toLocaleString('en')} answered by the proxy
-              itself (502/504)
-            </dd>
-          </dl>
-        </div>
-      )}
-      {forward && <ForwardProxy forward={forward} />}
+      <div className="row">
+        <h2 id="proxy-title" style={{ margin: 0 }}>
+          Proxy
+        </h2>
+        <a href={hrefFor('proxy')}>Edit on the Proxy screen</a>
+      </div>
+      <ProxySummaries reverse={reverse} forward={forward} />
     </section>
-  );
-}
-
-function ForwardProxy({ forward }: { forward: ForwardProxyStatus }) {
-  const address = `${forward.proxyHost}:${forward.port}`;
-  return (
-    <div data-testid="forward-proxy">
-      <h3>Forward proxy</h3>
-      <p className="muted">
-        Connections to the intercepted domains are decrypted with a certificate from this host's CA, logged, and sent on unchanged to the
-        real host; every other connection is tunnelled untouched.
-      </p>
-      <dl className="kv">
-        <dt>Phone's Wi-Fi proxy</dt>
-        <dd>
-          <div className="copy-row">
-            <code data-testid="forward-proxy-address">{address}</code>
-            <CopyButton text={address} label={`Copy proxy address ${address}`} />
-          </div>
-        </dd>
-        <dt>Intercepted</dt>
-        <dd>
-          <span className="row" style={{ gap: 4 }} data-testid="forward-proxy-domains">
-            {forward.intercept.map((domain) => (
-              <span key={domain} className="badge mono">
-                {domain}
-              </span>
-            ))}
-          </span>
-        </dd>
-        {forward.resolve.length > 0 && (
-          <>
-            <dt>Resolve</dt>
-            <dd className="mono">{forward.resolve.join(', ')}</dd>
-          </>
-        )}
-        <dt>Traffic</dt>
-        <dd data-testid="forward-proxy-counters">
-          {plural(forward.intercepted, 'exchange')} intercepted, {plural(forward.tunnelled, 'connection')} tunnelled,{' '}
-          {plural(forward.failed, 'failure')}
-          {forward.plainForwarded > 0 ? `, ${plural(forward.plainForwarded, 'plain-HTTP request')} passed on` : ''}
-        </dd>
-      </dl>
-      <h3>Set the phone's proxy</h3>
-      <ol className="steps">
-        <li>
-          iOS and iPadOS: Settings → Wi-Fi → ⓘ next to the network → Configure Proxy → Manual: server <code>{forward.proxyHost}</code>, port{' '}
-          <code>{forward.port}</code>.
-        </li>
-        <li>Android: long-press the network (or its ⚙) → Edit or Advanced options → Proxy → Manual, with the same host and port.</li>
-        <li>Install and trust the CA (below) first: the intercepted domains get certificates issued by it.</li>
-      </ol>
-      <p className="hint">
-        <strong>Android apps do not trust user-installed CAs by default</strong>, so most apps refuse the proxy unless their network
-        security config opts in. <strong>An app that pins its server's certificate refuses the proxy</strong> on any platform: its requests
-        to an intercepted domain fail.
-      </p>
-    </div>
   );
 }
 
