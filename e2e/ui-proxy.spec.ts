@@ -223,7 +223,7 @@ test('the insecure setting is red while ticked, and once saved with a mode runni
   expect(host.engine.status().forwardProxy?.insecure).toBe(true);
 });
 
-test('a saved forward proxy whose port was taken before the start is shown as configured but not running, with the reason', async ({
+test('a saved forward proxy whose port was taken before the start is shown as configured but not running, with the reason, and Try again starts it once the port is free', async ({
   page,
 }) => {
   const taken = await listening();
@@ -238,15 +238,24 @@ test('a saved forward proxy whose port was taken before the start is shown as co
     await expect(page.getByLabel('Run the forward proxy')).toBeChecked();
     await expect(page.getByLabel('Port', { exact: true })).toHaveValue(String(taken.port));
 
-    // Saved again on a free port, it runs.
+    // While the port is still taken, trying again says so and changes nothing; once it is free, the same settings run on it.
+    await notice.getByRole('button', { name: 'Try again' }).click();
+    await expect(page.getByTestId('forward-not-running-retry-failed')).toContainText(`port ${taken.port} is already in use`);
+    await closeServer(taken);
+    await notice.getByRole('button', { name: 'Try again' }).click();
+    await expect(notice).toHaveCount(0);
+    await expect(page.getByTestId('forward-proxy-address')).toHaveText(`localhost:${taken.port}`);
+    expect(host.engine.status().forwardProxy?.port).toBe(taken.port);
+
+    // Moved to a free port from the form, it runs there.
     await page.getByLabel('Port', { exact: true }).fill('0');
     await save(page);
     await saved(page);
-    await expect(notice).toHaveCount(0);
+    await expect(page.getByTestId('forward-proxy-address')).not.toHaveText(`localhost:${taken.port}`);
     await expect(page.getByTestId('forward-proxy-address')).toHaveText(`localhost:${host.engine.status().forwardProxy!.port}`);
   } finally {
     await host.close();
-    await closeServer(taken);
+    if (taken.listening) await closeServer(taken);
   }
 });
 

@@ -201,6 +201,8 @@ export const adminApi = {
   reset: () => json<ConfigSaved>('/api/reset', { method: 'POST' }),
   /** The saved proxy section and what runs now, read together so they never disagree by a race. */
   proxy: () => json<ProxyView>('/api/proxy'),
+  /** Saves the proxy section and applies it; the same section again starts what could not run. */
+  putProxy: (section: ProxySection) => json<ProxyView>('/api/proxy', send('PUT', section)),
 };
 
 function logQuery(options: { after?: number; limit?: number; view?: 'summary' }): string {

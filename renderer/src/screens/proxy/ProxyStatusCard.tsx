@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import { adminApi } from '../../api/client.ts';
 import { useStatus } from '../../api/use-status.ts';
 import { ForwardProxySummary } from '../../components/proxy/ForwardProxySummary.tsx';
 import { InsecureUpstreamBanner } from '../../components/proxy/InsecureUpstreamBanner.tsx';
@@ -9,7 +10,11 @@ import { useProxyView } from './use-proxy-view.ts';
 /** What runs now, which after a restart can differ from what is saved: a port taken meanwhile keeps a mode from starting. */
 export function ProxyStatusCard() {
   const id = useId();
-  const { view, error } = useProxyView();
+  const { view, error, refresh } = useProxyView();
+  const retry = async () => {
+    if (view) await adminApi.putProxy(view.settings);
+    refresh();
+  };
   // The engine says at start why a saved mode did not start; only those lines concern this screen.
   const reasons = (useStatus().status?.startupWarnings ?? []).filter((warning) => /proxy/i.test(warning));
 
@@ -32,6 +37,7 @@ export function ProxyStatusCard() {
               what={`The reverse proxy to ${view.settings.reverse.upstream}`}
               reasons={reasons}
               testId="reverse-not-running"
+              onRetry={retry}
             />
           ) : (
             <p data-testid="mock-answers">The mock answers on the WOPI origin.</p>
@@ -43,6 +49,7 @@ export function ProxyStatusCard() {
               what={`The forward proxy on port ${view.settings.forward.port}`}
               reasons={reasons}
               testId="forward-not-running"
+              onRetry={retry}
             />
           ) : (
             <p className="muted" data-testid="no-forward-proxy">

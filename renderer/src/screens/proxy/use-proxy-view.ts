@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { AdminApiError, adminApi, type ProxyView } from '../../api/client.ts';
 import { StreamEvent, subscribeLive } from '../../api/live.ts';
 
@@ -14,9 +14,12 @@ const refreshMs = 1000;
  * so "configured but not running" never shows for the moment between a save and its status. Read
  * again at once when the config changes, and when proxied exchanges reach the log.
  */
-export function useProxyView(): { view: ProxyView | null; error: AdminApiError | null } {
+export function useProxyView(): { view: ProxyView | null; error: AdminApiError | null; refresh: () => void } {
   const [view, setView] = useState<ProxyView | null>(null);
   const [error, setError] = useState<AdminApiError | null>(null);
+  // The effect's reader, for a caller that just changed what runs ("Try again").
+  const readNow = useRef<() => void>(() => {});
+  const refresh = useCallback(() => readNow.current(), []);
 
   useEffect(() => {
     let open = true;
@@ -45,6 +48,7 @@ export function useProxyView(): { view: ProxyView | null; error: AdminApiError |
       }
     };
     void read();
+    readNow.current = () => void read();
     const timer = setInterval(() => void read(), refreshMs);
     const stopLive = subscribeLive((event) => {
       if (event.type === StreamEvent.Config || event.type === 'reconnected') void read();
@@ -57,5 +61,5 @@ export function useProxyView(): { view: ProxyView | null; error: AdminApiError |
     };
   }, []);
 
-  return { view, error };
+  return { view, error, refresh };
 }
