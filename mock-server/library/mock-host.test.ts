@@ -191,6 +191,19 @@ describe('startMockHost', () => {
     assert.equal(two.config.get().users.length, 2);
   });
 
+  test('in front of a host of its own: config.proxy makes it a reverse proxy, and config.set turns it back into the mock', async () => {
+    await using theirs = await startMockHost({ config: { providerId: 'TheirHost' } });
+    await using watching = await startMockHost({
+      config: { proxy: { reverse: { upstream: theirs.urls.wopiOrigin }, upstreamCa: theirs.caPem } },
+    });
+    const proxied = await watching.fetch(watching.urls.bootstrapper);
+    assert.match(proxied.headers.get('www-authenticate') ?? '', /providerId="TheirHost"/, 'their host answered');
+    assert.equal(watching.log.entries({ operation: 'Bootstrap' }).at(-1)?.entry.source, 'proxy');
+    await watching.config.set({ proxy: { reverse: null } });
+    const mocked = await watching.fetch(watching.urls.bootstrapper);
+    assert.match(mocked.headers.get('www-authenticate') ?? '', /providerId="WopiMockHost"/, 'the mock answers again');
+  });
+
   test('checkHost from the same package passes the mock', async () => {
     await using host = await startMockHost();
     const { clientId, clientSecret } = host.config.get().oauth;
