@@ -10,6 +10,7 @@ import { ecosystemUrl, freshWopiExpiry, issueWopiToken, resourceUrlWithToken } f
 import { containerInfo } from './containers.js';
 import { checkSessionContext } from './session-context.js';
 import { setChallenge } from './challenge.js';
+import { respondWithError } from './map-errors.js';
 import { withAccessToken } from './urls.js';
 
 // Spec: https://learn.microsoft.com/microsoft-365/cloud-storage-partner-program/rest/bootstrapper/bootstrap
@@ -67,8 +68,10 @@ export function bootstrapHandlers(context: HostContext) {
     res.end(res.req.method === 'HEAD' ? undefined : json);
   };
 
-  // Not async: the 401 for a request without a token is thrown right here, before any promise.
+  // Not async, and no throw for Office's first call (no token at all): its 401 is written right
+  // here, since unwinding through the router's frames costs more than the rest of the answer.
   const bootstrap: Handler = (req, res, call) => {
+    if (call.credential.kind === 'none') return respondWithError(noAccessToken, req, res, call, context);
     const caller = requireOAuthUser(call);
     const operation = req.headers[WopiHeader.EcosystemOperation];
     if (req.method === 'POST') checkSessionContext(req, call, context.store.config);
