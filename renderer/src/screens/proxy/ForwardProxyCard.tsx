@@ -1,13 +1,11 @@
 import { useId } from 'react';
-import { CheckboxField, Messages, TextField } from '../../components/forms.tsx';
-import { OrderedListEditor } from '../../components/OrderedListEditor.tsx';
+import { CheckboxField, TextField } from '../../components/forms.tsx';
+import { ListFieldset } from './ListFieldset.tsx';
 import { proxyPaths, type ProxyFormPart } from './proxy-form.ts';
 
 /** The intercepting proxy a phone's Wi-Fi settings point at, on its own port beside the WOPI listener. */
 export function ForwardProxyCard({ form, update, issuesAt }: ProxyFormPart) {
   const id = useId();
-  const interceptIssues = issuesAt(proxyPaths.intercept);
-  const resolveIssues = issuesAt(proxyPaths.resolve);
   return (
     <section className="card" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Forward proxy for phones</h2>
@@ -28,39 +26,28 @@ export function ForwardProxyCard({ form, update, issuesAt }: ProxyFormPart) {
             hint="On the WOPI listener’s address; 0 picks any free port (the status below shows the one bound)."
             {...issuesAt(proxyPaths.port)}
           />
-          <fieldset>
-            <legend>Intercepted domains</legend>
-            <p className="hint">
-              Exact names, or *.example.com for every name below it. Connections to other names are tunnelled untouched.
-            </p>
-            <OrderedListEditor
-              itemLabel="Intercepted domain"
-              path={proxyPaths.intercept}
-              items={form.intercept}
-              placeholder="wopi.example.com"
-              addLabel="Add domain"
-              onChange={(intercept) => update({ intercept })}
-              errorsAt={(index) => issuesAt(`${proxyPaths.intercept}[${index}]`).errors}
-            />
-            <Messages id={`${id}-intercept-messages`} {...interceptIssues} />
-          </fieldset>
-          <fieldset>
-            <legend>Resolve overrides</legend>
-            <p className="hint">
-              host:port:address, as curl’s --resolve: connect to that address for that name and port; SNI, Host and the certificate check
-              keep the name.
-            </p>
-            <OrderedListEditor
-              itemLabel="Resolve override"
-              path={proxyPaths.resolve}
-              items={form.resolve}
-              placeholder="wopi.example.com:443:127.0.0.1"
-              addLabel="Add override"
-              onChange={(resolve) => update({ resolve })}
-              errorsAt={(index) => issuesAt(`${proxyPaths.resolve}[${index}]`).errors}
-            />
-            <Messages id={`${id}-resolve-messages`} {...resolveIssues} />
-          </fieldset>
+          <ListFieldset
+            legend="Intercepted domains"
+            hint="Exact names, or *.example.com for every name below it. Connections to other names are tunnelled untouched."
+            itemLabel="Intercepted domain"
+            path={proxyPaths.intercept}
+            items={form.intercept}
+            placeholder="wopi.example.com"
+            addLabel="Add domain"
+            onChange={(intercept) => update({ intercept })}
+            issuesAt={issuesAt}
+          />
+          <ListFieldset
+            legend="Resolve overrides"
+            hint="host:port:address, as curl’s --resolve: connect to that address for that name and port; SNI, Host and the certificate check keep the name."
+            itemLabel="Resolve override"
+            path={proxyPaths.resolve}
+            items={form.resolve}
+            placeholder="wopi.example.com:443:127.0.0.1"
+            addLabel="Add override"
+            onChange={(resolve) => update({ resolve })}
+            issuesAt={issuesAt}
+          />
         </>
       )}
     </section>
