@@ -100,6 +100,27 @@ describe('phase "before"', () => {
     assert.equal(upstream.seen.length, seen + 1);
   });
 
+  test("a rule with a userId fires for the user the request's token names (bearer or query), and leaves others alone", async () => {
+    answer = tokenAnswer;
+    const alice = (await tls.signIn('alice')).access_token;
+    const bob = (await tls.signIn('bob')).access_token;
+    const id = await addFaultId({ operation: '*', userId: 'alice', status: 503, remaining: 2 });
+    const seen = upstream.seen.length;
+    const bootstrap = (token?: string) =>
+      proxy.request('GET', '/wopibootstrapper', token ? { headers: { authorization: `Bearer ${token}` } } : {});
+
+    assert.equal((await bootstrap(bob)).status, 200, "bob's request is forwarded");
+    assert.equal((await bootstrap()).status, 200, 'so is one without a token');
+    assert.equal(upstream.seen.length, seen + 2);
+    const entry = nextEntry();
+    const refused = await bootstrap(alice);
+    assert.equal(refused.status, 503);
+    assert.equal((await entry()).faultId, id);
+    assert.equal((await proxy.request('GET', `/wopi/files/f1?access_token=${alice}`)).status, 503, 'a token in the query names her too');
+    assert.equal(upstream.seen.length, seen + 2, 'neither of hers was forwarded');
+    assert.equal((await bootstrap(alice)).status, 200, 'the count ran out');
+  });
+
   test('a rule for another operation or method leaves proxied traffic alone', async () => {
     answer = tokenAnswer;
     await addFaultId({ operation: 'PutFile', status: 500 });

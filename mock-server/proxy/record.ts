@@ -1,6 +1,7 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import { RecordedEntry, type RawBody, type RawExchange } from '../log/recorded-entry.js';
-import { tokensInEntry } from '../analysis/token-insight.js';
+import { decodeToken, tokensInEntry } from '../analysis/token-insight.js';
+import { parseBearerAuthorization } from '../protocol/authorization.js';
 import { withoutBasicCredentials, withoutSecretInQuery, withoutSecretParameters } from '../http/record.js';
 
 /** What the proxy knows of one exchange when it ends. */
@@ -70,6 +71,22 @@ export function recordProxied(exchange: ProxiedExchange): RecordedEntry {
 /** The first user a token of the exchange names, request side first (`sub` claim, not verified). */
 function userOf(entry: RecordedEntry, nowMs: number): string | null {
   for (const seen of tokensInEntry(entry, nowMs)) if (seen.decoded.ok && seen.decoded.insight.userId) return seen.decoded.insight.userId;
+  return null;
+}
+
+/**
+ * The user a request's token names (its `sub` claim, not verified: the proxy has no key for it),
+ * for fault rules with a `userId`: the `Authorization` bearer first, then `access_token` in the query.
+ */
+export function claimedUser(target: string, authorization: string | undefined, nowMs: number): string | null {
+  const bearer = parseBearerAuthorization(authorization);
+  const queryStart = target.indexOf('?');
+  const query = queryStart < 0 ? null : new URLSearchParams(target.slice(queryStart + 1)).get('access_token');
+  for (const token of [bearer.kind === 'bearer' ? bearer.token : null, query]) {
+    if (!token) continue;
+    const decoded = decodeToken(token, nowMs);
+    if (decoded.ok && decoded.insight.userId) return decoded.insight.userId;
+  }
   return null;
 }
 

@@ -9,11 +9,11 @@ import { toClientHeaders, toUpstreamHeaders } from './headers.js';
 import { maxRewrittenJsonBytes, rewriteJson, type Rewrite } from './json-rewrite.js';
 import { BodyTap, contentCoding, decodeContent, encodeContent, sha256Hex, tappedBody, type ContentCoding } from './bodies.js';
 import { UpstreamTimeoutError, headerSafe, upstreamFailure } from './failures.js';
-import { recordProxied, round2 } from './record.js';
+import { claimedUser, recordProxied, round2 } from './record.js';
 import type { ResolvedProxyTo } from './options.js';
 import { retirePool, upstreamPool } from './upstream-pool.js';
 import { pathOf, type ProxyOrigins } from './origins.js';
-import { explainRule, fireRule, type FaultBook } from '../faults/rules.js';
+import { explainRule, fireRule, type FaultBook, type FaultTarget } from '../faults/rules.js';
 import { committedThenFailedNote } from '../faults/commit-then-fail.js';
 import { patchJsonBody, patchNotAppliedNote, patchedNote } from '../faults/json-patch.js';
 import type { FaultRule } from '../state/config-schema.js';
@@ -157,8 +157,15 @@ class Exchange {
     this.requestTap = new BodyTap(context.logBodyLimit);
     const length = req.headers['content-length'];
     this.hasBody = req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
-    this.fault =
-      context.faults && fireRule(context.faults, { operation: this.operation, method: req.method ?? 'GET', userId: null }, this.notes);
+    this.fault = context.faults && fireRule(context.faults, this.faultTarget(context.faults, target), this.notes);
+  }
+
+  /** Who the request is from, for rules that name a user: only read when one does, since it decodes the token. */
+  private faultTarget(book: FaultBook, target: string): FaultTarget {
+    const method = this.req.method ?? 'GET';
+    const named = book.faults.some((rule) => rule.userId !== undefined);
+    const userId = named ? claimedUser(target, this.req.headers.authorization, this.context.wallClock()) : null;
+    return { operation: this.operation, method, userId };
   }
 
   start(): void {
