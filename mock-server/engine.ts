@@ -262,6 +262,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     },
     forward: {
       log,
+      faults: store,
       logBodyLimit: context.logBodyLimit,
       wallClock,
       issueLeafFor: tls.issueLeafFor,

@@ -7,10 +7,10 @@ import { createServer, type AddressInfo } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { startHarness, type Harness } from '../../test-support/host-fixture.js';
+import { addFault, startHarness, type Harness } from '../../test-support/host-fixture.js';
 import { connectThrough, readToEnd, requestThrough, tlsInside, tlsWithoutWaiting } from '../../test-support/forward-proxy-client.js';
 import { startTinyUpstream } from '../../test-support/proxy-fixture.js';
-import { insecureNote } from './reverse-proxy.js';
+import { insecureNote } from './exchange.js';
 import type { LogEntry } from '../log/entry.js';
 import { specWarnings } from '../analysis/spec-check.js';
 
@@ -358,5 +358,59 @@ describe('status', () => {
     const reply = await proxy.request('GET', '/wopibootstrapper');
     assert.equal(reply.status, 401);
     assert.equal(proxy.engine.log.list().at(-1)?.source, undefined, 'answered by the mock, not proxied');
+  });
+});
+
+describe('fault rules on intercepted traffic', () => {
+  const bootstrapUrl = () => `https://${realName}:${upstreamPort}/wopibootstrapper`;
+
+  test('"before": a forced 503 with Retry-After is answered inside the tunnel, and the real host never hears of it', async () => {
+    try {
+      const id = (await addFault(proxy, { operation: 'Bootstrap', status: 503, retryAfter: 30, remaining: 1 })).id;
+      const upstreamMark = upstream.engine.log.lastSeq;
+      const mark = proxy.engine.log.lastSeq;
+      const refused = await requestThrough(proxyPort, bootstrapUrl(), proxy.ca);
+      assert.equal(refused.status, 503);
+      assert.equal(refused.headers['retry-after'], '30');
+      assert.match(String(refused.headers['x-wopi-servererror']), new RegExp(`^forced by fault rule ${id}: `));
+      const entry = await entryAfter(proxy, mark);
+      assert.deepEqual([entry.faultId, entry.source, entry.upstream], [id, 'proxy', `https://${realName}:${upstreamPort}`]);
+      assert.equal(upstream.engine.log.lastSeq, upstreamMark, 'nothing was forwarded');
+
+      const passed = await requestThrough(proxyPort, bootstrapUrl(), proxy.ca);
+      assert.equal(passed.status, 401, 'the count ran out: the real host answers again');
+    } finally {
+      await proxy.admin('DELETE', '/api/faults');
+    }
+  });
+
+  test('"mutate" patches the real host\'s JSON answer for the signed-in user the token names', async () => {
+    try {
+      const token = (await upstream.signIn('alice')).access_token;
+      const id = (
+        await addFault(proxy, {
+          operation: 'Bootstrap',
+          userId: 'alice',
+          phase: 'mutate',
+          patch: [{ op: 'replace', path: '/Bootstrap/UserFriendlyName', value: 'Patched' }],
+        })
+      ).id;
+      const mark = proxy.engine.log.lastSeq;
+      const reply = await requestThrough(proxyPort, bootstrapUrl(), proxy.ca, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(reply.status, 200);
+      const body = JSON.parse(reply.text) as { Bootstrap: { UserId: string; UserFriendlyName: string; EcosystemUrl: string } };
+      assert.equal(body.Bootstrap.UserFriendlyName, 'Patched');
+      assert.equal(body.Bootstrap.UserId, 'alice');
+      assert.ok(body.Bootstrap.EcosystemUrl.startsWith(`https://${realName}:${upstreamPort}/`), 'nothing else rewritten');
+      assert.equal(reply.headers['content-length'], String(Buffer.byteLength(reply.text)));
+      const entry = await entryAfter(proxy, mark);
+      assert.equal(entry.faultId, id);
+      assert.ok(
+        entry.notes.some((note) => note.startsWith(`fault rule ${id}: patched the JSON answer`)),
+        entry.notes.join('\n'),
+      );
+    } finally {
+      await proxy.admin('DELETE', '/api/faults');
+    }
   });
 });

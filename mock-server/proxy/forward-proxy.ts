@@ -1,22 +1,15 @@
 import { Agent as HttpAgent, createServer as createHttpServer, request as httpRequest } from 'node:http';
-import type { ClientRequest, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { type Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
 import { connect as netConnect, isIP, type AddressInfo, type LookupFunction } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { performance } from 'node:perf_hooks';
 import { TLSSocket } from 'node:tls';
-import { classifyRequest } from '../protocol/classify.js';
-import type { OperationName } from '../protocol/operations.js';
-import type { RequestLog } from '../log/request-log.js';
-import type { RawBody } from '../log/recorded-entry.js';
 import type { IssuedLeaf } from '../tls/certificates.js';
 import { hostForUrl } from '../network/endpoints.js';
 import { withoutHopByHop } from './headers.js';
-import { BodyTap, contentCoding, sha256Hex, tappedBody, type ContentCoding } from './bodies.js';
 import { UpstreamTimeoutError, headerSafe, upstreamFailure } from './failures.js';
-import { recordProxied, round2 } from './record.js';
-import { pathOf, splitUrl } from './origins.js';
-import { insecureNote } from './reverse-proxy.js';
+import { splitUrl } from './origins.js';
+import { Exchange, type ExchangeContext, type ProxyLeg } from './exchange.js';
 import { InterceptList } from './intercept.js';
 import { LeafCertificates } from './leaf-certificates.js';
 import { ResolveOverrides, formatResolveOverride } from './resolve-override.js';
@@ -26,12 +19,7 @@ import { retirePool, upstreamPool } from './upstream-pool.js';
 import type { ForwardProxyStatus } from './forward-status.js';
 
 /** What the forward proxy needs from the engine around it. */
-export interface ForwardProxyContext {
-  log: RequestLog;
-  /** Cap on each body the log keeps. */
-  logBodyLimit: number;
-  /** Real time, for the log. */
-  wallClock: () => number;
+export interface ForwardProxyContext extends ExchangeContext {
   /** Signs a leaf for an intercepted name with the per-install CA (tls/certificates.ts). */
   issueLeafFor: (name: string) => Promise<IssuedLeaf>;
   /** The host name or IP the phone's proxy setting should name. */
@@ -96,7 +84,7 @@ export class ForwardProxy {
     this.server.on('connect', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.connect(req, socket, head));
     this.interceptServer = createHttpServer(serverTimeouts, (req, res) => {
       const target = this.targets.get(req.socket);
-      if (target) new InterceptedExchange(this, this.context, target, req, res).start();
+      if (target) new Exchange(this.legFor(target), this.context, req, res).start();
       else res.destroy();
     });
     // A server that never listens never checks its header and request timeouts (Node starts that
@@ -141,9 +129,36 @@ export class ForwardProxy {
     });
   }
 
-  /** @internal */
-  get pool(): HttpsAgent {
-    return this.agent;
+  /**
+   * An intercepted tunnel's real host. Nothing is rewritten: the app already speaks to the real
+   * origin; only hop-by-hop headers belong to each side's own connection.
+   */
+  private legFor(target: ConnectTarget): ProxyLeg {
+    const { settings, agent } = this;
+    const lookup = this.overrides.lookupFor(target.host, target.port);
+    return {
+      upstream: target.origin,
+      name: 'forward proxy',
+      insecure: settings.insecure,
+      timeoutMs: settings.timeoutMs,
+      pool: agent,
+      connectOptions: () => ({
+        host: target.host,
+        port: target.port,
+        // The CONNECT's name, not the Host header's: that is the name the leaf was made for and the client checked.
+        ...(isIP(target.host) === 0 ? { servername: target.host } : {}),
+        ...(lookup ? { lookup } : {}),
+      }),
+      upstreamHeaders: (req) => {
+        const headers = withoutHopByHop(req.rawHeaders);
+        // HTTP/1.1 requires Host; an HTTP/1.0 client inside the tunnel may leave it out.
+        if (req.headers.host === undefined) headers.push('Host', new URL(target.origin).host);
+        return headers;
+      },
+      clientHeaders: (rawHeaders) => withoutHopByHop(rawHeaders),
+      rewriteJson: null,
+      count: (outcome) => this.count(outcome === 'answered' ? 'intercepted' : 'failed'),
+    };
   }
 
   /** @internal counts for the status */
@@ -402,197 +417,6 @@ function ownAnswer(res: ServerResponse, status: number, cause: string, nowMs: nu
   res.sendDate = false;
   res.writeHead(status, headers);
   res.end(body);
-}
-
-/** One decrypted request through an intercepted tunnel, from the client's request to the log entry. */
-class InterceptedExchange {
-  private readonly startedAt: number;
-  private readonly startedHr = performance.now();
-  private readonly operation: OperationName;
-  private readonly notes: string[] = [];
-  private readonly requestTap: BodyTap;
-  private readonly hasBody: boolean;
-  private upstreamReq: ClientRequest | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private responded = false;
-  private ttfbMs: number | undefined;
-  private sentHeaders: string[] | null = null;
-  private ownBody: RawBody | null = null;
-  private responseTap: { tap: BodyTap; coding: ContentCoding; mimeType: string } | null = null;
-  private failedWith: number | null = null;
-  /** Set once the entry is written: whatever fails after that is not this exchange's story. */
-  private finished = false;
-
-  constructor(
-    private readonly proxy: ForwardProxy,
-    private readonly context: ForwardProxyContext,
-    private readonly target: ConnectTarget,
-    private readonly req: IncomingMessage,
-    private readonly res: ServerResponse,
-  ) {
-    this.startedAt = context.wallClock();
-    this.operation = classifyRequest(req.method ?? 'GET', pathOf(req.url ?? '/'), req.headers).operation;
-    this.requestTap = new BodyTap(context.logBodyLimit);
-    const length = req.headers['content-length'];
-    this.hasBody = req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
-  }
-
-  start(): void {
-    const { req, res, proxy } = this;
-    const remoteAddress = req.socket.remoteAddress ?? '';
-    res.once('close', () => this.finish(remoteAddress));
-    if (proxy.options.insecure) this.notes.push(insecureNote);
-    const headers = withoutHopByHop(req.rawHeaders);
-    // HTTP/1.1 requires Host; an HTTP/1.0 client inside the tunnel may leave it out.
-    if (req.headers.host === undefined) headers.push('Host', new URL(this.target.origin).host);
-    if (this.hasBody) {
-      req.on('data', (chunk: Buffer) => {
-        this.requestTap.push(chunk);
-        this.timer?.refresh();
-      });
-    }
-    this.timer = setTimeout(() => this.upstreamReq?.destroy(new UpstreamTimeoutError(proxy.options.timeoutMs)), proxy.options.timeoutMs);
-    this.send(headers, 0);
-  }
-
-  private send(headers: string[], attempt: number): void {
-    const { req, proxy, target } = this;
-    const lookup = proxy.overrides.lookupFor(target.host, target.port);
-    const upstreamReq = httpsRequest({
-      agent: proxy.pool,
-      host: target.host,
-      port: target.port,
-      // The CONNECT's name, not the Host header's: that is the name the leaf was made for and the client checked.
-      ...(isIP(target.host) === 0 ? { servername: target.host } : {}),
-      ...(lookup ? { lookup } : {}),
-      method: req.method,
-      path: req.url,
-      headers,
-      setHost: false,
-    });
-    this.upstreamReq = upstreamReq;
-    upstreamReq.on('response', (upstreamRes) => this.respond(upstreamRes));
-    upstreamReq.on('finish', () => this.timer?.refresh());
-    upstreamReq.on('error', (error: NodeJS.ErrnoException) => {
-      if (this.responded) return;
-      // As the reverse proxy: a kept-alive socket closed as it was reused is retried once, when there is no body to replay.
-      if (attempt === 0 && !this.hasBody && upstreamReq.reusedSocket && error.code === 'ECONNRESET') {
-        this.send(headers, 1);
-        return;
-      }
-      this.fail(error);
-    });
-    if (this.hasBody) req.pipe(upstreamReq);
-    else upstreamReq.end();
-  }
-
-  private respond(upstreamRes: IncomingMessage): void {
-    const { req, res } = this;
-    this.responded = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.ttfbMs = round2(performance.now() - this.startedHr);
-    const status = upstreamRes.statusCode ?? 502;
-    const headers = withoutHopByHop(upstreamRes.rawHeaders);
-    res.sendDate = false;
-    upstreamRes.once('close', () => {
-      if (upstreamRes.complete || this.finished) return;
-      this.notes.push('the upstream closed the connection before its answer was complete');
-      res.destroy();
-    });
-    upstreamRes.on('error', () => {});
-    this.proxy.count('intercepted');
-    this.sentHeaders = headers;
-    if (upstreamRes.statusMessage) res.writeHead(status, upstreamRes.statusMessage, headers);
-    else res.writeHead(status, headers);
-    const bodyless = req.method === 'HEAD' || status === 204 || status === 304 || upstreamRes.headers['content-length'] === '0';
-    if (bodyless) {
-      upstreamRes.resume();
-      upstreamRes.once('end', () => res.end());
-      return;
-    }
-    const tap = new BodyTap(this.context.logBodyLimit);
-    this.responseTap = {
-      tap,
-      coding: contentCoding(upstreamRes.headers['content-encoding']),
-      mimeType: upstreamRes.headers['content-type'] ?? '',
-    };
-    upstreamRes.on('data', (chunk: Buffer) => tap.push(chunk));
-    upstreamRes.pipe(res);
-  }
-
-  /** No answer from the real host: 502 or 504, saying why, and the proxy carries on. */
-  private fail(error: unknown): void {
-    const { res, proxy } = this;
-    if (this.finished) return;
-    if (this.timer) clearTimeout(this.timer);
-    const failure = upstreamFailure(error, this.target.origin);
-    this.notes.push(failure.cause);
-    proxy.count('failed');
-    this.req.unpipe();
-    if (res.headersSent || res.destroyed) {
-      res.destroy();
-      return;
-    }
-    this.failedWith = failure.status;
-    const { headers, body } = ownAnswerParts(failure.cause, this.context.wallClock());
-    this.ownBody = { bytes: body, size: body.length, truncated: false, mimeType: 'text/plain; charset=utf-8', sha256: sha256Hex(body) };
-    this.sentHeaders = headers;
-    res.writeHead(failure.status, headers);
-    res.end(body);
-  }
-
-  /** Once, when the client's response is done or the connection died first. */
-  private finish(remoteAddress: string): void {
-    const { req, res, context } = this;
-    this.finished = true;
-    if (this.timer) clearTimeout(this.timer);
-    const aborted = !res.writableFinished;
-    if (aborted) {
-      this.upstreamReq?.destroy();
-      if (!this.notes.some((n) => n.startsWith('the upstream closed')))
-        this.notes.push('the client closed the connection before the exchange was complete');
-    }
-    const limit = context.logBodyLimit;
-    const tapped = this.responseTap;
-    const responseBody =
-      this.ownBody ??
-      (tapped && tapped.tap.size > 0 ? tappedBody(tapped.tap, tapped.coding, tapped.mimeType, limit, this.notes, 'response') : null);
-    const requestBody =
-      this.requestTap.size > 0
-        ? tappedBody(
-            this.requestTap,
-            contentCoding(req.headers['content-encoding']),
-            req.headers['content-type'] ?? '',
-            limit,
-            this.notes,
-            'request',
-          )
-        : null;
-    context.log.add(
-      recordProxied({
-        seq: context.log.nextSeq(),
-        // Fault rules act on the reverse proxy and the mock; intercepted traffic is watched, not bent.
-        faultId: null,
-        startedAt: this.startedAt,
-        operation: this.operation,
-        method: req.method ?? 'GET',
-        url: req.url ?? '/',
-        httpVersion: req.httpVersion,
-        status: aborted && !res.headersSent ? 0 : (this.failedWith ?? res.statusCode),
-        durationMs: round2(performance.now() - this.startedHr),
-        remoteAddress,
-        rawRequestHeaders: req.rawHeaders,
-        sentResponseHeaders: res.headersSent ? this.sentHeaders : null,
-        requestBody,
-        responseBody,
-        aborted,
-        notes: this.notes,
-        upstream: this.target.origin,
-        upstreamTtfbMs: this.ttfbMs,
-        nowMs: context.wallClock(),
-      }),
-    );
-  }
 }
 
 function clip(text: string): string {

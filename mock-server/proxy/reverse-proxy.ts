@@ -1,36 +1,18 @@
-import { type Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
-import { performance } from 'node:perf_hooks';
-import { classifyRequest } from '../protocol/classify.js';
-import type { OperationName } from '../protocol/operations.js';
-import type { RequestLog } from '../log/request-log.js';
-import type { RawBody } from '../log/recorded-entry.js';
+import type { Agent as HttpsAgent } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toClientHeaders, toUpstreamHeaders } from './headers.js';
-import { maxRewrittenJsonBytes, rewriteJson, type Rewrite } from './json-rewrite.js';
-import { BodyTap, contentCoding, decodeContent, encodeContent, sha256Hex, tappedBody, type ContentCoding } from './bodies.js';
-import { UpstreamTimeoutError, headerSafe, upstreamFailure } from './failures.js';
-import { claimedUser, recordProxied, round2 } from './record.js';
+import { rewriteJson } from './json-rewrite.js';
 import type { ResolvedProxyTo } from './options.js';
 import { retirePool, upstreamPool } from './upstream-pool.js';
-import { pathOf, type ProxyOrigins } from './origins.js';
-import { explainRule, fireRule, type FaultBook, type FaultTarget } from '../faults/rules.js';
-import { committedThenFailedNote } from '../faults/commit-then-fail.js';
-import { patchJsonBody, patchNotAppliedNote, patchedNote } from '../faults/json-patch.js';
-import type { FaultRule } from '../state/config-schema.js';
+import type { ProxyOrigins } from './origins.js';
+import { Exchange, noteRewrites, type ExchangeContext, type ProxyLeg } from './exchange.js';
 
 /** What the proxy needs from the engine around it. */
-export interface ReverseProxyContext {
-  log: RequestLog;
-  /** Cap on each body the log keeps. */
-  logBodyLimit: number;
-  /** Real time, for the log. */
-  wallClock: () => number;
+export interface ReverseProxyContext extends ExchangeContext {
   /** The proxy's own origin as rewritten URLs carry it; known once the listener is bound. */
   localOrigin: () => string;
   /** Whether an origin is one the proxy answers on (any of its names, its port). */
   isLocalOrigin: (origin: string) => boolean;
-  /** The fault rules, applied to real traffic as to mocked: before forwarding, after the upstream committed, or on its JSON answer. */
-  faults?: FaultBook;
 }
 
 /** `GET /api/status`'s `proxy`: what the WOPI listener forwards to, and how it has gone. */
@@ -41,8 +23,6 @@ export interface ProxyStatus extends ReverseProxyCounts {
   rewriteAll: boolean;
   timeoutMs: number;
 }
-
-export const insecureNote = 'upstream TLS not verified (--insecure-upstream): this answer may not come from the upstream it names';
 
 /** The log's note when proof headers cross: they are signed over the URL the client called. */
 export function proofNote(names: readonly string[], clientOrigin: string, upstream: string): string {
@@ -60,6 +40,7 @@ export function proofNote(names: readonly string[], clientOrigin: string, upstre
 export class ReverseProxy {
   private readonly agent: HttpsAgent;
   readonly origins: ProxyOrigins;
+  private readonly leg: ProxyLeg;
 
   /** `counts` carries on from the proxy this one replaces when the upstream stays the same. */
   constructor(
@@ -76,25 +57,46 @@ export class ReverseProxy {
       },
       isLocal: (origin) => context.isLocalOrigin(origin),
     };
+    this.leg = this.legOf(options);
   }
 
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
-    new Exchange(this, this.context, req, res).start();
+    new Exchange(this.leg, this.context, req, res).start();
   };
 
-  /** @internal counts for the status */
-  count(outcome: keyof ReverseProxyCounts): void {
-    this.counts[outcome]++;
+  /**
+   * The one upstream: the client's URLs are moved back to it on the way in (Host, WopiSrc and the
+   * like, X-Forwarded-* added), and its URLs to this origin on the way out, in headers and JSON.
+   */
+  private legOf(options: ResolvedProxyTo): ProxyLeg {
+    const { origins, agent, counts } = this;
+    return {
+      upstream: options.upstream,
+      name: 'reverse proxy',
+      insecure: options.insecure,
+      timeoutMs: options.timeoutMs,
+      pool: agent,
+      connectOptions: () => ({ host: options.hostname, port: options.port }),
+      upstreamHeaders: (req, notes) => {
+        const remoteAddress = req.socket.remoteAddress ?? '';
+        const outgoing = toUpstreamHeaders(req.rawHeaders, { origins, upstreamHost: options.upstreamHost, remoteAddress });
+        noteRewrites(notes, 'restored toward the upstream', outgoing.rewrites);
+        if (outgoing.proofHeaders.length > 0) notes.push(proofNote(outgoing.proofHeaders, origins.local, options.upstream));
+        return outgoing.headers;
+      },
+      clientHeaders: (rawHeaders, notes) => {
+        const { headers, rewrites } = toClientHeaders(rawHeaders, origins, options.rewriteAll);
+        noteRewrites(notes, 'moved to this origin', rewrites);
+        return headers;
+      },
+      rewriteJson: (text, operation) => rewriteJson(text, operation, origins, options.rewriteAll),
+      count: (outcome) => void counts[outcome === 'answered' ? 'forwarded' : 'failed']++,
+    };
   }
 
   /** The counts so far, for a proxy that replaces this one on the same upstream. */
   get countsSoFar(): ReverseProxyCounts {
     return this.counts;
-  }
-
-  /** @internal */
-  get pool(): HttpsAgent {
-    return this.agent;
   }
 
   status(): ProxyStatus {
@@ -117,463 +119,4 @@ export interface ReverseProxyCounts {
   forwarded: number;
   /** Exchanges the proxy answered itself with 502 or 504. */
   failed: number;
-}
-
-/** A response body as the log keeps it, and how it crossed. */
-interface LoggedBody extends RawBody {
-  notes: string[];
-}
-
-/** One request through the proxy, from the client's request to the log entry. */
-class Exchange {
-  private readonly startedAt: number;
-  private readonly startedHr = performance.now();
-  private readonly operation: OperationName;
-  private readonly notes: string[] = [];
-  private readonly requestTap: BodyTap;
-  private readonly hasBody: boolean;
-  private upstreamReq: ClientRequest | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private responded = false;
-  private ttfbMs: number | undefined;
-  private sentHeaders: string[] | null = null;
-  private responseBody: LoggedBody | null = null;
-  private responseTap: { tap: BodyTap; coding: ContentCoding; mimeType: string } | null = null;
-  private failedWith: number | null = null;
-  /** The fault rule that fired for this exchange, if any. */
-  private readonly fault: FaultRule | undefined;
-  /** Set once the entry is written: whatever fails after that (the upstream request we cut) is not this exchange's story. */
-  private finished = false;
-
-  constructor(
-    private readonly proxy: ReverseProxy,
-    private readonly context: ReverseProxyContext,
-    private readonly req: IncomingMessage,
-    private readonly res: ServerResponse,
-  ) {
-    this.startedAt = context.wallClock();
-    const target = req.url ?? '/';
-    this.operation = classifyRequest(req.method ?? 'GET', pathOf(target), req.headers).operation;
-    this.requestTap = new BodyTap(context.logBodyLimit);
-    const length = req.headers['content-length'];
-    this.hasBody = req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
-    this.fault = context.faults && fireRule(context.faults, this.faultTarget(context.faults, target), this.notes);
-  }
-
-  /** Who the request is from, for rules that name a user: only read when one does, since it decodes the token. */
-  private faultTarget(book: FaultBook, target: string): FaultTarget {
-    const method = this.req.method ?? 'GET';
-    const named = book.faults.some((rule) => rule.userId !== undefined);
-    const userId = named ? claimedUser(target, this.req.headers.authorization, this.context.wallClock()) : null;
-    return { operation: this.operation, method, userId };
-  }
-
-  start(): void {
-    const { req, res, fault } = this;
-    const remoteAddress = req.socket.remoteAddress ?? '';
-    res.once('close', () => this.finish(remoteAddress));
-    if (!fault?.delayMs) {
-      this.startPhase();
-      return;
-    }
-    const wait = setTimeout(() => this.startPhase(), fault.delayMs);
-    res.once('close', () => clearTimeout(wait));
-  }
-
-  /** A rule of phase "before" answers (or drops) without forwarding; the others forward and act on the answer. */
-  private startPhase(): void {
-    const { fault } = this;
-    if (!fault) return this.forward();
-    const because = `fault rule ${fault.id}: ${explainRule(fault)}`;
-    if (fault.body)
-      this.notes.push(`fault rule ${fault.id}: body actions bend mocked answers only; the upstream's answer passes as it came`);
-    if ((fault.phase ?? 'before') !== 'before') return this.forward();
-    if (fault.status !== undefined) {
-      this.req.resume();
-      return this.answerForced(fault, fault.status, because);
-    }
-    this.notes.push(because);
-    if (fault.dropConnection) this.req.socket.destroy();
-    else this.forward();
-  }
-
-  private forward(): void {
-    const { req, proxy } = this;
-    const remoteAddress = req.socket.remoteAddress ?? '';
-    if (proxy.options.insecure) this.notes.push(insecureNote);
-    const outgoing = toUpstreamHeaders(req.rawHeaders, { origins: proxy.origins, upstreamHost: proxy.options.upstreamHost, remoteAddress });
-    this.noteRewrites('restored toward the upstream', outgoing.rewrites);
-    if (outgoing.proofHeaders.length > 0) this.notes.push(proofNote(outgoing.proofHeaders, proxy.origins.local, proxy.options.upstream));
-    if (this.hasBody) {
-      req.on('data', (chunk: Buffer) => {
-        this.requestTap.push(chunk);
-        this.timer?.refresh();
-      });
-    }
-    this.timer = setTimeout(() => this.upstreamReq?.destroy(new UpstreamTimeoutError(proxy.options.timeoutMs)), proxy.options.timeoutMs);
-    this.send(outgoing.headers, 0);
-  }
-
-  private send(headers: string[], attempt: number): void {
-    const { req, proxy } = this;
-    const upstreamReq = httpsRequest({
-      agent: proxy.pool,
-      host: proxy.options.hostname,
-      port: proxy.options.port,
-      method: req.method,
-      // The request target exactly as the client sent it: never parsed, never re-encoded.
-      path: req.url,
-      headers,
-      setHost: false,
-    });
-    this.upstreamReq = upstreamReq;
-    upstreamReq.on('response', (upstreamRes) => this.respond(upstreamRes));
-    upstreamReq.on('finish', () => this.timer?.refresh());
-    upstreamReq.on('error', (error: NodeJS.ErrnoException) => {
-      if (this.responded) return; // the response's own handlers deal with a failure mid-body
-      // A kept-alive socket the upstream closed just as it was reused fails before the request
-      // reached it; Node's documented answer is to retry that case, and only when there is no body to replay.
-      if (attempt === 0 && !this.hasBody && upstreamReq.reusedSocket && error.code === 'ECONNRESET') {
-        this.send(headers, 1);
-        return;
-      }
-      this.fail(error);
-    });
-    if (this.hasBody) req.pipe(upstreamReq);
-    else upstreamReq.end();
-  }
-
-  private respond(upstreamRes: IncomingMessage): void {
-    const { req, res, proxy } = this;
-    this.responded = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.ttfbMs = round2(performance.now() - this.startedHr);
-    const status = upstreamRes.statusCode ?? 502;
-    if (this.fault?.phase === 'after') return this.commitThenFail(upstreamRes, status);
-    const { headers, rewrites } = toClientHeaders(upstreamRes.rawHeaders, proxy.origins, proxy.options.rewriteAll);
-    this.noteRewrites('moved to this origin', rewrites);
-    res.sendDate = false; // the upstream's Date, not ours
-    upstreamRes.once('close', () => {
-      if (upstreamRes.complete || this.finished) return;
-      this.notes.push('the upstream closed the connection before its answer was complete');
-      // Still buffering a JSON answer: nothing went to the client yet, so it can be told why.
-      if (!res.headersSent) this.fail(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), true);
-      else res.destroy();
-    });
-    upstreamRes.on('error', () => {}); // 'close' above tells the story
-
-    const bodyless = req.method === 'HEAD' || status === 204 || status === 304 || upstreamRes.headers['content-length'] === '0';
-    if (bodyless) {
-      this.writeHead(status, upstreamRes.statusMessage, headers);
-      upstreamRes.resume();
-      upstreamRes.once('end', () => res.end());
-      return;
-    }
-    const mimeType = upstreamRes.headers['content-type'] ?? '';
-    const coding = contentCoding(upstreamRes.headers['content-encoding']);
-    const declared = upstreamRes.headers['content-length'] !== undefined ? Number(upstreamRes.headers['content-length']) : null;
-    if (coding !== 'other' && isJson(mimeType) && (declared === null || declared <= maxRewrittenJsonBytes)) {
-      this.bufferJson(upstreamRes, status, headers, mimeType, coding);
-    } else {
-      this.patchNotApplied(
-        coding === 'other' ? `the answer is ${upstreamRes.headers['content-encoding']}-encoded` : 'the answer is not JSON, or over 1 MiB',
-      );
-      this.stream(upstreamRes, status, headers, mimeType, coding);
-    }
-  }
-
-  /** A body that is not rewritten passes as it comes, watched by a tap. */
-  private stream(
-    upstreamRes: IncomingMessage,
-    status: number,
-    headers: string[],
-    mimeType: string,
-    coding: ContentCoding,
-    already: Buffer[] = [],
-  ): void {
-    const { res } = this;
-    const tap = new BodyTap(this.context.logBodyLimit);
-    this.responseTap = { tap, coding, mimeType };
-    this.writeHead(status, upstreamRes.statusMessage, headers);
-    for (const chunk of already) {
-      tap.push(chunk);
-      res.write(chunk);
-    }
-    upstreamRes.on('data', (chunk: Buffer) => tap.push(chunk));
-    upstreamRes.pipe(res);
-  }
-
-  /** A JSON answer up to 1 MiB is held whole, decoded, rewritten and sent on in its own coding. */
-  private bufferJson(
-    upstreamRes: IncomingMessage,
-    status: number,
-    headers: string[],
-    mimeType: string,
-    coding: Exclude<ContentCoding, 'other'>,
-  ): void {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    const onData = (chunk: Buffer) => {
-      chunks.push(chunk);
-      total += chunk.length;
-      if (total <= maxRewrittenJsonBytes) return;
-      // Larger than announced (or not announced): from here on it streams untouched.
-      upstreamRes.off('data', onData);
-      upstreamRes.off('end', onEnd);
-      this.notes.push(`JSON answer over ${maxRewrittenJsonBytes} bytes: passed without rewriting`);
-      this.patchNotApplied('the JSON answer is over 1 MiB');
-      this.stream(upstreamRes, status, headers, mimeType, coding, chunks);
-    };
-    const onEnd = () => {
-      const wire = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-      this.sendJson(upstreamRes, status, headers, mimeType, coding, wire);
-    };
-    upstreamRes.on('data', onData);
-    upstreamRes.once('end', onEnd);
-  }
-
-  private sendJson(
-    upstreamRes: IncomingMessage,
-    status: number,
-    headers: string[],
-    mimeType: string,
-    coding: Exclude<ContentCoding, 'other'>,
-    wire: Buffer,
-  ): void {
-    const { proxy, context } = this;
-    const bodyNotes: string[] = [];
-    let content = decodeContent(wire, coding, maxRewrittenJsonBytes);
-    let out = wire;
-    if (content === null) {
-      bodyNotes.push(`the ${coding} body could not be decoded (or is over ${maxRewrittenJsonBytes} bytes decoded): passed as it came`);
-      this.patchNotApplied(`the ${coding} body could not be decoded`);
-    } else {
-      const text = utf8(content);
-      const rewritten = text === null ? null : rewriteJson(text, this.operation, proxy.origins, proxy.options.rewriteAll);
-      if (rewritten === null) bodyNotes.push('the JSON answer is not UTF-8: passed as it came');
-      else if (!rewritten.ok) bodyNotes.push(`${rewritten.reason}: passed as it came`);
-      else if (rewritten.rewrites.length > 0) {
-        this.noteRewrites('moved to this origin', rewritten.rewrites);
-        content = Buffer.from(rewritten.text, 'utf8');
-        out = encodeContent(content, coding);
-      }
-      const patched = this.mutate(content, mimeType);
-      if (patched) {
-        content = patched;
-        out = encodeContent(content, coding);
-      }
-      if (coding !== 'identity')
-        bodyNotes.push(`response body ${coding}-encoded: ${out.length} bytes on the wire, ${content.length} decoded`);
-    }
-    const shown = content ?? wire;
-    this.responseBody = {
-      bytes: shown.subarray(0, context.logBodyLimit),
-      size: out.length,
-      truncated: shown.length > context.logBodyLimit,
-      mimeType,
-      sha256: sha256Hex(out),
-      notes: bodyNotes,
-    };
-    this.writeHead(status, upstreamRes.statusMessage, withContentLength(headers, out.length));
-    this.res.end(out);
-  }
-
-  private writeHead(status: number, statusMessage: string | undefined, headers: string[], own = false): void {
-    if (!own) this.proxy.count('forwarded');
-    this.sentHeaders = headers;
-    if (statusMessage) this.res.writeHead(status, statusMessage, headers);
-    else this.res.writeHead(status, headers);
-  }
-
-  /** No answer from the upstream: 502 or 504, saying why, and the proxy carries on. */
-  private fail(error: unknown, midAnswer = false): void {
-    const { res, proxy } = this;
-    if (this.finished) return;
-    if (this.timer) clearTimeout(this.timer);
-    const failure = upstreamFailure(error, proxy.options.upstream);
-    if (!midAnswer) this.notes.push(failure.cause);
-    proxy.count('failed');
-    this.req.unpipe();
-    if (res.headersSent || res.destroyed) {
-      res.destroy();
-      return;
-    }
-    this.failedWith = failure.status;
-    this.answerLocally(failure.status, { serverError: `reverse proxy: ${failure.cause}`, text: failure.cause });
-  }
-
-  /** An answer of the proxy's own, saying why in X-WOPI-ServerError and in a line of text. */
-  private answerLocally(status: number, why: { serverError: string; text: string; headers?: string[] } | null): void {
-    const body = Buffer.from(why ? `${why.text}\n` : '', 'utf8');
-    const headers = [
-      ...(why ? ['X-WOPI-ServerError', headerSafe(why.serverError), ...(why.headers ?? [])] : []),
-      'Content-Type',
-      'text/plain; charset=utf-8',
-      'Content-Length',
-      String(body.length),
-      'Date',
-      new Date(this.context.wallClock()).toUTCString(),
-    ];
-    this.responseBody = {
-      bytes: body,
-      size: body.length,
-      truncated: false,
-      mimeType: 'text/plain; charset=utf-8',
-      sha256: sha256Hex(body),
-      notes: [],
-    };
-    this.writeHead(status, undefined, headers, true);
-    this.res.end(body);
-  }
-
-  /** Phase "mutate": the rule's patch on the (decoded, rewritten) JSON answer; null leaves it as it is. */
-  private mutate(content: Buffer, mimeType: string): Buffer | null {
-    const { fault } = this;
-    if (fault?.phase !== 'mutate' || !fault.patch) return null;
-    const outcome = patchJsonBody(content, mimeType, fault.patch);
-    if (!outcome.applied) {
-      this.patchNotApplied(outcome.reason);
-      return null;
-    }
-    this.notes.push(patchedNote(fault.id, fault.patch));
-    return outcome.bytes;
-  }
-
-  private patchNotApplied(reason: string): void {
-    const { fault } = this;
-    if (fault?.phase === 'mutate') this.notes.push(patchNotAppliedNote(fault.id, reason));
-  }
-
-  /**
-   * Phase "after": the upstream got the request and answered, so its change is made; the client
-   * never sees that answer (it is read to the end, keeping the pooled connection) and gets the
-   * rule's status, or a dropped connection, instead.
-   */
-  private commitThenFail(upstreamRes: IncomingMessage, status: number): void {
-    const fault = this.fault!;
-    this.proxy.count('forwarded');
-    upstreamRes.resume();
-    upstreamRes.once('end', () => {
-      const because = committedThenFailedNote(fault, this.operation, status);
-      if (fault.dropConnection) {
-        this.notes.push(because);
-        this.req.socket.destroy();
-        return;
-      }
-      this.answerForced(fault, fault.status!, because);
-    });
-  }
-
-  /** The rule's status, answered by the proxy itself, with Retry-After when the rule has one. */
-  private answerForced(fault: FaultRule, status: number, because: string): void {
-    this.notes.push(because);
-    const headers = fault.retryAfter === undefined ? [] : ['Retry-After', String(fault.retryAfter)];
-    if (status < 400) this.answerLocally(status, null);
-    else this.answerLocally(status, { serverError: `forced by ${because}`, text: `forced by ${because}`, headers });
-  }
-
-  private noteRewrites(what: string, rewrites: readonly Rewrite[]): void {
-    if (rewrites.length === 0) return;
-    const shown = rewrites.slice(0, 8).map((r) => r.where);
-    const more = rewrites.length > shown.length ? ` and ${rewrites.length - shown.length} more` : '';
-    const { from, to } = rewrites[0]!;
-    this.notes.push(`${what}: ${shown.join(', ')}${more} (e.g. ${clip(from)} → ${clip(to)})`);
-  }
-
-  /** Once, when the client's response is done or the connection died first. */
-  private finish(remoteAddress: string): void {
-    const { req, res, context, proxy } = this;
-    this.finished = true;
-    if (this.timer) clearTimeout(this.timer);
-    const aborted = !res.writableFinished;
-    if (aborted) {
-      this.upstreamReq?.destroy();
-      if (!this.notes.some((n) => n.startsWith('the upstream closed')))
-        this.notes.push('the client closed the connection before the exchange was complete');
-    }
-    let responseBody: RawBody | null = null;
-    if (this.responseBody) {
-      const { notes, ...body } = this.responseBody;
-      this.notes.push(...notes);
-      responseBody = body;
-    } else if (this.responseTap && this.responseTap.tap.size > 0) {
-      responseBody = tappedBody(
-        this.responseTap.tap,
-        this.responseTap.coding,
-        this.responseTap.mimeType,
-        context.logBodyLimit,
-        this.notes,
-        'response',
-      );
-    }
-    const requestBody =
-      this.requestTap.size > 0
-        ? tappedBody(
-            this.requestTap,
-            contentCoding(req.headers['content-encoding']),
-            req.headers['content-type'] ?? '',
-            context.logBodyLimit,
-            this.notes,
-            'request',
-          )
-        : null;
-    context.log.add(
-      recordProxied({
-        seq: context.log.nextSeq(),
-        startedAt: this.startedAt,
-        operation: this.operation,
-        method: req.method ?? 'GET',
-        url: req.url ?? '/',
-        httpVersion: req.httpVersion,
-        status: aborted && !res.headersSent ? 0 : (this.failedWith ?? res.statusCode),
-        durationMs: round2(performance.now() - this.startedHr),
-        remoteAddress,
-        rawRequestHeaders: req.rawHeaders,
-        sentResponseHeaders: res.headersSent ? this.sentHeaders : null,
-        requestBody,
-        responseBody,
-        aborted,
-        notes: this.notes,
-        upstream: proxy.options.upstream,
-        upstreamTtfbMs: this.ttfbMs,
-        faultId: this.fault?.id ?? null,
-        nowMs: context.wallClock(),
-      }),
-    );
-  }
-}
-
-/** Replaces the Content-Length (the first line, in its place) after the body changed. */
-function withContentLength(headers: readonly string[], length: number): string[] {
-  const out: string[] = [];
-  let set = false;
-  for (let i = 0; i < headers.length; i += 2) {
-    if (headers[i]!.toLowerCase() !== 'content-length') out.push(headers[i]!, headers[i + 1]!);
-    else if (!set) {
-      out.push(headers[i]!, String(length));
-      set = true;
-    }
-  }
-  if (!set) out.push('Content-Length', String(length));
-  return out;
-}
-
-/** `application/json`, `text/json`, `application/*+json`, parameters aside. */
-function isJson(mimeType: string): boolean {
-  const type = mimeType.split(';')[0]!.trim().toLowerCase();
-  return type === 'application/json' || type === 'text/json' || type.endsWith('+json');
-}
-
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-
-function utf8(bytes: Buffer): string | null {
-  try {
-    return strictUtf8.decode(bytes);
-  } catch {
-    return null;
-  }
-}
-
-function clip(text: string): string {
-  return text.length > 120 ? `${text.slice(0, 117)}…` : text;
 }
