@@ -1,4 +1,6 @@
 import autocannon from 'autocannon';
+import { Agent, request } from 'node:https';
+import { performance } from 'node:perf_hooks';
 import { targetHost, targetServername, type Target } from './client.js';
 
 /** One request shape of a load run (autocannon cycles through them per connection). */
@@ -41,4 +43,40 @@ export function unexpectedOf(result: autocannon.Result, expected: number[]): { c
     parts.push(`${result.errors} errors (${result.timeouts} timeouts)`);
   }
   return { count, detail: parts.join(', ') };
+}
+
+/**
+ * Latency with nothing queued: `count` requests one after another on one kept-alive connection
+ * (its handshake made before timing starts), each timed from the request to its answer's end.
+ * Sorted milliseconds, with the fractions autocannon's histogram rounds away.
+ */
+export async function loneRequestLatencies(target: Target, what: LoadRequest, count: number): Promise<number[]> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1, ca: target.ca, servername: targetServername });
+  const once = () =>
+    new Promise<number>((resolve, reject) => {
+      const started = performance.now();
+      const req = request(
+        { host: targetHost, port: target.port, method: what.method, path: what.path, headers: what.headers, agent },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(performance.now() - started));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+  try {
+    await once();
+    const times: number[] = [];
+    for (let i = 0; i < count; i++) times.push(await once());
+    return times.sort((a, b) => a - b);
+  } finally {
+    agent.destroy();
+  }
+}
+
+/** The value below which a share `q` (0–1) of sorted values lie. */
+export function quantile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 }

@@ -13,7 +13,7 @@ export function ForwardProxyCard({ form, update, issuesAt }: ProxyFormPart) {
         label="Run the forward proxy"
         checked={form.forwardOn}
         onChange={(forwardOn) => update({ forwardOn })}
-        hint="For an app that cannot be given another URL: set the phone’s Wi-Fi proxy to it, and the intercepted domains are decrypted and logged."
+        hint="For an app that cannot be given another URL: set the phone’s Wi-Fi proxy to it, and the intercepted domains are decrypted and logged; fault rules fire on them too."
       />
       {form.forwardOn && (
         <>
