@@ -158,7 +158,7 @@ test('another host with a paste sign-in: the CA from a file, the sign-in link, t
   await form.getByLabel('Client secret', { exact: true }).fill(oauthClient.clientSecret);
   await form.getByText('TLS and more options').click();
   await form
-    .getByLabel('Load from a file')
+    .getByLabel('Load from file…')
     .setInputFiles({ name: 'ca.crt', mimeType: 'application/x-pem-file', buffer: Buffer.from(host.ca) });
   await expect(form.getByLabel('CA certificate (PEM, optional)')).toHaveValue(host.ca);
   await form.getByLabel('Skip TLS verification (insecure)').check();

@@ -3,6 +3,7 @@ import { AdminApiError } from '../../api/client.ts';
 import { useConfig } from '../../api/config-store.ts';
 import { StreamEvent, subscribeLive } from '../../api/live.ts';
 import { CheckboxField, Messages, SecretField, TextField } from '../../components/forms.tsx';
+import { CaCertificateField } from '../../components/CaCertificateField.tsx';
 import { clockTime, formatDuration } from '../log/format.ts';
 import {
   checkApi,
@@ -210,7 +211,6 @@ function OtherHostCheck({ onStart }: { onStart: (request: CheckRequest) => Promi
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<AdminApiError | null>(null);
   const [formFieldErrors, setFormFieldErrors] = useState<string[]>([]);
-  const [caFileError, setCaFileError] = useState<string | null>(null);
   const [optionsOpen, setOptionsOpen] = useState(false);
   const ids = useId();
   const update = (patch: Partial<OtherHostForm>) => setForm((f) => ({ ...f, ...patch }));
@@ -242,15 +242,6 @@ function OtherHostCheck({ onStart }: { onStart: (request: CheckRequest) => Promi
     } finally {
       setStarting(false);
     }
-  };
-
-  const loadCaFile = async (file: File | undefined) => {
-    setCaFileError(null);
-    if (!file) return;
-    const text = await file.text();
-    if (!text.includes('-----BEGIN CERTIFICATE-----'))
-      setCaFileError(`${file.name} is not a PEM certificate (-----BEGIN CERTIFICATE-----)`);
-    else update({ caPem: text });
   };
 
   return (
@@ -398,36 +389,14 @@ function OtherHostCheck({ onStart }: { onStart: (request: CheckRequest) => Promi
             {form.caPem.trim() !== '' && <span className="badge">CA given</span>}
           </summary>
           <div className="check-options-body">
-            <div className="field">
-              <label htmlFor={`${ids}-ca`}>CA certificate (PEM, optional)</label>
-              <textarea
-                id={`${ids}-ca`}
-                className="mono"
-                rows={3}
-                spellCheck={false}
-                value={form.caPem}
-                placeholder="-----BEGIN CERTIFICATE-----"
-                aria-describedby={`${ids}-ca-messages`}
-                aria-invalid={errorsAt('caPem').length > 0 || caFileError !== null ? true : undefined}
-                onChange={(e) => update({ caPem: e.target.value })}
-              />
-              <div className="row">
-                <label htmlFor={`${ids}-ca-file`} className="small">
-                  Load from a file
-                </label>
-                <input
-                  id={`${ids}-ca-file`}
-                  type="file"
-                  accept=".pem,.crt,.cer,application/x-pem-file"
-                  onChange={(e) => void loadCaFile(e.target.files?.[0])}
-                />
-              </div>
-              <Messages
-                id={`${ids}-ca-messages`}
-                hint="Trusted besides the system’s CAs, for a host with a private CA (like this mock’s)."
-                errors={[...(caFileError !== null ? [caFileError] : []), ...errorsAt('caPem')]}
-              />
-            </div>
+            <CaCertificateField
+              label="CA certificate (PEM, optional)"
+              rows={3}
+              value={form.caPem}
+              onChange={(caPem) => update({ caPem })}
+              hint="Trusted besides the system’s CAs, for a host with a private CA (like this mock’s)."
+              errors={errorsAt('caPem')}
+            />
             <CheckboxField
               label="Skip TLS verification (insecure)"
               checked={form.insecure}
