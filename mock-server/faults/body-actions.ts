@@ -1,4 +1,4 @@
-import type { OutgoingHttpHeaders } from 'node:http';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Response } from 'express';
 import type { FaultBodyAction } from '../state/config-schema.js';
@@ -150,12 +150,12 @@ export function sendWhole(res: Response, answer: RealAnswer): void {
   res.end(answer.body);
 }
 
-function setStatusAndHeaders(res: Response, status: number, headers: OutgoingHttpHeaders): void {
+function setStatusAndHeaders(res: ServerResponse, status: number, headers: OutgoingHttpHeaders): void {
   for (const [name, value] of Object.entries(headers)) if (value !== undefined) res.setHeader(name, value);
   res.statusCode = status;
 }
 
-export function sendPlan(res: Response, plan: BodyPlan, onClientGone: () => void): void {
+export function sendPlan(res: ServerResponse, plan: BodyPlan, onClientGone: () => void): void {
   setStatusAndHeaders(res, plan.status, plan.headers);
   let timer: NodeJS.Timeout | undefined;
   let cutOnPurpose = false;

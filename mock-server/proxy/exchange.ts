@@ -1,6 +1,6 @@
 import type { Agent as HttpsAgent } from 'node:https';
 import { request as httpsRequest } from 'node:https';
-import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { LookupFunction } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { classifyRequest } from '../protocol/classify.js';
@@ -11,6 +11,7 @@ import { maxRewrittenJsonBytes, type Rewrite } from './json-rewrite.js';
 import { BodyTap, contentCoding, decodeContent, encodeContent, sha256Hex, tappedBody, type ContentCoding } from './bodies.js';
 import { UpstreamTimeoutError, headerSafe, upstreamFailure } from './failures.js';
 import { claimedUser, recordProxied, round2 } from './record.js';
+import { bodyActionNote, contentTypeOf, planBodyAction, sendPlan } from '../faults/body-actions.js';
 import { pathOf } from './origins.js';
 import { explainRule, fireRule, type FaultBook, type FaultTarget } from '../faults/rules.js';
 import { committedThenFailedNote } from '../faults/commit-then-fail.js';
@@ -135,8 +136,6 @@ export class Exchange {
     const { fault } = this;
     if (!fault) return this.forward();
     const because = `fault rule ${fault.id}: ${explainRule(fault)}`;
-    if (fault.body)
-      this.notes.push(`fault rule ${fault.id}: body actions bend mocked answers only; the upstream's answer passes as it came`);
     if ((fault.phase ?? 'before') !== 'before') return this.forward();
     if (fault.status !== undefined) {
       this.req.resume();
@@ -209,8 +208,12 @@ export class Exchange {
 
     const bodyless = req.method === 'HEAD' || status === 204 || status === 304 || upstreamRes.headers['content-length'] === '0';
     if (bodyless) {
-      this.writeHead(status, upstreamRes.statusMessage, headers);
       upstreamRes.resume();
+      if (this.fault?.body) {
+        upstreamRes.once('end', () => this.deliver(status, upstreamRes.statusMessage, headers, Buffer.alloc(0)));
+        return;
+      }
+      this.writeHead(status, upstreamRes.statusMessage, headers);
       upstreamRes.once('end', () => res.end());
       return;
     }
@@ -221,6 +224,8 @@ export class Exchange {
     const held = leg.rewriteJson !== null || this.fault?.phase === 'mutate';
     if (held && coding !== 'other' && isJson(mimeType) && (declared === null || declared <= maxRewrittenJsonBytes)) {
       this.bufferJson(upstreamRes, status, headers, mimeType, coding);
+    } else if (this.fault?.body) {
+      this.bufferForBodyAction(upstreamRes, status, headers, mimeType, coding, declared);
     } else {
       this.patchNotApplied(
         coding === 'other' ? `the answer is ${upstreamRes.headers['content-encoding']}-encoded` : 'the answer is not JSON, or over 1 MiB',
@@ -248,6 +253,69 @@ export class Exchange {
     }
     upstreamRes.on('data', (chunk: Buffer) => tap.push(chunk));
     upstreamRes.pipe(res);
+  }
+
+  /**
+   * A body action bends the whole answer as it would have gone out (the bytes on the wire, in their
+   * coding), so it is held; one too large to hold passes as it came, and the log says so.
+   */
+  private bufferForBodyAction(
+    upstreamRes: IncomingMessage,
+    status: number,
+    headers: string[],
+    mimeType: string,
+    coding: ContentCoding,
+    declared: number | null,
+  ): void {
+    const tooLarge = () =>
+      this.notes.push(`fault rule ${this.fault!.id}: the answer is over ${maxBentBodyBytes} bytes, too large to bend: passed as it came`);
+    if (declared !== null && declared > maxBentBodyBytes) {
+      tooLarge();
+      return this.stream(upstreamRes, status, headers, mimeType, coding);
+    }
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      total += chunk.length;
+      if (total <= maxBentBodyBytes) return;
+      upstreamRes.off('data', onData);
+      upstreamRes.off('end', onEnd);
+      tooLarge();
+      this.stream(upstreamRes, status, headers, mimeType, coding, chunks);
+    };
+    const onEnd = () => {
+      const body = Buffer.concat(chunks);
+      this.deliver(status, upstreamRes.statusMessage, withContentLength(headers, body.length), body);
+    };
+    upstreamRes.on('data', onData);
+    upstreamRes.once('end', onEnd);
+  }
+
+  /**
+   * Sends a whole answer, bent first by the rule's body action when it has one (a forced status
+   * included): truncated, reset, stalled, dribbled, made malformed or re-typed on the wire.
+   */
+  private deliver(status: number, statusMessage: string | undefined, headers: string[], body: Buffer, own = false): void {
+    const { fault, res, context } = this;
+    if (!fault?.body) {
+      this.writeHead(status, statusMessage, headers, own);
+      res.end(body);
+      return;
+    }
+    if (!own) this.leg.count('answered');
+    const plan = planBodyAction(fault.body, { status, headers: headersByName(headers), body });
+    this.notes.push(bodyActionNote(fault.id, plan));
+    this.sentHeaders = headerLines(plan.headers);
+    this.responseBody = {
+      bytes: plan.send.subarray(0, context.logBodyLimit),
+      size: plan.send.length,
+      truncated: plan.send.length > context.logBodyLimit,
+      mimeType: contentTypeOf(plan.headers),
+      sha256: sha256Hex(plan.send),
+      notes: this.responseBody?.notes ?? [],
+    };
+    sendPlan(res, plan, () => this.notes.push('the client closed the connection before the bent answer was complete'));
   }
 
   /** A JSON answer up to 1 MiB is held whole, decoded, rewritten and sent on in its own coding. */
@@ -321,8 +389,7 @@ export class Exchange {
       sha256: sha256Hex(out),
       notes: bodyNotes,
     };
-    this.writeHead(status, upstreamRes.statusMessage, withContentLength(headers, out.length));
-    this.res.end(out);
+    this.deliver(status, upstreamRes.statusMessage, withContentLength(headers, out.length), out);
   }
 
   private writeHead(status: number, statusMessage: string | undefined, headers: string[], own = false): void {
@@ -346,11 +413,12 @@ export class Exchange {
       return;
     }
     this.failedWith = failure.status;
-    this.answerLocally(failure.status, { serverError: `${leg.name}: ${failure.cause}`, text: failure.cause });
+    this.answerLocally(failure.status, { serverError: `${leg.name}: ${failure.cause}`, text: failure.cause }, false);
   }
 
   /** An answer of the proxy's own, saying why in X-WOPI-ServerError and in a line of text. */
-  private answerLocally(status: number, why: { serverError: string; text: string; headers?: string[] } | null): void {
+  /** `bend`: a forced answer takes the rule's body action too; the proxy's own 502/504 never does. */
+  private answerLocally(status: number, why: { serverError: string; text: string; headers?: string[] } | null, bend = true): void {
     const body = Buffer.from(why ? `${why.text}\n` : '', 'utf8');
     const headers = [
       ...(why ? ['X-WOPI-ServerError', headerSafe(why.serverError), ...(why.headers ?? [])] : []),
@@ -369,8 +437,11 @@ export class Exchange {
       sha256: sha256Hex(body),
       notes: [],
     };
-    this.writeHead(status, undefined, headers, true);
-    this.res.end(body);
+    if (bend) this.deliver(status, undefined, headers, body, true);
+    else {
+      this.writeHead(status, undefined, headers, true);
+      this.res.end(body);
+    }
   }
 
   /** Phase "mutate": the rule's patch on the (decoded, rewritten) JSON answer; null leaves it as it is. */
@@ -480,6 +551,31 @@ export class Exchange {
       }),
     );
   }
+}
+
+/** The most of an answer a body action holds to bend it; a larger one passes as it came. */
+const maxBentBodyBytes = 64 * 1024 * 1024;
+
+/** Header lines as Node's own header object has them (lower-case names, repeats as arrays), which body actions bend. */
+function headersByName(lines: readonly string[]): OutgoingHttpHeaders {
+  const headers: OutgoingHttpHeaders = {};
+  for (let i = 0; i < lines.length; i += 2) {
+    const name = lines[i]!.toLowerCase();
+    const value = lines[i + 1]!;
+    const existing = headers[name];
+    headers[name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [String(existing)]), value];
+  }
+  return headers;
+}
+
+/** Header lines (name, value, …) from a header object, for the log of a bent answer. */
+function headerLines(headers: OutgoingHttpHeaders): string[] {
+  const lines: string[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    for (const one of Array.isArray(value) ? value : [value]) lines.push(name, String(one));
+  }
+  return lines;
 }
 
 /** Replaces the Content-Length (the first line, in its place) after the body changed. */

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import zlib from 'node:zlib';
 import { addFault, startHarness, type Harness } from '../../test-support/host-fixture.js';
+import { openTls, rawExchange } from '../../test-support/wire.js';
 import { sendJson, startProxy, startTinyUpstream, type TinyUpstream } from '../../test-support/proxy-fixture.js';
 import type { LogEntry } from '../log/entry.js';
 
@@ -235,5 +236,65 @@ describe('phase "mutate"', () => {
     entry = nextEntry();
     assert.equal((await getNewAccessToken()).text, 'plain');
     assert.ok((await entry()).notes.some((n) => n.startsWith(`fault rule ${id}: patch not applied, the answer is not JSON`)));
+  });
+});
+
+describe('body actions on proxied answers', () => {
+  const file = Buffer.alloc(1000, 'x');
+  const fileAnswer = (_req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(file.length) });
+    res.end(file);
+  };
+  const rawGetFile = async () => {
+    const socket = await openTls(proxy);
+    const host = new URL(proxy.origin).host;
+    return rawExchange(socket, `GET /wopi/files/f1/contents?access_token=t HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+  };
+
+  test("truncate: the upstream's GetFile goes out with its Content-Length and all but cutBytes of its body, then the connection closes", async () => {
+    answer = fileAnswer;
+    const id = await addFaultId({ operation: 'GetFile', body: { kind: 'truncate', cutBytes: 400 }, remaining: 1 });
+    const entry = nextEntry();
+    const { text, closedBy } = await rawGetFile();
+    assert.equal(closedBy, 'server');
+    const [head, body] = [text.slice(0, text.indexOf('\r\n\r\n')), text.slice(text.indexOf('\r\n\r\n') + 4)];
+    assert.match(head, /^HTTP\/1\.1 200 /);
+    assert.match(head, /\r\ncontent-length: 1000\r\n/i);
+    assert.equal(body.length, 600, 'exactly Content-Length minus cutBytes');
+    const logged = await entry();
+    assert.equal(logged.faultId, id);
+    assert.ok(
+      logged.notes.some((n) => n === `fault rule ${id}: truncated the body: sent 600 of 1000 bytes, then closed`),
+      logged.notes.join('\n'),
+    );
+    const whole = await rawGetFile();
+    assert.equal(whole.text.slice(whole.text.indexOf('\r\n\r\n') + 4).length, 1000, 'the count ran out: whole again');
+  });
+
+  test("contentType: the upstream's JSON, its URLs moved to this origin, goes out under the rule's Content-Type", async () => {
+    answer = (_req, res) => sendJson(res, `{"Bootstrap":{"EcosystemUrl":"${upstream.origin}/wopi/ecosystem?access_token=t"}}`);
+    const id = await addFaultId({ operation: 'GetNewAccessToken', body: { kind: 'contentType', value: 'text/plain' }, remaining: 1 });
+    const entry = nextEntry();
+    const reply = await getNewAccessToken();
+    assert.equal(reply.status, 200);
+    assert.equal(reply.header('content-type'), 'text/plain');
+    assert.equal(reply.text, `{"Bootstrap":{"EcosystemUrl":"${proxy.origin}/wopi/ecosystem?access_token=t"}}`, 'rewritten, then re-typed');
+    assert.equal(reply.header('content-length'), String(Buffer.byteLength(reply.text)));
+    const logged = await entry();
+    assert.ok(
+      logged.notes.some((n) => n.startsWith(`fault rule ${id}: sent the body under Content-Type text/plain`)),
+      logged.notes.join('\n'),
+    );
+  });
+
+  test('a forced 503 is cut short too, without forwarding', async () => {
+    answer = fileAnswer;
+    await addFaultId({ operation: 'GetFile', status: 503, body: { kind: 'truncate', cutBytes: 5 }, remaining: 1 });
+    const seen = upstream.seen.length;
+    const { text } = await rawGetFile();
+    assert.match(text, /^HTTP\/1\.1 503 /);
+    const declared = Number(/\r\ncontent-length: (\d+)\r\n/i.exec(text)?.[1]);
+    assert.equal(text.slice(text.indexOf('\r\n\r\n') + 4).length, declared - 5);
+    assert.equal(upstream.seen.length, seen, 'not forwarded');
   });
 });
