@@ -64,3 +64,25 @@ test('LeafCertificates makes one leaf per name (any casing), retries after a fai
   await leaves.contextFor('a.contoso.com');
   assert.equal(issued.at(-1), 'a.contoso.com', 'the oldest name was let go');
 });
+
+test('a leaf is made again a day before it expires, and kept until then', async () => {
+  let now = Date.parse('2027-01-01T00:00:00Z');
+  const issued: string[] = [];
+  const leaves = new LeafCertificates(
+    async (name) => {
+      issued.push(name);
+      const leaf = await material.issueLeafFor(name);
+      return { ...leaf, notAfter: new Date(now + 10 * 86_400_000) };
+    },
+    10,
+    () => now,
+  );
+  const first = await leaves.contextFor('wopi.contoso.com');
+  now += 8 * 86_400_000;
+  assert.equal(await leaves.contextFor('wopi.contoso.com'), first, 'two days before expiry: the same leaf');
+  now += 1.5 * 86_400_000;
+  const renewed = await leaves.contextFor('wopi.contoso.com');
+  assert.notEqual(renewed, first, 'half a day before expiry: a new one');
+  assert.deepEqual(issued, ['wopi.contoso.com', 'wopi.contoso.com']);
+  assert.equal(leaves.size, 1);
+});
