@@ -50,14 +50,14 @@ export class ProxyOptionsError extends Error {}
  * setting and one timeout in the config, so options that set them differently are refused.
  */
 export function proxySectionFromOptions(proxyTo: ProxyTo | undefined, forward: ForwardProxyOptions | undefined): ProxySectionInput {
-  const shared = (name: string, reverseValue: unknown, forwardValue: unknown) => {
-    if (proxyTo && forward && reverseValue !== undefined && forwardValue !== undefined && reverseValue !== forwardValue)
+  const shared = <T>(name: string, reverseValue: T | undefined, forwardValue: T | undefined): T | undefined => {
+    if (reverseValue !== undefined && forwardValue !== undefined && reverseValue !== forwardValue)
       throw new ProxyOptionsError(`proxyTo and forwardProxy share ${name} in the config's proxy section: give both the same value`);
     return reverseValue ?? forwardValue;
   };
-  const ca = shared('the upstream CA', proxyTo?.ca, forward?.upstreamCa) as string | undefined;
-  const insecure = shared('insecure', proxyTo?.insecure || undefined, forward?.insecure || undefined) as boolean | undefined;
-  const timeoutMs = shared('timeoutMs', proxyTo?.timeoutMs, forward?.timeoutMs) as number | undefined;
+  const ca = shared('the upstream CA', proxyTo?.ca, forward?.upstreamCa);
+  const insecure = shared('insecure', proxyTo?.insecure || undefined, forward?.insecure || undefined);
+  const timeoutMs = shared('timeoutMs', proxyTo?.timeoutMs, forward?.timeoutMs);
   return {
     reverse: proxyTo ? { upstream: proxyTo.upstream, rewriteAll: proxyTo.rewriteAll === true } : null,
     forward: forward

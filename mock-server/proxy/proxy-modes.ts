@@ -2,7 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { Config, ConfigIssue } from '../state/config-schema.js';
 import type { ConfigApplier, PreparedConfig } from '../state/store.js';
 import type { ProxySection } from '../state/proxy-section.js';
-import { ProxyOptionsError, resolveForwardProxy, resolveProxyTo, type ResolvedForwardProxy, type ResolvedProxyTo } from './options.js';
+import { resolveForwardProxy, resolveProxyTo, type ResolvedForwardProxy, type ResolvedProxyTo } from './options.js';
 import { ReverseProxy, type ProxyStatus, type ReverseProxyContext } from './reverse-proxy.js';
 import { ForwardProxy, type ForwardProxyContext } from './forward-proxy.js';
 import type { ForwardProxyStatus } from './forward-status.js';
@@ -123,13 +123,8 @@ export class ProxyModes implements ConfigApplier {
   private plan(
     section: ProxySection,
   ): { ok: true; reverse: ResolvedProxyTo | null; forward: ResolvedForwardProxy | null } | { ok: false; errors: ConfigIssue[] } {
-    let reverse: ResolvedProxyTo | null;
-    try {
-      reverse = resolveProxyTo(section);
-    } catch (error) {
-      if (!(error instanceof ProxyOptionsError)) throw error;
-      return { ok: false, errors: [{ path: '$.proxy.reverse.upstream', message: error.message }] };
-    }
+    // The section passed the config schema, so its upstream parses; what is left to refuse is a loop.
+    const reverse = resolveProxyTo(section);
     if (reverse && this.deps.reverse.isLocalOrigin(reverse.upstream)) {
       return {
         ok: false,
